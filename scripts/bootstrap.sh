@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what this project needs on a fresh machine and skips whatever is already present at the
+# pinned version. Called by scripts/demo.sh and scripts/test.sh; safe to run any number of times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/versions.env
+log() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*"; }
+
+pinned=$(sed -n 's/^wasm-bindgen *= *{[^}]*version *= *"=\([^"]*\)".*/\1/p; s/^wasm-bindgen *= *"=\([^"]*\)".*/\1/p' Cargo.toml | head -n1)
+if [ -n "$pinned" ] && [ "$pinned" != "$WASM_BINDGEN_VERSION" ]; then
+  echo "Cargo.toml pins wasm-bindgen =$pinned but scripts/versions.env says $WASM_BINDGEN_VERSION" >&2
+  exit 1
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-pack --version 2>/dev/null || true)" != "wasm-pack $WASM_PACK_VERSION" ]; then
+  log "installing wasm-pack $WASM_PACK_VERSION (takes ~6 min once)"
+  cargo install --locked wasm-pack --version "$WASM_PACK_VERSION"
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes ~8 min once)"
+  cargo install --locked wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
+  log "installing Debian chromium + chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ -f package-lock.json ]; then
+  # npm ci is skipped when node_modules already matches the lock file.
+  if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(node -e 'const l=require("./package-lock.json");console.log(JSON.stringify(l.packages))') \
+        <(node -e 'const l=require("./node_modules/.package-lock.json");const p={...l.packages};console.log(JSON.stringify(Object.assign({"":require("./package-lock.json").packages[""]},p)))'); then
+    log "installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+fi
+log "ready"
