@@ -1,1 +1,3 @@
-pub mod x {}
+pub mod error;
+pub mod rng;
+pub mod data;
