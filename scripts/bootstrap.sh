@@ -24,7 +24,10 @@ fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes ~8 min once)"
-  cargo install --locked wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  # --locked first (reproducible); its lock file can name a crate version the registry no longer
+  # serves, and then a fresh resolution of the same wasm-bindgen-cli version is the fallback.
+  cargo install --locked wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" ||
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
 if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then

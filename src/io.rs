@@ -1,0 +1,199 @@
+//! Model files: safetensors with the architecture in its metadata.
+//!
+//! Tensor names and layouts follow PyTorch so a `state_dict` maps onto them one to one:
+//! - `layers.{k}.weight`: k-th hidden dense (`nn.Linear`, `[out, in]`) or conv layer
+//!   (`nn.Conv2d`, `[out, in, kh, kw]`), k counting from 0 over weight layers only;
+//! - `layers.{k}.bias`: `[out]`;
+//! - `layers.{k}.bn.{weight,bias,running_mean,running_var}`: `nn.BatchNorm1d/2d`;
+//! - `readout.weight`, `readout.bias`: the output `nn.Linear`.
+//!
+//! Inputs of a dense layer that follows a conv stack are in PyTorch's `nn.Flatten` order (C, H, W).
+//! Metadata: `s3nn.format` = "1" and `s3nn.spec` = the network spec as JSON.
+
+use crate::error::{Result, S3nnError};
+use crate::layers::linear::Linear;
+use crate::model::{Network, StageKind};
+use crate::spec::{NetworkSpec, Shape};
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use std::collections::HashMap;
+
+pub const FORMAT_VERSION: &str = "1";
+
+/// Largest model file accepted (bounds allocations from a corrupt length field).
+pub const MAX_FILE_BYTES: usize = 1 << 30;
+
+/// Our `[in × out]` rows to PyTorch's `[out, in...]`, permuting spatial inputs from HWC to CHW.
+fn to_torch(lin: &Linear, kind: &StageKind, input: Shape) -> (Vec<usize>, Vec<f32>) {
+    let (fi, fo) = (lin.fan_in, lin.fan_out);
+    let mut out = vec![0.0f32; fi * fo];
+    match kind {
+        StageKind::Conv(g) => {
+            let (k, cin) = (g.kernel, g.input.c);
+            for co in 0..fo {
+                for ci in 0..cin {
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            out[((co * cin + ci) * k + ky) * k + kx] = lin.w[((ky * k + kx) * cin + ci) * fo + co];
+                        }
+                    }
+                }
+            }
+            (vec![fo, cin, k, k], out)
+        }
+        _ => {
+            for i in 0..fi {
+                let ti = hwc_to_chw(i, input);
+                for o in 0..fo {
+                    out[o * fi + ti] = lin.w[i * fo + o];
+                }
+            }
+            (vec![fo, fi], out)
+        }
+    }
+}
+
+fn from_torch(lin: &mut Linear, kind: &StageKind, input: Shape, t: &[f32]) {
+    let (fi, fo) = (lin.fan_in, lin.fan_out);
+    match kind {
+        StageKind::Conv(g) => {
+            let (k, cin) = (g.kernel, g.input.c);
+            for co in 0..fo {
+                for ci in 0..cin {
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            lin.w[((ky * k + kx) * cin + ci) * fo + co] = t[((co * cin + ci) * k + ky) * k + kx];
+                        }
+                    }
+                }
+            }
+        }
+        _ => {
+            for i in 0..fi {
+                let ti = hwc_to_chw(i, input);
+                for o in 0..fo {
+                    lin.w[i * fo + o] = t[o * fi + ti];
+                }
+            }
+        }
+    }
+    lin.weights_changed();
+}
+
+/// Index of HWC feature `i` in CHW order (identity for flat or single-channel inputs).
+fn hwc_to_chw(i: usize, s: Shape) -> usize {
+    if s.c == 1 || s.h * s.w == 1 {
+        return i;
+    }
+    let (p, c) = (i / s.c, i % s.c);
+    c * s.h * s.w + p
+}
+
+fn bytes(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// Serializes a network (weights, biases, batch-norm state, spec) to safetensors bytes.
+pub fn save(net: &Network) -> Result<Vec<u8>> {
+    let mut owned: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    let mut k = 0;
+    for st in &net.stages {
+        let Some(lin) = st.linear.as_ref() else { continue };
+        let (shape, w) = to_torch(lin, &st.kind, st.input);
+        owned.push((format!("layers.{k}.weight"), shape, bytes(&w)));
+        owned.push((format!("layers.{k}.bias"), vec![lin.fan_out], bytes(&lin.b)));
+        if let Some(bn) = st.bn.as_ref() {
+            let c = bn.channels();
+            for (name, v) in [("weight", &bn.gamma), ("bias", &bn.beta), ("running_mean", &bn.running_mean), ("running_var", &bn.running_var)] {
+                owned.push((format!("layers.{k}.bn.{name}"), vec![c], bytes(v)));
+            }
+        }
+        k += 1;
+    }
+    let last_shape = net.stages.last().map(|s| s.output).unwrap_or(Shape { c: net.spec.input[0], h: net.spec.input[1], w: net.spec.input[2] });
+    let (shape, w) = to_torch(&net.readout, &StageKind::Dense, last_shape);
+    owned.push(("readout.weight".into(), shape, bytes(&w)));
+    owned.push(("readout.bias".into(), vec![net.readout.fan_out], bytes(&net.readout.b)));
+
+    let views = owned
+        .iter()
+        .map(|(n, s, b)| TensorView::new(Dtype::F32, s.clone(), b).map(|v| (n.clone(), v)))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| S3nnError::ModelFile(e.to_string()))?;
+    let mut meta = HashMap::new();
+    meta.insert("s3nn.format".to_string(), FORMAT_VERSION.to_string());
+    meta.insert("s3nn.spec".to_string(), serde_json::to_string(&net.spec).map_err(|e| S3nnError::ModelFile(e.to_string()))?);
+    meta.insert("s3nn.arch".to_string(), net.spec.arch_string());
+    safetensors::serialize(views, Some(meta)).map_err(|e| S3nnError::ModelFile(e.to_string()))
+}
+
+/// Reads a network back; every tensor is checked against the spec in the metadata.
+pub fn load(buf: &[u8]) -> Result<Network> {
+    if buf.len() > MAX_FILE_BYTES {
+        return Err(S3nnError::TooLarge(format!("model file of {} bytes (limit {MAX_FILE_BYTES})", buf.len())));
+    }
+    if buf.len() < 8 {
+        return Err(S3nnError::ModelFile(format!("file is {} bytes, too short for safetensors", buf.len())));
+    }
+    let st = SafeTensors::deserialize(buf).map_err(|e| S3nnError::ModelFile(format!("not a valid safetensors file: {e}")))?;
+    let (_, meta) = SafeTensors::read_metadata(buf).map_err(|e| S3nnError::ModelFile(e.to_string()))?;
+    let meta = meta.metadata().clone().unwrap_or_default();
+    match meta.get("s3nn.format").map(String::as_str) {
+        Some(FORMAT_VERSION) => {}
+        Some(v) => return Err(S3nnError::ModelFile(format!("unsupported s3nn.format '{v}' (this build reads {FORMAT_VERSION})"))),
+        None => return Err(S3nnError::ModelFile("metadata has no s3nn.format: not an s3nn model".into())),
+    }
+    let spec_json = meta.get("s3nn.spec").ok_or_else(|| S3nnError::ModelFile("metadata has no s3nn.spec".into()))?;
+    let spec: NetworkSpec = serde_json::from_str(spec_json).map_err(|e| S3nnError::ModelFile(format!("bad s3nn.spec: {e}")))?;
+    let mut net = Network::new(spec, 0)?;
+
+    let read = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {
+        let t = st.tensor(name).map_err(|_| S3nnError::ModelFile(format!("missing tensor '{name}'")))?;
+        if t.dtype() != Dtype::F32 {
+            return Err(S3nnError::ModelFile(format!("tensor '{name}' is {:?}, expected F32", t.dtype())));
+        }
+        if t.shape() != shape {
+            return Err(S3nnError::ModelFile(format!("tensor '{name}' has shape {:?}, the spec needs {shape:?}", t.shape())));
+        }
+        let v: Vec<f32> = t.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+            return Err(S3nnError::ModelFile(format!("tensor '{name}' holds {} at index {i}", v[i])));
+        }
+        Ok(v)
+    };
+
+    let mut k = 0;
+    for st in &mut net.stages {
+        let kind = st.kind.clone();
+        let input = st.input;
+        let Some(lin) = st.linear.as_mut() else { continue };
+        let shape = match &kind {
+            StageKind::Conv(g) => vec![lin.fan_out, g.input.c, g.kernel, g.kernel],
+            _ => vec![lin.fan_out, lin.fan_in],
+        };
+        let w = read(&format!("layers.{k}.weight"), &shape)?;
+        from_torch(lin, &kind, input, &w);
+        lin.b = read(&format!("layers.{k}.bias"), &[lin.fan_out])?;
+        if let Some(bn) = st.bn.as_mut() {
+            let c = bn.channels();
+            bn.gamma = read(&format!("layers.{k}.bn.weight"), &[c])?;
+            bn.beta = read(&format!("layers.{k}.bn.bias"), &[c])?;
+            bn.running_mean = read(&format!("layers.{k}.bn.running_mean"), &[c])?;
+            bn.running_var = read(&format!("layers.{k}.bn.running_var"), &[c])?;
+            if bn.running_var.iter().any(|&v| v < 0.0) {
+                return Err(S3nnError::ModelFile(format!("layers.{k}.bn.running_var has a negative entry")));
+            }
+        }
+        k += 1;
+    }
+    let last_shape = net.stages.last().map(|s| s.output).unwrap_or(Shape { c: net.spec.input[0], h: net.spec.input[1], w: net.spec.input[2] });
+    let (fi, fo) = (net.readout.fan_in, net.readout.fan_out);
+    let w = read("readout.weight", &[fo, fi])?;
+    from_torch(&mut net.readout, &StageKind::Dense, last_shape, &w);
+    net.readout.b = read("readout.bias", &[fo])?;
+    let expected = k * 2 + 2 + net.stages.iter().filter(|s| s.bn.is_some()).count() * 4;
+    if st.len() != expected {
+        let known: Vec<&str> = st.names();
+        return Err(S3nnError::ModelFile(format!("file has {} tensors, the spec needs {expected} (names: {known:?})", st.len())));
+    }
+    Ok(net)
+}

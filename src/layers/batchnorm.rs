@@ -1,0 +1,140 @@
+//! Batch normalization over the columns of a `[rows × C]` pre-activation (dense: units; conv:
+//! channels, rows = samples × positions), placed before the threshold. At inference it is an
+//! affine map that `fold_into` merges into the preceding weights, so it costs no operations.
+
+#[derive(Clone, Debug)]
+pub struct BatchNorm {
+    pub gamma: Vec<f32>,
+    pub beta: Vec<f32>,
+    pub running_mean: Vec<f32>,
+    pub running_var: Vec<f32>,
+    pub g_gamma: Vec<f32>,
+    pub g_beta: Vec<f32>,
+    pub momentum: f32,
+    pub eps: f32,
+    xhat: Vec<f32>,
+    inv_std: Vec<f32>,
+}
+
+impl BatchNorm {
+    pub fn new(c: usize) -> Self {
+        Self {
+            gamma: vec![1.0; c],
+            beta: vec![0.0; c],
+            running_mean: vec![0.0; c],
+            running_var: vec![1.0; c],
+            g_gamma: vec![0.0; c],
+            g_beta: vec![0.0; c],
+            momentum: 0.1,
+            eps: 1e-5,
+            xhat: Vec::new(),
+            inv_std: vec![0.0; c],
+        }
+    }
+
+    pub fn channels(&self) -> usize {
+        self.gamma.len()
+    }
+
+    /// Normalizes `u` in place: batch statistics when training, running ones otherwise.
+    pub fn forward(&mut self, u: &mut [f32], train: bool) {
+        let c = self.channels();
+        let rows = u.len() / c;
+        if train && rows > 1 {
+            let mut mean = vec![0.0f64; c];
+            let mut var = vec![0.0f64; c];
+            for r in 0..rows {
+                for j in 0..c {
+                    mean[j] += f64::from(u[r * c + j]);
+                }
+            }
+            mean.iter_mut().for_each(|m| *m /= rows as f64);
+            for r in 0..rows {
+                for j in 0..c {
+                    let d = f64::from(u[r * c + j]) - mean[j];
+                    var[j] += d * d;
+                }
+            }
+            self.xhat.clear();
+            self.xhat.resize(u.len(), 0.0);
+            for j in 0..c {
+                let biased = var[j] / rows as f64;
+                let unbiased = var[j] / (rows - 1) as f64;
+                self.inv_std[j] = (1.0 / (biased + f64::from(self.eps)).sqrt()) as f32;
+                self.running_mean[j] = (1.0 - self.momentum) * self.running_mean[j] + self.momentum * mean[j] as f32;
+                self.running_var[j] = (1.0 - self.momentum) * self.running_var[j] + self.momentum * unbiased as f32;
+            }
+            for r in 0..rows {
+                for j in 0..c {
+                    let i = r * c + j;
+                    let xh = (u[i] - mean[j] as f32) * self.inv_std[j];
+                    self.xhat[i] = xh;
+                    u[i] = self.gamma[j] * xh + self.beta[j];
+                }
+            }
+        } else {
+            let (scale, shift) = self.affine();
+            for r in 0..rows {
+                for j in 0..c {
+                    let i = r * c + j;
+                    u[i] = u[i] * scale[j] + shift[j];
+                }
+            }
+        }
+    }
+
+    /// Inference-time affine form: y = x·scale + shift.
+    pub fn affine(&self) -> (Vec<f32>, Vec<f32>) {
+        let scale: Vec<f32> = (0..self.channels())
+            .map(|j| self.gamma[j] / (self.running_var[j] + self.eps).sqrt())
+            .collect();
+        let shift = (0..self.channels()).map(|j| self.beta[j] - self.running_mean[j] * scale[j]).collect();
+        (scale, shift)
+    }
+
+    /// Turns dL/dy into dL/dx in place (training-mode statistics).
+    pub fn backward(&mut self, g: &mut [f32]) {
+        let c = self.channels();
+        let rows = g.len() / c;
+        let mut sum_g = vec![0.0f32; c];
+        let mut sum_gx = vec![0.0f32; c];
+        for r in 0..rows {
+            for j in 0..c {
+                let i = r * c + j;
+                sum_g[j] += g[i];
+                sum_gx[j] += g[i] * self.xhat[i];
+            }
+        }
+        for j in 0..c {
+            self.g_beta[j] += sum_g[j];
+            self.g_gamma[j] += sum_gx[j];
+        }
+        let inv_rows = 1.0 / rows as f32;
+        for r in 0..rows {
+            for j in 0..c {
+                let i = r * c + j;
+                // dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
+                g[i] = self.gamma[j] * self.inv_std[j] * (g[i] - sum_g[j] * inv_rows - self.xhat[i] * sum_gx[j] * inv_rows);
+            }
+        }
+    }
+
+    /// Merges the inference affine map into `w [fan_in × C]` and `b [C]`.
+    pub fn fold_into(&self, w: &mut [f32], b: &mut [f32]) {
+        let (scale, shift) = self.affine();
+        let c = self.channels();
+        for row in w.chunks_mut(c) {
+            for j in 0..c {
+                row[j] *= scale[j];
+            }
+        }
+        for j in 0..c {
+            b[j] = b[j] * scale[j] + shift[j];
+        }
+    }
+
+    pub fn zero_grad(&mut self) {
+        self.g_gamma.iter_mut().for_each(|g| *g = 0.0);
+        self.g_beta.iter_mut().for_each(|g| *g = 0.0);
+    }
+}

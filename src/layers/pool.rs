@@ -1,0 +1,50 @@
+//! Max-pool over non-overlapping size×size windows (HWC). On spikes it is an OR of the window.
+//! The gradient goes to the first maximum of each window (PyTorch's choice).
+
+use crate::spec::Shape;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolGeom {
+    pub input: Shape,
+    pub output: Shape,
+    pub size: usize,
+}
+
+impl PoolGeom {
+    pub fn forward(&self, x: &[f32], samples: usize, out: &mut [f32], argmax: &mut Vec<u32>) {
+        let (i, o, s) = (self.input, self.output, self.size);
+        argmax.clear();
+        argmax.resize(samples * o.len(), 0);
+        for n in 0..samples {
+            let img = &x[n * i.len()..(n + 1) * i.len()];
+            for oy in 0..o.h {
+                for ox in 0..o.w {
+                    for c in 0..o.c {
+                        let mut best = f32::NEG_INFINITY;
+                        let mut at = 0usize;
+                        for dy in 0..s {
+                            for dx in 0..s {
+                                let p = ((oy * s + dy) * i.w + ox * s + dx) * i.c + c;
+                                if img[p] > best {
+                                    best = img[p];
+                                    at = p;
+                                }
+                            }
+                        }
+                        let q = n * o.len() + (oy * o.w + ox) * o.c + c;
+                        out[q] = best;
+                        argmax[q] = (n * i.len() + at) as u32;
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn backward(&self, dout: &[f32], argmax: &[u32], samples: usize, dx: &mut Vec<f32>) {
+        dx.clear();
+        dx.resize(samples * self.input.len(), 0.0);
+        for (&a, &g) in argmax.iter().zip(dout) {
+            dx[a as usize] += g;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Neuron models: what turns a layer's pre-activation `u` into the signal the next layer sees,
+//! and how gradient flows back through that step.
+//!
+//! `Spike` is the S³NN neuron (one time step, `s = H(u − θ)`, surrogate gradient); the others are
+//! the baselines the paper compares against, all usable in the same network type.
+
+use crate::error::{Result, S3nnError};
+use crate::surrogate::Surrogate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum NeuronModel {
+    /// Single-step spiking neuron: `s = H(u − θ)`, backward through `surrogate`.
+    Spike { surrogate: Surrogate, threshold: f32 },
+    /// Full-precision ANN baseline.
+    Relu,
+    /// BNN baseline: `sign(u)` in {−1, +1}, straight-through estimator clipped at |u| ≤ 1.
+    Sign,
+    /// Multi-step IF/LIF neuron over `steps` time steps with reset by subtraction.
+    /// `leak` = 1 is IF, `leak` < 1 is LIF (v ← leak·v + I). The reset is detached from the graph
+    /// (SpikingJelly's `detach_reset=True`), the usual choice for BPTT with surrogates.
+    MultiStep { steps: usize, leak: f32, threshold: f32, surrogate: Surrogate },
+}
+
+/// What a neuron model emits, which decides how the next layer computes (MAC vs AC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Signal {
+    /// Real values (input pixels, ReLU outputs): products are multiply-accumulates.
+    Real,
+    /// Binary spikes {0, 1}: the next layer only adds the weight rows of inputs that spiked.
+    Spike,
+    /// Signs {−1, +1}: additions and subtractions.
+    Sign,
+}
+
+impl Default for NeuronModel {
+    fn default() -> Self {
+        NeuronModel::Spike { surrogate: Surrogate::default(), threshold: 0.0 }
+    }
+}
+
+/// Upper bound on T for the multi-step neuron: memory grows with T × batch × width.
+pub const MAX_STEPS: usize = 64;
+
+impl NeuronModel {
+    /// Builds a neuron from the CLI/JS names: s3nn|sigmoid|rect|atan|fastsigmoid|bnn|relu|lif.
+    /// `a` is the surrogate's first parameter (α, width or slope), `b` its second (β).
+    pub fn from_name(
+        name: &str,
+        a: Option<f32>,
+        b: Option<f32>,
+        threshold: Option<f32>,
+        steps: Option<usize>,
+        leak: Option<f32>,
+    ) -> Result<Self> {
+        let model = match name.to_ascii_lowercase().as_str() {
+            "relu" | "ann" => NeuronModel::Relu,
+            "bnn" | "sign" => NeuronModel::Sign,
+            "lif" | "if" | "snn" | "multistep" => NeuronModel::MultiStep {
+                steps: steps.unwrap_or(4),
+                leak: leak.unwrap_or(if name.eq_ignore_ascii_case("if") { 1.0 } else { 0.5 }),
+                threshold: threshold.unwrap_or(1.0),
+                surrogate: Surrogate::from_name("sigmoid", a, None)?,
+            },
+            other => {
+                let sname = if other == "fastsigmoid" { "fastSigmoid" } else { other };
+                let surrogate = Surrogate::from_name(sname, a, b).map_err(|_| {
+                    S3nnError::Config(format!(
+                        "unknown neuron '{name}' (expected one of s3nn, sigmoid, rect, atan, fastsigmoid, bnn, relu, lif)"
+                    ))
+                })?;
+                NeuronModel::Spike { surrogate, threshold: threshold.unwrap_or(0.0) }
+            }
+        };
+        model.validate()?;
+        Ok(model)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            NeuronModel::Spike { surrogate, threshold } => {
+                surrogate.validate()?;
+                finite("threshold", threshold)
+            }
+            NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
+                surrogate.validate()?;
+                finite("threshold", threshold)?;
+                if steps == 0 || steps > MAX_STEPS {
+                    return Err(S3nnError::Config(format!("steps must be in 1..={MAX_STEPS}, got {steps}")));
+                }
+                if !(leak > 0.0 && leak <= 1.0) {
+                    return Err(S3nnError::Config(format!("leak must be in (0, 1], got {leak}")));
+                }
+                Ok(())
+            }
+            NeuronModel::Relu | NeuronModel::Sign => Ok(()),
+        }
+    }
+
+    /// Short name as used by the CLI and the page.
+    pub fn name(&self) -> &'static str {
+        match self {
+            NeuronModel::Spike { surrogate, .. } => surrogate.name(),
+            NeuronModel::Relu => "relu",
+            NeuronModel::Sign => "bnn",
+            NeuronModel::MultiStep { .. } => "lif",
+        }
+    }
+
+    pub fn signal(&self) -> Signal {
+        match self {
+            NeuronModel::Spike { .. } | NeuronModel::MultiStep { .. } => Signal::Spike,
+            NeuronModel::Relu => Signal::Real,
+            NeuronModel::Sign => Signal::Sign,
+        }
+    }
+
+    /// Number of time steps the network runs (1 for every single-step model).
+    pub fn steps(&self) -> usize {
+        match self {
+            NeuronModel::MultiStep { steps, .. } => *steps,
+            _ => 1,
+        }
+    }
+
+    pub fn threshold(&self) -> f32 {
+        match self {
+            NeuronModel::Spike { threshold, .. } | NeuronModel::MultiStep { threshold, .. } => *threshold,
+            _ => 0.0,
+        }
+    }
+
+    pub fn surrogate(&self) -> Option<Surrogate> {
+        match self {
+            NeuronModel::Spike { surrogate, .. } | NeuronModel::MultiStep { surrogate, .. } => Some(*surrogate),
+            _ => None,
+        }
+    }
+
+    /// Forward over a `[steps × batch, width]` block (rows t-major). Writes the emitted signal to
+    /// `out` and, for the multi-step neuron, the pre-reset membrane potentials back into `u`
+    /// (what the surrogate is evaluated at in backward).
+    pub fn forward(&self, u: &mut [f32], out: &mut [f32], batch_width: usize) {
+        match *self {
+            NeuronModel::Spike { threshold, .. } => {
+                for (o, &x) in out.iter_mut().zip(u.iter()) {
+                    *o = if x - threshold >= 0.0 { 1.0 } else { 0.0 };
+                }
+            }
+            NeuronModel::Relu => {
+                for (o, &x) in out.iter_mut().zip(u.iter()) {
+                    *o = if x > 0.0 { x } else { 0.0 };
+                }
+            }
+            NeuronModel::Sign => {
+                for (o, &x) in out.iter_mut().zip(u.iter()) {
+                    *o = if x >= 0.0 { 1.0 } else { -1.0 };
+                }
+            }
+            NeuronModel::MultiStep { steps, leak, threshold, .. } => {
+                // v carries the membrane between steps; u[t] becomes leak·v[t−1] + I[t].
+                let mut v = vec![0.0f32; batch_width];
+                for t in 0..steps {
+                    let ut = &mut u[t * batch_width..(t + 1) * batch_width];
+                    let ot = &mut out[t * batch_width..(t + 1) * batch_width];
+                    for i in 0..batch_width {
+                        let h = leak * v[i] + ut[i];
+                        ut[i] = h;
+                        let s = if h - threshold >= 0.0 { 1.0 } else { 0.0 };
+                        ot[i] = s;
+                        v[i] = h - threshold * s;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backward: turns `g` (dL/d output) into dL/du in place, given the recorded `u` and `out`.
+    pub fn backward(&self, u: &[f32], out: &[f32], g: &mut [f32], batch_width: usize) {
+        match *self {
+            NeuronModel::Spike { surrogate, threshold } => {
+                if threshold == 0.0 {
+                    crate::kernels::surrogate_grad_mul(&surrogate, u, g);
+                } else {
+                    let x: Vec<f32> = u.iter().map(|&v| v - threshold).collect();
+                    crate::kernels::surrogate_grad_mul(&surrogate, &x, g);
+                }
+            }
+            NeuronModel::Relu => {
+                for (gi, &o) in g.iter_mut().zip(out) {
+                    if o <= 0.0 {
+                        *gi = 0.0;
+                    }
+                }
+            }
+            NeuronModel::Sign => {
+                for (gi, &x) in g.iter_mut().zip(u) {
+                    if x.abs() > 1.0 {
+                        *gi = 0.0;
+                    }
+                }
+            }
+            NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
+                // BPTT with detached reset: dh[t] = ds[t]·g'(h[t]−θ) + dv[t]; dv[t−1] = leak·dh[t].
+                let mut dv = vec![0.0f32; batch_width];
+                for t in (0..steps).rev() {
+                    let range = t * batch_width..(t + 1) * batch_width;
+                    let gt = &mut g[range.clone()];
+                    let ut = &u[range];
+                    for i in 0..batch_width {
+                        let dh = gt[i] * surrogate.grad(ut[i] - threshold) + dv[i];
+                        gt[i] = dh;
+                        dv[i] = leak * dh;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn finite(name: &str, v: f32) -> Result<()> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(S3nnError::Config(format!("{name} must be finite, got {v}")))
+    }
+}

@@ -1,0 +1,144 @@
+//! Optimizers (PyTorch semantics): SGD with momentum and Adam, over every parameter of a network.
+
+use crate::error::{Result, S3nnError};
+use crate::kernels;
+use crate::model::Network;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum OptimizerSpec {
+    Sgd {
+        lr: f32,
+        #[serde(default)]
+        momentum: f32,
+        #[serde(default)]
+        weight_decay: f32,
+    },
+    Adam {
+        lr: f32,
+        #[serde(default = "b1")]
+        beta1: f32,
+        #[serde(default = "b2")]
+        beta2: f32,
+        #[serde(default = "eps")]
+        eps: f32,
+        #[serde(default)]
+        weight_decay: f32,
+    },
+}
+fn b1() -> f32 {
+    0.9
+}
+fn b2() -> f32 {
+    0.999
+}
+fn eps() -> f32 {
+    1e-8
+}
+
+impl Default for OptimizerSpec {
+    fn default() -> Self {
+        OptimizerSpec::Adam { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }
+    }
+}
+
+impl OptimizerSpec {
+    /// `adam` or `sgd` (momentum 0.9) with the given learning rate.
+    pub fn from_name(name: &str, lr: f32) -> Result<Self> {
+        let s = match name.to_ascii_lowercase().as_str() {
+            "adam" => OptimizerSpec::Adam { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 },
+            "sgd" => OptimizerSpec::Sgd { lr, momentum: 0.9, weight_decay: 0.0 },
+            other => return Err(S3nnError::Config(format!("unknown optimizer '{other}' (expected adam or sgd)"))),
+        };
+        s.validate()?;
+        Ok(s)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let ok = |name: &str, v: f32, lo: f32, hi: f32| {
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                Err(S3nnError::Config(format!("{name} must be in [{lo}, {hi}], got {v}")))
+            }
+        };
+        match *self {
+            OptimizerSpec::Sgd { lr, momentum, weight_decay } => {
+                ok("learning rate", lr, 1e-12, 100.0)?;
+                ok("momentum", momentum, 0.0, 0.999_999)?;
+                ok("weight decay", weight_decay, 0.0, 1.0)
+            }
+            OptimizerSpec::Adam { lr, beta1, beta2, eps, weight_decay } => {
+                ok("learning rate", lr, 1e-12, 100.0)?;
+                ok("beta1", beta1, 0.0, 0.999_999)?;
+                ok("beta2", beta2, 0.0, 0.999_999_9)?;
+                ok("eps", eps, 1e-30, 1.0)?;
+                ok("weight decay", weight_decay, 0.0, 1.0)
+            }
+        }
+    }
+
+    pub fn lr(&self) -> f32 {
+        match *self {
+            OptimizerSpec::Sgd { lr, .. } | OptimizerSpec::Adam { lr, .. } => lr,
+        }
+    }
+}
+
+/// Optimizer state: one moment buffer (two for Adam) per parameter tensor, in network order.
+#[derive(Clone, Debug)]
+pub struct Optimizer {
+    pub spec: OptimizerSpec,
+    pub t: u64,
+    /// β1^t and β2^t, kept by repeated multiplication (no `powf`: identical on every target).
+    b1_pow: f32,
+    b2_pow: f32,
+    m: Vec<Vec<f32>>,
+    v: Vec<Vec<f32>>,
+}
+
+impl Optimizer {
+    pub fn new(spec: OptimizerSpec) -> Result<Self> {
+        spec.validate()?;
+        Ok(Self { spec, t: 0, b1_pow: 1.0, b2_pow: 1.0, m: Vec::new(), v: Vec::new() })
+    }
+
+    /// Applies one update from the gradients accumulated in `net`.
+    pub fn step(&mut self, net: &mut Network) {
+        self.t += 1;
+        let mut tensors: Vec<(&mut [f32], &[f32])> = Vec::new();
+        for st in &mut net.stages {
+            if let Some(l) = st.linear.as_mut() {
+                tensors.push((&mut l.w, &l.gw));
+                tensors.push((&mut l.b, &l.gb));
+            }
+            if let Some(bn) = st.bn.as_mut() {
+                tensors.push((&mut bn.gamma, &bn.g_gamma));
+                tensors.push((&mut bn.beta, &bn.g_beta));
+            }
+        }
+        tensors.push((&mut net.readout.w, &net.readout.gw));
+        tensors.push((&mut net.readout.b, &net.readout.gb));
+        if self.m.len() != tensors.len() {
+            self.m = tensors.iter().map(|(w, _)| vec![0.0; w.len()]).collect();
+            self.v = tensors.iter().map(|(w, _)| vec![0.0; w.len()]).collect();
+        }
+        match self.spec {
+            OptimizerSpec::Sgd { lr, momentum, weight_decay } => {
+                for ((w, g), vel) in tensors.into_iter().zip(&mut self.m) {
+                    kernels::sgd_step(w, g, vel, lr, momentum, weight_decay);
+                }
+            }
+            OptimizerSpec::Adam { lr, beta1, beta2, eps, weight_decay } => {
+                self.b1_pow *= beta1;
+                self.b2_pow *= beta2;
+                let (bc1, bc2) = (1.0 - self.b1_pow, 1.0 - self.b2_pow);
+                for (((w, g), m), v) in tensors.into_iter().zip(&mut self.m).zip(&mut self.v) {
+                    kernels::adam_step(w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, weight_decay);
+                }
+            }
+        }
+        net.linears_mut().for_each(|l| l.weights_changed());
+    }
+}

@@ -1,0 +1,250 @@
+//! The training loop: seeded shuffling, mini-batches, metrics, evaluation.
+
+use crate::data::Dataset;
+use crate::error::{Result, S3nnError};
+use crate::loss::softmax_cross_entropy;
+use crate::model::{argmax, Network};
+use crate::ops::{self, EnergyModel, OpReport};
+use crate::optim::{Optimizer, OptimizerSpec};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Largest batch a training step accepts.
+pub const MAX_BATCH: usize = 8192;
+
+/// Loss and accuracy over some training steps.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainStats {
+    pub steps: usize,
+    pub samples: usize,
+    pub loss: f32,
+    pub accuracy: f32,
+    /// Completed epochs (fractional: 2.5 = halfway through the third).
+    pub epoch: f64,
+    /// Mean |gradient| of each weight matrix at the last step (hidden layers, then readout).
+    pub grad_norms: Vec<f32>,
+    /// Firing rate of each hidden layer at the last step.
+    pub firing_rates: Vec<f32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvalReport {
+    pub samples: usize,
+    pub loss: f32,
+    pub accuracy: f32,
+    /// confusion[true][predicted], flattened row-major (classes × classes).
+    pub confusion: Vec<u32>,
+    pub ops: OpReport,
+}
+
+/// A network, its optimizer and the data order: everything a run needs to continue.
+pub struct Trainer {
+    pub net: Network,
+    pub opt: Optimizer,
+    rng: Rng,
+    order: Vec<u32>,
+    cursor: usize,
+    epochs_done: usize,
+    xb: Vec<f32>,
+    yb: Vec<u32>,
+    grad: Vec<f32>,
+}
+
+impl Trainer {
+    pub fn new(net: Network, opt: OptimizerSpec, seed: u64) -> Result<Self> {
+        Ok(Self {
+            net,
+            opt: Optimizer::new(opt)?,
+            rng: Rng::new(seed ^ 0x5EED_0F_DA7A),
+            order: Vec::new(),
+            cursor: 0,
+            epochs_done: 0,
+            xb: Vec::new(),
+            yb: Vec::new(),
+            grad: Vec::new(),
+        })
+    }
+
+    fn check_data(&self, data: &Dataset) -> Result<()> {
+        if data.features() != self.net.features() {
+            return Err(S3nnError::Shape(format!(
+                "data '{}' has {} features per sample, the network expects {}",
+                data.name,
+                data.features(),
+                self.net.features()
+            )));
+        }
+        if data.classes > self.net.classes() {
+            return Err(S3nnError::Shape(format!(
+                "data '{}' has {} classes, the network outputs {}",
+                data.name,
+                data.classes,
+                self.net.classes()
+            )));
+        }
+        if data.is_empty() {
+            return Err(S3nnError::Data(format!("data '{}' is empty", data.name)));
+        }
+        Ok(())
+    }
+
+    /// Completed epochs as a fraction.
+    pub fn epoch(&self, data_len: usize) -> f64 {
+        self.epochs_done as f64 + if data_len > 0 { self.cursor as f64 / data_len as f64 } else { 0.0 }
+    }
+
+    /// One optimizer step on the next mini-batch of a seeded shuffle; reshuffles every epoch.
+    /// Returns (loss, correct, batch size).
+    pub fn step(&mut self, data: &Dataset, batch: usize) -> Result<(f32, usize, usize)> {
+        if batch == 0 || batch > MAX_BATCH {
+            return Err(S3nnError::Config(format!("batch size must be in 1..={MAX_BATCH}, got {batch}")));
+        }
+        self.check_data(data)?;
+        if self.order.len() != data.len() {
+            self.order = (0..data.len() as u32).collect();
+            self.cursor = data.len(); // forces a shuffle below
+            self.epochs_done = self.epochs_done.saturating_sub(1);
+        }
+        if self.cursor >= self.order.len() {
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+            self.epochs_done += 1;
+        }
+        let end = (self.cursor + batch).min(self.order.len());
+        let f = data.features();
+        self.xb.clear();
+        self.yb.clear();
+        for &i in &self.order[self.cursor..end] {
+            self.xb.extend_from_slice(data.sample(i as usize));
+            self.yb.push(data.y[i as usize]);
+        }
+        self.cursor = end;
+        let n = self.yb.len();
+        debug_assert_eq!(self.xb.len(), n * f);
+        self.net.zero_grad();
+        let classes = self.net.classes();
+        let logits = self.net.forward(&self.xb, n, true)?;
+        let (loss, correct) = softmax_cross_entropy(logits, &self.yb, classes, &mut self.grad);
+        if !loss.is_finite() {
+            return Err(S3nnError::Diverged(format!("loss is {loss} at step {}", self.opt.t + 1)));
+        }
+        self.net.backward(&self.grad)?;
+        self.opt.step(&mut self.net);
+        Ok((loss, correct, n))
+    }
+
+    /// Runs `steps` optimizer steps and summarizes them.
+    pub fn train_steps(&mut self, data: &Dataset, steps: usize, batch: usize) -> Result<TrainStats> {
+        let (mut loss, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
+        for _ in 0..steps {
+            let (l, c, n) = self.step(data, batch)?;
+            loss += f64::from(l) * n as f64;
+            correct += c;
+            seen += n;
+        }
+        Ok(TrainStats {
+            steps,
+            samples: seen,
+            loss: if seen > 0 { (loss / seen as f64) as f32 } else { 0.0 },
+            accuracy: if seen > 0 { correct as f32 / seen as f32 } else { 0.0 },
+            epoch: self.epoch(data.len()),
+            grad_norms: self.grad_norms(),
+            firing_rates: self.firing_rates(),
+        })
+    }
+
+    /// One full pass over the data (from the current position to the end of the epoch).
+    pub fn train_epoch(&mut self, data: &Dataset, batch: usize, mut progress: impl FnMut(usize, f32)) -> Result<TrainStats> {
+        let (mut loss, mut correct, mut seen, mut steps) = (0.0f64, 0usize, 0usize, 0usize);
+        loop {
+            let (l, c, n) = self.step(data, batch)?;
+            loss += f64::from(l) * n as f64;
+            correct += c;
+            seen += n;
+            steps += 1;
+            progress(seen, l);
+            if self.cursor >= self.order.len() {
+                break;
+            }
+        }
+        Ok(TrainStats {
+            steps,
+            samples: seen,
+            loss: (loss / seen as f64) as f32,
+            accuracy: correct as f32 / seen as f32,
+            epoch: self.epoch(data.len()),
+            grad_norms: self.grad_norms(),
+            firing_rates: self.firing_rates(),
+        })
+    }
+
+    pub fn grad_norms(&self) -> Vec<f32> {
+        self.net
+            .linears()
+            .map(|l| (l.gw.iter().map(|g| f64::from(g.abs())).sum::<f64>() / l.gw.len().max(1) as f64) as f32)
+            .collect()
+    }
+
+    pub fn firing_rates(&self) -> Vec<f32> {
+        firing_rates(&self.net)
+    }
+}
+
+/// Firing rate of each hidden dense/conv layer in the last forward pass.
+pub fn firing_rates(net: &Network) -> Vec<f32> {
+    net.stages
+        .iter()
+        .filter(|s| s.linear.is_some())
+        .map(|s| {
+            let total = s.out.dense.len().max(1);
+            (s.out.dense.iter().filter(|&&v| v > 0.0).count() as f64 / total as f64) as f32
+        })
+        .collect()
+}
+
+/// Loss, accuracy, confusion matrix and per-sample operation counts over (up to `limit` of) `data`.
+pub fn evaluate(net: &mut Network, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
+    if data.features() != net.features() {
+        return Err(S3nnError::Shape(format!(
+            "data has {} features per sample, the network expects {}",
+            data.features(),
+            net.features()
+        )));
+    }
+    energy.validate()?;
+    let total = limit.unwrap_or(data.len()).min(data.len());
+    if total == 0 {
+        return Err(S3nnError::Data("nothing to evaluate: the data set is empty".into()));
+    }
+    let batch = batch.clamp(1, MAX_BATCH);
+    let k = net.classes();
+    let f = data.features();
+    let mut confusion = vec![0u32; k * k];
+    let (mut loss, mut correct) = (0.0f64, 0usize);
+    let mut reports = Vec::new();
+    let mut grad = Vec::new();
+    let mut start = 0;
+    while start < total {
+        let end = (start + batch).min(total);
+        let x = &data.x[start * f..end * f];
+        let y = &data.y[start..end];
+        let logits = net.forward(x, end - start, false)?;
+        let (l, c) = softmax_cross_entropy(logits, y, k, &mut grad);
+        for (row, &t) in logits.chunks(k).zip(y) {
+            confusion[t as usize * k + argmax(row) as usize] += 1;
+        }
+        loss += f64::from(l) * (end - start) as f64;
+        correct += c;
+        reports.push(ops::count(net, energy));
+        start = end;
+    }
+    Ok(EvalReport {
+        samples: total,
+        loss: (loss / total as f64) as f32,
+        accuracy: correct as f32 / total as f32,
+        confusion,
+        ops: OpReport::merge(&reports).unwrap_or_default(),
+    })
+}
