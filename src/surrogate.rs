@@ -26,3 +26,7 @@ impl Surrogate {
         Ok(match name { "s3nn" => Surrogate::S3nn { alpha: a.unwrap_or(4.0), beta: b.unwrap_or(1.0) }, "sigmoid" => Surrogate::Sigmoid { alpha: a.unwrap_or(4.0) }, "rect" => Surrogate::Rect { width: a.unwrap_or(1.0) }, "atan" => Surrogate::Atan { alpha: a.unwrap_or(2.0) }, "fastSigmoid" | "fastsigmoid" => Surrogate::FastSigmoid { slope: a.unwrap_or(25.0) }, _ => return Err(crate::error::S3nnError::Config(format!("unknown surrogate '{name}'"))) })
     }
 }
+pub fn sample(s: &Surrogate, lo: f32, hi: f32, n: usize) -> crate::error::Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    let xs: Vec<f32> = (0..n).map(|i| lo + (hi - lo) * i as f32 / (n - 1) as f32).collect();
+    Ok((xs.clone(), xs.iter().map(|&x| s.grad(x)).collect(), xs.iter().map(|&x| s.primitive(x)).collect()))
+}
