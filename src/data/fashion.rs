@@ -14,8 +14,18 @@ use serde::Deserialize;
 use super::dataset::Dataset;
 use crate::error::{Result, S3nnError};
 
-pub const FASHION_CLASS_NAMES: [&str; 10] =
-    ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+pub const FASHION_CLASS_NAMES: [&str; 10] = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+];
 pub const FASHION_TRAIN_PER_CLASS: usize = 6000;
 
 const PIXELS: usize = 28 * 28;
@@ -29,9 +39,15 @@ pub fn fashion_from_class_json(class_files: &[&[u8]]) -> Result<(Dataset, Datase
 /// As [`fashion_from_class_json`] with a different per-class train count; exists so tests can use
 /// small fixtures. Every class must have more than `train_per_class` non-empty entries, otherwise
 /// a class would be missing from the test set and test accuracy would silently mean something else.
-pub fn fashion_from_class_json_with(class_files: &[&[u8]], train_per_class: usize) -> Result<(Dataset, Dataset)> {
+pub fn fashion_from_class_json_with(
+    class_files: &[&[u8]],
+    train_per_class: usize,
+) -> Result<(Dataset, Dataset)> {
     if class_files.len() != 10 {
-        return Err(S3nnError::Data(format!("Fashion-MNIST needs exactly 10 class files (0.json..9.json), got {}", class_files.len())));
+        return Err(S3nnError::Data(format!(
+            "Fashion-MNIST needs exactly 10 class files (0.json..9.json), got {}",
+            class_files.len()
+        )));
     }
     let (mut xtr, mut ytr, mut xte, mut yte) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (k, bytes) in class_files.iter().enumerate() {
@@ -39,7 +55,9 @@ pub fn fashion_from_class_json_with(class_files: &[&[u8]], train_per_class: usiz
             Some(e) => e,
             None => {
                 serde_json::from_slice::<ClassFile>(bytes)
-                    .map_err(|e| S3nnError::Data(format!("Fashion-MNIST class {k} ({k}.json): {e}")))?
+                    .map_err(|e| {
+                        S3nnError::Data(format!("Fashion-MNIST class {k} ({k}.json): {e}"))
+                    })?
                     .data
                     .0
             }
@@ -55,7 +73,11 @@ pub fn fashion_from_class_json_with(class_files: &[&[u8]], train_per_class: usiz
                     entry.len()
                 )));
             }
-            let (x, y) = if kept < train_per_class { (&mut xtr, &mut ytr) } else { (&mut xte, &mut yte) };
+            let (x, y) = if kept < train_per_class {
+                (&mut xtr, &mut ytr)
+            } else {
+                (&mut xte, &mut yte)
+            };
             x.extend(entry.iter().map(|&b| f32::from(b) / 255.0));
             y.push(k as u32);
             kept += 1;
@@ -164,7 +186,10 @@ impl Scanner<'_> {
             }
         }
         let len = self.i - start;
-        if len == 0 || (len > 1 && self.b[start] == b'0') || matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E')) {
+        if len == 0
+            || (len > 1 && self.b[start] == b'0')
+            || matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E'))
+        {
             return None;
         }
         u8::try_from(v).ok()
@@ -189,7 +214,10 @@ impl<'de> Deserialize<'de> for Entries {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of images (lists of 0..=255)")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Entries, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Entries, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(10_000));
                 loop {
                     let j = out.len();
@@ -217,7 +245,10 @@ impl<'de> DeserializeSeed<'de> for EntrySeed {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 write!(f, "entry {}: a list of pixel values 0..=255", self.0)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<u8>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Vec<u8>, A::Error> {
                 let mut px = Vec::with_capacity(PIXELS);
                 while let Some(v) = seq.next_element::<Pixel>()? {
                     match v {
@@ -232,7 +263,10 @@ impl<'de> DeserializeSeed<'de> for EntrySeed {
                     }
                     // Stop early on absurdly long entries instead of buffering them.
                     if px.len() > PIXELS {
-                        return Err(de::Error::custom(format!("entry {}: more than {PIXELS} values", self.0)));
+                        return Err(de::Error::custom(format!(
+                            "entry {}: more than {PIXELS} values",
+                            self.0
+                        )));
                     }
                 }
                 Ok(px)
@@ -278,7 +312,9 @@ mod tests {
     use crate::rng::Rng;
 
     fn slow(b: &[u8]) -> Option<Vec<Vec<u8>>> {
-        serde_json::from_slice::<ClassFile>(b).ok().map(|f| f.data.0)
+        serde_json::from_slice::<ClassFile>(b)
+            .ok()
+            .map(|f| f.data.0)
     }
 
     #[test]

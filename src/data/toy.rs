@@ -25,7 +25,13 @@ pub enum ToyKind {
 }
 
 impl ToyKind {
-    pub const ALL: [ToyKind; 5] = [ToyKind::Spiral, ToyKind::Moons, ToyKind::Circles, ToyKind::Xor, ToyKind::Blobs];
+    pub const ALL: [ToyKind; 5] = [
+        ToyKind::Spiral,
+        ToyKind::Moons,
+        ToyKind::Circles,
+        ToyKind::Xor,
+        ToyKind::Blobs,
+    ];
 
     pub fn name(&self) -> &'static str {
         match self {
@@ -55,10 +61,17 @@ impl FromStr for ToyKind {
     type Err = S3nnError;
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
-        ToyKind::ALL.iter().copied().find(|k| k.name().eq_ignore_ascii_case(t)).ok_or_else(|| {
-            let names: Vec<&str> = ToyKind::ALL.iter().map(|k| k.name()).collect();
-            S3nnError::Config(format!("unknown toy dataset '{s}'; valid names: {}", names.join(", ")))
-        })
+        ToyKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                let names: Vec<&str> = ToyKind::ALL.iter().map(|k| k.name()).collect();
+                S3nnError::Config(format!(
+                    "unknown toy dataset '{s}'; valid names: {}",
+                    names.join(", ")
+                ))
+            })
     }
 }
 
@@ -73,10 +86,14 @@ const BLOB_SIGMA: f64 = 0.12;
 /// shuffled, all determined by `seed`.
 pub fn toy(kind: ToyKind, n: usize, noise: f32, seed: u64) -> Result<Dataset> {
     if !(1..=1_000_000).contains(&n) {
-        return Err(S3nnError::Config(format!("toy dataset size must be 1..=1000000, got {n}")));
+        return Err(S3nnError::Config(format!(
+            "toy dataset size must be 1..=1000000, got {n}"
+        )));
     }
     if !noise.is_finite() || noise < 0.0 {
-        return Err(S3nnError::Config(format!("toy noise must be a finite number ≥ 0, got {noise}")));
+        return Err(S3nnError::Config(format!(
+            "toy noise must be a finite number ≥ 0, got {noise}"
+        )));
     }
     let classes = kind.classes();
     // Separate streams for geometry, jitter and order: changing one never shifts the others.
@@ -102,7 +119,11 @@ pub fn toy(kind: ToyKind, n: usize, noise: f32, seed: u64) -> Result<Dataset> {
                 // scikit-learn's two half circles (x ∈ [-1, 2], y ∈ [-0.5, 1]) mapped onto [-0.9, 0.9]
                 // horizontally and centred vertically.
                 let a = PI * u;
-                let (mx, my) = if c == 0 { (libm::cos(a), libm::sin(a)) } else { (1.0 - libm::cos(a), 0.5 - libm::sin(a)) };
+                let (mx, my) = if c == 0 {
+                    (libm::cos(a), libm::sin(a))
+                } else {
+                    (1.0 - libm::cos(a), 0.5 - libm::sin(a))
+                };
                 ((mx - 0.5) * 0.6, (my - 0.25) * 0.6)
             }
             ToyKind::Circles => {
@@ -130,7 +151,10 @@ pub fn toy(kind: ToyKind, n: usize, noise: f32, seed: u64) -> Result<Dataset> {
                 // Centres on a circle of radius 0.55 at 90°, 210°, 330°.
                 let a = PI / 2.0 + TAU * c as f64 / 3.0;
                 let (dx, dy) = (f64::from(geo.normal()), f64::from(geo.normal()));
-                (0.55 * libm::cos(a) + BLOB_SIGMA * dx, 0.55 * libm::sin(a) + BLOB_SIGMA * dy)
+                (
+                    0.55 * libm::cos(a) + BLOB_SIGMA * dx,
+                    0.55 * libm::sin(a) + BLOB_SIGMA * dy,
+                )
             }
         };
         // Always draw the jitter (even when sigma = 0) so the stream layout does not depend on noise.
