@@ -52,6 +52,8 @@ fn dataset_new_validates_and_names_the_culprit() {
     assert!(matches!(e, S3nnError::Shape(_)));
     let (_, s) = msg(Dataset::new("t", [2, 1, 1], 1, vec![0.0; 4], vec![0, 0]));
     assert!(s.contains("at least 2 classes"), "{s}");
+    let (e, _) = msg(Dataset::new("t", [1, 1, 1], usize::MAX, vec![], vec![]));
+    assert!(matches!(e, S3nnError::TooLarge(_)));
     let (e, _) = msg(Dataset::new("t", [0, 1, 1], 2, vec![], vec![]));
     assert!(matches!(e, S3nnError::Shape(_)));
     // Empty but well-formed is allowed (e.g. an IDX file with 0 items).
@@ -704,6 +706,11 @@ fn fashion_from_npm_json_and_prepared_idx_agree() {
         .status()
         .unwrap();
     assert!(status.success(), "prepare-data.mjs failed");
+    // Through the public loader's IDX branch (what `S3NN_FASHION_DIR=data-cache/fashion` uses)...
+    let (ltrain, ltest) = load_fashion_from(&out).unwrap();
+    assert_eq!(ltrain.class_names, FASHION_CLASS_NAMES);
+    assert!(ltrain.y == train.y && ltest.y == test.y && ltrain.x == train.x && ltest.x == test.x);
+    // ...and through the raw parser.
     let read = |f: &str| std::fs::read(out.join(f)).unwrap();
     let itrain = dataset_from_idx(
         "f",
@@ -724,4 +731,17 @@ fn fashion_from_npm_json_and_prepared_idx_agree() {
         itrain.x == train.x && itest.x == test.x,
         "IDX pixels differ from JSON pixels"
     );
+}
+
+#[test]
+fn loaders_name_the_missing_path() {
+    let dir = std::env::temp_dir().join("s3nn-definitely-missing-dir");
+    let (e, s) = msg(load_mnist_from(&dir));
+    assert!(matches!(e, S3nnError::Io(_)), "{s}");
+    assert!(
+        s.contains("s3nn-definitely-missing-dir") && s.contains("train-images-idx3-ubyte"),
+        "{s}"
+    );
+    let (_, s) = msg(load_fashion_from(&dir));
+    assert!(s.contains("0.json"), "{s}");
 }

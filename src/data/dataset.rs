@@ -3,6 +3,9 @@
 use crate::error::{Result, S3nnError};
 use crate::rng::Rng;
 
+/// Upper bound on `classes` accepted by [`Dataset::new`].
+pub const MAX_CLASSES: usize = 65_536;
+
 /// Samples stored as one flat row-major `f32` buffer (cache-friendly batching, one allocation,
 /// cheap to hand across the wasm boundary) plus `u32` labels.
 #[derive(Clone, Debug)]
@@ -40,6 +43,12 @@ impl Dataset {
         if features == 0 {
             return Err(S3nnError::Shape(format!(
                 "dataset '{name}': shape {shape:?} has zero features"
+            )));
+        }
+        // Bounded so a bogus class count cannot allocate a huge class-name list or output layer.
+        if classes > MAX_CLASSES {
+            return Err(S3nnError::TooLarge(format!(
+                "dataset '{name}': {classes} classes; at most {MAX_CLASSES} are supported"
             )));
         }
         if classes < 2 {

