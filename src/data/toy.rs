@@ -1,8 +1,10 @@
 //! 2-D toy problems in the spirit of TensorFlow Playground, for fast demos and tests.
 //!
-//! Every point lies roughly in [-1, 1]²: with `noise = 0` strictly inside it, with noise a little
-//! outside. `noise` is the standard deviation of isotropic Gaussian jitter in units of half the
-//! plot width, halved (σ = 0.5 · noise), so `noise = 0.1` is mild for every kind and `noise = 1`
+//! Every point lies roughly in [-1, 1]²: with `noise = 0` inside it (blobs excepted for rare
+//! > 3.5σ outliers of their intrinsic spread), with noise a little outside. `noise` scales
+//! isotropic Gaussian jitter with σ = 0.5 · noise in coordinate units (about scikit-learn's
+//! `noise` after mapping its shapes onto this square), so `noise = 0.1` is mild for every kind and
+//! `noise = 1`
 //! makes every kind hard. Geometry is computed in f64 with `libm` and the seeded project RNG, so a
 //! seed gives bit-identical points natively and in wasm.
 
