@@ -1,10 +1,9 @@
 //! 2-D toy problems in the spirit of TensorFlow Playground, for fast demos and tests.
 //!
-//! Every point lies roughly in [-1, 1]²: with `noise = 0` inside it (blobs excepted for rare
-//! > 3.5σ outliers of their intrinsic spread), with noise a little outside. `noise` scales
-//! isotropic Gaussian jitter with σ = 0.5 · noise in coordinate units (about scikit-learn's
-//! `noise` after mapping its shapes onto this square), so `noise = 0.1` is mild for every kind and
-//! `noise = 1`
+//! Every point lies roughly in [-1, 1]²: inside it when `noise = 0` (except rare blob outliers
+//! beyond 3.5σ of their intrinsic spread), a little outside with noise. `noise` scales isotropic
+//! Gaussian jitter with σ = 0.5 · noise in coordinate units (about scikit-learn's `noise` after
+//! mapping its shapes onto this square), so `noise = 0.1` is mild for every kind and `noise = 1`
 //! makes every kind hard. Geometry is computed in f64 with `libm` and the seeded project RNG, so a
 //! seed gives bit-identical points natively and in wasm.
 
