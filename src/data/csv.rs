@@ -32,10 +32,15 @@ pub fn points_from_csv(text: &str) -> Result<Dataset> {
             }
         }
         if fields.len() != 3 {
-            return Err(S3nnError::Data(format!("line {line_no}: expected 3 comma-separated values (x,y,label), found {}", fields.len())));
+            return Err(S3nnError::Data(format!(
+                "line {line_no}: expected 3 comma-separated values (x,y,label), found {}",
+                fields.len()
+            )));
         }
         if y.len() == MAX_CSV_ROWS {
-            return Err(S3nnError::TooLarge(format!("line {line_no}: more than {MAX_CSV_ROWS} rows")));
+            return Err(S3nnError::TooLarge(format!(
+                "line {line_no}: more than {MAX_CSV_ROWS} rows"
+            )));
         }
         for f in &fields[..2] {
             x.push(number(f, line_no)?);
@@ -43,11 +48,16 @@ pub fn points_from_csv(text: &str) -> Result<Dataset> {
         y.push(label(fields[2], line_no)?);
     }
     if y.is_empty() {
-        return Err(S3nnError::Data("no data rows: expected lines like '0.5,-0.2,1'".into()));
+        return Err(S3nnError::Data(
+            "no data rows: expected lines like '0.5,-0.2,1'".into(),
+        ));
     }
     let classes = y.iter().copied().max().unwrap_or(0) as usize + 1;
     if classes < 2 {
-        return Err(S3nnError::Data(format!("all {} rows have label 0; need at least 2 classes", y.len())));
+        return Err(S3nnError::Data(format!(
+            "all {} rows have label 0; need at least 2 classes",
+            y.len()
+        )));
     }
     let mut d = Dataset::new("csv", [2, 1, 1], classes, x, y)?;
     d.class_names = (0..classes).map(|k| format!("class {k}")).collect();
@@ -59,15 +69,24 @@ fn number(f: &str, line_no: usize) -> Result<f32> {
     match f.parse::<f32>() {
         Ok(v) if v.is_finite() => Ok(v),
         // "nan", "inf" and overflowing literals like 1e99 parse, but would poison training.
-        Ok(_) => Err(S3nnError::Data(format!("line {line_no}: '{f}' is not a finite number"))),
-        Err(_) => Err(S3nnError::Data(format!("line {line_no}: '{f}' is not a number"))),
+        Ok(_) => Err(S3nnError::Data(format!(
+            "line {line_no}: '{f}' is not a finite number"
+        ))),
+        Err(_) => Err(S3nnError::Data(format!(
+            "line {line_no}: '{f}' is not a number"
+        ))),
     }
 }
 
 fn label(f: &str, line_no: usize) -> Result<u32> {
     match f.parse::<u32>() {
         Ok(l) if (l as usize) < MAX_CSV_CLASSES => Ok(l),
-        Ok(l) => Err(S3nnError::Data(format!("line {line_no}: label {l} is too large (at most {} classes)", MAX_CSV_CLASSES))),
-        Err(_) => Err(S3nnError::Data(format!("line {line_no}: label '{f}' is not a non-negative integer"))),
+        Ok(l) => Err(S3nnError::Data(format!(
+            "line {line_no}: label {l} is too large (at most {} classes)",
+            MAX_CSV_CLASSES
+        ))),
+        Err(_) => Err(S3nnError::Data(format!(
+            "line {line_no}: label '{f}' is not a non-negative integer"
+        ))),
     }
 }

@@ -3,6 +3,9 @@
 use crate::error::{Result, S3nnError};
 use crate::rng::Rng;
 
+/// Upper bound on `classes` accepted by [`Dataset::new`].
+pub const MAX_CLASSES: usize = 65_536;
+
 /// Samples stored as one flat row-major `f32` buffer (cache-friendly batching, one allocation,
 /// cheap to hand across the wasm boundary) plus `u32` labels.
 #[derive(Clone, Debug)]
@@ -23,17 +26,35 @@ impl Dataset {
     /// Builds a dataset after checking every invariant the trainer relies on, so that a bad file
     /// fails here with a message naming the culprit instead of as NaN weights many epochs later.
     /// Class names default to "0", "1", ...; loaders with real names overwrite `class_names`.
-    pub fn new(name: impl Into<String>, shape: [usize; 3], classes: usize, x: Vec<f32>, y: Vec<u32>) -> Result<Self> {
+    pub fn new(
+        name: impl Into<String>,
+        shape: [usize; 3],
+        classes: usize,
+        x: Vec<f32>,
+        y: Vec<u32>,
+    ) -> Result<Self> {
         let name = name.into();
         let features = shape
             .iter()
             .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-            .ok_or_else(|| S3nnError::TooLarge(format!("dataset '{name}': shape {shape:?} overflows")))?;
+            .ok_or_else(|| {
+                S3nnError::TooLarge(format!("dataset '{name}': shape {shape:?} overflows"))
+            })?;
         if features == 0 {
-            return Err(S3nnError::Shape(format!("dataset '{name}': shape {shape:?} has zero features")));
+            return Err(S3nnError::Shape(format!(
+                "dataset '{name}': shape {shape:?} has zero features"
+            )));
+        }
+        // Bounded so a bogus class count cannot allocate a huge class-name list or output layer.
+        if classes > MAX_CLASSES {
+            return Err(S3nnError::TooLarge(format!(
+                "dataset '{name}': {classes} classes; at most {MAX_CLASSES} are supported"
+            )));
         }
         if classes < 2 {
-            return Err(S3nnError::Data(format!("dataset '{name}': needs at least 2 classes, got {classes}")));
+            return Err(S3nnError::Data(format!(
+                "dataset '{name}': needs at least 2 classes, got {classes}"
+            )));
         }
         let expected = y.len().checked_mul(features);
         if expected != Some(x.len()) {
@@ -46,13 +67,26 @@ impl Dataset {
         }
         if let Some((i, v)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
             let what = if v.is_nan() { "NaN" } else { "infinite" };
-            return Err(S3nnError::Data(format!("dataset '{name}': x[{i}] is {what} (sample {}, feature {})", i / features, i % features)));
+            return Err(S3nnError::Data(format!(
+                "dataset '{name}': x[{i}] is {what} (sample {}, feature {})",
+                i / features,
+                i % features
+            )));
         }
         if let Some((i, &l)) = y.iter().enumerate().find(|(_, &l)| l as usize >= classes) {
-            return Err(S3nnError::Data(format!("dataset '{name}': y[{i}] = {l} is not a valid label (classes = {classes})")));
+            return Err(S3nnError::Data(format!(
+                "dataset '{name}': y[{i}] = {l} is not a valid label (classes = {classes})"
+            )));
         }
         let class_names = (0..classes).map(|k| k.to_string()).collect();
-        Ok(Self { name, shape, classes, x, y, class_names })
+        Ok(Self {
+            name,
+            shape,
+            classes,
+            x,
+            y,
+            class_names,
+        })
     }
 
     pub fn features(&self) -> usize {
@@ -77,7 +111,10 @@ impl Dataset {
     pub fn subset(&self, indices: &[usize]) -> Result<Dataset> {
         let n = self.len();
         if let Some((pos, &i)) = indices.iter().enumerate().find(|(_, &i)| i >= n) {
-            return Err(S3nnError::Shape(format!("subset of '{}': indices[{pos}] = {i} out of range (len {n})", self.name)));
+            return Err(S3nnError::Shape(format!(
+                "subset of '{}': indices[{pos}] = {i} out of range (len {n})",
+                self.name
+            )));
         }
         let f = self.features();
         let mut x = Vec::with_capacity(indices.len() * f);
@@ -100,11 +137,16 @@ impl Dataset {
     /// fraction is strictly between 0 and 1 and there are ≥ 2 samples, so neither side is vacuous.
     pub fn split(&self, train_fraction: f32, seed: u64) -> Result<(Dataset, Dataset)> {
         if !(train_fraction.is_finite() && train_fraction > 0.0 && train_fraction < 1.0) {
-            return Err(S3nnError::Config(format!("train fraction must be in (0, 1), got {train_fraction}")));
+            return Err(S3nnError::Config(format!(
+                "train fraction must be in (0, 1), got {train_fraction}"
+            )));
         }
         let n = self.len();
         if n < 2 {
-            return Err(S3nnError::Data(format!("dataset '{}' has {n} samples; need at least 2 to split", self.name)));
+            return Err(S3nnError::Data(format!(
+                "dataset '{}' has {n} samples; need at least 2 to split",
+                self.name
+            )));
         }
         // Computed in f64 and rounded so the cut is the same on every target.
         let cut = ((f64::from(train_fraction) * n as f64).round() as usize).clamp(1, n - 1);

@@ -21,7 +21,10 @@ const MAX_IDX_BYTES: u64 = 1 << 31;
 
 pub fn parse_idx_u8(bytes: &[u8]) -> Result<IdxArray> {
     if bytes.len() < 4 {
-        return Err(S3nnError::Data(format!("IDX file too short: {} bytes, the header alone needs at least 8", bytes.len())));
+        return Err(S3nnError::Data(format!(
+            "IDX file too short: {} bytes, the header alone needs at least 8",
+            bytes.len()
+        )));
     }
     if bytes[0] != 0 || bytes[1] != 0 {
         return Err(S3nnError::Data(format!(
@@ -37,7 +40,9 @@ pub fn parse_idx_u8(bytes: &[u8]) -> Result<IdxArray> {
     }
     let ndim = bytes[3] as usize;
     if !(1..=4).contains(&ndim) {
-        return Err(S3nnError::Data(format!("IDX file has {ndim} dimensions; expected 1 to 4")));
+        return Err(S3nnError::Data(format!(
+            "IDX file has {ndim} dimensions; expected 1 to 4"
+        )));
     }
     let header = 4 + 4 * ndim;
     if bytes.len() < header {
@@ -53,7 +58,9 @@ pub fn parse_idx_u8(bytes: &[u8]) -> Result<IdxArray> {
         // A zero first dimension is a valid empty array (0 items); a zero inner dimension would
         // make items featureless, which no consumer can use.
         if d == 0 && k > 0 {
-            return Err(S3nnError::Data(format!("IDX dimension {k} is 0; only the item count may be 0")));
+            return Err(S3nnError::Data(format!(
+                "IDX dimension {k} is 0; only the item count may be 0"
+            )));
         }
         dims.push(d as usize);
         // u32 × ≤4 dims can overflow u64 only in theory; saturate and let the size check refuse it.
@@ -66,7 +73,9 @@ pub fn parse_idx_u8(bytes: &[u8]) -> Result<IdxArray> {
     }
     let found = (bytes.len() - header) as u64;
     if found < total {
-        return Err(S3nnError::Data(format!("IDX file truncated: expected {total} bytes of data, found {found}")));
+        return Err(S3nnError::Data(format!(
+            "IDX file truncated: expected {total} bytes of data, found {found}"
+        )));
     }
     if found > total {
         return Err(S3nnError::Data(format!(
@@ -74,15 +83,27 @@ pub fn parse_idx_u8(bytes: &[u8]) -> Result<IdxArray> {
             found - total
         )));
     }
-    Ok(IdxArray { dims, data: bytes[header..].to_vec() })
+    Ok(IdxArray {
+        dims,
+        data: bytes[header..].to_vec(),
+    })
 }
 
 /// Serialises a u8 array as IDX. Panics if `dims` is not 1–4 dimensions, a dimension exceeds
 /// u32, or the product does not match `data.len()`: those are programming errors of the caller
 /// (tests and tooling), not data errors.
 pub fn write_idx_u8(dims: &[usize], data: &[u8]) -> Vec<u8> {
-    assert!((1..=4).contains(&dims.len()), "IDX supports 1 to 4 dimensions, got {}", dims.len());
-    assert_eq!(dims.iter().product::<usize>(), data.len(), "dims {dims:?} do not match {} data bytes", data.len());
+    assert!(
+        (1..=4).contains(&dims.len()),
+        "IDX supports 1 to 4 dimensions, got {}",
+        dims.len()
+    );
+    assert_eq!(
+        dims.iter().product::<usize>(),
+        data.len(),
+        "dims {dims:?} do not match {} data bytes",
+        data.len()
+    );
     let mut out = Vec::with_capacity(4 + 4 * dims.len() + data.len());
     out.extend_from_slice(&[0, 0, 0x08, dims.len() as u8]);
     for &d in dims {
@@ -99,17 +120,28 @@ pub fn dataset_from_idx(name: &str, images: &[u8], labels: &[u8]) -> Result<Data
     let img = parse_idx_u8(images).map_err(|e| context(e, "images"))?;
     let lab = parse_idx_u8(labels).map_err(|e| context(e, "labels"))?;
     if img.dims.len() != 3 {
-        return Err(S3nnError::Shape(format!("images IDX must have 3 dimensions [n, h, w], got {:?}", img.dims)));
+        return Err(S3nnError::Shape(format!(
+            "images IDX must have 3 dimensions [n, h, w], got {:?}",
+            img.dims
+        )));
     }
     if lab.dims.len() != 1 {
-        return Err(S3nnError::Shape(format!("labels IDX must have 1 dimension [n], got {:?}", lab.dims)));
+        return Err(S3nnError::Shape(format!(
+            "labels IDX must have 1 dimension [n], got {:?}",
+            lab.dims
+        )));
     }
     let (n, h, w) = (img.dims[0], img.dims[1], img.dims[2]);
     if lab.dims[0] != n {
-        return Err(S3nnError::Shape(format!("{n} images but {} labels", lab.dims[0])));
+        return Err(S3nnError::Shape(format!(
+            "{n} images but {} labels",
+            lab.dims[0]
+        )));
     }
     if let Some((i, &l)) = lab.data.iter().enumerate().find(|(_, &l)| l >= 10) {
-        return Err(S3nnError::Data(format!("label {i} is {l}; expected a class 0..=9")));
+        return Err(S3nnError::Data(format!(
+            "label {i} is {l}; expected a class 0..=9"
+        )));
     }
     // A true division (correctly rounded by IEEE 754) rather than `b * (1/255)`, so the value is
     // the nearest f32 to b/255 on every target and exactly 1.0 for 255.

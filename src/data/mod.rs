@@ -17,5 +17,7 @@ pub use dataset::Dataset;
 pub use fashion::{fashion_from_class_json, FASHION_CLASS_NAMES, FASHION_TRAIN_PER_CLASS};
 pub use idx::{dataset_from_idx, parse_idx_u8, write_idx_u8, IdxArray};
 #[cfg(not(target_arch = "wasm32"))]
-pub use locate::{fashion_dir, load_fashion, load_mnist, mnist_dir};
+pub use locate::{
+    fashion_dir, load_fashion, load_fashion_from, load_mnist, load_mnist_from, mnist_dir,
+};
 pub use toy::{toy, ToyKind};

@@ -1,8 +1,9 @@
 //! 2-D toy problems in the spirit of TensorFlow Playground, for fast demos and tests.
 //!
-//! Every point lies roughly in [-1, 1]²: with `noise = 0` strictly inside it, with noise a little
-//! outside. `noise` is the standard deviation of isotropic Gaussian jitter in units of half the
-//! plot width, halved (σ = 0.5 · noise), so `noise = 0.1` is mild for every kind and `noise = 1`
+//! Every point lies roughly in [-1, 1]²: inside it when `noise = 0` (except rare blob outliers
+//! beyond 3.5σ of their intrinsic spread), a little outside with noise. `noise` scales isotropic
+//! Gaussian jitter with σ = 0.5 · noise in coordinate units (about scikit-learn's `noise` after
+//! mapping its shapes onto this square), so `noise = 0.1` is mild for every kind and `noise = 1`
 //! makes every kind hard. Geometry is computed in f64 with `libm` and the seeded project RNG, so a
 //! seed gives bit-identical points natively and in wasm.
 
@@ -25,7 +26,13 @@ pub enum ToyKind {
 }
 
 impl ToyKind {
-    pub const ALL: [ToyKind; 5] = [ToyKind::Spiral, ToyKind::Moons, ToyKind::Circles, ToyKind::Xor, ToyKind::Blobs];
+    pub const ALL: [ToyKind; 5] = [
+        ToyKind::Spiral,
+        ToyKind::Moons,
+        ToyKind::Circles,
+        ToyKind::Xor,
+        ToyKind::Blobs,
+    ];
 
     pub fn name(&self) -> &'static str {
         match self {
@@ -55,10 +62,17 @@ impl FromStr for ToyKind {
     type Err = S3nnError;
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
-        ToyKind::ALL.iter().copied().find(|k| k.name().eq_ignore_ascii_case(t)).ok_or_else(|| {
-            let names: Vec<&str> = ToyKind::ALL.iter().map(|k| k.name()).collect();
-            S3nnError::Config(format!("unknown toy dataset '{s}'; valid names: {}", names.join(", ")))
-        })
+        ToyKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                let names: Vec<&str> = ToyKind::ALL.iter().map(|k| k.name()).collect();
+                S3nnError::Config(format!(
+                    "unknown toy dataset '{s}'; valid names: {}",
+                    names.join(", ")
+                ))
+            })
     }
 }
 
@@ -73,10 +87,14 @@ const BLOB_SIGMA: f64 = 0.12;
 /// shuffled, all determined by `seed`.
 pub fn toy(kind: ToyKind, n: usize, noise: f32, seed: u64) -> Result<Dataset> {
     if !(1..=1_000_000).contains(&n) {
-        return Err(S3nnError::Config(format!("toy dataset size must be 1..=1000000, got {n}")));
+        return Err(S3nnError::Config(format!(
+            "toy dataset size must be 1..=1000000, got {n}"
+        )));
     }
     if !noise.is_finite() || noise < 0.0 {
-        return Err(S3nnError::Config(format!("toy noise must be a finite number ≥ 0, got {noise}")));
+        return Err(S3nnError::Config(format!(
+            "toy noise must be a finite number ≥ 0, got {noise}"
+        )));
     }
     let classes = kind.classes();
     // Separate streams for geometry, jitter and order: changing one never shifts the others.
@@ -102,7 +120,11 @@ pub fn toy(kind: ToyKind, n: usize, noise: f32, seed: u64) -> Result<Dataset> {
                 // scikit-learn's two half circles (x ∈ [-1, 2], y ∈ [-0.5, 1]) mapped onto [-0.9, 0.9]
                 // horizontally and centred vertically.
                 let a = PI * u;
-                let (mx, my) = if c == 0 { (libm::cos(a), libm::sin(a)) } else { (1.0 - libm::cos(a), 0.5 - libm::sin(a)) };
+                let (mx, my) = if c == 0 {
+                    (libm::cos(a), libm::sin(a))
+                } else {
+                    (1.0 - libm::cos(a), 0.5 - libm::sin(a))
+                };
                 ((mx - 0.5) * 0.6, (my - 0.25) * 0.6)
             }
             ToyKind::Circles => {
@@ -130,7 +152,10 @@ pub fn toy(kind: ToyKind, n: usize, noise: f32, seed: u64) -> Result<Dataset> {
                 // Centres on a circle of radius 0.55 at 90°, 210°, 330°.
                 let a = PI / 2.0 + TAU * c as f64 / 3.0;
                 let (dx, dy) = (f64::from(geo.normal()), f64::from(geo.normal()));
-                (0.55 * libm::cos(a) + BLOB_SIGMA * dx, 0.55 * libm::sin(a) + BLOB_SIGMA * dy)
+                (
+                    0.55 * libm::cos(a) + BLOB_SIGMA * dx,
+                    0.55 * libm::sin(a) + BLOB_SIGMA * dy,
+                )
             }
         };
         // Always draw the jitter (even when sigma = 0) so the stream layout does not depend on noise.
