@@ -1,0 +1,118 @@
+// Shared harness for the browser tests: starts scripts/serve.mjs on a free port, launches the
+// system Chromium through playwright-core, and opens the demo with a long-task recorder installed.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const shotsDir = path.join(root, 'docs/screenshots');
+
+export function startServer() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve.mjs did not start: ${out}`)), 10000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/localhost:(\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: `http://localhost:${m[1]}/`, stop: () => proc.kill('SIGTERM') });
+      }
+    });
+    proc.stderr.on('data', (d) => (out += d));
+    proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+export async function launch() {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  return chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Opens the demo; returns {page, errors, context}. errors collects console errors and page errors. */
+export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch (e) {
+      window.__longtasks = null;
+    }
+  });
+  await page.goto(baseUrl + (hash ? `#${hash.replace(/^#/, '')}` : ''));
+  return { page, errors, context };
+}
+
+export async function waitFor(page, fn, arg, timeout = 30000, what = 'condition') {
+  try {
+    return await page.waitForFunction(fn, arg, { timeout, polling: 100 });
+  } catch (e) {
+    const hook = await page.evaluate(() => {
+      const h = window.__s3nn;
+      return h ? { ready: h.ready, fatal: h.fatal, message: h.message, steps: h.trainSteps, test: h.testAccuracy, playing: h.playing } : null;
+    });
+    throw new Error(`timed out waiting for ${what}: ${JSON.stringify(hook)}`);
+  }
+}
+
+export const hook = (page, expr) => page.evaluate(expr);
+
+export async function waitReady(page, timeout = 30000) {
+  await waitFor(page, () => window.__s3nn && (window.__s3nn.ready || window.__s3nn.fatal), undefined, timeout, 'page ready');
+  const fatal = await page.evaluate(() => window.__s3nn.fatal);
+  if (fatal) throw new Error(`page failed: ${fatal}`);
+}
+
+/** Pauses training and waits until the worker has refreshed every view for the final weights. */
+export async function pauseAndSettle(page) {
+  if (await page.evaluate(() => window.__s3nn.playing)) await page.click('#b-play');
+  await waitFor(page, () => !window.__s3nn.playing, undefined, 10000, 'pause');
+  await settle(page);
+}
+
+export async function settle(page) {
+  await waitFor(
+    page,
+    () => {
+      const h = window.__s3nn;
+      const p = h.probe;
+      const needBoundary = h.info && h.info.features === 2;
+      return !h.playing && p && p.at === h.trainSteps && p.modelVersion === h.modelVersion && h.testAccuracyAt === h.trainSteps && (!needBoundary || h.boundaryAt === h.trainSteps);
+    },
+    undefined,
+    20000,
+    'views refreshed',
+  );
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const file = path.join(shotsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export async function downloadBytes(page, clickSelector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(clickSelector)]);
+  const p = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(p) };
+}
+
+export function longTasksAfter(list, t0) {
+  return (list || []).filter((t) => t.start >= t0);
+}

@@ -1,0 +1,75 @@
+// MNIST in the page: download with progress, one epoch of the default MLP ≥ 95 % test accuracy,
+// no long main-thread tasks while training, and a digit drawn on the pad gets a prediction.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, screenshot, longTasksAfter } from './helpers.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test('MNIST: one epoch of the default MLP reaches ≥ 95 % test accuracy', { timeout: 600000 }, async (t) => {
+  const { page, errors } = await openDemo(browser, server.url, 'data=mnist');
+  await waitReady(page, 120000);
+  const load = await page.evaluate(() => window.__s3nn.loading);
+  assert.ok(load && load.total > 50e6 && load.loaded === load.total, `download progress reported: ${JSON.stringify(load)}`);
+  const t0 = await page.evaluate(() => performance.now());
+  const wall0 = Date.now();
+  await waitFor(page, () => window.__s3nn.trainSteps > 50, undefined, 60000, 'MNIST training');
+  await page.waitForTimeout(2500);
+  await screenshot(page, 'mnist-training');
+  await waitFor(page, () => (window.__s3nn.epochEvals?.[0]?.epochEvals?.length ?? 0) >= 1, undefined, 540000, 'one epoch');
+  const seconds = (Date.now() - wall0) / 1000;
+  const ev = await page.evaluate(() => ({ first: window.__s3nn.epochEvals[0].epochEvals[0], arch: window.__s3nn.models[0].arch, rate: window.__s3nn.maxSamplesPerSec }));
+  t.diagnostic(`${ev.arch}: epoch 1 test accuracy ${(ev.first.testAcc * 100).toFixed(2)} % (10 000 test images) after ${seconds.toFixed(0)} s, peak ${Math.round(ev.rate)} samples/s`);
+  const tasks = longTasksAfter(await page.evaluate(() => window.__longtasks), t0);
+  t.diagnostic(`longest main-thread task while training: ${Math.max(0, ...tasks.map((x) => x.duration)).toFixed(0)} ms (${tasks.length} long tasks)`);
+  assert.ok(ev.first.testAcc >= 0.95, `epoch-1 test accuracy ${ev.first.testAcc}`);
+  assert.equal(tasks.length, 0, `long tasks while training: ${JSON.stringify(tasks)}`);
+
+  // Draw a "1"-ish and a "7"-ish stroke on the pad: each gets a prediction.
+  await pauseAndSettle(page);
+  const pad = await page.locator('#pad').boundingBox();
+  const stroke = async (pts) => {
+    await page.mouse.move(pad.x + pts[0][0] * pad.width, pad.y + pts[0][1] * pad.height);
+    await page.mouse.down();
+    for (const [x, y] of pts.slice(1)) await page.mouse.move(pad.x + x * pad.width, pad.y + y * pad.height, { steps: 8 });
+    await page.mouse.up();
+  };
+  await page.click('#b-clear');
+  await stroke([[0.3, 0.25], [0.7, 0.25], [0.45, 0.8]]);
+  await waitFor(page, () => window.__s3nn.probe?.source?.kind === 'drawn', undefined, 5000, 'drawn probe');
+  const p = await page.evaluate(() => window.__s3nn.probe);
+  assert.ok(p.prediction >= 0 && p.prediction < 10, 'the drawing gets a prediction');
+  assert.ok(p.x.some((v) => v > 0.5), 'the drawing reached the model');
+  assert.ok(p.layers.some((l) => l.spikes > 0), 'spike maps for the drawing');
+  assert.match(await page.textContent('#prediction'), /^\d$/);
+  t.diagnostic(`drawn digit predicted as ${p.prediction}`);
+  // a test image changes the spike maps
+  await page.fill('#c-testidx', '3');
+  await page.dispatchEvent('#c-testidx', 'change');
+  await waitFor(page, () => window.__s3nn.probe?.source?.index === 3, undefined, 5000, 'test image probe');
+  const q = await page.evaluate(() => window.__s3nn.probe);
+  assert.notDeepEqual(q.layers.map((l) => l.pattern), p.layers.map((l) => l.pattern));
+  await screenshot(page, 'mnist-epoch1');
+  assert.deepEqual(errors, []);
+});
+
+test('Fashion-MNIST loads and trains (conv stack)', { timeout: 300000 }, async (t) => {
+  const { page, errors } = await openDemo(browser, server.url, 'data=fashion&arch=c8-mp-64');
+  await waitReady(page, 120000);
+  await waitFor(page, () => window.__s3nn.trainSteps > 100 && window.__s3nn.testAccuracy > 0.6, undefined, 240000, 'Fashion training');
+  const m = await page.evaluate(() => ({ acc: window.__s3nn.testAccuracy, arch: window.__s3nn.models[0].arch, probe: window.__s3nn.probe }));
+  t.diagnostic(`${m.arch}: ${(m.acc * 100).toFixed(1)} % after a few hundred steps`);
+  assert.equal(m.probe.layers[0].kind, 'conv');
+  await page.waitForTimeout(1500);
+  await screenshot(page, 'fashion-conv');
+  assert.deepEqual(errors, []);
+});

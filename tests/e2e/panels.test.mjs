@@ -1,0 +1,86 @@
+// Surrogate panel and operation counts: plotted values equal the package's, shown op counts equal
+// what the package API returns for the same model and input.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, downloadBytes, screenshot } from './helpers.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function pkgCurve(page, plot) {
+  return page.evaluate(async (p) => {
+    const m = await import('/pkg/s3nn.js');
+    await m.default();
+    const r = m.surrogateCurve(p.cfg, p.lo, p.hi, p.n);
+    return { x: Array.from(r.x), grad: Array.from(r.grad), primitive: Array.from(r.primitive) };
+  }, plot);
+}
+
+test('α slider changes the plotted surrogate; plotted values equal surrogateCurve', async () => {
+  const { page, errors } = await openDemo(browser, server.url);
+  await waitReady(page);
+  await waitFor(page, () => window.__s3nn.surrogatePlot, undefined, 10000, 'surrogate plot');
+  const before = await page.evaluate(() => window.__s3nn.surrogatePlot);
+  assert.equal(before.cfg.kind, 's3nn');
+  assert.deepEqual(before, { ...before, ...(await pkgCurve(page, before)) }, 'plotted = package values (α default)');
+  // Move the slider with the keyboard (real input events), several notches up.
+  await page.focus('#c-alpha');
+  for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowRight');
+  await waitFor(page, (a) => window.__s3nn.surrogatePlot.cfg.alpha !== a, before.cfg.alpha, 5000, 'curve update');
+  const after = await page.evaluate(() => window.__s3nn.surrogatePlot);
+  assert.ok(after.cfg.alpha > before.cfg.alpha, `α moved: ${before.cfg.alpha} → ${after.cfg.alpha}`);
+  assert.notDeepEqual(after.grad, before.grad, 'plotted gradient changed');
+  const ref = await pkgCurve(page, after);
+  assert.deepEqual(after.x, ref.x);
+  assert.deepEqual(after.grad, ref.grad, 'plotted gradient equals the package');
+  assert.deepEqual(after.primitive, ref.primitive, 'plotted primitive equals the package');
+  // hash carries α
+  await waitFor(page, () => /alpha=/.test(location.hash), undefined, 5000, 'alpha in hash');
+  await page.check('#c-overlay');
+  await page.waitForTimeout(800);
+  await screenshot(page, 'surrogate-overlay');
+  assert.deepEqual(errors, []);
+});
+
+test('operation counts shown equal the package API for the same model and input', async () => {
+  const { page, errors } = await openDemo(browser, server.url);
+  await waitReady(page);
+  await waitFor(page, () => window.__s3nn.trainSteps > 200, undefined, 20000, 'some training');
+  await pauseAndSettle(page);
+  const { bytes } = await downloadBytes(page, '#b-save');
+  const shown = await page.evaluate(() => {
+    const cells = (sel) => [...document.querySelectorAll(sel)].map((td) => ({ k: td.dataset.k, v: Number(td.dataset.v) }));
+    const rows = [...document.querySelectorAll('#ops-table tr[data-layer]')].map((tr) => cells(`#ops-table tr[data-layer="${tr.dataset.layer}"] td[data-k]`));
+    const total = cells('#ops-table tr.total td[data-k]');
+    return { rows, total, x: window.__s3nn.probe.x, emac: Number(document.getElementById('c-emac').value), eac: Number(document.getElementById('c-eac').value), T: window.__s3nn.config.T, shownOps: window.__s3nn.shownOps };
+  });
+  assert.equal(shown.shownOps.mode, 'input');
+  const api = await page.evaluate(async ({ bytes, x, emac, eac, T }) => {
+    const m = await import('/pkg/s3nn.js');
+    await m.default();
+    const net = m.Network.load(new Uint8Array(bytes));
+    const r = net.opCounts(new Float32Array(x), 1, { eMacPj: emac, eAcPj: eac, snnSteps: T });
+    net.free();
+    return JSON.parse(JSON.stringify(r));
+  }, { bytes: [...bytes], x: shown.x, emac: shown.emac, eac: shown.eac, T: shown.T });
+  assert.equal(shown.rows.length, api.layers.length, 'one row per layer');
+  api.layers.forEach((L, i) => {
+    for (const { k, v } of shown.rows[i]) assert.equal(v, L[k], `layer ${i} ${k}`);
+  });
+  for (const { k, v } of shown.total) assert.equal(v, api[k], `total ${k}`);
+  const shownMacs = await page.locator('#ops-table tr.total td[data-k="macs"]').textContent();
+  assert.equal(shownMacs.replace(/,/g, ''), String(Math.round(api.macs)), 'visible MAC total');
+  // the energy inputs feed the package
+  await page.fill('#c-emac', '3.7');
+  await page.dispatchEvent('#c-emac', 'change');
+  await waitFor(page, () => window.__s3nn.shownOps.ops.energyModel && Math.abs(window.__s3nn.shownOps.ops.energyModel.eMacPj - 3.7) < 1e-6, undefined, 5000, 'E_MAC applied');
+  assert.deepEqual(errors, []);
+});

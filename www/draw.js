@@ -1,0 +1,409 @@
+// Canvas drawing: decision boundaries, spike grids, rasters, galleries, confusion matrices, bars.
+// Pure functions of their inputs; nothing here talks to the worker.
+
+export const CLASS_RGB = [
+  [245, 147, 34], [8, 119, 189], [46, 160, 67], [214, 39, 40], [148, 103, 189],
+  [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
+];
+export const classRgb = (k) => CLASS_RGB[k % CLASS_RGB.length];
+export const classCss = (k, a = 1) => `rgba(${classRgb(k).join(',')},${a})`;
+export const SERIES = ['#f59322', '#0877bd', '#2ea043', '#8e44ad', '#d62728', '#17becf', '#7f7f7f'];
+
+const scratch = document.createElement('canvas');
+
+/** Sizes a canvas's backing store to its CSS box (× devicePixelRatio); returns [w, h] in CSS px. */
+export function fit(canvas, cssHeight) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(10, canvas.clientWidth || canvas.parentElement.clientWidth || 300);
+  const h = cssHeight ?? Math.max(10, canvas.clientHeight || w);
+  if (cssHeight !== undefined) canvas.style.height = `${h}px`;
+  const bw = Math.round(w * dpr);
+  const bh = Math.round(h * dpr);
+  if (canvas.width !== bw || canvas.height !== bh) {
+    canvas.width = bw;
+    canvas.height = bh;
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return [w, h, ctx];
+}
+
+/** Puts an RGBA image of (w × h) into the scratch canvas and returns it for drawImage. */
+function imageOf(rgba, w, h) {
+  scratch.width = w;
+  scratch.height = h;
+  scratch.getContext('2d').putImageData(new ImageData(rgba, w, h), 0, 0);
+  return scratch;
+}
+
+export function boundaryImage(proba, res, classes) {
+  const rgba = new Uint8ClampedArray(res * res * 4);
+  for (let i = 0; i < res * res; i++) {
+    let best = 0;
+    let pb = -1;
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let k = 0; k < classes; k++) {
+      const p = proba[i * classes + k];
+      if (p > pb) {
+        pb = p;
+        best = k;
+      }
+      const c = classRgb(k);
+      r += p * c[0];
+      g += p * c[1];
+      b += p * c[2];
+    }
+    // Confidence → saturation: 1/classes (unsure) is near white.
+    const conf = Math.max(0, (pb - 1 / classes) / (1 - 1 / classes));
+    const a = 0.12 + 0.5 * conf;
+    void best;
+    rgba[i * 4] = 255 * (1 - a) + r * a;
+    rgba[i * 4 + 1] = 255 * (1 - a) + g * a;
+    rgba[i * 4 + 2] = 255 * (1 - a) + b * a;
+    rgba[i * 4 + 3] = 255;
+  }
+  return rgba;
+}
+
+export function drawBoundary(canvas, { boundary, points, region, probe, classes }) {
+  const [w, h, ctx] = fit(canvas);
+  ctx.clearRect(0, 0, w, h);
+  const domain = boundary?.domain || points?.domain || [-1.5, 1.5];
+  const [lo, hi] = domain;
+  const toPx = (x, y) => [((x - lo) / (hi - lo)) * w, ((hi - y) / (hi - lo)) * h];
+  if (boundary) {
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(imageOf(boundaryImage(boundary.proba, boundary.res, boundary.classes), boundary.res, boundary.res), 0, 0, w, h);
+  } else {
+    ctx.fillStyle = '#f7f7f7';
+    ctx.fillRect(0, 0, w, h);
+  }
+  if (region) {
+    const rgba = new Uint8ClampedArray(region.res * region.res * 4);
+    for (let i = 0; i < region.res * region.res; i++) {
+      const v = region.rate[i];
+      rgba[i * 4] = 40;
+      rgba[i * 4 + 1] = 40;
+      rgba[i * 4 + 2] = 50;
+      rgba[i * 4 + 3] = v > 0 ? 70 + 80 * v : 0;
+    }
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(imageOf(rgba, region.res, region.res), 0, 0, w, h);
+    ctx.imageSmoothingEnabled = true;
+  }
+  // axes ticks
+  ctx.strokeStyle = 'rgba(0,0,0,0.08)';
+  ctx.lineWidth = 1;
+  for (let t = Math.ceil(lo); t <= Math.floor(hi); t++) {
+    const [px] = toPx(t, 0);
+    const [, py] = toPx(0, t);
+    ctx.beginPath();
+    ctx.moveTo(px, 0);
+    ctx.lineTo(px, h);
+    ctx.moveTo(0, py);
+    ctx.lineTo(w, py);
+    ctx.stroke();
+  }
+  if (points) {
+    const rad = Math.max(2, Math.min(3.5, w / 150));
+    for (const [set, stroke] of [[points.train, '#fff'], [points.test, '#222']]) {
+      if (!set) continue;
+      for (let i = 0; i < set.y.length; i++) {
+        const [px, py] = toPx(set.x[2 * i], set.x[2 * i + 1]);
+        ctx.beginPath();
+        ctx.arc(px, py, rad, 0, Math.PI * 2);
+        ctx.fillStyle = classCss(set.y[i]);
+        ctx.fill();
+        ctx.strokeStyle = stroke;
+        ctx.lineWidth = stroke === '#fff' ? 0.8 : 1.2;
+        ctx.stroke();
+      }
+    }
+  }
+  if (probe && probe.length === 2) {
+    const [px, py] = toPx(probe[0], probe[1]);
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(px, py, 8, 0, Math.PI * 2);
+    ctx.moveTo(px - 12, py);
+    ctx.lineTo(px + 12, py);
+    ctx.moveTo(px, py - 12);
+    ctx.lineTo(px, py + 12);
+    ctx.stroke();
+  }
+  // legend
+  if (classes) {
+    ctx.font = '11px Helvetica, Arial, sans-serif';
+    ctx.fillStyle = 'rgba(255,255,255,0.8)';
+    ctx.fillRect(6, h - 22, 190, 16);
+    ctx.fillStyle = '#333';
+    ctx.fillText('● train (white ring)   ● test (dark ring)', 10, h - 10);
+  }
+  return { lo, hi, w, h };
+}
+
+/** Grid layout of a layer's neurons: dense → near-square grid; conv → channels side by side. */
+export function layerLayout(layer, width) {
+  const steps = layer.steps || 1;
+  const n = layer.spikes.length / steps;
+  if (layer.kind === 'conv' && layer.shape && layer.shape.h > 1) {
+    const { c, h, w } = layer.shape;
+    const per = Math.min(c, Math.max(1, Math.floor(width / (w * 3 + 2))));
+    const cols = Math.min(c, Math.max(1, Math.ceil(Math.sqrt(c * 1.6)), per));
+    const rows = Math.ceil(c / cols);
+    const gw = cols * (w + 1) - 1;
+    const gh = rows * (h + 1) - 1;
+    const cell = (i) => {
+      // HWC: i = (y*w + x)*c + ch
+      const ch = i % c;
+      const xy = Math.floor(i / c);
+      const y = Math.floor(xy / w);
+      const x = xy % w;
+      return [(ch % cols) * (w + 1) + x, Math.floor(ch / cols) * (h + 1) + y];
+    };
+    return { n, gw, gh, cell, conv: true };
+  }
+  const cols = Math.ceil(Math.sqrt(n * 2.2));
+  const rows = Math.ceil(n / cols);
+  return { n, gw: cols, gh: rows, cell: (i) => [i % cols, Math.floor(i / cols)], cols };
+}
+
+export function spikeGridImage(layer, layout) {
+  const { n, gw, gh, cell } = layout;
+  const steps = layer.steps || 1;
+  const rgba = new Uint8ClampedArray(gw * gh * 4);
+  for (let i = 0; i < rgba.length; i += 4) {
+    rgba[i] = rgba[i + 1] = rgba[i + 2] = 255;
+    rgba[i + 3] = 0;
+  }
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let u = 0;
+    for (let t = 0; t < steps; t++) {
+      s += layer.spikes[t * n + i];
+      u += layer.potentials[t * n + i];
+    }
+    s /= steps;
+    u /= steps;
+    const [x, y] = cell(i);
+    const o = (y * gw + x) * 4;
+    if (s > 0) {
+      const a = 0.35 + 0.65 * s;
+      rgba[o] = 255 * (1 - a) + 245 * a;
+      rgba[o + 1] = 255 * (1 - a) + 147 * a;
+      rgba[o + 2] = 255 * (1 - a) + 34 * a;
+    } else {
+      // below threshold: blue-grey, darker the closer u is to θ
+      const z = 1 / (1 + Math.exp(-2 * u)); // 0..0.5
+      const a = 0.15 + 0.7 * z;
+      rgba[o] = 255 * (1 - a) + 8 * a;
+      rgba[o + 1] = 255 * (1 - a) + 119 * a;
+      rgba[o + 2] = 255 * (1 - a) + 189 * a;
+    }
+    rgba[o + 3] = 255;
+  }
+  return rgba;
+}
+
+export function drawSpikeGrid(canvas, layer) {
+  const width = canvas.clientWidth || 300;
+  const layout = layerLayout(layer, width);
+  const scale = Math.max(1, Math.min(layout.conv ? 6 : 22, Math.floor(width / layout.gw)));
+  const cssH = Math.min(220, layout.gh * scale);
+  const [w, h, ctx] = fit(canvas, cssH);
+  ctx.clearRect(0, 0, w, h);
+  const s = Math.min(w / layout.gw, h / layout.gh);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(imageOf(spikeGridImage(layer, layout), layout.gw, layout.gh), 0, 0, layout.gw * s, layout.gh * s);
+  if (!layout.conv && s >= 6) {
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let x = 1; x < layout.gw; x++) {
+      ctx.moveTo(x * s, 0);
+      ctx.lineTo(x * s, layout.gh * s);
+    }
+    for (let y = 1; y < layout.gh; y++) {
+      ctx.moveTo(0, y * s);
+      ctx.lineTo(layout.gw * s, y * s);
+    }
+    ctx.stroke();
+  }
+  return { ...layout, s };
+}
+
+export function drawRaster(canvas, raster) {
+  const n = raster.n;
+  const cols = raster.layers.reduce((a, L) => a + L.neurons + 1, -1);
+  const rows = n * Math.max(...raster.layers.map((L) => L.steps || 1));
+  const W = Math.max(1, cols);
+  const rgba = new Uint8ClampedArray(W * rows * 4).fill(255);
+  let x0 = 0;
+  for (const L of raster.layers) {
+    const steps = L.steps || 1;
+    for (let t = 0; t < steps; t++) {
+      for (let i = 0; i < n; i++) {
+        const row = i * steps + t;
+        for (let j = 0; j < L.neurons; j++) {
+          const o = (row * W + x0 + j) * 4;
+          if (L.spikes[(t * n + i) * L.neurons + j]) {
+            rgba[o] = 30;
+            rgba[o + 1] = 36;
+            rgba[o + 2] = 48;
+          } else {
+            rgba[o] = 246;
+            rgba[o + 1] = 247;
+            rgba[o + 2] = 249;
+          }
+        }
+      }
+    }
+    x0 += L.neurons;
+    if (x0 < W) for (let r = 0; r < rows; r++) {
+      const o = (r * W + x0) * 4;
+      rgba[o] = 245;
+      rgba[o + 1] = 147;
+      rgba[o + 2] = 34;
+    }
+    x0 += 1;
+  }
+  const width = canvas.clientWidth || 300;
+  const cssH = Math.min(180, Math.max(64, rows * 2));
+  const [w, h, ctx] = fit(canvas, cssH);
+  ctx.imageSmoothingEnabled = false;
+  ctx.clearRect(0, 0, w, h);
+  ctx.drawImage(imageOf(rgba, W, rows), 0, 0, w, h);
+  void width;
+}
+
+export function grayImage(x, w, h, rgbaOut, ox, oy, stride, tint) {
+  for (let y = 0; y < h; y++) {
+    for (let q = 0; q < w; q++) {
+      const v = x[y * w + q];
+      const o = ((oy + y) * stride + ox + q) * 4;
+      const g = 255 - Math.round(255 * Math.min(1, Math.max(0, v)));
+      rgbaOut[o] = g;
+      rgbaOut[o + 1] = g;
+      rgbaOut[o + 2] = g;
+      rgbaOut[o + 3] = 255;
+    }
+  }
+  void tint;
+}
+
+/** Gallery of test images; returns a hit-test function (px, py) → gallery index. */
+export function drawGallery(canvas, gallery, preds, names, shape) {
+  const [c, ih, iw] = shape;
+  void c;
+  const count = gallery.idx.length;
+  const cols = 8;
+  const rows = Math.ceil(count / cols);
+  const pad = 3;
+  const labelH = 13;
+  const [w, h, ctx] = fit(canvas, undefined);
+  const cell = Math.floor(w / cols);
+  const cssH = rows * (cell + labelH);
+  const [, , ctx2] = fit(canvas, cssH);
+  void h;
+  void ctx;
+  ctx2.clearRect(0, 0, w, cssH);
+  const img = cell - 2 * pad;
+  for (let k = 0; k < count; k++) {
+    const r = Math.floor(k / cols);
+    const q = k % cols;
+    const rgba = new Uint8ClampedArray(iw * ih * 4);
+    grayImage(gallery.x.subarray(k * iw * ih, (k + 1) * iw * ih), iw, ih, rgba, 0, 0, iw);
+    ctx2.imageSmoothingEnabled = false;
+    const x = q * cell + pad;
+    const y = r * (cell + labelH) + pad;
+    ctx2.drawImage(imageOf(rgba, iw, ih), x, y, img, img);
+    const truth = gallery.y[k];
+    const p = preds ? preds[k] : null;
+    const ok = p === null || p === truth;
+    ctx2.strokeStyle = p === null ? '#ddd' : ok ? '#2ea043' : '#d62728';
+    ctx2.lineWidth = ok ? 1 : 2;
+    ctx2.strokeRect(x - 0.5, y - 0.5, img + 1, img + 1);
+    ctx2.font = '10px Helvetica, Arial, sans-serif';
+    ctx2.fillStyle = ok ? '#444' : '#d62728';
+    const nm = (i) => (names && names[i] ? names[i] : String(i));
+    const txt = p === null ? nm(truth) : ok ? nm(p) : `${nm(p)} (${nm(truth)})`;
+    ctx2.fillText(txt.length > 14 ? txt.slice(0, 13) + '…' : txt, x, y + img + 11);
+  }
+  return (px, py) => {
+    const q = Math.floor(px / cell);
+    const r = Math.floor(py / (cell + labelH));
+    const k = r * cols + q;
+    return k >= 0 && k < count && q < cols ? k : -1;
+  };
+}
+
+export function drawConfusion(canvas, confusion, classes, names) {
+  const [w, , ctx] = fit(canvas, undefined);
+  const left = 26;
+  const top = 4;
+  const size = Math.min(w - left - 4, 300);
+  const cell = size / classes;
+  const H = top + size + 24;
+  const [, , c2] = fit(canvas, H);
+  void ctx;
+  c2.clearRect(0, 0, w, H);
+  const rowSum = [];
+  for (let i = 0; i < classes; i++) {
+    let s = 0;
+    for (let j = 0; j < classes; j++) s += confusion[i * classes + j] || 0;
+    rowSum.push(s || 1);
+  }
+  c2.font = `${Math.max(8, Math.min(11, cell * 0.35))}px Helvetica, Arial, sans-serif`;
+  c2.textAlign = 'center';
+  c2.textBaseline = 'middle';
+  for (let i = 0; i < classes; i++) {
+    for (let j = 0; j < classes; j++) {
+      const v = (confusion[i * classes + j] || 0) / rowSum[i];
+      const diag = i === j;
+      const a = Math.sqrt(v);
+      c2.fillStyle = diag ? `rgba(8,119,189,${0.08 + 0.85 * a})` : `rgba(214,39,40,${v > 0 ? 0.1 + 0.9 * a : 0.03})`;
+      c2.fillRect(left + j * cell + 0.5, top + i * cell + 0.5, cell - 1, cell - 1);
+      if (cell > 18 && confusion[i * classes + j]) {
+        c2.fillStyle = a > 0.6 ? '#fff' : '#333';
+        c2.fillText(String(confusion[i * classes + j]), left + (j + 0.5) * cell, top + (i + 0.5) * cell);
+      }
+    }
+    c2.fillStyle = '#666';
+    const nm = names && names[i] ? names[i].slice(0, 3) : String(i);
+    c2.fillText(nm, left / 2, top + (i + 0.5) * cell);
+    c2.fillText(nm, left + (i + 0.5) * cell, top + size + 10);
+  }
+}
+
+/** Horizontal bars: [{label, value, color, note}] with a unit. */
+export function drawBars(canvas, bars, unit, title) {
+  const rowH = 22;
+  const H = (title ? 18 : 4) + bars.length * rowH + 4;
+  const [w, h, ctx] = fit(canvas, H);
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = '11px Helvetica, Arial, sans-serif';
+  ctx.textBaseline = 'middle';
+  let y0 = 4;
+  if (title) {
+    ctx.fillStyle = '#3a4150';
+    ctx.fillText(title, 0, 9);
+    y0 = 18;
+  }
+  const labelW = 118;
+  const max = Math.max(1e-12, ...bars.map((b) => b.value || 0));
+  const fmtV = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} µJ` : v >= 1e3 ? `${(v / 1e3).toFixed(2)} nJ` : `${v.toFixed(1)} ${unit}`);
+  bars.forEach((b, i) => {
+    const y = y0 + i * rowH;
+    ctx.fillStyle = '#444';
+    ctx.textAlign = 'left';
+    ctx.fillText(b.label, 0, y + rowH / 2);
+    const bw = ((w - labelW - 90) * (b.value || 0)) / max;
+    ctx.fillStyle = b.color;
+    ctx.fillRect(labelW, y + 4, Math.max(1, bw), rowH - 8);
+    ctx.fillStyle = '#222';
+    ctx.fillText(`${fmtV(b.value || 0)}${b.note ? '  ' + b.note : ''}`, labelW + bw + 6, y + rowH / 2);
+  });
+}
