@@ -71,7 +71,7 @@ struct DataArgs {
     #[arg(long, default_value_t = 2000)]
     samples: usize,
     /// Noise of a toy data set.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
     noise: f32,
 }
 
@@ -84,16 +84,16 @@ struct NeuronArgs {
     #[arg(long)]
     steps: Option<usize>,
     /// Surrogate's first parameter: α (s3nn, sigmoid, atan), width (rect) or slope (fastsigmoid).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     alpha: Option<f32>,
     /// Surrogate's second parameter: β (s3nn).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     beta: Option<f32>,
     /// Firing threshold θ (default 0 for single-step neurons, 1 for lif).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     threshold: Option<f32>,
     /// Membrane leak of the lif neuron (1 = IF).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     leak: Option<f32>,
     /// Batch normalization between each hidden layer's product and its neuron.
     #[arg(long)]
@@ -103,10 +103,10 @@ struct NeuronArgs {
 #[derive(Args, Debug, Clone)]
 struct EnergyArgs {
     /// Energy of one multiply-accumulate in pJ (45 nm, 32-bit float: 4.6).
-    #[arg(long, default_value_t = 4.6)]
+    #[arg(long, default_value_t = 4.6, allow_negative_numbers = true)]
     e_mac: f64,
     /// Energy of one accumulate in pJ (45 nm, 32-bit float: 0.9).
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = 0.9, allow_negative_numbers = true)]
     e_ac: f64,
     /// T of the "same network as a T-step SNN" energy estimate.
     #[arg(long, default_value_t = 4)]
@@ -140,7 +140,7 @@ struct TrainArgs {
     #[arg(long)]
     batch: Option<usize>,
     /// Learning rate (default 1e-3 for mnist/fashion, 1e-2 for toy sets).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     lr: Option<f32>,
     /// Optimizer: adam or sgd (momentum 0.9).
     #[arg(long, default_value = "adam")]
@@ -346,7 +346,7 @@ fn progress_bar(len: u64, json: bool, label: String) -> ProgressBar {
     let hidden = json || !std::io::stderr().is_terminal();
     let pb = if hidden { ProgressBar::hidden() } else { ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()) };
     pb.set_length(len);
-    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {per_sec} eta {eta} {msg}") {
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} eta {eta}") {
         pb.set_style(style.progress_chars("=> "));
     }
     pb.set_prefix(label);
@@ -399,6 +399,14 @@ fn expand_arch(arch: &str) -> &str {
 }
 
 fn neuron_from(a: &NeuronArgs) -> CliResult<NeuronModel> {
+    // Surrogate parameters are scales: a zero, negative or non-finite one silently stops learning.
+    for (flag, v) in [("--alpha", a.alpha), ("--beta", a.beta)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(format!("{flag} must be a finite number > 0, got {v}").into());
+            }
+        }
+    }
     Ok(NeuronModel::from_name(&a.neuron, a.alpha, a.beta, a.threshold, a.steps, a.leak)?)
 }
 
@@ -527,7 +535,8 @@ fn train(a: TrainArgs) -> CliResult<()> {
             // Cheap: indicatif rate-limits drawing; the message is only rebuilt every 100 ms.
             pb.set_position(seen as u64);
             if last_draw.elapsed().as_millis() >= 100 {
-                pb.set_message(format!("loss {loss:.4}"));
+                let rate = seen as f64 / t0.elapsed().as_secs_f64().max(1e-9);
+                pb.set_message(format!("{rate:.0} samples/s, loss {loss:.4}"));
                 last_draw = Instant::now();
             }
         })?;
