@@ -34,7 +34,7 @@ export function lineChart(el, { height = 150, series, yLabel, yRange, log = fals
           font: '10px Helvetica, Arial',
           grid: { stroke: '#eef0f2' },
           ticks: { stroke: '#e3e6ea' },
-          values: percent ? (u, vals) => vals.map((v) => `${(v * 100).toFixed(0)}%`) : undefined,
+          values: percent ? (u, vals) => vals.map((v) => `${(v * 100).toFixed(0)}%`) : log ? (u, vals) => vals.map((v) => (v === null ? '' : v.toExponential(0))) : undefined,
           label: yLabel,
           labelSize: yLabel ? 12 : 0,
           labelFont: '10px Helvetica, Arial',

@@ -11,12 +11,29 @@ export const SERIES = ['#f59322', '#0877bd', '#2ea043', '#8e44ad', '#d62728', '#
 
 const scratch = document.createElement('canvas');
 
-/** Sizes a canvas's backing store to its CSS box (× devicePixelRatio); returns [w, h] in CSS px. */
+// Canvas CSS sizes are cached and refreshed by a ResizeObserver, so drawing never forces a
+// synchronous layout (reading clientWidth after a DOM write would).
+const sizeRO = new ResizeObserver((entries) => {
+  for (const e of entries) e.target.__cssW = e.contentRect.width;
+});
+function cssWidth(canvas) {
+  if (canvas.__cssW === undefined) {
+    canvas.__cssW = canvas.clientWidth || canvas.parentElement.clientWidth || 300;
+    sizeRO.observe(canvas);
+  }
+  return Math.max(10, canvas.__cssW || 300);
+}
+export { cssWidth };
+
+/** Sizes a canvas's backing store to its CSS box (× devicePixelRatio); returns [w, h, ctx] in CSS px. */
 export function fit(canvas, cssHeight) {
   const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(10, canvas.clientWidth || canvas.parentElement.clientWidth || 300);
-  const h = cssHeight ?? Math.max(10, canvas.clientHeight || w);
-  if (cssHeight !== undefined) canvas.style.height = `${h}px`;
+  const w = cssWidth(canvas);
+  const h = cssHeight ?? (canvas.__square ? w : Math.max(10, canvas.__cssH || (canvas.__cssH = canvas.clientHeight || w)));
+  if (cssHeight !== undefined && canvas.__styleH !== h) {
+    canvas.style.height = `${h}px`;
+    canvas.__styleH = h;
+  }
   const bw = Math.round(w * dpr);
   const bh = Math.round(h * dpr);
   if (canvas.width !== bw || canvas.height !== bh) {
@@ -87,7 +104,7 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes 
       rgba[i * 4] = 40;
       rgba[i * 4 + 1] = 40;
       rgba[i * 4 + 2] = 50;
-      rgba[i * 4 + 3] = v > 0 ? 70 + 80 * v : 0;
+      rgba[i * 4 + 3] = v > 0 ? 40 + 45 * v : 0;
     }
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(imageOf(rgba, region.res, region.res), 0, 0, w, h);
@@ -107,20 +124,31 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes 
     ctx.stroke();
   }
   if (points) {
-    const rad = Math.max(2, Math.min(3.5, w / 150));
-    for (const [set, stroke] of [[points.train, '#fff'], [points.test, '#222']]) {
-      if (!set) continue;
-      for (let i = 0; i < set.y.length; i++) {
-        const [px, py] = toPx(set.x[2 * i], set.x[2 * i + 1]);
-        ctx.beginPath();
-        ctx.arc(px, py, rad, 0, Math.PI * 2);
-        ctx.fillStyle = classCss(set.y[i]);
-        ctx.fill();
-        ctx.strokeStyle = stroke;
-        ctx.lineWidth = stroke === '#fff' ? 0.8 : 1.2;
-        ctx.stroke();
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${w}x${h}@${dpr}`;
+    if (!points.__layer || points.__layer.key !== key) {
+      const layer = document.createElement('canvas');
+      layer.width = Math.round(w * dpr);
+      layer.height = Math.round(h * dpr);
+      const lc = layer.getContext('2d');
+      lc.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const rad = Math.max(2, Math.min(3.5, w / 150));
+      for (const [set, stroke] of [[points.train, '#fff'], [points.test, '#222']]) {
+        if (!set) continue;
+        for (let i = 0; i < set.y.length; i++) {
+          const [px, py] = toPx(set.x[2 * i], set.x[2 * i + 1]);
+          lc.beginPath();
+          lc.arc(px, py, rad, 0, Math.PI * 2);
+          lc.fillStyle = classCss(set.y[i]);
+          lc.fill();
+          lc.strokeStyle = stroke;
+          lc.lineWidth = stroke === '#fff' ? 0.8 : 1.2;
+          lc.stroke();
+        }
       }
+      points.__layer = { key, canvas: layer };
     }
+    ctx.drawImage(points.__layer.canvas, 0, 0, w, h);
   }
   if (probe && probe.length === 2) {
     const [px, py] = toPx(probe[0], probe[1]);
@@ -209,7 +237,7 @@ export function spikeGridImage(layer, layout) {
 }
 
 export function drawSpikeGrid(canvas, layer) {
-  const width = canvas.clientWidth || 300;
+  const width = cssWidth(canvas);
   const layout = layerLayout(layer, width);
   const scale = Math.max(1, Math.min(layout.conv ? 6 : 22, Math.floor(width / layout.gw)));
   const cssH = Math.min(220, layout.gh * scale);
@@ -270,13 +298,11 @@ export function drawRaster(canvas, raster) {
     }
     x0 += 1;
   }
-  const width = canvas.clientWidth || 300;
   const cssH = Math.min(180, Math.max(64, rows * 2));
   const [w, h, ctx] = fit(canvas, cssH);
   ctx.imageSmoothingEnabled = false;
   ctx.clearRect(0, 0, w, h);
   ctx.drawImage(imageOf(rgba, W, rows), 0, 0, w, h);
-  void width;
 }
 
 export function grayImage(x, w, h, rgbaOut, ox, oy, stride, tint) {

@@ -266,6 +266,7 @@ document.querySelectorAll('button.png').forEach((b) => {
 
 // ---------------------------------------------------------------- probe inputs
 const boundaryCanvas = $('boundary');
+boundaryCanvas.__square = true;
 boundaryCanvas.addEventListener('click', (ev) => {
   if (!V.info || V.info.features !== 2) return;
   const r = boundaryCanvas.getBoundingClientRect();
@@ -530,7 +531,6 @@ function onEval(m) {
 
 // ---------------------------------------------------------------- rendering (rAF-throttled)
 let rafPending = false;
-let lastCharts = 0;
 function schedule() {
   if (rafPending) return;
   rafPending = true;
@@ -540,39 +540,86 @@ function schedule() {
 const charts = {
   loss: lineChart($('ch-loss'), { height: 150, series: [{ label: 'train loss' }], legend: false }),
   acc: lineChart($('ch-acc'), { height: 150, series: [{ label: 'train', stroke: '#f59322' }, { label: 'test', stroke: '#0877bd', width: 2 }], percent: true }),
-  rates: lineChart($('ch-rates'), { height: 120, series: [{ label: 'layer 1' }], percent: true }),
-  grads: lineChart($('ch-grads'), { height: 120, series: [{ label: 'layer 1' }], log: true }),
+  rates: lineChart($('ch-rates'), { height: 120, series: [{ label: 'layer1' }, { label: 'layer2' }], percent: true }),
+  grads: lineChart($('ch-grads'), { height: 120, series: [{ label: 'layer1' }, { label: 'layer2' }, { label: 'readout' }], log: true }),
   cmpacc: lineChart($('ch-cmpacc'), { height: 200, series: [{ label: 'S³NN' }], percent: true }),
   surrogate: surrogateChart($('ch-surrogate'), 200),
 };
 
+// Each frame draws at most a few views (the dirtiest first) so that no frame becomes a long task;
+// what is left waits for the next frame.
+const slowViews = [];
+function timed(name, fn) {
+  const t0 = performance.now();
+  fn();
+  const dt = performance.now() - t0;
+  if (dt > 12) {
+    slowViews.push({ name, ms: Math.round(dt), at: Math.round(t0) });
+    if (slowViews.length > 50) slowViews.shift();
+  }
+  return dt;
+}
+const VIEWS = [
+  ['status', () => renderStatus(), true],
+  ['loading', () => renderLoading(), true],
+  ['boundary', () => renderBoundary()],
+  ['probe', () => renderProbe()],
+  ['raster', () => V.raster && drawRaster($('raster'), V.raster)],
+  ['surrogate', () => renderSurrogate()],
+  ['ops', () => renderOps()],
+  ['gallery', () => renderGallery()],
+  ['compare', () => renderCompare()],
+  ['chart:loss', () => charts.loss.setData([H.steps, H.loss])],
+  ['chart:acc', () => charts.acc.setData([H.steps, H.train, H.test])],
+  ['chart:rates', () => renderRates()],
+  ['chart:grads', () => renderGrads()],
+  ['chart:cmpacc', () => renderCmpAcc()],
+];
+const CHART_VIEWS = VIEWS.filter(([n]) => n.startsWith('chart:')).map(([n]) => n);
+let rr = 0; // round-robin start, so every dirty view gets its turn
 function render() {
   rafPending = false;
-  const all = dirty.has('all');
+  if (dirty.has('all')) {
+    dirty.delete('all');
+    for (const [name] of VIEWS) dirty.add(name);
+  }
+  if (dirty.has('buttons')) {
+    dirty.delete('buttons');
+    dirty.add('status');
+  }
+  if (dirty.has('charts')) {
+    dirty.delete('charts');
+    for (const n of CHART_VIEWS) dirty.add(n);
+  }
+  // Light views every frame; at most one heavy view (one canvas or chart) per frame, so that each
+  // frame's task (script + paint + commit) stays short even on a busy machine.
   const now = performance.now();
-  if (all || dirty.has('buttons') || dirty.has('status')) renderStatus();
-  if (all || dirty.has('loading')) renderLoading();
-  if (all || dirty.has('boundary')) renderBoundary();
-  if (all || dirty.has('probe')) renderProbe();
-  if (all || dirty.has('raster')) V.raster && drawRaster($('raster'), V.raster);
-  if (all || dirty.has('surrogate')) renderSurrogate();
-  if (all || dirty.has('ops')) renderOps();
-  if (all || dirty.has('gallery')) renderGallery();
-  if (all || dirty.has('compare')) renderCompare();
-  if (all || dirty.has('charts')) {
-    if (now - lastCharts > 200 || all) {
-      renderCharts();
-      lastCharts = now;
-      dirty.delete('charts');
-    } else {
-      setTimeout(schedule, 210 - (now - lastCharts));
+  for (const [name, fn, light] of VIEWS) {
+    if (light && dirty.has(name)) {
+      dirty.delete(name);
+      timed(name, fn);
     }
   }
-  const keepCharts = dirty.has('charts');
-  dirty.clear();
-  if (keepCharts) dirty.add('charts');
+  for (let k = 0; k < VIEWS.length; k++) {
+    const [name, fn, light] = VIEWS[(rr + k) % VIEWS.length];
+    if (light || !dirty.has(name)) continue;
+    if (name.startsWith('chart:') && now - (chartTimes[name] || 0) < 300) continue;
+    dirty.delete(name);
+    timed(name, fn);
+    if (name.startsWith('chart:')) chartTimes[name] = now;
+    rr = (rr + k + 1) % VIEWS.length;
+    break;
+  }
+  if (dirty.size) {
+    const onlyCharts = [...dirty].every((n) => n.startsWith('chart:') && now - (chartTimes[n] || 0) < 300);
+    if (onlyCharts) setTimeout(schedule, 100);
+    else schedule();
+  }
 }
+const chartTimes = {};
 
+const ICON_PLAY = '<svg viewBox="0 0 24 24" width="20" height="20"><path d="M8 5v14l11-7z" fill="currentColor"/></svg>';
+const ICON_PAUSE = '<svg viewBox="0 0 24 24" width="20" height="20"><path d="M6 5h4v14H6zM14 5h4v14h-4z" fill="currentColor"/></svg>';
 const fmtPct = (v) => (v === null || v === undefined || Number.isNaN(v) ? '–' : `${(v * 100).toFixed(1)}%`);
 function fmtNum(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
@@ -587,22 +634,23 @@ const fmtInt = (v) => (v === null || v === undefined ? '–' : Math.round(v).toL
 
 function renderStatus() {
   const b = $('b-play');
-  b.textContent = V.playing ? '❚❚' : '▶';
+  setHtml(b, V.playing ? ICON_PAUSE : ICON_PLAY);
   b.classList.toggle('on', V.playing);
   const p = V.progress;
   const main = p?.models?.[0];
   if (main) {
-    $('s-epoch').textContent = Math.floor(main.epoch);
-    $('s-epochbar').style.width = `${((main.epoch % 1) * 100).toFixed(1)}%`;
-    $('s-steps').textContent = fmtInt(main.steps);
-    $('s-rate').textContent = p.samplesPerSec ? fmtInt(p.samplesPerSec) : '–';
-    $('s-loss').textContent = main.steps ? fmtNum(main.loss) : '–';
-    $('s-train').textContent = main.steps ? fmtPct(main.acc) : '–';
+    setText($('s-epoch'), String(Math.floor(main.epoch)));
+    const bw = `${((main.epoch % 1) * 100).toFixed(0)}%`;
+    if ($('s-epochbar').style.width !== bw) $('s-epochbar').style.width = bw;
+    setText($('s-steps'), fmtInt(main.steps));
+    setText($('s-rate'), p.samplesPerSec ? fmtInt(p.samplesPerSec) : '–');
+    setText($('s-loss'), main.steps ? fmtNum(main.loss) : '–');
+    setText($('s-train'), main.steps ? fmtPct(main.acc) : '–');
   }
   const ev = V.eval?.models?.[0];
-  $('s-test').textContent = ev ? fmtPct(ev.testAcc) : '–';
+  setText($('s-test'), ev ? fmtPct(ev.testAcc) : '–');
   const mi = V.models?.[0];
-  if (mi) $('s-arch').textContent = `${mi.arch} · ${mi.neuron} · ${fmtInt(mi.params)} params${V.models.length > 1 ? ` · ${V.models.length} models` : ''}`;
+  if (mi) setText($('s-arch'), `${mi.arch} · ${mi.neuron} · ${fmtInt(mi.params)} params${V.models.length > 1 ? ` · ${V.models.length} models` : ''}`);
 }
 
 function renderLoading() {
@@ -656,7 +704,7 @@ function renderProbe() {
     let s = 0;
     for (let k = 0; k < n; k++) s += L.spikes[k];
     const sh = L.shape && L.kind === 'conv' ? ` ${L.shape.c}×${L.shape.h}×${L.shape.w}` : ` ${n / (L.steps || 1)} neurons`;
-    e.head.innerHTML = `<span><b>${L.name}</b>${sh}${L.steps > 1 ? ` · T=${L.steps}` : ''}</span><span>${fmtInt(s)} spikes · ${fmtPct(L.firingRate)}</span>`;
+    setHtml(e.head, `<span><b>${L.name}</b>${sh}${L.steps > 1 ? ` · T=${L.steps}` : ''}</span><span>${fmtInt(s)} spikes · ${fmtPct(L.firingRate)}</span>`);
     e.layout = drawSpikeGrid(e.canvas, L);
   });
   // prediction
@@ -669,7 +717,19 @@ function renderProbe() {
   const rows = [];
   const order = [...Array(classes).keys()].sort((a, b) => p.proba[b] - p.proba[a]).slice(0, 5);
   for (const k of order) rows.push(`<span>${nm(k)}</span><div class="bar" style="width:${(100 * p.proba[k]).toFixed(1)}%;background:${classCss(k)}"></div><span>${(100 * p.proba[k]).toFixed(1)}%</span>`);
-  $('probe-out').innerHTML = `<div class="small">${src} → prediction</div><div class="pred" id="prediction" data-class="${best}" style="color:${classCss(best)}">${nm(best)}</div><div class="bars">${rows.join('')}</div>`;
+  setHtml($('probe-out'), `<div class="small">${src} → prediction</div><div class="pred" id="prediction" data-class="${best}" style="color:${classCss(best)}">${nm(best)}</div><div class="bars">${rows.join('')}</div>`);
+}
+function setHtml(el, html) {
+  if (el.__html !== html) {
+    el.__html = html;
+    el.innerHTML = html;
+  }
+}
+function setText(el, text) {
+  if (el.__text !== text) {
+    el.__text = text;
+    el.textContent = text;
+  }
 }
 
 let hoverTimer = 0;
@@ -736,16 +796,37 @@ function renderOps() {
   }
   V.shownOps = { mode, ops };
   const { per } = opsNumbers(ops);
-  const rows = ops.layers.map((L, i) => `<tr data-layer="${i}"><td>${L.name} <span class="tag-${L.input}">${L.input}</span></td><td data-k="macs" data-v="${L.macs}">${fmtInt(per(L.macs))}</td><td data-k="acs" data-v="${L.acs}">${fmtInt(per(L.acs))}</td><td data-k="firingRate" data-v="${L.firingRate}">${L.kind === 'readout' || L.firingRate === null || L.firingRate === undefined ? '–' : fmtPct(L.firingRate)}</td><td data-k="energyPj" data-v="${L.energyPj}">${fmtNum(per(L.energyPj))}</td></tr>`);
-  table.innerHTML = `<tr><th>layer · input</th><th>MACs</th><th>ACs</th><th>rate</th><th>pJ</th></tr>${rows.join('')}<tr class="total"><td>total${ops.samples > 1 ? ` (mean of ${fmtInt(ops.samples)})` : ''}</td><td data-k="macs" data-v="${ops.macs}">${fmtInt(per(ops.macs))}</td><td data-k="acs" data-v="${ops.acs}">${fmtInt(per(ops.acs))}</td><td></td><td data-k="energyPj" data-v="${ops.energyPj}">${fmtNum(per(ops.energyPj))}</td></tr>`;
+  // Rebuild the rows only when the layer list changes; otherwise update cell text in place.
+  const key = `${ops.layers.map((L) => `${L.name}:${L.input}`).join(',')}|${ops.samples > 1}`;
+  if (table.__key !== key) {
+    table.__key = key;
+    const cells = '<td data-k="macs"></td><td data-k="acs"></td><td data-k="firingRate"></td><td data-k="energyPj"></td>';
+    table.innerHTML = `<tr><th>layer · input</th><th>MACs</th><th>ACs</th><th>rate</th><th>pJ</th></tr>${ops.layers
+      .map((L, i) => `<tr data-layer="${i}"><td>${L.name} <span class="tag-${L.input}">${L.input}</span></td>${cells}</tr>`)
+      .join('')}<tr class="total"><td>total${ops.samples > 1 ? ' (test-set mean)' : ''}</td><td data-k="macs"></td><td data-k="acs"></td><td></td><td data-k="energyPj"></td></tr>`;
+    table.__rows = [...table.querySelectorAll('tr[data-layer], tr.total')].map((tr) => [...tr.querySelectorAll('td[data-k]')]);
+  }
+  const fmtCell = { macs: (v) => fmtInt(per(v)), acs: (v) => fmtInt(per(v)), energyPj: (v) => fmtNum(per(v)), firingRate: (v) => (v === null || v === undefined ? '–' : fmtPct(v)) };
+  const isReadout = (L) => /readout|output/i.test(L.name || '') || L.kind === 'readout';
+  const srcs = [...ops.layers, ops];
+  table.__rows.forEach((tds, i) => {
+    for (const td of tds) {
+      const v = srcs[i][td.dataset.k];
+      const sv = String(v);
+      if (td.dataset.v !== sv) {
+        td.dataset.v = sv;
+        td.textContent = td.dataset.k === 'firingRate' && isReadout(srcs[i]) ? '–' : fmtCell[td.dataset.k](v);
+      }
+    }
+  });
   const me = per(ops.energyPj);
   const label = V.models?.[0]?.neuron ?? R.neuron;
   drawBars(
     $('energy'),
     [
-      { label: `this net (${label})`, value: me, color: '#f59322', note: '' },
-      { label: 'same net as ANN', value: per(ops.annEnergyPj), color: '#0877bd', note: ops.annEnergyPj ? `×${(me / per(ops.annEnergyPj)).toFixed(2)}` : '' },
-      { label: `as SNN, T=${ops.snnSteps ?? R.T}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: '' },
+      { label: `this net (${label})`, value: me, color: '#f59322', note: ops.annEnergyPj ? `= ${(me / per(ops.annEnergyPj)).toFixed(2)} × ANN` : '' },
+      { label: 'same net as ANN', value: per(ops.annEnergyPj), color: '#0877bd', note: '' },
+      { label: `as SNN, T=${ops.snnSteps ?? R.T}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: ops.annEnergyPj ? `= ${(per(ops.snnEnergyPj) / per(ops.annEnergyPj)).toFixed(2)} × ANN` : '' },
     ],
     'pJ',
     'Energy per inference',
@@ -774,24 +855,22 @@ function renderCompare() {
     .join('')}`;
 }
 
-function renderCharts() {
-  charts.loss.setData([H.steps, H.loss]);
-  charts.acc.setData([H.steps, H.train, H.test]);
+function renderRates() {
   const nl = H.rates.length ? H.rates[H.rates.length - 1].length : 0;
-  const names = V.probe?.layers?.map((l) => l.name) || [];
-  if (nl) {
-    charts.rates.setSeries(Array.from({ length: nl }, (_, i) => ({ label: names[i] || `layer ${i + 1}` })));
-    charts.rates.setData([H.steps, ...Array.from({ length: nl }, (_, i) => H.rates.map((r) => r[i] ?? null))]);
-  }
+  if (!nl) return;
+  charts.rates.setSeries(Array.from({ length: nl }, (_, i) => ({ label: `layer${i + 1}` })));
+  charts.rates.setData([H.steps, ...Array.from({ length: nl }, (_, i) => H.rates.map((r) => r[i] ?? null))]);
+}
+function renderGrads() {
   const ng = H.grads.length ? H.grads[H.grads.length - 1].length : 0;
-  if (ng) {
-    charts.grads.setSeries(Array.from({ length: ng }, (_, i) => ({ label: i === ng - 1 ? 'readout' : names[i] || `layer ${i + 1}` })));
-    charts.grads.setData([H.steps, ...Array.from({ length: ng }, (_, i) => H.grads.map((r) => (r[i] > 0 ? r[i] : null)))]);
-  }
-  if (R.compare && CMP.steps.length && V.eval) {
-    charts.cmpacc.setSeries(V.eval.models.map((m) => ({ label: m.label })));
-    charts.cmpacc.setData([CMP.steps, ...V.eval.models.map((_, i) => CMP.acc[i] || [])]);
-  }
+  if (!ng) return;
+  charts.grads.setSeries(Array.from({ length: ng }, (_, i) => ({ label: i === ng - 1 ? 'readout' : `layer${i + 1}` })));
+  charts.grads.setData([H.steps, ...Array.from({ length: ng }, (_, i) => H.grads.map((r) => (r[i] > 0 ? r[i] : null)))]);
+}
+function renderCmpAcc() {
+  if (!R.compare || !CMP.steps.length || !V.eval) return;
+  charts.cmpacc.setSeries(V.eval.models.map((m) => ({ label: m.label })));
+  charts.cmpacc.setData([CMP.steps, ...V.eval.models.map((_, i) => CMP.acc[i] || [])]);
 }
 $('c-opsview').addEventListener('change', () => (dirty.add('ops'), schedule()));
 window.addEventListener('resize', () => (dirty.add('all'), schedule()));
@@ -843,6 +922,7 @@ const getters = {
   evalFull: () => V.eval?.full ?? false,
   epochEvals: () => V.epochEvals,
   samplesPerSec: () => V.progress?.samplesPerSec ?? 0,
+  slowViews: () => [...slowViews],
   maxSamplesPerSec: () => V.maxRate,
   compare: () => (V.eval?.models || []).map((m) => ({ label: m.label, neuron: m.neuron, steps: m.steps, testAcc: m.testAcc, energyPj: m.ops ? m.ops.energyPj : null })),
   progressModels: () => V.progress?.models ?? [],

@@ -36,9 +36,9 @@ export const DEFAULTS = {
 };
 
 export const KIND_DEFAULTS = {
-  toy: { arch: '16-16', lr: 0.01, bs: 32 },
+  toy: { arch: '32-32', lr: 0.01, bs: 32 },
   image: { arch: '400-400', lr: 0.001, bs: 100 },
-  csv: { arch: '16-16', lr: 0.01, bs: 32 },
+  csv: { arch: '32-32', lr: 0.01, bs: 32 },
 };
 
 export function dataKind(data) {

@@ -28,7 +28,7 @@ function fail(where, e) {
 
 // ---------------------------------------------------------------- data
 const TOY_POINTS = 1000;
-const DOMAIN = 1.5; // toy plots show [-DOMAIN, DOMAIN]²
+const DOMAIN = 1.2; // toy plots show [-DOMAIN, DOMAIN]²
 const imageCache = new Map(); // name -> {train, test}
 let csvData = null; // {train, test} from the last good CSV upload
 let csvText = null;
@@ -243,10 +243,10 @@ function spreadIndices(len, n, seed) {
 }
 
 function prepareViews(c) {
-  const ri = spreadIndices(test.length, RASTER_N, c.seed);
+  const ri = spreadIndices(test.length, Math.min(RASTER_N, test.length), c.seed);
   rasterX = sliceRows(test, ri);
   rasterLabels = Uint32Array.from(ri, (i) => test.label(i));
-  histX = sliceRows(train, spreadIndices(train.length, HIST_N, c.seed + 1));
+  histX = sliceRows(train, spreadIndices(train.length, Math.min(HIST_N, train.length), c.seed + 1));
   gridX = null;
   galleryIdx = null;
   if (info.features === 2) {
@@ -380,17 +380,19 @@ const HIST_BINS = 60;
 function sendRasterAndHist() {
   const main = models[0];
   const transfer = [];
-  const rl = main.net.record(rasterX, RASTER_N);
+  const rn = rasterLabels.length;
+  const rl = main.net.record(rasterX, rn);
   const layers = rl.map((L) => {
     const spikes = L.spikes.slice();
     transfer.push(spikes.buffer);
-    return { name: L.name, kind: L.kind, steps: L.steps, neurons: spikes.length / (L.steps * RASTER_N), spikes, firingRate: L.firingRate };
+    return { name: L.name, kind: L.kind, steps: L.steps, neurons: spikes.length / (L.steps * rn), spikes, firingRate: L.firingRate };
   });
   const labels = rasterLabels.slice();
   transfer.push(labels.buffer);
-  post({ type: 'raster', n: RASTER_N, labels, layers, at: main.steps }, transfer);
+  post({ type: 'raster', n: rn, labels, layers, at: main.steps }, transfer);
 
-  const hl = main.net.record(histX, HIST_N);
+  const hl = main.net.record(histX, histX.length / info.features);
+  const transfer2 = [];
   const hists = hl.map((L) => {
     const counts = new Float32Array(HIST_BINS);
     const p = L.potentials;
@@ -404,10 +406,10 @@ function sendRasterAndHist() {
       else counts[b]++;
     }
     for (let b = 0; b < HIST_BINS; b++) counts[b] /= p.length * w; // density
-    transfer.push(counts.buffer);
+    transfer2.push(counts.buffer);
     return { name: L.name, counts, below: below / p.length, above: above / p.length };
   });
-  post({ type: 'hist', lo: HIST_LO, hi: HIST_HI, bins: HIST_BINS, layers: hists, at: main.steps }, transfer);
+  post({ type: 'hist', lo: HIST_LO, hi: HIST_HI, bins: HIST_BINS, layers: hists, at: main.steps }, transfer2);
 }
 
 function refreshViews(full) {
@@ -493,7 +495,7 @@ async function loop() {
         post({ type: 'epoch', models: models.map((m) => ({ label: m.label, epochEvals: m.epochEvals })) });
         lastEval = now;
       }
-      if (now - lastProgress > 60) {
+      if (now - lastProgress > 100) {
         sendProgress();
         lastProgress = now;
       }
