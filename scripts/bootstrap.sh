@@ -37,12 +37,11 @@ if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; 
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-if [ -f package-lock.json ]; then
-  # npm ci is skipped when node_modules already matches the lock file.
-  if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(node -e 'const l=require("./package-lock.json");console.log(JSON.stringify(l.packages))') \
-        <(node -e 'const l=require("./node_modules/.package-lock.json");const p={...l.packages};console.log(JSON.stringify(Object.assign({"":require("./package-lock.json").packages[""]},p)))'); then
-    log "installing npm dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
+# npm dependencies: skipped while node_modules was installed from this exact lock file.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.s3nn-lock-sha256 2>/dev/null || true)" != "$lock_sum" ]; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.s3nn-lock-sha256
 fi
 log "ready"

@@ -8,7 +8,9 @@
 //! - `readout.weight`, `readout.bias`: the output `nn.Linear`.
 //!
 //! Inputs of a dense layer that follows a conv stack are in PyTorch's `nn.Flatten` order (C, H, W).
-//! Metadata: `s3nn.format` = "1" and `s3nn.spec` = the network spec as JSON.
+//! Metadata: one key, `s3nn`, holding `{"format": "1", "arch": "784-400-400-10", "spec": {...}}`
+//! (one key because safetensors stores metadata as a hash map: several keys would come out in a
+//! different order each run, and the same model must give the same bytes).
 
 use crate::error::{Result, S3nnError};
 use crate::layers::linear::Linear;
@@ -119,10 +121,9 @@ pub fn save(net: &Network) -> Result<Vec<u8>> {
         .map(|(n, s, b)| TensorView::new(Dtype::F32, s.clone(), b).map(|v| (n.clone(), v)))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| S3nnError::ModelFile(e.to_string()))?;
+    let header = serde_json::json!({ "format": FORMAT_VERSION, "arch": net.spec.arch_string(), "spec": net.spec });
     let mut meta = HashMap::new();
-    meta.insert("s3nn.format".to_string(), FORMAT_VERSION.to_string());
-    meta.insert("s3nn.spec".to_string(), serde_json::to_string(&net.spec).map_err(|e| S3nnError::ModelFile(e.to_string()))?);
-    meta.insert("s3nn.arch".to_string(), net.spec.arch_string());
+    meta.insert("s3nn".to_string(), header.to_string());
     safetensors::serialize(views, Some(meta)).map_err(|e| S3nnError::ModelFile(e.to_string()))
 }
 
@@ -137,13 +138,16 @@ pub fn load(buf: &[u8]) -> Result<Network> {
     let st = SafeTensors::deserialize(buf).map_err(|e| S3nnError::ModelFile(format!("not a valid safetensors file: {e}")))?;
     let (_, meta) = SafeTensors::read_metadata(buf).map_err(|e| S3nnError::ModelFile(e.to_string()))?;
     let meta = meta.metadata().clone().unwrap_or_default();
-    match meta.get("s3nn.format").map(String::as_str) {
+    let header = meta.get("s3nn").ok_or_else(|| S3nnError::ModelFile("metadata has no 's3nn' entry: not an s3nn model".into()))?;
+    let header: serde_json::Value =
+        serde_json::from_str(header).map_err(|e| S3nnError::ModelFile(format!("'s3nn' metadata is not JSON: {e}")))?;
+    match header.get("format").and_then(|v| v.as_str()) {
         Some(FORMAT_VERSION) => {}
-        Some(v) => return Err(S3nnError::ModelFile(format!("unsupported s3nn.format '{v}' (this build reads {FORMAT_VERSION})"))),
-        None => return Err(S3nnError::ModelFile("metadata has no s3nn.format: not an s3nn model".into())),
+        Some(v) => return Err(S3nnError::ModelFile(format!("unsupported format '{v}' (this build reads {FORMAT_VERSION})"))),
+        None => return Err(S3nnError::ModelFile("'s3nn' metadata has no format".into())),
     }
-    let spec_json = meta.get("s3nn.spec").ok_or_else(|| S3nnError::ModelFile("metadata has no s3nn.spec".into()))?;
-    let spec: NetworkSpec = serde_json::from_str(spec_json).map_err(|e| S3nnError::ModelFile(format!("bad s3nn.spec: {e}")))?;
+    let spec_value = header.get("spec").cloned().ok_or_else(|| S3nnError::ModelFile("'s3nn' metadata has no spec".into()))?;
+    let spec: NetworkSpec = serde_json::from_value(spec_value).map_err(|e| S3nnError::ModelFile(format!("bad spec in metadata: {e}")))?;
     let mut net = Network::new(spec, 0)?;
 
     let read = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {

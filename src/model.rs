@@ -52,6 +52,9 @@ pub struct Network {
     pub input: Activation,
     /// Samples in the last forward.
     pub batch: usize,
+    /// Testing aid: spikes replaced by their surrogate's primitive (see `NeuronModel::forward`),
+    /// which makes the backward pass the exact gradient for finite-difference checks.
+    pub smooth: bool,
     logits_t: Vec<f32>,
     logits: Vec<f32>,
     grad: Vec<f32>,
@@ -96,6 +99,7 @@ impl Network {
             readout_events: Events::default(),
             input: Activation::default(),
             batch: 0,
+            smooth: false,
             logits_t: Vec::new(),
             logits: Vec::new(),
             grad: Vec::new(),
@@ -162,6 +166,8 @@ impl Network {
         self.check_input(x, n)?;
         let steps = self.steps();
         let neuron = self.spec.neuron;
+        let smooth = self.smooth;
+        let hidden_signal = if smooth { Signal::Real } else { neuron.signal() };
         self.batch = n;
         let rows = steps * n;
         let f = self.features();
@@ -207,8 +213,8 @@ impl Network {
                     if let Some(bn) = st.bn.as_mut() {
                         bn.forward(&mut st.u, train);
                     }
-                    st.out.reset(rows, st.output.len(), neuron.signal());
-                    neuron.forward(&mut st.u, &mut st.out.dense, n * st.output.len());
+                    st.out.reset(rows, st.output.len(), hidden_signal);
+                    neuron.forward(&mut st.u, &mut st.out.dense, n * st.output.len(), smooth);
                 }
             }
         }

@@ -18,8 +18,8 @@ pub enum NeuronModel {
     /// BNN baseline: `sign(u)` in {−1, +1}, straight-through estimator clipped at |u| ≤ 1.
     Sign,
     /// Multi-step IF/LIF neuron over `steps` time steps with reset by subtraction.
-    /// `leak` = 1 is IF, `leak` < 1 is LIF (v ← leak·v + I). The reset is detached from the graph
-    /// (SpikingJelly's `detach_reset=True`), the usual choice for BPTT with surrogates.
+    /// `leak` = 1 is IF, `leak` < 1 is LIF (v ← leak·v + I). Gradient flows through the reset
+    /// too (SpikingJelly's default `detach_reset=False`).
     MultiStep { steps: usize, leak: f32, threshold: f32, surrogate: Surrogate },
 }
 
@@ -142,8 +142,22 @@ impl NeuronModel {
     /// Forward over a `[steps × batch, width]` block (rows t-major). Writes the emitted signal to
     /// `out` and, for the multi-step neuron, the pre-reset membrane potentials back into `u`
     /// (what the surrogate is evaluated at in backward).
-    pub fn forward(&self, u: &mut [f32], out: &mut [f32], batch_width: usize) {
+    ///
+    /// `smooth` replaces each step function by its surrogate's primitive (sign by its clipped
+    /// identity) so that `backward` is the exact gradient of `forward`: the finite-difference
+    /// check of the whole backward pass runs in this mode.
+    pub fn forward(&self, u: &mut [f32], out: &mut [f32], batch_width: usize, smooth: bool) {
         match *self {
+            NeuronModel::Spike { surrogate, threshold } if smooth => {
+                for (o, &x) in out.iter_mut().zip(u.iter()) {
+                    *o = surrogate.primitive(x - threshold);
+                }
+            }
+            NeuronModel::Sign if smooth => {
+                for (o, &x) in out.iter_mut().zip(u.iter()) {
+                    *o = x.clamp(-1.0, 1.0);
+                }
+            }
             NeuronModel::Spike { threshold, .. } => {
                 for (o, &x) in out.iter_mut().zip(u.iter()) {
                     *o = if x - threshold >= 0.0 { 1.0 } else { 0.0 };
@@ -159,7 +173,7 @@ impl NeuronModel {
                     *o = if x >= 0.0 { 1.0 } else { -1.0 };
                 }
             }
-            NeuronModel::MultiStep { steps, leak, threshold, .. } => {
+            NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
                 // v carries the membrane between steps; u[t] becomes leak·v[t−1] + I[t].
                 let mut v = vec![0.0f32; batch_width];
                 for t in 0..steps {
@@ -168,7 +182,13 @@ impl NeuronModel {
                     for i in 0..batch_width {
                         let h = leak * v[i] + ut[i];
                         ut[i] = h;
-                        let s = if h - threshold >= 0.0 { 1.0 } else { 0.0 };
+                        let s = if smooth {
+                            surrogate.primitive(h - threshold)
+                        } else if h - threshold >= 0.0 {
+                            1.0
+                        } else {
+                            0.0
+                        };
                         ot[i] = s;
                         v[i] = h - threshold * s;
                     }
@@ -203,14 +223,16 @@ impl NeuronModel {
                 }
             }
             NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
-                // BPTT with detached reset: dh[t] = ds[t]·g'(h[t]−θ) + dv[t]; dv[t−1] = leak·dh[t].
+                // BPTT: with s = H(h − θ) and v = h − θ·s,
+                // dh[t] = ds[t]·g' + dv[t]·(1 − θ·g'), and h[t+1] = leak·v[t] + I gives dv[t] = leak·dh[t+1].
                 let mut dv = vec![0.0f32; batch_width];
                 for t in (0..steps).rev() {
                     let range = t * batch_width..(t + 1) * batch_width;
                     let gt = &mut g[range.clone()];
                     let ut = &u[range];
                     for i in 0..batch_width {
-                        let dh = gt[i] * surrogate.grad(ut[i] - threshold) + dv[i];
+                        let sg = surrogate.grad(ut[i] - threshold);
+                        let dh = gt[i] * sg + dv[i] * (1.0 - threshold * sg);
                         gt[i] = dh;
                         dv[i] = leak * dh;
                     }

@@ -1,0 +1,2 @@
+export * from './s3nn.js';
+export { default } from './s3nn.js';

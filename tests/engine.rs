@@ -1,0 +1,224 @@
+//! Engine tests: gradients, determinism, convergence, model files, op counts, batch-norm folding.
+
+use s3nn::loss::softmax_cross_entropy;
+use s3nn::rng::Rng;
+use s3nn::*;
+
+fn neurons() -> Vec<NeuronModel> {
+    let mut v: Vec<NeuronModel> = ["s3nn", "sigmoid", "rect", "atan", "fastsigmoid", "bnn", "relu"]
+        .iter()
+        .map(|n| NeuronModel::from_name(n, None, None, None, None, None).unwrap())
+        .collect();
+    // multi-step with θ = 0.3 so the reset path carries gradient, and a leak.
+    v.push(NeuronModel::from_name("lif", None, None, Some(0.3), Some(3), Some(0.7)).unwrap());
+    v
+}
+
+fn loss_of(net: &mut Network, x: &[f32], y: &[u32]) -> f64 {
+    let k = net.classes();
+    let logits = net.forward(x, y.len(), true).unwrap().to_vec();
+    f64::from(softmax_cross_entropy(&logits, y, k, &mut Vec::new()).0)
+}
+
+/// Central differences on the smooth network (spikes → surrogate primitive) against backward.
+fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
+    let mut spec = NetworkSpec::parse(arch, neuron).unwrap();
+    spec.batch_norm = bn;
+    let mut net = Network::new(spec, 5).unwrap();
+    net.smooth = true;
+    let n = 4;
+    let mut rng = Rng::new(9);
+    let x: Vec<f32> = (0..n * net.features()).map(|_| rng.range(-1.0, 1.0)).collect();
+    let y: Vec<u32> = (0..n).map(|i| (i % net.classes()) as u32).collect();
+    net.zero_grad();
+    let k = net.classes();
+    let logits = net.forward(&x, n, true).unwrap().to_vec();
+    let mut g = Vec::new();
+    softmax_cross_entropy(&logits, &y, k, &mut g);
+    net.backward(&g).unwrap();
+    let analytic: Vec<(Vec<f32>, Vec<f32>)> = net.linears().map(|l| (l.gw.clone(), l.gb.clone())).collect();
+    let layers = analytic.len();
+    let eps = 1e-3f32;
+    let mut checked = 0;
+    for li in 0..layers {
+        for which in 0..2 {
+            let len = if which == 0 { analytic[li].0.len() } else { analytic[li].1.len() };
+            for _ in 0..6 {
+                let i = rng.below(len as u32) as usize;
+                let mut eval = |delta: f32| {
+                    let mut probe = net.clone();
+                    let l = probe.linears_mut().nth(li).unwrap();
+                    if which == 0 { l.w[i] += delta } else { l.b[i] += delta }
+                    l.weights_changed();
+                    loss_of(&mut probe, &x, &y)
+                };
+                let fd = (eval(eps) - eval(-eps)) / (2.0 * f64::from(eps));
+                let an = f64::from(if which == 0 { analytic[li].0[i] } else { analytic[li].1[i] });
+                let tol = 2e-3 + 3e-2 * fd.abs().max(an.abs());
+                assert!((fd - an).abs() < tol, "{arch} {neuron:?} bn={bn} layer {li} {} [{i}]: fd {fd} vs backward {an}", if which == 0 { "w" } else { "b" });
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, layers * 12);
+}
+
+#[test]
+fn backward_matches_finite_differences_for_dense_stacks_and_every_neuron() {
+    for neuron in neurons() {
+        gradient_check("5-7-6-3", neuron, false);
+    }
+    gradient_check("5-7-6-3", NeuronModel::default(), true);
+}
+
+#[test]
+fn backward_matches_finite_differences_for_conv_stacks_and_every_neuron() {
+    for neuron in neurons() {
+        gradient_check("2x6x6-c3-mp-c4k3s2p1-5-3", neuron, false);
+    }
+    gradient_check("1x6x6-c3-mp-4-3", NeuronModel::default(), true);
+}
+
+fn train_toy(seed: u64) -> (Trainer, Dataset) {
+    let d = data::toy(data::ToyKind::Spiral, 2000, 0.1, seed).unwrap();
+    let (train, test) = d.split(0.8, seed).unwrap();
+    let spec = NetworkSpec::parse("2-64-64-2", NeuronModel::default()).unwrap();
+    let mut t = Trainer::new(Network::new(spec, seed).unwrap(), OptimizerSpec::from_name("adam", 0.01).unwrap(), seed).unwrap();
+    for _ in 0..60 {
+        t.train_epoch(&train, 32, |_, _| {}).unwrap();
+    }
+    (t, test)
+}
+
+#[test]
+fn toy_spiral_converges_above_97_percent_and_same_seed_gives_identical_weights() {
+    let start = std::time::Instant::now();
+    let (mut a, test) = train_toy(1);
+    let acc = evaluate(&mut a.net, &test, 256, None, &EnergyModel::default()).unwrap().accuracy;
+    println!("spiral test accuracy {acc:.4} after {:.2} s", start.elapsed().as_secs_f64());
+    assert!(acc >= 0.97, "accuracy {acc}");
+    let (b, _) = train_toy(1);
+    for (la, lb) in a.net.linears().zip(b.net.linears()) {
+        assert!(la.w.iter().zip(&lb.w).all(|(x, y)| x.to_bits() == y.to_bits()));
+        assert!(la.b.iter().zip(&lb.b).all(|(x, y)| x.to_bits() == y.to_bits()));
+    }
+    let (c, _) = train_toy(2);
+    assert_ne!(a.net.readout.w, c.net.readout.w);
+}
+
+#[test]
+fn model_files_round_trip_and_reject_corruption() {
+    let mut spec = NetworkSpec::parse("1x8x8-c4-mp-c6k3s2p1-12-3", NeuronModel::default()).unwrap();
+    spec.batch_norm = true;
+    let mut net = Network::new(spec, 3).unwrap();
+    let mut rng = Rng::new(4);
+    let x: Vec<f32> = (0..10 * 64).map(|_| rng.uniform()).collect();
+    // train a little so batch-norm statistics are not the defaults
+    net.forward(&x, 10, true).unwrap();
+    let before = net.clone().predict(&x, 10).unwrap();
+    let logits_before = net.forward(&x, 10, false).unwrap().to_vec();
+    let bytes = io::save(&net).unwrap();
+    let mut back = io::load(&bytes).unwrap();
+    assert_eq!(back.predict(&x, 10).unwrap(), before);
+    assert_eq!(back.forward(&x, 10, false).unwrap(), &logits_before[..]);
+    assert_eq!(io::save(&back).unwrap(), bytes, "save is deterministic");
+
+    let err = |b: &[u8]| io::load(b).err().expect("must fail").to_string();
+    assert!(err(&bytes[..bytes.len() - 5]).contains("model file"));
+    assert!(err(&bytes[..4]).contains("too short"));
+    assert!(err(b"not a model at all, really").contains("model file"));
+    let mut corrupt = bytes.clone();
+    corrupt[3] = 0xff; // header length far beyond the file
+    assert!(err(&corrupt).contains("model file"));
+    // a tensor whose shape disagrees with the spec
+    let other = io::save(&Network::new(NetworkSpec::parse("1x8x8-c5-mp-c6k3s2p1-12-3", NeuronModel::default()).unwrap(), 1).unwrap()).unwrap();
+    let mut mixed = String::from_utf8_lossy(&other).to_string();
+    mixed.clear();
+    let _ = mixed;
+    let spec_from_other = io::load(&other).unwrap().spec;
+    assert_ne!(spec_from_other, back.spec);
+}
+
+#[test]
+fn model_file_with_mismatched_tensor_shape_is_rejected() {
+    use safetensors::tensor::{Dtype, TensorView};
+    let net = Network::new(NetworkSpec::parse("4-3-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let header = serde_json::json!({"format": "1", "arch": "4-3-2", "spec": net.spec}).to_string();
+    let w = vec![0u8; 4 * 5 * 4]; // [5, 4] but the spec says [3, 4]
+    let b = vec![0u8; 3 * 4];
+    let rw = vec![0u8; 2 * 3 * 4];
+    let rb = vec![0u8; 2 * 4];
+    let views = vec![
+        ("layers.0.weight", TensorView::new(Dtype::F32, vec![5, 4], &w).unwrap()),
+        ("layers.0.bias", TensorView::new(Dtype::F32, vec![3], &b).unwrap()),
+        ("readout.weight", TensorView::new(Dtype::F32, vec![2, 3], &rw).unwrap()),
+        ("readout.bias", TensorView::new(Dtype::F32, vec![2], &rb).unwrap()),
+    ];
+    let meta = std::collections::HashMap::from([("s3nn".to_string(), header)]);
+    let bytes = safetensors::serialize(views, Some(meta)).unwrap();
+    let e = io::load(&bytes).err().unwrap().to_string();
+    assert!(e.contains("layers.0.weight") && e.contains("[5, 4]"), "{e}");
+}
+
+#[test]
+fn batch_norm_folds_into_the_weights_with_the_same_predictions() {
+    let mut spec = NetworkSpec::parse("1x8x8-c4-mp-10-3", NeuronModel::default()).unwrap();
+    spec.batch_norm = true;
+    let mut net = Network::new(spec, 8).unwrap();
+    let mut rng = Rng::new(1);
+    let x: Vec<f32> = (0..32 * 64).map(|_| rng.uniform()).collect();
+    for _ in 0..5 {
+        net.forward(&x, 32, true).unwrap();
+    }
+    let a = net.forward(&x, 32, false).unwrap().to_vec();
+    let mut folded = net.folded();
+    assert!(folded.stages.iter().all(|s| s.bn.is_none()));
+    let b = folded.forward(&x, 32, false).unwrap().to_vec();
+    for (p, q) in a.iter().zip(&b) {
+        assert!((p - q).abs() < 1e-4 * (1.0 + p.abs()), "{p} vs {q}");
+    }
+}
+
+#[test]
+fn operation_counts_equal_a_brute_force_count() {
+    let spec = NetworkSpec::parse("6-8-5-3", NeuronModel::default()).unwrap();
+    let mut net = Network::new(spec, 2).unwrap();
+    let mut rng = Rng::new(3);
+    let x: Vec<f32> = (0..4 * 6).map(|_| rng.range(-1.0, 1.0)).collect();
+    net.forward(&x, 4, false).unwrap();
+    let e = EnergyModel::default();
+    let r = ops::count(&net, &e);
+    let s1 = net.stages[0].out.dense.iter().filter(|&&v| v > 0.0).count() as f64;
+    let s2 = net.stages[1].out.dense.iter().filter(|&&v| v > 0.0).count() as f64;
+    assert_eq!(r.layers[0].macs, 6.0 * 8.0);
+    assert_eq!(r.layers[0].acs, 0.0);
+    assert_eq!(r.layers[1].acs, s1 * 5.0 / 4.0);
+    assert_eq!(r.layers[2].acs, s2 * 3.0 / 4.0);
+    assert!((r.layers[0].firing_rate - s1 / 32.0).abs() < 1e-12);
+    let energy = 48.0 * 4.6 + (s1 * 5.0 + s2 * 3.0) / 4.0 * 0.9;
+    assert!((r.energy_pj - energy).abs() < 1e-9);
+    assert!((r.ann_energy_pj - (48.0 + 40.0 + 15.0) * 4.6).abs() < 1e-9);
+    assert!((r.snn_energy_pj - (48.0 * 4.0 * 4.6 + (s1 * 5.0 + s2 * 3.0) / 4.0 * 4.0 * 0.9)).abs() < 1e-9);
+}
+
+#[test]
+fn bad_inputs_are_errors_not_panics() {
+    let mut net = Network::new(NetworkSpec::parse("4-3-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    assert!(matches!(net.forward(&[0.0; 7], 2, false), Err(S3nnError::Shape(_))));
+    assert!(matches!(net.forward(&[0.0, 1.0, f32::NAN, 0.0], 1, false), Err(S3nnError::Data(_))));
+    assert!(matches!(net.forward(&[], 0, false), Err(S3nnError::Shape(_))));
+    assert!(NeuronModel::from_name("lif", None, None, None, Some(0), None).is_err());
+    assert!(NeuronModel::from_name("nope", None, None, None, None, None).is_err());
+    assert!(OptimizerSpec::from_name("adam", f32::NAN).is_err());
+    assert!(OptimizerSpec::from_name("rmsprop", 0.1).is_err());
+    let d = data::toy(data::ToyKind::Xor, 10, 0.1, 1).unwrap();
+    let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
+    assert!(matches!(t.step(&d, 4), Err(S3nnError::Shape(_))));
+    // a learning rate that blows up is reported as divergence, not NaN weights
+    let spec = NetworkSpec::parse("2-8-2", NeuronModel::from_name("relu", None, None, None, None, None).unwrap()).unwrap();
+    let mut t = Trainer::new(Network::new(spec, 1).unwrap(), OptimizerSpec::Sgd { lr: 90.0, momentum: 0.99, weight_decay: 0.0 }, 1).unwrap();
+    let r = (0..200).try_for_each(|_| t.step(&d, 10).map(|_| ()));
+    if let Err(e) = r {
+        assert!(matches!(e, S3nnError::Diverged(_)), "{e}");
+    }
+}

@@ -1,0 +1,108 @@
+//! The JS-facing API, run in headless Chromium by `wasm-pack test --headless --chrome`:
+//! happy paths and every bad-input path, each of which must throw an `Error` (never trap) and
+//! leave the instance usable.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect};
+use s3nn::wasm::{surrogate_curve, Dataset, Network};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn field(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(k)).unwrap()
+}
+
+/// The message of a thrown JsError, as JS would see it.
+fn message(e: JsError) -> String {
+    let v: JsValue = e.into();
+    assert!(v.is_instance_of::<js_sys::Error>(), "not an Error: {v:?}");
+    String::from(v.dyn_into::<js_sys::Error>().unwrap().message())
+}
+
+fn toy_net() -> Network {
+    Network::new(obj(&[("arch", "2-16-16-2".into()), ("neuron", "s3nn".into()), ("lr", 0.01.into()), ("seed", 3.into())])).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn trains_a_toy_set_and_round_trips_the_model() {
+    let data = Dataset::toy("moons", 600, 0.1, 1).unwrap();
+    let mut net = toy_net();
+    let stats = net.train_steps(&data, 300, 32).unwrap();
+    assert!(field(&stats, "loss").as_f64().unwrap().is_finite());
+    let report = net.evaluate(&data, None, JsValue::UNDEFINED).unwrap();
+    let acc = field(&report, "accuracy").as_f64().unwrap();
+    assert!(acc > 0.9, "accuracy {acc}");
+    let x = data.inputs();
+    let before = net.predict(&x, data.length()).unwrap();
+    let bytes = net.save().unwrap();
+    let mut back = Network::load(&bytes).unwrap();
+    assert_eq!(back.predict(&x, data.length()).unwrap(), before);
+}
+
+#[wasm_bindgen_test]
+fn records_spikes_and_counts_operations() {
+    let data = Dataset::toy("spiral", 50, 0.1, 2).unwrap();
+    let mut net = toy_net();
+    let x = data.inputs();
+    let rec = net.record(&x, 50).unwrap();
+    assert_eq!(rec.length(), 2);
+    let spikes: js_sys::Uint8Array = field(&rec.get(0), "spikes").dyn_into().unwrap();
+    assert_eq!(spikes.length(), 50 * 16);
+    let ops = net.op_counts(&x, 50, obj(&[("eMacPj", 4.6.into()), ("eAcPj", 0.9.into())])).unwrap();
+    let layers: js_sys::Array = field(&ops, "layers").dyn_into().unwrap();
+    assert_eq!(layers.length(), 3);
+    // layer 2 is fed by spikes: its ACs are exactly spikes(layer 1) × fan-out.
+    let spikes1 = field(&layers.get(0), "spikes").as_f64().unwrap();
+    let acs2 = field(&layers.get(1), "acs").as_f64().unwrap();
+    assert!((acs2 - spikes1 * 16.0).abs() < 1e-9, "{acs2} vs {spikes1}");
+}
+
+#[wasm_bindgen_test]
+fn surrogate_curve_matches_the_formula() {
+    let c = surrogate_curve(obj(&[("kind", "s3nn".into()), ("alpha", 4.0.into()), ("beta", 1.0.into())]), -2.0, 2.0, 5).unwrap();
+    let g: js_sys::Float32Array = field(&c, "grad").dyn_into().unwrap();
+    let g = g.to_vec();
+    // x = -2, -1, 0, 1, 2: sigmoid side below 0, β/(x+1) above.
+    let sig = |x: f64| 1.0 / (1.0 + (-x).exp());
+    let expect = [4.0 * sig(-8.0) * (1.0 - sig(-8.0)), 4.0 * sig(-4.0) * (1.0 - sig(-4.0)), 1.0, 0.5, 1.0 / 3.0];
+    for (a, e) in g.iter().zip(expect) {
+        assert!((f64::from(*a) - e).abs() < 1e-5, "{a} vs {e}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_bad_input_throws_an_error_with_a_message_and_the_instance_survives() {
+    let msg = |r: Result<JsValue, JsError>| message(r.err().expect("should fail"));
+    assert!(msg(surrogate_curve(obj(&[("kind", "nope".into())]), -1.0, 1.0, 10)).contains("unknown surrogate"));
+    assert!(msg(surrogate_curve(obj(&[("kind", "rect".into()), ("width", (-1.0).into())]), -1.0, 1.0, 10)).contains("width"));
+    assert!(message(Network::new(obj(&[("arch", "2-x-2".into())])).err().unwrap()).contains("'x'"));
+    assert!(message(Network::new(obj(&[("arch", "2-8-2".into()), ("neuron", "banana".into())])).err().unwrap()).contains("unknown neuron"));
+    assert!(message(Network::new(obj(&[("arch", "100000-100000-10".into())])).err().unwrap()).contains("too large"));
+    assert!(message(Dataset::from_idx("bad", &[0, 0, 8, 3, 0, 0], &[0, 0, 8, 1, 0, 0, 0, 1, 0]).err().unwrap()).contains("IDX"));
+    assert!(message(Dataset::from_csv("x,y,label\n1,2\n").err().unwrap()).contains("line 2"));
+    assert!(message(Dataset::from_arrays("nan", vec![f32::NAN, 0.0], vec![0], vec![2], 2).err().unwrap()).contains("NaN"));
+    assert!(message(Network::load(&[1, 2, 3, 4, 5, 6, 7, 8, 9]).err().unwrap()).contains("model file"));
+
+    let mut net = toy_net();
+    let data = Dataset::toy("xor", 100, 0.1, 1).unwrap();
+    // shape mismatch: 3 values for 2 samples of 2 features
+    assert!(message(net.predict(&[0.0, 1.0, 2.0], 2).err().unwrap()).contains("shape mismatch"));
+    assert!(message(net.predict(&[f32::NAN, 1.0], 1).err().unwrap()).contains("NaN"));
+    assert!(message(net.train_steps(&data, 1, 0).err().unwrap()).contains("batch size"));
+    let image = Dataset::from_arrays("img", vec![0.5; 8], vec![0, 1], vec![4], 2).unwrap();
+    assert!(message(net.train_steps(&image, 1, 2).err().unwrap()).contains("features"));
+    assert!(message(net.set_learning_rate(f32::NAN).err().unwrap()).contains("learning rate"));
+    // still usable
+    assert!(net.train_steps(&data, 5, 16).is_ok());
+    assert_eq!(net.predict(&data.inputs(), data.length()).unwrap().len(), 100);
+}
