@@ -1,1 +1,4 @@
-pub mod x {}
+pub mod error;
+pub mod kernels;
+pub mod rng;
+pub mod surrogate;
