@@ -17,21 +17,47 @@ const W: usize = 8;
 // Sparse rows: out row += Σ_events val·w[idx] row  (also used for the transposed weight gradient)
 // ---------------------------------------------------------------------------------------------
 
-/// One output chunk of `NV*8` columns held in registers while all events of the row stream past.
-/// NV independent accumulators hide the add latency (each event adds to all of them).
+/// Lane mask with the first `rem` (1..=7) lanes set, for `maskload`/`maskstore` column tails.
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn sparse_chunk<const NV: usize>(o: *mut f32, w: *const f32, n: usize, ev: &[u32], vals: Option<&[f32]>) {
+unsafe fn tail_mask(rem: usize) -> __m256i {
+    let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    _mm256_cmpgt_epi32(_mm256_set1_epi32(rem as i32), lanes)
+}
+
+/// One output chunk of `NV*8` columns held in registers while all events of the row stream past.
+/// NV independent accumulators hide the add latency (each event adds to all of them). With
+/// `MASKED`, the last vector covers only the lanes in `mask` (masked-out lanes are never read
+/// from memory or stored, so a partial chunk at the end of a row is safe and needs no scalar loop;
+/// the stored lanes see exactly the scalar op sequence).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn sparse_chunk<const NV: usize, const MASKED: bool>(
+    o: *mut f32,
+    w: *const f32,
+    n: usize,
+    ev: &[u32],
+    vals: Option<&[f32]>,
+    mask: __m256i,
+) {
+    #[inline(always)]
+    unsafe fn load<const NV: usize, const MASKED: bool>(p: *const f32, v: usize, mask: __m256i) -> __m256 {
+        if MASKED && v == NV - 1 {
+            _mm256_maskload_ps(p.add(v * W), mask)
+        } else {
+            _mm256_loadu_ps(p.add(v * W))
+        }
+    }
     let mut acc = [_mm256_setzero_ps(); NV];
     for (v, a) in acc.iter_mut().enumerate() {
-        *a = _mm256_loadu_ps(o.add(v * W));
+        *a = load::<NV, MASKED>(o, v, mask);
     }
     match vals {
         None => {
             for &i in ev {
                 let wr = w.add(i as usize * n);
                 for (v, a) in acc.iter_mut().enumerate() {
-                    *a = _mm256_add_ps(*a, _mm256_loadu_ps(wr.add(v * W)));
+                    *a = _mm256_add_ps(*a, load::<NV, MASKED>(wr, v, mask));
                 }
             }
         }
@@ -40,58 +66,69 @@ unsafe fn sparse_chunk<const NV: usize>(o: *mut f32, w: *const f32, n: usize, ev
                 let wr = w.add(i as usize * n);
                 let xv = _mm256_set1_ps(x);
                 for (v, a) in acc.iter_mut().enumerate() {
-                    *a = _mm256_add_ps(*a, _mm256_mul_ps(xv, _mm256_loadu_ps(wr.add(v * W))));
+                    *a = _mm256_add_ps(*a, _mm256_mul_ps(xv, load::<NV, MASKED>(wr, v, mask)));
                 }
             }
         }
     }
     for (v, a) in acc.iter().enumerate() {
-        _mm256_storeu_ps(o.add(v * W), *a);
+        if MASKED && v == NV - 1 {
+            _mm256_maskstore_ps(o.add(v * W), mask, *a);
+        } else {
+            _mm256_storeu_ps(o.add(v * W), *a);
+        }
+    }
+}
+
+/// One column strip `[j, j + NV*8)` (or a masked partial strip) for every row. Strips are the
+/// outer loop so that the strip of `w` (w_rows × NV*8 floats: 200 KB for 784 × 64) stays in L2
+/// while all batch rows pass over it, instead of streaming all of `w` from L3 once per row.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn sparse_strip<const NV: usize, const MASKED: bool>(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    w: *const f32,
+    n: usize,
+    out: *mut f32,
+    j: usize,
+    mask: __m256i,
+) {
+    for r in 0..ptr.len() - 1 {
+        let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
+        let vv = val.map(|v| v.get_unchecked(e0..e1));
+        sparse_chunk::<NV, MASKED>(out.add(r * n + j), w.add(j), n, idx.get_unchecked(e0..e1), vv, mask);
     }
 }
 
 #[target_feature(enable = "avx2")]
 pub unsafe fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
-    let rows = ptr.len() - 1;
     let wp = w.as_ptr();
     let op = out.as_mut_ptr();
-    for r in 0..rows {
-        let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
-        let ev = &idx[e0..e1];
-        let vv = val.map(|v| &v[e0..e1]);
-        let orow = op.add(r * n);
-        let mut j = 0;
-        // 64 columns (8 accumulators) per pass where possible, then narrower passes, then a
-        // scalar tail with the same per-element order.
-        while j + 64 <= n {
-            sparse_chunk::<8>(orow.add(j), wp.add(j), n, ev, vv);
-            j += 64;
-        }
-        while j + 16 <= n {
-            sparse_chunk::<2>(orow.add(j), wp.add(j), n, ev, vv);
-            j += 16;
-        }
-        while j + 8 <= n {
-            sparse_chunk::<1>(orow.add(j), wp.add(j), n, ev, vv);
-            j += 8;
-        }
-        while j < n {
-            let mut acc = *orow.add(j);
-            match vv {
-                None => {
-                    for &i in ev {
-                        acc += *wp.add(i as usize * n + j);
-                    }
-                }
-                Some(vals) => {
-                    for (&i, &x) in ev.iter().zip(vals) {
-                        acc += x * *wp.add(i as usize * n + j);
-                    }
-                }
-            }
-            *orow.add(j) = acc;
-            j += 1;
-        }
+    let full = _mm256_set1_epi32(-1);
+    let mut j = 0;
+    // 64 columns (8 accumulators) per strip where possible, then narrower strips; the last
+    // partial vector (n % 8 columns) is a masked strip.
+    while j + 64 <= n {
+        sparse_strip::<8, false>(ptr, idx, val, wp, n, op, j, full);
+        j += 64;
+    }
+    while j + 32 <= n {
+        sparse_strip::<4, false>(ptr, idx, val, wp, n, op, j, full);
+        j += 32;
+    }
+    let rem = n - j;
+    match (rem / W, rem % W) {
+        (0, 0) => {}
+        (1, 0) => sparse_strip::<1, false>(ptr, idx, val, wp, n, op, j, full),
+        (2, 0) => sparse_strip::<2, false>(ptr, idx, val, wp, n, op, j, full),
+        (3, 0) => sparse_strip::<3, false>(ptr, idx, val, wp, n, op, j, full),
+        (0, r) => sparse_strip::<1, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
+        (1, r) => sparse_strip::<2, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
+        (2, r) => sparse_strip::<3, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
+        (3, r) => sparse_strip::<4, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
+        _ => unreachable!(),
     }
 }
 

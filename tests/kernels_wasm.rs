@@ -1,0 +1,145 @@
+//! wasm32 kernel tests: the simd128 kernels must return exactly the bits of `kernels::scalar`
+//! (smaller shapes than the native suite; the engine is slower and the logic is shared).
+//! Run with `wasm-pack test --node` (or `cargo test --target wasm32-unknown-unknown` with the
+//! wasm-bindgen test runner configured).
+#![cfg(target_arch = "wasm32")]
+
+use s3nn::kernels::{self, math::exp_f32, scalar};
+use s3nn::rng::Rng;
+use s3nn::surrogate::Surrogate;
+use wasm_bindgen_test::*;
+
+fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
+    assert_eq!(simd.len(), reference.len(), "{what}: length");
+    for (i, (a, b)) in simd.iter().zip(reference).enumerate() {
+        assert!(a.to_bits() == b.to_bits(), "{what}: element {i}: simd {a:e} vs scalar {b:e}");
+    }
+}
+
+fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
+    (0..len).map(|_| rng.normal()).collect()
+}
+
+fn random_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+    let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
+    for _ in 0..rows {
+        for c in 0..cols {
+            if rng.uniform() < density {
+                idx.push(c as u32);
+                val.push(rng.normal());
+            }
+        }
+        ptr.push(idx.len() as u32);
+    }
+    (ptr, idx, val)
+}
+
+const NS: [usize; 11] = [1, 3, 4, 5, 8, 9, 15, 32, 33, 37, 100];
+
+#[wasm_bindgen_test]
+fn isa_is_simd128() {
+    assert_eq!(kernels::active_isa(), "simd128");
+}
+
+#[wasm_bindgen_test]
+fn sparse_kernels_match_scalar_bitwise() {
+    let mut rng = Rng::new(21);
+    for &n in &NS {
+        for &(rows, wrows) in &[(0usize, 3usize), (1, 1), (9, 20), (30, 60)] {
+            for &density in &[0.0f32, 0.05, 0.3, 0.6] {
+                let (ptr, idx, val) = random_csr(&mut rng, rows, wrows, density);
+                let w = randn(&mut rng, wrows * n);
+                let dy = randn(&mut rng, rows * n);
+                for with_val in [false, true] {
+                    let v = with_val.then_some(&val[..]);
+                    let init = randn(&mut rng, rows * n);
+                    let (mut a, mut b) = (init.clone(), init);
+                    kernels::sparse_matmul(&ptr, &idx, v, &w, n, &mut a);
+                    scalar::sparse_matmul(&ptr, &idx, v, &w, n, &mut b);
+                    assert_bits_eq("sparse_matmul", &a, &b);
+                    let init = randn(&mut rng, wrows * n);
+                    let (mut a, mut b) = (init.clone(), init);
+                    let lo = (wrows / 4) as u32;
+                    let span = (wrows as u32 - lo) as usize;
+                    kernels::sparse_t_matmul(&ptr, &idx, v, &dy, n, lo, wrows as u32, &mut a[..span * n]);
+                    scalar::sparse_t_matmul(&ptr, &idx, v, &dy, n, lo, wrows as u32, &mut b[..span * n]);
+                    assert_bits_eq("sparse_t_matmul", &a, &b);
+                }
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn matmul_matches_scalar_bitwise() {
+    let mut rng = Rng::new(22);
+    for &m in &[0usize, 1, 3, 4, 5, 9] {
+        for &k in &[0usize, 1, 7, 64] {
+            for &n in &NS {
+                let a = randn(&mut rng, m * k);
+                let b = randn(&mut rng, k * n);
+                let init = randn(&mut rng, m * n);
+                let (mut x, mut y) = (init.clone(), init);
+                kernels::matmul(&a, &b, m, k, n, &mut x);
+                scalar::matmul(&a, &b, m, k, n, &mut y);
+                assert_bits_eq("matmul", &x, &y);
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn elementwise_kernels_match_scalar_bitwise() {
+    let mut rng = Rng::new(23);
+    let specials = [-1.0f32, 0.0, -0.0, 1e-3, -1e-3, 0.5, -0.5, -22.0, -87.4, -88.5, 88.5, 1e30, -1e30, f32::INFINITY, f32::NEG_INFINITY];
+    let surrogates = [
+        Surrogate::default(),
+        Surrogate::Sigmoid { alpha: 4.0 },
+        Surrogate::Rect { width: 1.0 },
+        Surrogate::Atan { alpha: 2.0 },
+        Surrogate::FastSigmoid { slope: 25.0 },
+    ];
+    for s in surrogates {
+        for &len in &[0usize, 1, 4, 7, 15, 301] {
+            let mut x: Vec<f32> = (0..len).map(|_| rng.normal() * 5.0).collect();
+            if len >= specials.len() {
+                x[..specials.len()].copy_from_slice(&specials);
+            }
+            let g = randn(&mut rng, len);
+            let (mut a, mut b) = (g.clone(), g);
+            kernels::surrogate_grad_mul(&s, &x, &mut a);
+            scalar::surrogate_grad_mul(&s, &x, &mut b);
+            assert_bits_eq("surrogate_grad_mul", &a, &b);
+        }
+    }
+    for &len in &[0usize, 3, 4, 9, 257] {
+        let w0 = randn(&mut rng, len);
+        let (mut w1, mut m1, mut v1) = (w0.clone(), vec![0f32; len], vec![0f32; len]);
+        let (mut w2, mut m2, mut v2) = (w0.clone(), vec![0f32; len], vec![0f32; len]);
+        let (mut s1, mut vel1) = (w0.clone(), vec![0f32; len]);
+        let (mut s2, mut vel2) = (w0, vec![0f32; len]);
+        for t in 1..=5 {
+            let g = randn(&mut rng, len);
+            let (bc1, bc2) = (1.0 - 0.9f32.powi(t), 1.0 - 0.999f32.powi(t));
+            kernels::adam_step(&mut w1, &g, &mut m1, &mut v1, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4);
+            scalar::adam_step(&mut w2, &g, &mut m2, &mut v2, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4);
+            kernels::sgd_step(&mut s1, &g, &mut vel1, 0.05, 0.9, 1e-4);
+            scalar::sgd_step(&mut s2, &g, &mut vel2, 0.05, 0.9, 1e-4);
+        }
+        assert_bits_eq("adam", &w1, &w2);
+        assert_bits_eq("sgd", &s1, &s2);
+    }
+}
+
+#[wasm_bindgen_test]
+fn exp_f32_is_accurate_in_wasm_too() {
+    let mut worst = 0.0f64;
+    let mut x = -87.0f32;
+    while x < 88.0 {
+        let got = f64::from(exp_f32(x));
+        let want = f64::from(x).exp();
+        worst = worst.max(((got - want) / want).abs());
+        x += 0.0137;
+    }
+    assert!(worst < 2e-7, "{worst}");
+}
