@@ -132,6 +132,23 @@ fn elementwise_kernels_match_scalar_bitwise() {
 }
 
 #[wasm_bindgen_test]
+fn transpose_matches_scalar() {
+    let mut rng = Rng::new(24);
+    for &(r, c) in &[(0usize, 3usize), (1, 1), (3, 5), (4, 4), (9, 13), (16, 7), (64, 33)] {
+        let src = randn(&mut rng, r * c);
+        let (mut a, mut b) = (vec![0f32; r * c], vec![0f32; r * c]);
+        kernels::transpose(&src, r, c, &mut a);
+        scalar::transpose(&src, r, c, &mut b);
+        assert_bits_eq("transpose", &a, &b);
+        for i in 0..r {
+            for j in 0..c {
+                assert_eq!(b[j * r + i].to_bits(), src[i * c + j].to_bits());
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 fn exp_f32_is_accurate_in_wasm_too() {
     let mut worst = 0.0f64;
     let mut x = -87.0f32;

@@ -224,32 +224,19 @@ pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32
     }
 }
 
-/// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so the same cache-tiled
-/// loop serves every ISA (bit-identity is trivial); the scalar reference is the naive double loop.
+/// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
+/// trivial; the SIMD versions transpose 8×8 (AVX2) / 4×4 (simd128) blocks in registers.
 pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
     assert_eq!(src.len(), rows * cols, "transpose: src.len() must be rows*cols");
     assert_eq!(dst.len(), rows * cols, "transpose: dst.len() must be rows*cols");
-    if isa() == Isa::Scalar {
-        return scalar::transpose(src, rows, cols, dst);
-    }
-    // 16×16 tiles: one tile of src rows and one of dst rows both fit in L1, so neither side
-    // strides through memory a cache line per element.
-    const T: usize = 16;
-    let mut r0 = 0;
-    while r0 < rows {
-        let r1 = (r0 + T).min(rows);
-        let mut c0 = 0;
-        while c0 < cols {
-            let c1 = (c0 + T).min(cols);
-            for r in r0..r1 {
-                let s = &src[r * cols + c0..r * cols + c1];
-                for (c, &x) in (c0..c1).zip(s) {
-                    dst[c * rows + r] = x;
-                }
-            }
-            c0 = c1;
-        }
-        r0 = r1;
+    match isa() {
+        Isa::Scalar => scalar::transpose(src, rows, cols, dst),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected; shapes checked above.
+        Isa::Avx2 => unsafe { x86::transpose(src, rows, cols, dst) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        // SAFETY: shapes checked above.
+        Isa::Simd128 => unsafe { simd128::transpose(src, rows, cols, dst) },
     }
 }
 

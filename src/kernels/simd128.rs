@@ -53,44 +53,54 @@ unsafe fn sparse_chunk<const NV: usize>(o: *mut f32, w: *const f32, n: usize, ev
     }
 }
 
+/// One column strip `[j, j + NV*4)` for every row: strips are the outer loop so the strip of `w`
+/// stays in cache while all batch rows pass over it (see x86.rs).
+#[inline(always)]
+unsafe fn sparse_strip<const NV: usize>(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: *const f32, n: usize, out: *mut f32, j: usize) {
+    for r in 0..ptr.len() - 1 {
+        let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
+        let vv = val.map(|v| v.get_unchecked(e0..e1));
+        sparse_chunk::<NV>(out.add(r * n + j), w.add(j), n, idx.get_unchecked(e0..e1), vv);
+    }
+}
+
 pub unsafe fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
-    let rows = ptr.len() - 1;
     let wp = w.as_ptr();
     let op = out.as_mut_ptr();
-    for r in 0..rows {
+    let mut j = 0;
+    while j + 32 <= n {
+        sparse_strip::<8>(ptr, idx, val, wp, n, op, j);
+        j += 32;
+    }
+    while j + 8 <= n {
+        sparse_strip::<2>(ptr, idx, val, wp, n, op, j);
+        j += 8;
+    }
+    while j + 4 <= n {
+        sparse_strip::<1>(ptr, idx, val, wp, n, op, j);
+        j += 4;
+    }
+    if j == n {
+        return;
+    }
+    // Scalar tail columns (wasm has no masked loads), same per-element order.
+    for r in 0..ptr.len() - 1 {
         let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
-        let ev = &idx[e0..e1];
-        let vv = val.map(|v| &v[e0..e1]);
-        let orow = op.add(r * n);
-        let mut j = 0;
-        while j + 32 <= n {
-            sparse_chunk::<8>(orow.add(j), wp.add(j), n, ev, vv);
-            j += 32;
-        }
-        while j + 8 <= n {
-            sparse_chunk::<2>(orow.add(j), wp.add(j), n, ev, vv);
-            j += 8;
-        }
-        while j + 4 <= n {
-            sparse_chunk::<1>(orow.add(j), wp.add(j), n, ev, vv);
-            j += 4;
-        }
-        while j < n {
-            let mut acc = *orow.add(j);
-            match vv {
+        for jj in j..n {
+            let mut acc = *op.add(r * n + jj);
+            match val {
                 None => {
-                    for &i in ev {
-                        acc += *wp.add(i as usize * n + j);
+                    for &i in &idx[e0..e1] {
+                        acc += *wp.add(i as usize * n + jj);
                     }
                 }
-                Some(vals) => {
-                    for (&i, &x) in ev.iter().zip(vals) {
-                        acc += x * *wp.add(i as usize * n + j);
+                Some(v) => {
+                    for (&i, &x) in idx[e0..e1].iter().zip(&v[e0..e1]) {
+                        acc += x * *wp.add(i as usize * n + jj);
                     }
                 }
             }
-            *orow.add(j) = acc;
-            j += 1;
+            *op.add(r * n + jj) = acc;
         }
     }
 }
@@ -165,6 +175,37 @@ pub unsafe fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &m
                     out[i * n + jj] += av * b[p * n + jj];
                 }
             }
+        }
+    }
+}
+
+/// 4×4 register transposes (two rounds of shuffles), scalar edges.
+pub unsafe fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
+    let (sp, dp) = (src.as_ptr(), dst.as_mut_ptr());
+    let (r4, c4) = (rows / 4 * 4, cols / 4 * 4);
+    for r0 in (0..r4).step_by(4) {
+        for c0 in (0..c4).step_by(4) {
+            let s = sp.add(r0 * cols + c0);
+            let (a, b, c, d) = (ld(s), ld(s.add(cols)), ld(s.add(2 * cols)), ld(s.add(3 * cols)));
+            let t0 = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+            let t1 = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+            let t2 = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+            let t3 = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+            let o = dp.add(c0 * rows + r0);
+            st(o, i32x4_shuffle::<0, 1, 4, 5>(t0, t2));
+            st(o.add(rows), i32x4_shuffle::<2, 3, 6, 7>(t0, t2));
+            st(o.add(2 * rows), i32x4_shuffle::<0, 1, 4, 5>(t1, t3));
+            st(o.add(3 * rows), i32x4_shuffle::<2, 3, 6, 7>(t1, t3));
+        }
+        for r in r0..r0 + 4 {
+            for c in c4..cols {
+                *dp.add(c * rows + r) = *sp.add(r * cols + c);
+            }
+        }
+    }
+    for r in r4..rows {
+        for c in 0..cols {
+            *dp.add(c * rows + r) = *sp.add(r * cols + c);
         }
     }
 }

@@ -220,6 +220,62 @@ pub unsafe fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &m
 }
 
 // ---------------------------------------------------------------------------------------------
+// Transpose: 8×8 register transposes (unpack / shuffle / lane permute), scalar edges.
+// ---------------------------------------------------------------------------------------------
+
+#[target_feature(enable = "avx2")]
+pub unsafe fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
+    let (sp, dp) = (src.as_ptr(), dst.as_mut_ptr());
+    let (r8, c8) = (rows / 8 * 8, cols / 8 * 8);
+    for r0 in (0..r8).step_by(8) {
+        for c0 in (0..c8).step_by(8) {
+            let s = sp.add(r0 * cols + c0);
+            let r: [__m256; 8] = core::array::from_fn(|i| _mm256_loadu_ps(s.add(i * cols)));
+            let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+            let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+            let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+            let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+            let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+            let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+            let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+            let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+            let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+            let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+            let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+            let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+            let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+            let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+            let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+            let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+            let o = [
+                _mm256_permute2f128_ps::<0x20>(u0, u4),
+                _mm256_permute2f128_ps::<0x20>(u1, u5),
+                _mm256_permute2f128_ps::<0x20>(u2, u6),
+                _mm256_permute2f128_ps::<0x20>(u3, u7),
+                _mm256_permute2f128_ps::<0x31>(u0, u4),
+                _mm256_permute2f128_ps::<0x31>(u1, u5),
+                _mm256_permute2f128_ps::<0x31>(u2, u6),
+                _mm256_permute2f128_ps::<0x31>(u3, u7),
+            ];
+            let d = dp.add(c0 * rows + r0);
+            for (c, v) in o.iter().enumerate() {
+                _mm256_storeu_ps(d.add(c * rows), *v);
+            }
+        }
+        for r in r0..r0 + 8 {
+            for c in c8..cols {
+                *dp.add(c * rows + r) = *sp.add(r * cols + c);
+            }
+        }
+    }
+    for r in r8..rows {
+        for c in 0..cols {
+            *dp.add(c * rows + r) = *sp.add(r * cols + c);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Element-wise: surrogate gradient, optimisers
 // ---------------------------------------------------------------------------------------------
 
