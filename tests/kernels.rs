@@ -92,6 +92,32 @@ fn sparse_matmul_matches_scalar_bitwise() {
 }
 
 #[test]
+fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
+    // Threads get `&ptr[r0..=r1]` (ptr[0] != 0) with the full idx/val and their slice of out.
+    let mut rng = Rng::new(10);
+    let (rows, wrows, n) = (37usize, 60usize, 45usize);
+    let c = random_csr(&mut rng, rows, wrows, 0.3, false);
+    let w = randn(&mut rng, wrows * n);
+    for with_val in [false, true] {
+        let val = with_val.then_some(&c.val[..]);
+        let mut whole = vec![0.25f32; rows * n];
+        scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
+        let mut parts = vec![0.25f32; rows * n];
+        for (r0, r1) in [(0usize, 10usize), (10, 11), (11, 11), (11, 37)] {
+            kernels::sparse_matmul(&c.ptr[r0..=r1], &c.idx, val, &w, n, &mut parts[r0 * n..r1 * n]);
+        }
+        assert_bits_eq("row split", &parts, &whole);
+        // and the transposed kernel on a row subset equals the scalar kernel on that subset
+        let dy = randn(&mut rng, 27 * n);
+        let mut a = vec![0f32; wrows * n];
+        let mut b = vec![0f32; wrows * n];
+        kernels::sparse_t_matmul(&c.ptr[10..=37], &c.idx, val, &dy, n, 0, wrows as u32, &mut a);
+        scalar::sparse_t_matmul(&c.ptr[10..=37], &c.idx, val, &dy, n, 0, wrows as u32, &mut b);
+        assert_bits_eq("t row subset", &a, &b);
+    }
+}
+
+#[test]
 fn sparse_matmul_scalar_matches_f64_naive() {
     let mut rng = Rng::new(12);
     for &(rows, wrows, n, density) in &[(7usize, 30usize, 13usize, 0.3f32), (20, 100, 40, 0.6), (5, 784, 9, 0.2)] {

@@ -79,9 +79,11 @@ pub fn active_isa() -> &'static str {
 }
 
 /// Checks a CSR structure; returns the number of rows. Needed before the unchecked SIMD paths.
+///
+/// `ptr[0]` need not be 0: positions are absolute indices into `idx`/`val`, so a caller can hand a
+/// thread the rows `r0..r1` as `&ptr[r0..=r1]` with the full `idx`/`val` and `&mut out[r0*n..r1*n]`.
 fn check_csr(ptr: &[u32], idx: &[u32], val: Option<&[f32]>) -> usize {
     assert!(!ptr.is_empty(), "CSR ptr must have rows+1 entries (at least 1)");
-    assert_eq!(ptr[0], 0, "CSR ptr[0] must be 0");
     assert!(ptr.windows(2).all(|p| p[0] <= p[1]), "CSR ptr must be non-decreasing");
     let nnz = *ptr.last().unwrap() as usize;
     assert!(nnz <= idx.len(), "CSR ptr ends at {nnz} but idx has {} entries", idx.len());
@@ -93,7 +95,8 @@ fn check_csr(ptr: &[u32], idx: &[u32], val: Option<&[f32]>) -> usize {
 
 /// `out[r*n + j] += Σ_e val[e] * w[idx[e]*n + j]` for every row r, events in CSR order
 /// (`val = None`: binary spikes, additions only). `out` is accumulated into, starting from its
-/// current contents (e.g. a bias set by [`broadcast_rows`]).
+/// current contents (e.g. a bias set by [`broadcast_rows`]). Batch rows are independent, so
+/// splitting them across threads (`&ptr[r0..=r1]`, see `check_csr`) gives identical bits.
 pub fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
     let rows = check_csr(ptr, idx, val);
     assert_eq!(out.len(), rows * n, "sparse_matmul: out.len() must be rows*n");
@@ -102,8 +105,8 @@ pub fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n
     }
     assert_eq!(w.len() % n, 0, "sparse_matmul: w.len() must be a multiple of n");
     let w_rows = w.len() / n;
-    let nnz = ptr[rows] as usize;
-    assert!(idx[..nnz].iter().all(|&i| (i as usize) < w_rows), "sparse_matmul: column index out of range");
+    let events = &idx[ptr[0] as usize..ptr[rows] as usize];
+    assert!(events.iter().all(|&i| (i as usize) < w_rows), "sparse_matmul: column index out of range");
     match isa() {
         Isa::Scalar => scalar::sparse_matmul(ptr, idx, val, w, n, out),
         #[cfg(target_arch = "x86_64")]
@@ -171,10 +174,9 @@ struct ColLists {
 impl ColLists {
     fn build(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) -> Self {
         let rows = ptr.len() - 1;
-        let nnz = ptr[rows] as usize;
         let span = (hi - lo) as usize;
         let mut cptr = vec![0u32; span + 1];
-        for &i in &idx[..nnz] {
+        for &i in &idx[ptr[0] as usize..ptr[rows] as usize] {
             if i >= lo && i < hi {
                 cptr[(i - lo) as usize + 1] += 1;
             }
