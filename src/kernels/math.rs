@@ -13,12 +13,13 @@
 //! finite so that `e / (1 + e)^2`-style expressions never produce inf/inf = NaN. NaN → NaN.
 
 /// Below this the result is flushed to 0 (≈ ln(2^-126) rounded up so that 2^n stays a normal float).
-pub const EXP_LO: f32 = -87.336_544;
+pub const EXP_LO: f32 = -87.336_54;
 /// Inputs are clamped to this; chosen so the reduced exponent is at most 127 (finite result).
 pub const EXP_HI: f32 = 88.0;
 
 pub(crate) const LOG2E: f32 = core::f32::consts::LOG2_E;
 // ln 2 split in two (Cody–Waite): C1 has few mantissa bits so n*C1 is exact for |n| ≤ 128.
+#[allow(clippy::excessive_precision)] // written as the exact value 355/512
 pub(crate) const C1: f32 = 0.693_359_375;
 pub(crate) const C2: f32 = -2.121_944_4e-4;
 pub(crate) const P0: f32 = 1.987_569_1e-4;
@@ -26,7 +27,7 @@ pub(crate) const P1: f32 = 1.398_199_9e-3;
 pub(crate) const P2: f32 = 8.333_452e-3;
 pub(crate) const P3: f32 = 4.166_579_6e-2;
 pub(crate) const P4: f32 = 1.666_666_5e-1;
-pub(crate) const P5: f32 = 5.000_000_1e-1;
+pub(crate) const P5: f32 = 0.5; // Cephes lists 5.0000001201e-1, which rounds to 0.5 in f32
 
 /// Deterministic e^x; see the module docs for range behaviour.
 ///

@@ -101,6 +101,7 @@ unsafe fn sparse_chunk<const NV: usize, const MASKED: bool>(
 /// One column strip `[j, j + NV*8)` (or a masked partial strip) for every row. Strips are the
 /// outer loop so that the strip of `w` (w_rows × NV*8 floats: 200 KB for 784 × 64) stays in L2
 /// while all batch rows pass over it, instead of streaming all of `w` from L3 once per row.
+#[allow(clippy::too_many_arguments)]
 #[target_feature(enable = "avx2")]
 #[inline]
 unsafe fn sparse_strip<const NV: usize, const MASKED: bool>(
