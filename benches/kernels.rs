@@ -96,15 +96,21 @@ fn main() {
     let mut benches: Vec<Bench> = vec![
         ("fwd L1 sparse_matmul val 784→400 d=.19", 1, {
             let mut o = z(batch * n1);
-            Box::new(move || kernels::sparse_matmul(&x0.ptr, &x0.idx, Some(&x0.val), &w1, n1, black_box(&mut o)))
+            Box::new(move || {
+                kernels::sparse_matmul(&x0.ptr, &x0.idx, Some(&x0.val), &w1, n1, black_box(&mut o))
+            })
         }),
         ("fwd L2 sparse_matmul spikes 400→400 d=.18", 1, {
             let mut o = z(batch * n2);
-            Box::new(move || kernels::sparse_matmul(&s1.ptr, &s1.idx, None, &w2, n2, black_box(&mut o)))
+            Box::new(move || {
+                kernels::sparse_matmul(&s1.ptr, &s1.idx, None, &w2, n2, black_box(&mut o))
+            })
         }),
         ("fwd L3 sparse_matmul spikes 400→10 d=.49", 1, {
             let mut o = z(batch * n3);
-            Box::new(move || kernels::sparse_matmul(&s2.ptr, &s2.idx, None, &w3, n3, black_box(&mut o)))
+            Box::new(move || {
+                kernels::sparse_matmul(&s2.ptr, &s2.idx, None, &w3, n3, black_box(&mut o))
+            })
         }),
         ("surrogate_grad_mul s3nn 100×400", 2, {
             let mut g = vec![1f32; batch * n1];
@@ -128,24 +134,78 @@ fn main() {
         }),
         ("bwd dW1 sparse_t_matmul val 784×400 d=.19", 1, {
             let (mut o, x0) = (z(n0 * n1), random_csr(&mut rng, batch, n0, 0.19));
-            Box::new(move || kernels::sparse_t_matmul(&x0.ptr, &x0.idx, Some(&x0.val), &dy1, n1, 0, n0 as u32, black_box(&mut o)))
+            Box::new(move || {
+                kernels::sparse_t_matmul(
+                    &x0.ptr,
+                    &x0.idx,
+                    Some(&x0.val),
+                    &dy1,
+                    n1,
+                    0,
+                    n0 as u32,
+                    black_box(&mut o),
+                )
+            })
         }),
         ("bwd dW2 sparse_t_matmul spikes 400×400 d=.18", 1, {
             let (mut o, s1) = (z(n1 * n2), random_csr(&mut rng, batch, n1, 0.18));
-            Box::new(move || kernels::sparse_t_matmul(&s1.ptr, &s1.idx, None, &dy2, n2, 0, n1 as u32, black_box(&mut o)))
+            Box::new(move || {
+                kernels::sparse_t_matmul(
+                    &s1.ptr,
+                    &s1.idx,
+                    None,
+                    &dy2,
+                    n2,
+                    0,
+                    n1 as u32,
+                    black_box(&mut o),
+                )
+            })
         }),
         ("bwd dW3 sparse_t_matmul spikes 400×10 d=.49", 1, {
             let (mut o, s2) = (z(n2 * n3), random_csr(&mut rng, batch, n2, 0.49));
-            Box::new(move || kernels::sparse_t_matmul(&s2.ptr, &s2.idx, None, &dy3, n3, 0, n2 as u32, black_box(&mut o)))
+            Box::new(move || {
+                kernels::sparse_t_matmul(
+                    &s2.ptr,
+                    &s2.idx,
+                    None,
+                    &dy3,
+                    n3,
+                    0,
+                    n2 as u32,
+                    black_box(&mut o),
+                )
+            })
         }),
         ("adam_step all params (478k)", 1, {
-            let (mut pw, pg, mut pm, mut pv) = (vec![0.01f32; np], vec![0.001f32; np], z(np), z(np));
-            Box::new(move || kernels::adam_step(black_box(&mut pw), &pg, &mut pm, &mut pv, 1e-3, 0.9, 0.999, 1e-8, 0.5, 0.01, 0.0))
+            let (mut pw, pg, mut pm, mut pv) =
+                (vec![0.01f32; np], vec![0.001f32; np], z(np), z(np));
+            Box::new(move || {
+                kernels::adam_step(
+                    black_box(&mut pw),
+                    &pg,
+                    &mut pm,
+                    &mut pv,
+                    1e-3,
+                    0.9,
+                    0.999,
+                    1e-8,
+                    0.5,
+                    0.01,
+                    0.0,
+                )
+            })
         }),
     ];
 
     let simd = kernels::active_isa();
-    println!("{:<48} {:>12} {:>12} {:>8}", "kernel (batch 100)", "scalar ms", format!("{simd} ms"), "speedup");
+    println!(
+        "{:<48} {:>12} {:>12} {:>8}",
+        "kernel (batch 100)",
+        "scalar ms",
+        format!("{simd} ms"),
+        "speedup"
+    );
     let (mut tot_s, mut tot_v) = (0.0, 0.0);
     for (name, calls, f) in benches.iter_mut() {
         kernels::set_force_scalar(true);

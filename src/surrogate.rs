@@ -28,7 +28,10 @@ pub enum Surrogate {
 
 impl Default for Surrogate {
     fn default() -> Self {
-        Surrogate::S3nn { alpha: 4.0, beta: 1.0 }
+        Surrogate::S3nn {
+            alpha: 4.0,
+            beta: 1.0,
+        }
     }
 }
 
@@ -71,7 +74,10 @@ impl Surrogate {
     /// Default parameters for a surrogate name (`None` for unknown names).
     pub fn default_for(name: &str) -> Option<Self> {
         Some(match canonical(name)? {
-            "s3nn" => Surrogate::S3nn { alpha: 4.0, beta: 1.0 },
+            "s3nn" => Surrogate::S3nn {
+                alpha: 4.0,
+                beta: 1.0,
+            },
             "sigmoid" => Surrogate::Sigmoid { alpha: 4.0 },
             "rect" => Surrogate::Rect { width: 1.0 },
             "atan" => Surrogate::Atan { alpha: 2.0 },
@@ -89,7 +95,9 @@ impl Surrogate {
                 check_param(n, "alpha", alpha)?;
                 check_param(n, "beta", beta)
             }
-            Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => check_param(n, "alpha", alpha),
+            Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => {
+                check_param(n, "alpha", alpha)
+            }
             Surrogate::Rect { width } => check_param(n, "width", width),
             Surrogate::FastSigmoid { slope } => check_param(n, "slope", slope),
         }
@@ -183,7 +191,10 @@ impl Surrogate {
             )));
         };
         let s = match def {
-            Surrogate::S3nn { alpha, beta } => Surrogate::S3nn { alpha: a.unwrap_or(alpha), beta: b.unwrap_or(beta) },
+            Surrogate::S3nn { alpha, beta } => Surrogate::S3nn {
+                alpha: a.unwrap_or(alpha),
+                beta: b.unwrap_or(beta),
+            },
             other => {
                 if let Some(b) = b {
                     return Err(S3nnError::Config(format!(
@@ -192,10 +203,18 @@ impl Surrogate {
                     )));
                 }
                 match other {
-                    Surrogate::Sigmoid { alpha } => Surrogate::Sigmoid { alpha: a.unwrap_or(alpha) },
-                    Surrogate::Rect { width } => Surrogate::Rect { width: a.unwrap_or(width) },
-                    Surrogate::Atan { alpha } => Surrogate::Atan { alpha: a.unwrap_or(alpha) },
-                    Surrogate::FastSigmoid { slope } => Surrogate::FastSigmoid { slope: a.unwrap_or(slope) },
+                    Surrogate::Sigmoid { alpha } => Surrogate::Sigmoid {
+                        alpha: a.unwrap_or(alpha),
+                    },
+                    Surrogate::Rect { width } => Surrogate::Rect {
+                        width: a.unwrap_or(width),
+                    },
+                    Surrogate::Atan { alpha } => Surrogate::Atan {
+                        alpha: a.unwrap_or(alpha),
+                    },
+                    Surrogate::FastSigmoid { slope } => Surrogate::FastSigmoid {
+                        slope: a.unwrap_or(slope),
+                    },
                     Surrogate::S3nn { .. } => unreachable!(),
                 }
             }
@@ -206,7 +225,11 @@ impl Surrogate {
 }
 
 fn canonical(name: &str) -> Option<&'static str> {
-    let key: String = name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect();
+    let key: String = name
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
     match key.as_str() {
         "s3nn" | "s2nn" => Some("s3nn"),
         "sigmoid" => Some("sigmoid"),
@@ -222,18 +245,30 @@ fn canonical(name: &str) -> Option<&'static str> {
 pub fn sample(s: &Surrogate, lo: f32, hi: f32, n: usize) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
     s.validate()?;
     if !(lo.is_finite() && hi.is_finite()) {
-        return Err(S3nnError::Config(format!("sample range must be finite, got [{lo}, {hi}]")));
+        return Err(S3nnError::Config(format!(
+            "sample range must be finite, got [{lo}, {hi}]"
+        )));
     }
     if lo >= hi {
-        return Err(S3nnError::Config(format!("sample range needs lo < hi, got [{lo}, {hi}]")));
+        return Err(S3nnError::Config(format!(
+            "sample range needs lo < hi, got [{lo}, {hi}]"
+        )));
     }
     if !(2..=1_000_000).contains(&n) {
-        return Err(S3nnError::Config(format!("sample count must be in 2..=1000000, got {n}")));
+        return Err(S3nnError::Config(format!(
+            "sample count must be in 2..=1000000, got {n}"
+        )));
     }
     // Computed in f64 then rounded so the last point is exactly `hi` and spacing is even.
     let step = (f64::from(hi) - f64::from(lo)) / (n - 1) as f64;
     let xs: Vec<f32> = (0..n)
-        .map(|i| if i == n - 1 { hi } else { (f64::from(lo) + step * i as f64) as f32 })
+        .map(|i| {
+            if i == n - 1 {
+                hi
+            } else {
+                (f64::from(lo) + step * i as f64) as f32
+            }
+        })
         .collect();
     let grads = xs.iter().map(|&x| s.grad(x)).collect();
     let prims = xs.iter().map(|&x| s.primitive(x)).collect();
@@ -246,8 +281,14 @@ mod tests {
 
     fn all() -> Vec<Surrogate> {
         vec![
-            Surrogate::S3nn { alpha: 4.0, beta: 1.0 },
-            Surrogate::S3nn { alpha: 2.5, beta: 0.3 },
+            Surrogate::S3nn {
+                alpha: 4.0,
+                beta: 1.0,
+            },
+            Surrogate::S3nn {
+                alpha: 2.5,
+                beta: 0.3,
+            },
             Surrogate::Sigmoid { alpha: 4.0 },
             Surrogate::Sigmoid { alpha: 10.0 },
             Surrogate::Rect { width: 1.0 },
@@ -293,8 +334,32 @@ mod tests {
 
     fn points() -> Vec<f32> {
         let mut v = vec![
-            -1.0, 0.0, -0.0, 1e-3, -1e-3, 30.0, -30.0, 1e4, -1e4, 1e30, -1e30, f32::INFINITY, f32::NEG_INFINITY,
-            0.5, -0.5, 0.49999997, -0.49999997, 0.15, -0.15, 20.0, -20.0, 21.9, -22.0, -25.0, -87.0, -100.0,
+            -1.0,
+            0.0,
+            -0.0,
+            1e-3,
+            -1e-3,
+            30.0,
+            -30.0,
+            1e4,
+            -1e4,
+            1e30,
+            -1e30,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            0.5,
+            -0.5,
+            0.49999997,
+            -0.49999997,
+            0.15,
+            -0.15,
+            20.0,
+            -20.0,
+            21.9,
+            -22.0,
+            -25.0,
+            -87.0,
+            -100.0,
         ];
         for i in -400..=400 {
             v.push(i as f32 * 0.0173);
@@ -338,7 +403,8 @@ mod tests {
             for &x in &points() {
                 let p = s.primitive(x);
                 // Only the S³NN primitive is unbounded (β ln(x+1) → ∞), and only at x = +∞.
-                let unbounded_ok = matches!(s, Surrogate::S3nn { .. }) && x == f32::INFINITY && p == f32::INFINITY;
+                let unbounded_ok =
+                    matches!(s, Surrogate::S3nn { .. }) && x == f32::INFINITY && p == f32::INFINITY;
                 assert!(p.is_finite() || unbounded_ok, "{s:?} primitive({x}) = {p}");
             }
             // continuity: no jump larger than slope bound × step on a fine grid through 0
@@ -356,7 +422,9 @@ mod tests {
     fn finite_difference_of_primitive_matches_grad() {
         for s in all() {
             let kinks: Vec<f64> = match s {
-                Surrogate::Rect { width } => vec![-f64::from(width) / 2.0, 0.0, f64::from(width) / 2.0],
+                Surrogate::Rect { width } => {
+                    vec![-f64::from(width) / 2.0, 0.0, f64::from(width) / 2.0]
+                }
                 _ => vec![0.0],
             };
             for i in -300..=300 {
@@ -367,11 +435,15 @@ mod tests {
                 }
                 // f32 primitive: evaluate at f32 points, divide by the actual f32 spacing.
                 let (xa, xb) = ((x - h) as f32, (x + h) as f32);
-                let fd = (f64::from(s.primitive(xb)) - f64::from(s.primitive(xa))) / (f64::from(xb) - f64::from(xa));
+                let fd = (f64::from(s.primitive(xb)) - f64::from(s.primitive(xa)))
+                    / (f64::from(xb) - f64::from(xa));
                 let g = f64::from(s.grad(x as f32));
                 // tolerance: f32 rounding of values ~1 over 2h, plus O(h²) truncation
                 let tol = 2e-4 + 2e-2 * g.abs();
-                assert!((fd - g).abs() < tol, "{s:?} at {x}: finite diff {fd} vs grad {g}");
+                assert!(
+                    (fd - g).abs() < tol,
+                    "{s:?} at {x}: finite diff {fd} vs grad {g}"
+                );
             }
         }
     }
@@ -380,8 +452,14 @@ mod tests {
     fn validate_rejects_bad_params() {
         for bad in [0.0, -1.0, f32::NAN, f32::INFINITY] {
             for s in [
-                Surrogate::S3nn { alpha: bad, beta: 1.0 },
-                Surrogate::S3nn { alpha: 4.0, beta: bad },
+                Surrogate::S3nn {
+                    alpha: bad,
+                    beta: 1.0,
+                },
+                Surrogate::S3nn {
+                    alpha: 4.0,
+                    beta: bad,
+                },
                 Surrogate::Sigmoid { alpha: bad },
                 Surrogate::Rect { width: bad },
                 Surrogate::Atan { alpha: bad },
@@ -390,10 +468,22 @@ mod tests {
                 let e = s.validate().unwrap_err();
                 assert!(matches!(e, S3nnError::Config(_)));
                 let msg = e.to_string();
-                assert!(msg.contains("alpha") || msg.contains("beta") || msg.contains("width") || msg.contains("slope"), "{msg}");
+                assert!(
+                    msg.contains("alpha")
+                        || msg.contains("beta")
+                        || msg.contains("width")
+                        || msg.contains("slope"),
+                    "{msg}"
+                );
             }
         }
-        let e = Surrogate::S3nn { alpha: 4.0, beta: -1.0 }.validate().unwrap_err().to_string();
+        let e = Surrogate::S3nn {
+            alpha: 4.0,
+            beta: -1.0,
+        }
+        .validate()
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("beta"), "{e}");
         for s in all() {
             s.validate().unwrap();
@@ -402,18 +492,50 @@ mod tests {
 
     #[test]
     fn from_name_defaults_params_and_errors() {
-        assert_eq!(Surrogate::from_name("s3nn", None, None).unwrap(), Surrogate::default());
-        assert_eq!(Surrogate::from_name("s3nn", Some(2.0), Some(0.5)).unwrap(), Surrogate::S3nn { alpha: 2.0, beta: 0.5 });
-        assert_eq!(Surrogate::from_name("sigmoid", None, None).unwrap(), Surrogate::Sigmoid { alpha: 4.0 });
-        assert_eq!(Surrogate::from_name("rect", Some(0.5), None).unwrap(), Surrogate::Rect { width: 0.5 });
-        assert_eq!(Surrogate::from_name("atan", None, None).unwrap(), Surrogate::Atan { alpha: 2.0 });
-        assert_eq!(Surrogate::from_name("fastSigmoid", None, None).unwrap(), Surrogate::FastSigmoid { slope: 25.0 });
-        assert_eq!(Surrogate::from_name("fast_sigmoid", Some(5.0), None).unwrap(), Surrogate::FastSigmoid { slope: 5.0 });
+        assert_eq!(
+            Surrogate::from_name("s3nn", None, None).unwrap(),
+            Surrogate::default()
+        );
+        assert_eq!(
+            Surrogate::from_name("s3nn", Some(2.0), Some(0.5)).unwrap(),
+            Surrogate::S3nn {
+                alpha: 2.0,
+                beta: 0.5
+            }
+        );
+        assert_eq!(
+            Surrogate::from_name("sigmoid", None, None).unwrap(),
+            Surrogate::Sigmoid { alpha: 4.0 }
+        );
+        assert_eq!(
+            Surrogate::from_name("rect", Some(0.5), None).unwrap(),
+            Surrogate::Rect { width: 0.5 }
+        );
+        assert_eq!(
+            Surrogate::from_name("atan", None, None).unwrap(),
+            Surrogate::Atan { alpha: 2.0 }
+        );
+        assert_eq!(
+            Surrogate::from_name("fastSigmoid", None, None).unwrap(),
+            Surrogate::FastSigmoid { slope: 25.0 }
+        );
+        assert_eq!(
+            Surrogate::from_name("fast_sigmoid", Some(5.0), None).unwrap(),
+            Surrogate::FastSigmoid { slope: 5.0 }
+        );
         for s in all() {
-            assert_eq!(Surrogate::from_name(s.name(), None, None).unwrap().name(), s.name());
+            assert_eq!(
+                Surrogate::from_name(s.name(), None, None).unwrap().name(),
+                s.name()
+            );
         }
-        let e = Surrogate::from_name("relu", None, None).unwrap_err().to_string();
-        assert!(e.contains("unknown surrogate 'relu'") && e.contains("fastSigmoid"), "{e}");
+        let e = Surrogate::from_name("relu", None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown surrogate 'relu'") && e.contains("fastSigmoid"),
+            "{e}"
+        );
         assert!(Surrogate::from_name("sigmoid", Some(-1.0), None).is_err());
         assert!(Surrogate::from_name("sigmoid", None, Some(1.0)).is_err());
         assert!(Surrogate::from_name("s3nn", None, Some(f32::NAN)).is_err());
@@ -423,7 +545,8 @@ mod tests {
     fn serde_uses_kind_tags() {
         let j = serde_json::to_string(&Surrogate::FastSigmoid { slope: 25.0 }).unwrap();
         assert_eq!(j, r#"{"kind":"fastSigmoid","slope":25.0}"#);
-        let s: Surrogate = serde_json::from_str(r#"{"kind":"s3nn","alpha":4.0,"beta":1.0}"#).unwrap();
+        let s: Surrogate =
+            serde_json::from_str(r#"{"kind":"s3nn","alpha":4.0,"beta":1.0}"#).unwrap();
         assert_eq!(s, Surrogate::default());
     }
 

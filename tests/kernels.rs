@@ -13,7 +13,12 @@ use s3nn::surrogate::Surrogate;
 fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
     assert_eq!(simd.len(), reference.len(), "{what}: length");
     for (i, (a, b)) in simd.iter().zip(reference).enumerate() {
-        assert!(a.to_bits() == b.to_bits(), "{what}: element {i}: dispatched {a:e} ({:#010x}) vs scalar {b:e} ({:#010x})", a.to_bits(), b.to_bits());
+        assert!(
+            a.to_bits() == b.to_bits(),
+            "{what}: element {i}: dispatched {a:e} ({:#010x}) vs scalar {b:e} ({:#010x})",
+            a.to_bits(),
+            b.to_bits()
+        );
     }
 }
 
@@ -53,13 +58,19 @@ fn random_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32, shuffled: b
     Csr { ptr, idx, val }
 }
 
-const NS: [usize; 20] = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 33, 63, 64, 65, 100, 130, 400];
+const NS: [usize; 20] = [
+    1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 33, 63, 64, 65, 100, 130, 400,
+];
 
 #[test]
 fn isa_is_simd_when_the_cpu_has_it() {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
-        assert_eq!(kernels::active_isa(), "avx2", "AVX2 present but not used — the exactness tests would test nothing");
+        assert_eq!(
+            kernels::active_isa(),
+            "avx2",
+            "AVX2 present but not used — the exactness tests would test nothing"
+        );
     }
     eprintln!("active ISA: {}", kernels::active_isa());
 }
@@ -81,7 +92,11 @@ fn sparse_matmul_matches_scalar_bitwise() {
                         let mut b = init.clone();
                         kernels::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut a);
                         scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut b);
-                        assert_bits_eq(&format!("sparse_matmul n={n} rows={rows} d={density} val={with_val}"), &a, &b);
+                        assert_bits_eq(
+                            &format!("sparse_matmul n={n} rows={rows} d={density} val={with_val}"),
+                            &a,
+                            &b,
+                        );
                         cases += 1;
                     }
                 }
@@ -104,15 +119,40 @@ fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
         scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
         let mut parts = vec![0.25f32; rows * n];
         for (r0, r1) in [(0usize, 10usize), (10, 11), (11, 11), (11, 37)] {
-            kernels::sparse_matmul(&c.ptr[r0..=r1], &c.idx, val, &w, n, &mut parts[r0 * n..r1 * n]);
+            kernels::sparse_matmul(
+                &c.ptr[r0..=r1],
+                &c.idx,
+                val,
+                &w,
+                n,
+                &mut parts[r0 * n..r1 * n],
+            );
         }
         assert_bits_eq("row split", &parts, &whole);
         // and the transposed kernel on a row subset equals the scalar kernel on that subset
         let dy = randn(&mut rng, 27 * n);
         let mut a = vec![0f32; wrows * n];
         let mut b = vec![0f32; wrows * n];
-        kernels::sparse_t_matmul(&c.ptr[10..=37], &c.idx, val, &dy, n, 0, wrows as u32, &mut a);
-        scalar::sparse_t_matmul(&c.ptr[10..=37], &c.idx, val, &dy, n, 0, wrows as u32, &mut b);
+        kernels::sparse_t_matmul(
+            &c.ptr[10..=37],
+            &c.idx,
+            val,
+            &dy,
+            n,
+            0,
+            wrows as u32,
+            &mut a,
+        );
+        scalar::sparse_t_matmul(
+            &c.ptr[10..=37],
+            &c.idx,
+            val,
+            &dy,
+            n,
+            0,
+            wrows as u32,
+            &mut b,
+        );
         assert_bits_eq("t row subset", &a, &b);
     }
 }
@@ -120,13 +160,24 @@ fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
 #[test]
 fn sparse_matmul_scalar_matches_f64_naive() {
     let mut rng = Rng::new(12);
-    for &(rows, wrows, n, density) in &[(7usize, 30usize, 13usize, 0.3f32), (20, 100, 40, 0.6), (5, 784, 9, 0.2)] {
+    for &(rows, wrows, n, density) in &[
+        (7usize, 30usize, 13usize, 0.3f32),
+        (20, 100, 40, 0.6),
+        (5, 784, 9, 0.2),
+    ] {
         let c = random_csr(&mut rng, rows, wrows, density, false);
         let w = randn(&mut rng, wrows * n);
         let init = randn(&mut rng, rows * n);
         for with_val in [false, true] {
             let mut out = init.clone();
-            scalar::sparse_matmul(&c.ptr, &c.idx, with_val.then_some(&c.val[..]), &w, n, &mut out);
+            scalar::sparse_matmul(
+                &c.ptr,
+                &c.idx,
+                with_val.then_some(&c.val[..]),
+                &w,
+                n,
+                &mut out,
+            );
             for r in 0..rows {
                 for j in 0..n {
                     let mut s = f64::from(init[r * n + j]);
@@ -138,7 +189,10 @@ fn sparse_matmul_scalar_matches_f64_naive() {
                         mag += t.abs();
                     }
                     let got = f64::from(out[r * n + j]);
-                    assert!((got - s).abs() <= 1e-6 * mag + 1e-30, "r={r} j={j}: {got} vs {s}");
+                    assert!(
+                        (got - s).abs() <= 1e-6 * mag + 1e-30,
+                        "r={r} j={j}: {got} vs {s}"
+                    );
                 }
             }
         }
@@ -159,8 +213,26 @@ fn sparse_t_matmul_matches_scalar_bitwise_and_splits_exactly() {
                         let init = randn(&mut rng, wrows * n);
                         let mut a = init.clone();
                         let mut b = init.clone();
-                        kernels::sparse_t_matmul(&c.ptr, &c.idx, val, &dy, n, 0, wrows as u32, &mut a);
-                        scalar::sparse_t_matmul(&c.ptr, &c.idx, val, &dy, n, 0, wrows as u32, &mut b);
+                        kernels::sparse_t_matmul(
+                            &c.ptr,
+                            &c.idx,
+                            val,
+                            &dy,
+                            n,
+                            0,
+                            wrows as u32,
+                            &mut a,
+                        );
+                        scalar::sparse_t_matmul(
+                            &c.ptr,
+                            &c.idx,
+                            val,
+                            &dy,
+                            n,
+                            0,
+                            wrows as u32,
+                            &mut b,
+                        );
                         let what = format!("sparse_t_matmul n={n} rows={rows} wrows={wrows} d={density} val={with_val}");
                         assert_bits_eq(&what, &a, &b);
                         // Split the dw rows into uneven parts (as threads would): same bits.
@@ -171,7 +243,16 @@ fn sparse_t_matmul_matches_scalar_bitwise_and_splits_exactly() {
                             if lo > hi {
                                 continue;
                             }
-                            kernels::sparse_t_matmul(&c.ptr, &c.idx, val, &dy, n, lo as u32, hi as u32, &mut parts[lo * n..hi * n]);
+                            kernels::sparse_t_matmul(
+                                &c.ptr,
+                                &c.idx,
+                                val,
+                                &dy,
+                                n,
+                                lo as u32,
+                                hi as u32,
+                                &mut parts[lo * n..hi * n],
+                            );
                         }
                         assert_bits_eq(&format!("{what} split"), &parts, &b);
                     }
@@ -206,7 +287,12 @@ fn sparse_t_matmul_scalar_matches_f64_naive() {
         }
     }
     for k in 0..dw.len() {
-        assert!((f64::from(dw[k]) - want[k]).abs() <= 1e-6 * mag[k] + 1e-30, "{k}: {} vs {}", dw[k], want[k]);
+        assert!(
+            (f64::from(dw[k]) - want[k]).abs() <= 1e-6 * mag[k] + 1e-30,
+            "{k}: {} vs {}",
+            dw[k],
+            want[k]
+        );
     }
 }
 
@@ -258,7 +344,15 @@ fn matmul_scalar_matches_f64_naive() {
 #[test]
 fn transpose_and_broadcast_rows() {
     let mut rng = Rng::new(17);
-    for &(r, c) in &[(0usize, 3usize), (3, 0), (1, 1), (5, 7), (16, 16), (33, 17), (100, 400)] {
+    for &(r, c) in &[
+        (0usize, 3usize),
+        (3, 0),
+        (1, 1),
+        (5, 7),
+        (16, 16),
+        (33, 17),
+        (100, 400),
+    ] {
         let src = randn(&mut rng, r * c);
         let mut d1 = vec![0f32; r * c];
         let mut d2 = vec![0f32; r * c];
@@ -283,7 +377,10 @@ fn transpose_and_broadcast_rows() {
 fn all_surrogates() -> Vec<Surrogate> {
     vec![
         Surrogate::default(),
-        Surrogate::S3nn { alpha: 2.5, beta: 0.3 },
+        Surrogate::S3nn {
+            alpha: 2.5,
+            beta: 0.3,
+        },
         Surrogate::Sigmoid { alpha: 4.0 },
         Surrogate::Sigmoid { alpha: 0.7 },
         Surrogate::Rect { width: 1.0 },
@@ -297,8 +394,32 @@ fn all_surrogates() -> Vec<Surrogate> {
 fn surrogate_grad_mul_matches_scalar_bitwise() {
     let mut rng = Rng::new(18);
     let specials = [
-        -1.0f32, 0.0, -0.0, 1e-3, -1e-3, 0.5, -0.5, 0.125, -0.125, 30.0, -30.0, -22.0, -87.0, -87.4, -88.5, 88.5, 1e4, -1e4, 1e30,
-        -1e30, f32::INFINITY, f32::NEG_INFINITY, f32::MIN_POSITIVE, -f32::MIN_POSITIVE, 1e-40, -1e-40,
+        -1.0f32,
+        0.0,
+        -0.0,
+        1e-3,
+        -1e-3,
+        0.5,
+        -0.5,
+        0.125,
+        -0.125,
+        30.0,
+        -30.0,
+        -22.0,
+        -87.0,
+        -87.4,
+        -88.5,
+        88.5,
+        1e4,
+        -1e4,
+        1e30,
+        -1e30,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::MIN_POSITIVE,
+        -f32::MIN_POSITIVE,
+        1e-40,
+        -1e-40,
     ];
     for s in all_surrogates() {
         for &len in &[0usize, 1, 3, 4, 7, 8, 9, 31, 1000] {
@@ -313,7 +434,10 @@ fn surrogate_grad_mul_matches_scalar_bitwise() {
                 kernels::surrogate_grad_mul(&s, &x, &mut a);
                 scalar::surrogate_grad_mul(&s, &x, &mut b);
                 assert_bits_eq(&format!("surrogate {s:?} len={len}"), &a, &b);
-                assert!(a.iter().all(|v| v.is_finite()), "{s:?}: non-finite gradient");
+                assert!(
+                    a.iter().all(|v| v.is_finite()),
+                    "{s:?}: non-finite gradient"
+                );
             }
         }
         // Specials alone, shifted through every lane position.
@@ -351,8 +475,12 @@ fn adam_and_sgd_match_scalar_bitwise_over_many_steps() {
                 }
                 let bc1 = 1.0 - b1.powi(t);
                 let bc2 = 1.0 - b2.powi(t);
-                kernels::adam_step(&mut w1, &g, &mut m1, &mut v1, 1e-3, b1, b2, 1e-8, bc1, bc2, wd);
-                scalar::adam_step(&mut w2, &g, &mut m2, &mut v2, 1e-3, b1, b2, 1e-8, bc1, bc2, wd);
+                kernels::adam_step(
+                    &mut w1, &g, &mut m1, &mut v1, 1e-3, b1, b2, 1e-8, bc1, bc2, wd,
+                );
+                scalar::adam_step(
+                    &mut w2, &g, &mut m2, &mut v2, 1e-3, b1, b2, 1e-8, bc1, bc2, wd,
+                );
                 kernels::sgd_step(&mut s1, &g, &mut vel1, 0.05, 0.9, wd);
                 scalar::sgd_step(&mut s2, &g, &mut vel2, 0.05, 0.9, wd);
             }
@@ -375,7 +503,19 @@ fn adam_scalar_matches_pytorch_formula_in_f64() {
     for (t, &g) in gs.iter().enumerate() {
         let t = t as i32 + 1;
         let (bc1, bc2) = (1.0 - b1.powi(t), 1.0 - b2.powi(t));
-        scalar::adam_step(&mut w, &[g], &mut m, &mut v, lr as f32, b1 as f32, b2 as f32, eps as f32, bc1 as f32, bc2 as f32, wd as f32);
+        scalar::adam_step(
+            &mut w,
+            &[g],
+            &mut m,
+            &mut v,
+            lr as f32,
+            b1 as f32,
+            b2 as f32,
+            eps as f32,
+            bc1 as f32,
+            bc2 as f32,
+            wd as f32,
+        );
         let gf = f64::from(g) + wd * wf;
         mf = b1 * mf + (1.0 - b1) * gf;
         vf = b2 * vf + (1.0 - b2) * gf * gf;

@@ -12,7 +12,10 @@ use wasm_bindgen_test::*;
 fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
     assert_eq!(simd.len(), reference.len(), "{what}: length");
     for (i, (a, b)) in simd.iter().zip(reference).enumerate() {
-        assert!(a.to_bits() == b.to_bits(), "{what}: element {i}: simd {a:e} vs scalar {b:e}");
+        assert!(
+            a.to_bits() == b.to_bits(),
+            "{what}: element {i}: simd {a:e} vs scalar {b:e}"
+        );
     }
 }
 
@@ -20,7 +23,12 @@ fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
     (0..len).map(|_| rng.normal()).collect()
 }
 
-fn random_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+fn random_csr(
+    rng: &mut Rng,
+    rows: usize,
+    cols: usize,
+    density: f32,
+) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
     let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
     for _ in 0..rows {
         for c in 0..cols {
@@ -61,8 +69,26 @@ fn sparse_kernels_match_scalar_bitwise() {
                     let (mut a, mut b) = (init.clone(), init);
                     let lo = (wrows / 4) as u32;
                     let span = (wrows as u32 - lo) as usize;
-                    kernels::sparse_t_matmul(&ptr, &idx, v, &dy, n, lo, wrows as u32, &mut a[..span * n]);
-                    scalar::sparse_t_matmul(&ptr, &idx, v, &dy, n, lo, wrows as u32, &mut b[..span * n]);
+                    kernels::sparse_t_matmul(
+                        &ptr,
+                        &idx,
+                        v,
+                        &dy,
+                        n,
+                        lo,
+                        wrows as u32,
+                        &mut a[..span * n],
+                    );
+                    scalar::sparse_t_matmul(
+                        &ptr,
+                        &idx,
+                        v,
+                        &dy,
+                        n,
+                        lo,
+                        wrows as u32,
+                        &mut b[..span * n],
+                    );
                     assert_bits_eq("sparse_t_matmul", &a, &b);
                 }
             }
@@ -91,7 +117,23 @@ fn matmul_matches_scalar_bitwise() {
 #[wasm_bindgen_test]
 fn elementwise_kernels_match_scalar_bitwise() {
     let mut rng = Rng::new(23);
-    let specials = [-1.0f32, 0.0, -0.0, 1e-3, -1e-3, 0.5, -0.5, -22.0, -87.4, -88.5, 88.5, 1e30, -1e30, f32::INFINITY, f32::NEG_INFINITY];
+    let specials = [
+        -1.0f32,
+        0.0,
+        -0.0,
+        1e-3,
+        -1e-3,
+        0.5,
+        -0.5,
+        -22.0,
+        -87.4,
+        -88.5,
+        88.5,
+        1e30,
+        -1e30,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+    ];
     let surrogates = [
         Surrogate::default(),
         Surrogate::Sigmoid { alpha: 4.0 },
@@ -121,8 +163,12 @@ fn elementwise_kernels_match_scalar_bitwise() {
         for t in 1..=5 {
             let g = randn(&mut rng, len);
             let (bc1, bc2) = (1.0 - 0.9f32.powi(t), 1.0 - 0.999f32.powi(t));
-            kernels::adam_step(&mut w1, &g, &mut m1, &mut v1, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4);
-            scalar::adam_step(&mut w2, &g, &mut m2, &mut v2, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4);
+            kernels::adam_step(
+                &mut w1, &g, &mut m1, &mut v1, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4,
+            );
+            scalar::adam_step(
+                &mut w2, &g, &mut m2, &mut v2, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4,
+            );
             kernels::sgd_step(&mut s1, &g, &mut vel1, 0.05, 0.9, 1e-4);
             scalar::sgd_step(&mut s2, &g, &mut vel2, 0.05, 0.9, 1e-4);
         }
@@ -134,7 +180,15 @@ fn elementwise_kernels_match_scalar_bitwise() {
 #[wasm_bindgen_test]
 fn transpose_matches_scalar() {
     let mut rng = Rng::new(24);
-    for &(r, c) in &[(0usize, 3usize), (1, 1), (3, 5), (4, 4), (9, 13), (16, 7), (64, 33)] {
+    for &(r, c) in &[
+        (0usize, 3usize),
+        (1, 1),
+        (3, 5),
+        (4, 4),
+        (9, 13),
+        (16, 7),
+        (64, 33),
+    ] {
         let src = randn(&mut rng, r * c);
         let (mut a, mut b) = (vec![0f32; r * c], vec![0f32; r * c]);
         kernels::transpose(&src, r, c, &mut a);

@@ -83,12 +83,26 @@ pub fn active_isa() -> &'static str {
 /// `ptr[0]` need not be 0: positions are absolute indices into `idx`/`val`, so a caller can hand a
 /// thread the rows `r0..r1` as `&ptr[r0..=r1]` with the full `idx`/`val` and `&mut out[r0*n..r1*n]`.
 fn check_csr(ptr: &[u32], idx: &[u32], val: Option<&[f32]>) -> usize {
-    assert!(!ptr.is_empty(), "CSR ptr must have rows+1 entries (at least 1)");
-    assert!(ptr.windows(2).all(|p| p[0] <= p[1]), "CSR ptr must be non-decreasing");
+    assert!(
+        !ptr.is_empty(),
+        "CSR ptr must have rows+1 entries (at least 1)"
+    );
+    assert!(
+        ptr.windows(2).all(|p| p[0] <= p[1]),
+        "CSR ptr must be non-decreasing"
+    );
     let nnz = *ptr.last().unwrap() as usize;
-    assert!(nnz <= idx.len(), "CSR ptr ends at {nnz} but idx has {} entries", idx.len());
+    assert!(
+        nnz <= idx.len(),
+        "CSR ptr ends at {nnz} but idx has {} entries",
+        idx.len()
+    );
     if let Some(v) = val {
-        assert!(nnz <= v.len(), "CSR ptr ends at {nnz} but val has {} entries", v.len());
+        assert!(
+            nnz <= v.len(),
+            "CSR ptr ends at {nnz} but val has {} entries",
+            v.len()
+        );
     }
     ptr.len() - 1
 }
@@ -97,16 +111,34 @@ fn check_csr(ptr: &[u32], idx: &[u32], val: Option<&[f32]>) -> usize {
 /// (`val = None`: binary spikes, additions only). `out` is accumulated into, starting from its
 /// current contents (e.g. a bias set by [`broadcast_rows`]). Batch rows are independent, so
 /// splitting them across threads (`&ptr[r0..=r1]`, see `check_csr`) gives identical bits.
-pub fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
+pub fn sparse_matmul(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    w: &[f32],
+    n: usize,
+    out: &mut [f32],
+) {
     let rows = check_csr(ptr, idx, val);
-    assert_eq!(out.len(), rows * n, "sparse_matmul: out.len() must be rows*n");
+    assert_eq!(
+        out.len(),
+        rows * n,
+        "sparse_matmul: out.len() must be rows*n"
+    );
     if n == 0 || rows == 0 {
         return;
     }
-    assert_eq!(w.len() % n, 0, "sparse_matmul: w.len() must be a multiple of n");
+    assert_eq!(
+        w.len() % n,
+        0,
+        "sparse_matmul: w.len() must be a multiple of n"
+    );
     let w_rows = w.len() / n;
     let events = &idx[ptr[0] as usize..ptr[rows] as usize];
-    assert!(events.iter().all(|&i| (i as usize) < w_rows), "sparse_matmul: column index out of range");
+    assert!(
+        events.iter().all(|&i| (i as usize) < w_rows),
+        "sparse_matmul: column index out of range"
+    );
     match isa() {
         Isa::Scalar => scalar::sparse_matmul(ptr, idx, val, w, n, out),
         #[cfg(target_arch = "x86_64")]
@@ -135,8 +167,16 @@ pub fn sparse_t_matmul(
 ) {
     let rows = check_csr(ptr, idx, val);
     assert!(row_lo <= row_hi, "sparse_t_matmul: row_lo > row_hi");
-    assert_eq!(dy.len(), rows * n, "sparse_t_matmul: dy.len() must be rows*n");
-    assert_eq!(dw_part.len(), (row_hi - row_lo) as usize * n, "sparse_t_matmul: dw_part.len() must be (row_hi-row_lo)*n");
+    assert_eq!(
+        dy.len(),
+        rows * n,
+        "sparse_t_matmul: dy.len() must be rows*n"
+    );
+    assert_eq!(
+        dw_part.len(),
+        (row_hi - row_lo) as usize * n,
+        "sparse_t_matmul: dw_part.len() must be (row_hi-row_lo)*n"
+    );
     if n == 0 || rows == 0 || row_lo == row_hi {
         return;
     }
@@ -163,14 +203,26 @@ pub fn sparse_t_matmul(
 /// the weight gradient becomes another `sparse_matmul` (dw row = Σ val·dy row), which keeps each dw
 /// chunk in registers instead of read-modify-writing whole dw rows per event — and the per-element
 /// accumulation order is unchanged (r increasing), so results equal the scalar reference exactly.
-#[cfg_attr(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    allow(dead_code)
+)]
 struct ColLists {
     ptr: Vec<u32>,
     row: Vec<u32>,
     val: Option<Vec<f32>>,
 }
 
-#[cfg_attr(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    allow(dead_code)
+)]
 impl ColLists {
     fn build(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) -> Self {
         let rows = ptr.len() - 1;
@@ -202,7 +254,11 @@ impl ColLists {
                 }
             }
         }
-        ColLists { ptr: cptr, row, val: vals }
+        ColLists {
+            ptr: cptr,
+            row,
+            val: vals,
+        }
     }
 }
 
@@ -229,8 +285,16 @@ pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32
 /// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
 /// trivial; the SIMD versions transpose 8×8 (AVX2) / 4×4 (simd128) blocks in registers.
 pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
-    assert_eq!(src.len(), rows * cols, "transpose: src.len() must be rows*cols");
-    assert_eq!(dst.len(), rows * cols, "transpose: dst.len() must be rows*cols");
+    assert_eq!(
+        src.len(),
+        rows * cols,
+        "transpose: src.len() must be rows*cols"
+    );
+    assert_eq!(
+        dst.len(),
+        rows * cols,
+        "transpose: dst.len() must be rows*cols"
+    );
     match isa() {
         Isa::Scalar => scalar::transpose(src, rows, cols, dst),
         #[cfg(target_arch = "x86_64")]
@@ -244,14 +308,22 @@ pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
 
 /// `out[r*n + j] = bias[j]` for every row (n = bias.len()).
 pub fn broadcast_rows(bias: &[f32], rows: usize, out: &mut [f32]) {
-    assert_eq!(out.len(), rows * bias.len(), "broadcast_rows: out.len() must be rows*bias.len()");
+    assert_eq!(
+        out.len(),
+        rows * bias.len(),
+        "broadcast_rows: out.len() must be rows*bias.len()"
+    );
     // memcpy per row is already optimal on every target.
     scalar::broadcast_rows(bias, rows, out)
 }
 
 /// `g[i] *= s.grad(x[i])` — the surrogate-gradient step of backprop (x = u − θ).
 pub fn surrogate_grad_mul(s: &Surrogate, x: &[f32], g: &mut [f32]) {
-    assert_eq!(x.len(), g.len(), "surrogate_grad_mul: x and g lengths differ");
+    assert_eq!(
+        x.len(),
+        g.len(),
+        "surrogate_grad_mul: x and g lengths differ"
+    );
     match isa() {
         Isa::Scalar => scalar::surrogate_grad_mul(s, x, g),
         #[cfg(target_arch = "x86_64")]
@@ -281,7 +353,10 @@ pub fn adam_step(
     weight_decay: f32,
 ) {
     let len = w.len();
-    assert!(g.len() == len && m.len() == len && v.len() == len, "adam_step: slice lengths differ");
+    assert!(
+        g.len() == len && m.len() == len && v.len() == len,
+        "adam_step: slice lengths differ"
+    );
     match isa() {
         Isa::Scalar => scalar::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay),
         #[cfg(target_arch = "x86_64")]
@@ -289,14 +364,26 @@ pub fn adam_step(
         Isa::Avx2 => unsafe { x86::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay) },
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         // SAFETY: lengths checked.
-        Isa::Simd128 => unsafe { simd128::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay) },
+        Isa::Simd128 => unsafe {
+            simd128::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay)
+        },
     }
 }
 
 /// SGD with momentum (PyTorch semantics): `g' = g + wd w; vel = mu vel + g'; w −= lr vel`.
-pub fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momentum: f32, weight_decay: f32) {
+pub fn sgd_step(
+    w: &mut [f32],
+    g: &[f32],
+    vel: &mut [f32],
+    lr: f32,
+    momentum: f32,
+    weight_decay: f32,
+) {
     let len = w.len();
-    assert!(g.len() == len && vel.len() == len, "sgd_step: slice lengths differ");
+    assert!(
+        g.len() == len && vel.len() == len,
+        "sgd_step: slice lengths differ"
+    );
     match isa() {
         Isa::Scalar => scalar::sgd_step(w, g, vel, lr, momentum, weight_decay),
         #[cfg(target_arch = "x86_64")]

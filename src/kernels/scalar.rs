@@ -16,7 +16,14 @@
 
 use crate::surrogate::Surrogate;
 
-pub fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
+pub fn sparse_matmul(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    w: &[f32],
+    n: usize,
+    out: &mut [f32],
+) {
     let rows = ptr.len().saturating_sub(1);
     for r in 0..rows {
         let o = &mut out[r * n..(r + 1) * n];
@@ -143,7 +150,14 @@ pub fn adam_step(
 }
 
 /// SGD with momentum, op order: `g' = g + wd*w; vel = mu*vel + g'; w = w - lr*vel`.
-pub fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momentum: f32, weight_decay: f32) {
+pub fn sgd_step(
+    w: &mut [f32],
+    g: &[f32],
+    vel: &mut [f32],
+    lr: f32,
+    momentum: f32,
+    weight_decay: f32,
+) {
     for i in 0..w.len() {
         let gi = g[i] + weight_decay * w[i];
         let vi = momentum * vel[i] + gi;

@@ -24,7 +24,13 @@ unsafe fn st(p: *mut f32, x: v128) {
 }
 
 #[inline(always)]
-unsafe fn sparse_chunk<const NV: usize>(o: *mut f32, w: *const f32, n: usize, ev: &[u32], vals: Option<&[f32]>) {
+unsafe fn sparse_chunk<const NV: usize>(
+    o: *mut f32,
+    w: *const f32,
+    n: usize,
+    ev: &[u32],
+    vals: Option<&[f32]>,
+) {
     let mut acc = [f32x4_splat(0.0); NV];
     for (v, a) in acc.iter_mut().enumerate() {
         *a = ld(o.add(v * W));
@@ -56,15 +62,36 @@ unsafe fn sparse_chunk<const NV: usize>(o: *mut f32, w: *const f32, n: usize, ev
 /// One column strip `[j, j + NV*4)` for every row: strips are the outer loop so the strip of `w`
 /// stays in cache while all batch rows pass over it (see x86.rs).
 #[inline(always)]
-unsafe fn sparse_strip<const NV: usize>(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: *const f32, n: usize, out: *mut f32, j: usize) {
+unsafe fn sparse_strip<const NV: usize>(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    w: *const f32,
+    n: usize,
+    out: *mut f32,
+    j: usize,
+) {
     for r in 0..ptr.len() - 1 {
         let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
         let vv = val.map(|v| v.get_unchecked(e0..e1));
-        sparse_chunk::<NV>(out.add(r * n + j), w.add(j), n, idx.get_unchecked(e0..e1), vv);
+        sparse_chunk::<NV>(
+            out.add(r * n + j),
+            w.add(j),
+            n,
+            idx.get_unchecked(e0..e1),
+            vv,
+        );
     }
 }
 
-pub unsafe fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
+pub unsafe fn sparse_matmul(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    w: &[f32],
+    n: usize,
+    out: &mut [f32],
+) {
     let wp = w.as_ptr();
     let op = out.as_mut_ptr();
     let mut j = 0;
@@ -143,7 +170,15 @@ unsafe fn mm_block<const MR: usize, const NV: usize>(
 }
 
 #[inline(always)]
-unsafe fn mm_panel<const NV: usize>(a: *const f32, b: *const f32, out: *mut f32, m: usize, k: usize, n: usize, j0: usize) {
+unsafe fn mm_panel<const NV: usize>(
+    a: *const f32,
+    b: *const f32,
+    out: *mut f32,
+    m: usize,
+    k: usize,
+    n: usize,
+    j0: usize,
+) {
     // 4×8 → 8 accumulators + 2 B vectors + 1 broadcast.
     let mut i = 0;
     while i + 4 <= m {
@@ -186,7 +221,12 @@ pub unsafe fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) 
     for r0 in (0..r4).step_by(4) {
         for c0 in (0..c4).step_by(4) {
             let s = sp.add(r0 * cols + c0);
-            let (a, b, c, d) = (ld(s), ld(s.add(cols)), ld(s.add(2 * cols)), ld(s.add(3 * cols)));
+            let (a, b, c, d) = (
+                ld(s),
+                ld(s.add(cols)),
+                ld(s.add(2 * cols)),
+                ld(s.add(3 * cols)),
+            );
             let t0 = i32x4_shuffle::<0, 4, 1, 5>(a, b);
             let t1 = i32x4_shuffle::<2, 6, 3, 7>(a, b);
             let t2 = i32x4_shuffle::<0, 4, 1, 5>(c, d);
@@ -217,7 +257,10 @@ fn exp4(x: v128) -> v128 {
     // the scalar clamp expressions, NaN handling included.
     let c = f32x4_pmin(f32x4_splat(EXP_HI), x);
     let c = f32x4_pmax(f32x4_splat(EXP_LO), c);
-    let n = f32x4_floor(f32x4_add(f32x4_mul(c, f32x4_splat(LOG2E)), f32x4_splat(0.5)));
+    let n = f32x4_floor(f32x4_add(
+        f32x4_mul(c, f32x4_splat(LOG2E)),
+        f32x4_splat(0.5),
+    ));
     let r = f32x4_sub(c, f32x4_mul(n, f32x4_splat(C1)));
     let r = f32x4_sub(r, f32x4_mul(n, f32x4_splat(C2)));
     let z = f32x4_mul(r, r);
@@ -322,7 +365,10 @@ pub unsafe fn adam_step(
         let wi = ld(wp.add(i));
         let gi = f32x4_add(ld(gp.add(i)), f32x4_mul(wdv, wi));
         let mi = f32x4_add(f32x4_mul(b1v, ld(mp.add(i))), f32x4_mul(omb1, gi));
-        let vi = f32x4_add(f32x4_mul(b2v, ld(vp.add(i))), f32x4_mul(omb2, f32x4_mul(gi, gi)));
+        let vi = f32x4_add(
+            f32x4_mul(b2v, ld(vp.add(i))),
+            f32x4_mul(omb2, f32x4_mul(gi, gi)),
+        );
         st(mp.add(i), mi);
         st(vp.add(i), vi);
         let den = f32x4_add(f32x4_sqrt(f32x4_div(vi, bc2v)), epsv);
@@ -330,13 +376,36 @@ pub unsafe fn adam_step(
         st(wp.add(i), f32x4_sub(wi, step));
         i += W;
     }
-    super::scalar::adam_step(&mut w[i..], &g[i..], &mut m[i..], &mut v[i..], lr, b1, b2, eps, bc1, bc2, weight_decay);
+    super::scalar::adam_step(
+        &mut w[i..],
+        &g[i..],
+        &mut m[i..],
+        &mut v[i..],
+        lr,
+        b1,
+        b2,
+        eps,
+        bc1,
+        bc2,
+        weight_decay,
+    );
 }
 
-pub unsafe fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momentum: f32, weight_decay: f32) {
+pub unsafe fn sgd_step(
+    w: &mut [f32],
+    g: &[f32],
+    vel: &mut [f32],
+    lr: f32,
+    momentum: f32,
+    weight_decay: f32,
+) {
     let len = w.len();
     let (wp, gp, vp) = (w.as_mut_ptr(), g.as_ptr(), vel.as_mut_ptr());
-    let (lrv, muv, wdv) = (f32x4_splat(lr), f32x4_splat(momentum), f32x4_splat(weight_decay));
+    let (lrv, muv, wdv) = (
+        f32x4_splat(lr),
+        f32x4_splat(momentum),
+        f32x4_splat(weight_decay),
+    );
     let mut i = 0;
     while i + W <= len {
         let wi = ld(wp.add(i));
@@ -346,5 +415,12 @@ pub unsafe fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momen
         st(wp.add(i), f32x4_sub(wi, f32x4_mul(lrv, vi)));
         i += W;
     }
-    super::scalar::sgd_step(&mut w[i..], &g[i..], &mut vel[i..], lr, momentum, weight_decay);
+    super::scalar::sgd_step(
+        &mut w[i..],
+        &g[i..],
+        &mut vel[i..],
+        lr,
+        momentum,
+        weight_decay,
+    );
 }

@@ -43,7 +43,11 @@ unsafe fn sparse_chunk<const NV: usize, const MASKED: bool>(
     mask: __m256i,
 ) {
     #[inline(always)]
-    unsafe fn load<const NV: usize, const MASKED: bool>(p: *const f32, v: usize, mask: __m256i) -> __m256 {
+    unsafe fn load<const NV: usize, const MASKED: bool>(
+        p: *const f32,
+        v: usize,
+        mask: __m256i,
+    ) -> __m256 {
         if MASKED && v == NV - 1 {
             _mm256_maskload_ps(p.add(v * W), mask)
         } else {
@@ -117,12 +121,26 @@ unsafe fn sparse_strip<const NV: usize, const MASKED: bool>(
     for r in 0..ptr.len() - 1 {
         let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
         let vv = val.map(|v| v.get_unchecked(e0..e1));
-        sparse_chunk::<NV, MASKED>(out.add(r * n + j), w.add(j), n, idx.get_unchecked(e0..e1), vv, mask);
+        sparse_chunk::<NV, MASKED>(
+            out.add(r * n + j),
+            w.add(j),
+            n,
+            idx.get_unchecked(e0..e1),
+            vv,
+            mask,
+        );
     }
 }
 
 #[target_feature(enable = "avx2")]
-pub unsafe fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
+pub unsafe fn sparse_matmul(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    w: &[f32],
+    n: usize,
+    out: &mut [f32],
+) {
     let wp = w.as_ptr();
     let op = out.as_mut_ptr();
     let full = _mm256_set1_epi32(-1);
@@ -195,7 +213,15 @@ unsafe fn mm_block<const MR: usize, const NV: usize>(
 
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn mm_panel<const NV: usize>(a: *const f32, b: *const f32, out: *mut f32, m: usize, k: usize, n: usize, j0: usize) {
+unsafe fn mm_panel<const NV: usize>(
+    a: *const f32,
+    b: *const f32,
+    out: *mut f32,
+    m: usize,
+    k: usize,
+    n: usize,
+    j0: usize,
+) {
     // 6×16 → 12 accumulators + 2 B vectors + 1 broadcast = 15 of 16 ymm registers.
     let mut i = 0;
     while i + 6 <= m {
@@ -305,7 +331,10 @@ unsafe fn exp8(x: __m256) -> __m256 {
     // minps(a,b) = a<b ? a : b and maxps(a,b) = a>b ? a : b: exactly the scalar clamp expressions.
     let c = _mm256_min_ps(x, _mm256_set1_ps(EXP_HI));
     let c = _mm256_max_ps(c, _mm256_set1_ps(EXP_LO));
-    let n = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(c, _mm256_set1_ps(LOG2E)), _mm256_set1_ps(0.5)));
+    let n = _mm256_floor_ps(_mm256_add_ps(
+        _mm256_mul_ps(c, _mm256_set1_ps(LOG2E)),
+        _mm256_set1_ps(0.5),
+    ));
     let r = _mm256_sub_ps(c, _mm256_mul_ps(n, _mm256_set1_ps(C1)));
     let r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(C2)));
     let z = _mm256_mul_ps(r, r);
@@ -316,7 +345,10 @@ unsafe fn exp8(x: __m256) -> __m256 {
     p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(P5));
     let y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, z), r), _mm256_set1_ps(1.0));
     // n is integral, so the rounding conversion is exact.
-    let e = _mm256_slli_epi32::<23>(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)));
+    let e = _mm256_slli_epi32::<23>(_mm256_add_epi32(
+        _mm256_cvtps_epi32(n),
+        _mm256_set1_epi32(127),
+    ));
     let y = _mm256_mul_ps(y, _mm256_castsi256_ps(e));
     let under = _mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_set1_ps(EXP_LO));
     let y = _mm256_andnot_ps(under, y);
@@ -422,7 +454,10 @@ pub unsafe fn adam_step(
     while i + W <= len {
         let wi = _mm256_loadu_ps(wp.add(i));
         let gi = _mm256_add_ps(_mm256_loadu_ps(gp.add(i)), _mm256_mul_ps(wdv, wi));
-        let mi = _mm256_add_ps(_mm256_mul_ps(b1v, _mm256_loadu_ps(mp.add(i))), _mm256_mul_ps(omb1, gi));
+        let mi = _mm256_add_ps(
+            _mm256_mul_ps(b1v, _mm256_loadu_ps(mp.add(i))),
+            _mm256_mul_ps(omb1, gi),
+        );
         let vi = _mm256_add_ps(
             _mm256_mul_ps(b2v, _mm256_loadu_ps(vp.add(i))),
             _mm256_mul_ps(omb2, _mm256_mul_ps(gi, gi)),
@@ -434,14 +469,37 @@ pub unsafe fn adam_step(
         _mm256_storeu_ps(wp.add(i), _mm256_sub_ps(wi, step));
         i += W;
     }
-    super::scalar::adam_step(&mut w[i..], &g[i..], &mut m[i..], &mut v[i..], lr, b1, b2, eps, bc1, bc2, weight_decay);
+    super::scalar::adam_step(
+        &mut w[i..],
+        &g[i..],
+        &mut m[i..],
+        &mut v[i..],
+        lr,
+        b1,
+        b2,
+        eps,
+        bc1,
+        bc2,
+        weight_decay,
+    );
 }
 
 #[target_feature(enable = "avx2")]
-pub unsafe fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momentum: f32, weight_decay: f32) {
+pub unsafe fn sgd_step(
+    w: &mut [f32],
+    g: &[f32],
+    vel: &mut [f32],
+    lr: f32,
+    momentum: f32,
+    weight_decay: f32,
+) {
     let len = w.len();
     let (wp, gp, vp) = (w.as_mut_ptr(), g.as_ptr(), vel.as_mut_ptr());
-    let (lrv, muv, wdv) = (_mm256_set1_ps(lr), _mm256_set1_ps(momentum), _mm256_set1_ps(weight_decay));
+    let (lrv, muv, wdv) = (
+        _mm256_set1_ps(lr),
+        _mm256_set1_ps(momentum),
+        _mm256_set1_ps(weight_decay),
+    );
     let mut i = 0;
     while i + W <= len {
         let wi = _mm256_loadu_ps(wp.add(i));
@@ -451,5 +509,12 @@ pub unsafe fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momen
         _mm256_storeu_ps(wp.add(i), _mm256_sub_ps(wi, _mm256_mul_ps(lrv, vi)));
         i += W;
     }
-    super::scalar::sgd_step(&mut w[i..], &g[i..], &mut vel[i..], lr, momentum, weight_decay);
+    super::scalar::sgd_step(
+        &mut w[i..],
+        &g[i..],
+        &mut vel[i..],
+        lr,
+        momentum,
+        weight_decay,
+    );
 }
