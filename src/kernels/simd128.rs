@@ -360,8 +360,7 @@ pub unsafe fn adam_step(
     );
     let omb1 = f32x4_splat(1.0 - b1);
     let omb2 = f32x4_splat(1.0 - b2);
-    let mut i = 0;
-    while i + W <= len {
+    let one = |i: usize| {
         let wi = ld(wp.add(i));
         let gi = f32x4_add(ld(gp.add(i)), f32x4_mul(wdv, wi));
         let mi = f32x4_add(f32x4_mul(b1v, ld(mp.add(i))), f32x4_mul(omb1, gi));
@@ -374,6 +373,17 @@ pub unsafe fn adam_step(
         let den = f32x4_add(f32x4_sqrt(f32x4_div(vi, bc2v)), epsv);
         let step = f32x4_div(f32x4_mul(lrv, f32x4_div(mi, bc1v)), den);
         st(wp.add(i), f32x4_sub(wi, step));
+    };
+    let mut i = 0;
+    // Two vectors per iteration: the divisions and sqrt are long-latency and V8 does not
+    // interleave independent iterations by itself.
+    while i + 2 * W <= len {
+        one(i);
+        one(i + W);
+        i += 2 * W;
+    }
+    while i + W <= len {
+        one(i);
         i += W;
     }
     super::scalar::adam_step(
