@@ -2,13 +2,21 @@
 //! (the cross-ISA determinism invariant), and the scalar kernels must agree with naive f64 loops
 //! (so the reference itself is right).
 //!
-//! These tests never call `set_force_scalar` (it is process-global and tests run in parallel);
-//! its effect is tested in the crate's unit tests.
+//! `set_force_scalar` is flipped only by the fingerprint test, under a write lock (see DISPATCH).
 #![cfg(not(target_arch = "wasm32"))]
 
 use s3nn::kernels::{self, math::exp_f32, scalar};
 use s3nn::rng::Rng;
 use s3nn::surrogate::Surrogate;
+
+/// `set_force_scalar` is process-global: tests that compare the dispatched path with the scalar
+/// reference hold a read lock, the one test that flips the switch holds the write lock, so no
+/// exactness test can silently end up comparing scalar with scalar.
+static DISPATCH: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn simd_guard() -> std::sync::RwLockReadGuard<'static, ()> {
+    DISPATCH.read().unwrap_or_else(|e| e.into_inner())
+}
 
 fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
     assert_eq!(simd.len(), reference.len(), "{what}: length");
@@ -64,6 +72,7 @@ const NS: [usize; 20] = [
 
 #[test]
 fn isa_is_simd_when_the_cpu_has_it() {
+    let _g = simd_guard();
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         assert_eq!(
@@ -77,6 +86,7 @@ fn isa_is_simd_when_the_cpu_has_it() {
 
 #[test]
 fn sparse_matmul_matches_scalar_bitwise() {
+    let _g = simd_guard();
     let mut rng = Rng::new(11);
     let mut cases = 0;
     for &n in &NS {
@@ -108,6 +118,7 @@ fn sparse_matmul_matches_scalar_bitwise() {
 
 #[test]
 fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
+    let _g = simd_guard();
     // Threads get `&ptr[r0..=r1]` (ptr[0] != 0) with the full idx/val and their slice of out.
     let mut rng = Rng::new(10);
     let (rows, wrows, n) = (37usize, 60usize, 45usize);
@@ -159,6 +170,7 @@ fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
 
 #[test]
 fn sparse_matmul_scalar_matches_f64_naive() {
+    let _g = simd_guard();
     let mut rng = Rng::new(12);
     for &(rows, wrows, n, density) in &[
         (7usize, 30usize, 13usize, 0.3f32),
@@ -201,6 +213,7 @@ fn sparse_matmul_scalar_matches_f64_naive() {
 
 #[test]
 fn sparse_t_matmul_matches_scalar_bitwise_and_splits_exactly() {
+    let _g = simd_guard();
     let mut rng = Rng::new(13);
     for &n in &NS {
         for &(rows, wrows) in &[(0usize, 5usize), (1, 1), (4, 9), (23, 40), (100, 90)] {
@@ -264,6 +277,7 @@ fn sparse_t_matmul_matches_scalar_bitwise_and_splits_exactly() {
 
 #[test]
 fn sparse_t_matmul_scalar_matches_f64_naive() {
+    let _g = simd_guard();
     let mut rng = Rng::new(14);
     let (rows, wrows, n) = (30usize, 50usize, 11usize);
     let c = random_csr(&mut rng, rows, wrows, 0.3, true);
@@ -298,6 +312,7 @@ fn sparse_t_matmul_scalar_matches_f64_naive() {
 
 #[test]
 fn matmul_matches_scalar_bitwise() {
+    let _g = simd_guard();
     let mut rng = Rng::new(15);
     for &m in &[0usize, 1, 2, 3, 5, 6, 7, 13, 100] {
         for &k in &[0usize, 1, 3, 17, 400] {
@@ -320,6 +335,7 @@ fn matmul_matches_scalar_bitwise() {
 
 #[test]
 fn matmul_scalar_matches_f64_naive() {
+    let _g = simd_guard();
     let mut rng = Rng::new(16);
     let (m, k, n) = (9usize, 37usize, 21usize);
     let a = randn(&mut rng, m * k);
@@ -343,6 +359,7 @@ fn matmul_scalar_matches_f64_naive() {
 
 #[test]
 fn transpose_and_broadcast_rows() {
+    let _g = simd_guard();
     let mut rng = Rng::new(17);
     for &(r, c) in &[
         (0usize, 3usize),
@@ -392,6 +409,7 @@ fn all_surrogates() -> Vec<Surrogate> {
 
 #[test]
 fn surrogate_grad_mul_matches_scalar_bitwise() {
+    let _g = simd_guard();
     let mut rng = Rng::new(18);
     let specials = [
         -1.0f32,
@@ -458,6 +476,7 @@ fn surrogate_grad_mul_matches_scalar_bitwise() {
 
 #[test]
 fn adam_and_sgd_match_scalar_bitwise_over_many_steps() {
+    let _g = simd_guard();
     let mut rng = Rng::new(19);
     for &len in &[0usize, 1, 5, 8, 13, 64, 1001] {
         for wd in [0.0f32, 1e-4] {
@@ -495,6 +514,7 @@ fn adam_and_sgd_match_scalar_bitwise_over_many_steps() {
 
 #[test]
 fn adam_scalar_matches_pytorch_formula_in_f64() {
+    let _g = simd_guard();
     // One element, three steps, against the formula evaluated in f64.
     let (lr, b1, b2, eps, wd) = (1e-2f64, 0.9f64, 0.999f64, 1e-8f64, 0.01f64);
     let gs = [0.5f32, -0.25, 2.0];
@@ -531,6 +551,7 @@ fn adam_scalar_matches_pytorch_formula_in_f64() {
 
 #[test]
 fn exp_f32_accuracy_and_range() {
+    let _g = simd_guard();
     let mut worst = 0.0f64;
     let mut rng = Rng::new(20);
     for _ in 0..200_000 {
@@ -563,4 +584,111 @@ fn sparse_matmul_rejects_out_of_range_index() {
 fn matmul_rejects_bad_shapes() {
     let mut out = vec![0f32; 4];
     kernels::matmul(&[0.0; 6], &[0.0; 6], 2, 3, 3, &mut out);
+}
+
+/// A fixed pipeline of every kernel on seeded data, hashed (FNV-1a over the f32 bits). The same
+/// function lives in tests/kernels.rs and tests/kernels_wasm.rs and both assert the same constant:
+/// this is the cross-platform half of the invariant (native AVX2/scalar == wasm simd128).
+fn kernel_fingerprint() -> u64 {
+    let mut rng = Rng::new(2024);
+    let (b, n0, n1, n2) = (13usize, 37usize, 29usize, 11usize);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |xs: &[f32]| {
+        for x in xs {
+            for byte in x.to_bits().to_le_bytes() {
+                h ^= u64::from(byte);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    };
+    let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
+    for _ in 0..b {
+        for c in 0..n0 {
+            if rng.uniform() < 0.3 {
+                idx.push(c as u32);
+                val.push(rng.uniform());
+            }
+        }
+        ptr.push(idx.len() as u32);
+    }
+    let w1: Vec<f32> = (0..n0 * n1).map(|_| rng.normal() * 0.3).collect();
+    let bias: Vec<f32> = (0..n1).map(|_| rng.normal() * 0.1).collect();
+    let mut u = vec![0f32; b * n1];
+    kernels::broadcast_rows(&bias, b, &mut u);
+    kernels::sparse_matmul(&ptr, &idx, Some(&val), &w1, n1, &mut u);
+    eat(&u);
+    let mut g = vec![1f32; b * n1];
+    for s in [
+        Surrogate::default(),
+        Surrogate::Sigmoid { alpha: 3.0 },
+        Surrogate::Atan { alpha: 2.0 },
+        Surrogate::FastSigmoid { slope: 25.0 },
+        Surrogate::Rect { width: 0.7 },
+    ] {
+        kernels::surrogate_grad_mul(&s, &u, &mut g);
+        eat(&g);
+    }
+    // spikes of layer 1 as CSR → layer 2
+    let (mut sp, mut si) = (vec![0u32], Vec::new());
+    for r in 0..b {
+        for j in 0..n1 {
+            if u[r * n1 + j] >= 0.0 {
+                si.push(j as u32);
+            }
+        }
+        sp.push(si.len() as u32);
+    }
+    let w2: Vec<f32> = (0..n1 * n2).map(|_| rng.normal() * 0.3).collect();
+    let mut y = vec![0f32; b * n2];
+    kernels::sparse_matmul(&sp, &si, None, &w2, n2, &mut y);
+    eat(&y);
+    let mut w2t = vec![0f32; n1 * n2];
+    kernels::transpose(&w2, n1, n2, &mut w2t);
+    let mut dh = vec![0f32; b * n1];
+    kernels::matmul(&y, &w2t, b, n2, n1, &mut dh);
+    eat(&dh);
+    let mut dw2 = vec![0f32; n1 * n2];
+    kernels::sparse_t_matmul(&sp, &si, None, &y, n2, 0, n1 as u32, &mut dw2);
+    eat(&dw2);
+    let mut dw1 = vec![0f32; n0 * n1];
+    kernels::sparse_t_matmul(&ptr, &idx, Some(&val), &dh, n1, 0, n0 as u32, &mut dw1);
+    eat(&dw1);
+    let (mut w, mut m, mut v) = (w1.clone(), vec![0f32; w1.len()], vec![0f32; w1.len()]);
+    let mut vel = vec![0f32; w1.len()];
+    let mut ws = w1.clone();
+    for t in 1..=3 {
+        let (bc1, bc2) = (
+            1.0 - libm::powf(0.9, t as f32),
+            1.0 - libm::powf(0.999, t as f32),
+        );
+        kernels::adam_step(
+            &mut w, &dw1, &mut m, &mut v, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4,
+        );
+        kernels::sgd_step(&mut ws, &dw1, &mut vel, 0.01, 0.9, 1e-4);
+    }
+    eat(&w);
+    eat(&ws);
+    let xs: Vec<f32> = (0..200).map(|i| (i as f32 - 100.0) * 0.97).collect();
+    eat(&xs.iter().map(|&x| exp_f32(x)).collect::<Vec<_>>());
+    h
+}
+
+/// Computed natively (x86_64, AVX2 and forced-scalar give the same value); wasm must agree.
+const FINGERPRINT: u64 = 0x78a3_d4d8_719e_f25c;
+
+#[test]
+fn kernel_pipeline_fingerprint_is_the_same_on_every_platform() {
+    let _g = DISPATCH.write().unwrap_or_else(|e| e.into_inner());
+    kernels::set_force_scalar(true);
+    let hs = kernel_fingerprint();
+    kernels::set_force_scalar(false);
+    assert_eq!(
+        hs, FINGERPRINT,
+        "forced-scalar fingerprint {hs:#018x} differs"
+    );
+    let h = kernel_fingerprint();
+    assert_eq!(
+        h, FINGERPRINT,
+        "kernel fingerprint {h:#018x} differs from the reference {FINGERPRINT:#018x}"
+    );
 }
