@@ -1,32 +1,567 @@
-//! TEMPORARY stand-in; the real module lands from the kernels branch.
-use serde::{Deserialize, Serialize};
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+//! Surrogate gradients for the Heaviside spike `s = H(x)`, `x = u − θ`.
+//!
+//! The forward pass always spikes with the exact step; only the backward pass uses `grad(x)` in place
+//! of the Dirac delta. `primitive(x)` is the smooth function whose derivative is `grad(x)` — it exists
+//! so the UI can plot "what the network pretends the step looks like".
+//!
+//! `grad` is the per-element specification of `kernels::surrogate_grad_mul`: the SIMD kernels copy
+//! its operation order exactly (see the comments on each arm), so changing an expression here means
+//! changing `kernels/simd128.rs` and `kernels/x86.rs` too (the exactness tests will catch a mismatch).
+
+use crate::error::{Result, S3nnError};
+use crate::kernels::math::exp_f32;
+
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
-pub enum Surrogate { S3nn { alpha: f32, beta: f32 }, Sigmoid { alpha: f32 }, Rect { width: f32 }, Atan { alpha: f32 }, FastSigmoid { slope: f32 } }
-impl Default for Surrogate { fn default() -> Self { Surrogate::S3nn { alpha: 4.0, beta: 1.0 } } }
-fn sig(x: f32) -> f32 { if x >= 0.0 { 1.0 / (1.0 + libm::expf(-x)) } else { let e = libm::expf(x); e / (1.0 + e) } }
-impl Surrogate {
-    pub fn validate(&self) -> crate::error::Result<()> { Ok(()) }
-    pub fn grad(&self, x: f32) -> f32 { match *self {
-        Surrogate::S3nn { alpha, beta } => if x < 0.0 { let s = sig(alpha * x); alpha * s * (1.0 - s) } else { beta / (x + 1.0) },
-        Surrogate::Sigmoid { alpha } => { let s = sig(alpha * x); alpha * s * (1.0 - s) }
-        Surrogate::Rect { width } => if x.abs() < width / 2.0 { 1.0 / width } else { 0.0 },
-        Surrogate::Atan { alpha } => { let t = core::f32::consts::PI * alpha * x / 2.0; alpha / (2.0 * (1.0 + t * t)) }
-        Surrogate::FastSigmoid { slope } => { let d = 1.0 + slope * x.abs(); 1.0 / (d * d) }
-    } }
-    pub fn primitive(&self, x: f32) -> f32 { match *self {
-        Surrogate::S3nn { alpha, beta } => if x < 0.0 { sig(alpha * x) } else { beta * libm::logf(x + 1.0) + 0.5 },
-        Surrogate::Sigmoid { alpha } => sig(alpha * x),
-        Surrogate::Rect { width } => (x / width + 0.5).clamp(0.0, 1.0),
-        Surrogate::Atan { alpha } => 0.5 + libm::atanf(core::f32::consts::PI * alpha * x / 2.0) / core::f32::consts::PI,
-        Surrogate::FastSigmoid { slope } => 0.5 + x / (1.0 + slope * x.abs()),
-    } }
-    pub fn name(&self) -> &'static str { match self { Surrogate::S3nn { .. } => "s3nn", Surrogate::Sigmoid { .. } => "sigmoid", Surrogate::Rect { .. } => "rect", Surrogate::Atan { .. } => "atan", Surrogate::FastSigmoid { .. } => "fastSigmoid" } }
-    pub fn from_name(name: &str, a: Option<f32>, b: Option<f32>) -> crate::error::Result<Self> {
-        Ok(match name { "s3nn" => Surrogate::S3nn { alpha: a.unwrap_or(4.0), beta: b.unwrap_or(1.0) }, "sigmoid" => Surrogate::Sigmoid { alpha: a.unwrap_or(4.0) }, "rect" => Surrogate::Rect { width: a.unwrap_or(1.0) }, "atan" => Surrogate::Atan { alpha: a.unwrap_or(2.0) }, "fastSigmoid" | "fastsigmoid" => Surrogate::FastSigmoid { slope: a.unwrap_or(25.0) }, _ => return Err(crate::error::S3nnError::Config(format!("unknown surrogate '{name}'"))) })
+pub enum Surrogate {
+    /// S³NN: `α σ(αx)(1−σ(αx))` below threshold, `β/(x+1)` at and above it.
+    S3nn { alpha: f32, beta: f32 },
+    /// Sigmoid derivative on both sides: `α σ(αx)(1−σ(αx))`.
+    Sigmoid { alpha: f32 },
+    /// Rectangular / straight-through window: `1/w` for `|x| < w/2`, else 0.
+    Rect { width: f32 },
+    /// Arctan: `α / (2(1 + (παx/2)²))`.
+    Atan { alpha: f32 },
+    /// Fast sigmoid / SuperSpike: `1/(1 + k|x|)²`.
+    FastSigmoid { slope: f32 },
+}
+
+impl Default for Surrogate {
+    fn default() -> Self {
+        Surrogate::S3nn {
+            alpha: 4.0,
+            beta: 1.0,
+        }
     }
 }
-pub fn sample(s: &Surrogate, lo: f32, hi: f32, n: usize) -> crate::error::Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
-    let xs: Vec<f32> = (0..n).map(|i| lo + (hi - lo) * i as f32 / (n - 1) as f32).collect();
-    Ok((xs.clone(), xs.iter().map(|&x| s.grad(x)).collect(), xs.iter().map(|&x| s.primitive(x)).collect()))
+
+/// Names accepted by [`Surrogate::from_name`], in display order.
+pub const NAMES: [&str; 5] = ["s3nn", "sigmoid", "rect", "atan", "fastSigmoid"];
+
+/// `α σ(z)(1−σ(z))` given `z = ±α|x|`-style argument `z ≤ 0` (or any z: exp is clamped).
+///
+/// Written as `α e / (1+e)²` with `e = exp(z)`: for z ≤ 0, e ∈ [0, 1], so nothing can overflow.
+/// (The `k e^(−kx)/(e^(−kx)+1)²` form evaluated for large negative x is inf/inf = NaN — the failure
+/// mode described in the reference notes.) Operation order: e, t = 1+e, (α·e) / (t·t).
+#[inline]
+pub(crate) fn sig_bump(alpha: f32, z: f32) -> f32 {
+    let e = exp_f32(z);
+    let t = 1.0 + e;
+    (alpha * e) / (t * t)
+}
+
+/// Overflow-safe logistic σ(z) (for primitives only).
+fn sigmoid(z: f32) -> f32 {
+    if z < 0.0 {
+        let e = exp_f32(z);
+        e / (1.0 + e)
+    } else {
+        1.0 / (1.0 + exp_f32(-z))
+    }
+}
+
+fn check_param(kind: &str, pname: &str, v: f32) -> Result<()> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(S3nnError::Config(format!(
+            "surrogate '{kind}': parameter '{pname}' must be a positive finite number, got {v}"
+        )))
+    }
+}
+
+impl Surrogate {
+    /// Default parameters for a surrogate name (`None` for unknown names).
+    pub fn default_for(name: &str) -> Option<Self> {
+        Some(match canonical(name)? {
+            "s3nn" => Surrogate::S3nn {
+                alpha: 4.0,
+                beta: 1.0,
+            },
+            "sigmoid" => Surrogate::Sigmoid { alpha: 4.0 },
+            "rect" => Surrogate::Rect { width: 1.0 },
+            "atan" => Surrogate::Atan { alpha: 2.0 },
+            "fastSigmoid" => Surrogate::FastSigmoid { slope: 25.0 },
+            _ => unreachable!(),
+        })
+    }
+
+    /// All parameters must be positive and finite (a zero or negative α flips or kills the
+    /// gradient; NaN would spread through the optimiser).
+    pub fn validate(&self) -> Result<()> {
+        let n = self.name();
+        match *self {
+            Surrogate::S3nn { alpha, beta } => {
+                check_param(n, "alpha", alpha)?;
+                check_param(n, "beta", beta)
+            }
+            Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => {
+                check_param(n, "alpha", alpha)
+            }
+            Surrogate::Rect { width } => check_param(n, "width", width),
+            Surrogate::FastSigmoid { slope } => check_param(n, "slope", slope),
+        }
+    }
+
+    /// The surrogate derivative g'(x). Finite for every non-NaN x (including ±inf and x = −1).
+    #[inline]
+    pub fn grad(&self, x: f32) -> f32 {
+        match *self {
+            Surrogate::S3nn { alpha, beta } => {
+                // Branch, not blend of both sides: β/(x+1) is only ever evaluated for x ≥ 0, so
+                // x = −1 cannot produce inf. (The SIMD versions compute both and select, which
+                // gives the same bits because the discarded lane never reaches the output.)
+                if x >= 0.0 {
+                    beta / (x + 1.0)
+                } else {
+                    sig_bump(alpha, alpha * x)
+                }
+            }
+            Surrogate::Sigmoid { alpha } => sig_bump(alpha, -(alpha * x.abs())),
+            Surrogate::Rect { width } => {
+                if x.abs() < width * 0.5 {
+                    1.0 / width
+                } else {
+                    0.0
+                }
+            }
+            Surrogate::Atan { alpha } => {
+                let y = (alpha * core::f32::consts::FRAC_PI_2) * x;
+                let d = 1.0 + y * y;
+                (alpha * 0.5) / d
+            }
+            Surrogate::FastSigmoid { slope } => {
+                let d = 1.0 + slope * x.abs();
+                1.0 / (d * d)
+            }
+        }
+    }
+
+    /// The smooth function whose derivative is `grad` (continuous everywhere; value 1/2 at x = 0
+    /// for every kind). Not used in training — for plots and finite-difference tests.
+    pub fn primitive(&self, x: f32) -> f32 {
+        match *self {
+            Surrogate::S3nn { alpha, beta } => {
+                if x < 0.0 {
+                    sigmoid(alpha * x)
+                } else {
+                    // ln(x+1) via log1p: accurate for tiny x, and continuous with σ(0) = 1/2.
+                    beta * libm::log1pf(x) + 0.5
+                }
+            }
+            Surrogate::Sigmoid { alpha } => sigmoid(alpha * x),
+            Surrogate::Rect { width } => (x / width + 0.5).clamp(0.0, 1.0),
+            Surrogate::Atan { alpha } => {
+                0.5 + libm::atanf(core::f32::consts::FRAC_PI_2 * alpha * x) / core::f32::consts::PI
+            }
+            Surrogate::FastSigmoid { slope } => {
+                // d/dx [x/(1+k|x|)] = 1/(1+k|x|)² on both sides (quotient rule), so the primitive is
+                // 1/2 + x/(1+k|x|), ranging over (1/2 − 1/k, 1/2 + 1/k). Note it is NOT a 0→1
+                // step: 1/(1+k|x|)² integrates to 2/k, and we keep grad exactly as snnTorch has it.
+                let t = slope * x.abs();
+                if t.is_infinite() {
+                    0.5 + (1.0 / slope).copysign(x)
+                } else {
+                    0.5 + x / (1.0 + t)
+                }
+            }
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Surrogate::S3nn { .. } => "s3nn",
+            Surrogate::Sigmoid { .. } => "sigmoid",
+            Surrogate::Rect { .. } => "rect",
+            Surrogate::Atan { .. } => "atan",
+            Surrogate::FastSigmoid { .. } => "fastSigmoid",
+        }
+    }
+
+    /// Build from a name plus optional parameters: `a` is alpha / width / slope, `b` is beta (S³NN
+    /// only). `None` means the default. Names match case-insensitively and ignore `_`/`-`
+    /// (so "fast_sigmoid", "FastSigmoid" work); "s2nn" (the paper's v1 name) is accepted for "s3nn".
+    /// Giving `b` to a one-parameter surrogate is an error rather than silently ignored, so a
+    /// mistyped CLI flag is noticed. The result is validated.
+    pub fn from_name(name: &str, a: Option<f32>, b: Option<f32>) -> Result<Self> {
+        let Some(def) = Self::default_for(name) else {
+            return Err(S3nnError::Config(format!(
+                "unknown surrogate '{name}' (expected one of {})",
+                NAMES.join(", ")
+            )));
+        };
+        let s = match def {
+            Surrogate::S3nn { alpha, beta } => Surrogate::S3nn {
+                alpha: a.unwrap_or(alpha),
+                beta: b.unwrap_or(beta),
+            },
+            other => {
+                if let Some(b) = b {
+                    return Err(S3nnError::Config(format!(
+                        "surrogate '{}' takes one parameter, but a second (beta = {b}) was given",
+                        other.name()
+                    )));
+                }
+                match other {
+                    Surrogate::Sigmoid { alpha } => Surrogate::Sigmoid {
+                        alpha: a.unwrap_or(alpha),
+                    },
+                    Surrogate::Rect { width } => Surrogate::Rect {
+                        width: a.unwrap_or(width),
+                    },
+                    Surrogate::Atan { alpha } => Surrogate::Atan {
+                        alpha: a.unwrap_or(alpha),
+                    },
+                    Surrogate::FastSigmoid { slope } => Surrogate::FastSigmoid {
+                        slope: a.unwrap_or(slope),
+                    },
+                    Surrogate::S3nn { .. } => unreachable!(),
+                }
+            }
+        };
+        s.validate()?;
+        Ok(s)
+    }
+}
+
+fn canonical(name: &str) -> Option<&'static str> {
+    let key: String = name
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    match key.as_str() {
+        "s3nn" | "s2nn" => Some("s3nn"),
+        "sigmoid" => Some("sigmoid"),
+        "rect" => Some("rect"),
+        "atan" => Some("atan"),
+        "fastsigmoid" => Some("fastSigmoid"),
+        _ => None,
+    }
+}
+
+/// Sample a surrogate on `n` evenly spaced points of [lo, hi] (both ends included) for plotting.
+/// Returns (xs, grads, primitives).
+pub fn sample(s: &Surrogate, lo: f32, hi: f32, n: usize) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    s.validate()?;
+    if !(lo.is_finite() && hi.is_finite()) {
+        return Err(S3nnError::Config(format!(
+            "sample range must be finite, got [{lo}, {hi}]"
+        )));
+    }
+    if lo >= hi {
+        return Err(S3nnError::Config(format!(
+            "sample range needs lo < hi, got [{lo}, {hi}]"
+        )));
+    }
+    if !(2..=1_000_000).contains(&n) {
+        return Err(S3nnError::Config(format!(
+            "sample count must be in 2..=1000000, got {n}"
+        )));
+    }
+    // Computed in f64 then rounded so the last point is exactly `hi` and spacing is even.
+    let step = (f64::from(hi) - f64::from(lo)) / (n - 1) as f64;
+    let xs: Vec<f32> = (0..n)
+        .map(|i| {
+            if i == n - 1 {
+                hi
+            } else {
+                (f64::from(lo) + step * i as f64) as f32
+            }
+        })
+        .collect();
+    let grads = xs.iter().map(|&x| s.grad(x)).collect();
+    let prims = xs.iter().map(|&x| s.primitive(x)).collect();
+    Ok((xs, grads, prims))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Surrogate> {
+        vec![
+            Surrogate::S3nn {
+                alpha: 4.0,
+                beta: 1.0,
+            },
+            Surrogate::S3nn {
+                alpha: 2.5,
+                beta: 0.3,
+            },
+            Surrogate::Sigmoid { alpha: 4.0 },
+            Surrogate::Sigmoid { alpha: 10.0 },
+            Surrogate::Rect { width: 1.0 },
+            Surrogate::Rect { width: 0.3 },
+            Surrogate::Atan { alpha: 2.0 },
+            Surrogate::FastSigmoid { slope: 25.0 },
+            Surrogate::FastSigmoid { slope: 1.0 },
+        ]
+    }
+
+    /// Reference g'(x) in f64 straight from the formulas in the reference notes.
+    fn reference(s: &Surrogate, x: f64) -> f64 {
+        let sig = |z: f64| 1.0 / (1.0 + (-z).exp());
+        match *s {
+            Surrogate::S3nn { alpha, beta } => {
+                let (a, b) = (f64::from(alpha), f64::from(beta));
+                if x < 0.0 {
+                    a * sig(a * x) * (1.0 - sig(a * x))
+                } else {
+                    b / (x + 1.0)
+                }
+            }
+            Surrogate::Sigmoid { alpha } => {
+                let a = f64::from(alpha);
+                // symmetric form to avoid 1 − σ cancellation in the reference itself
+                let z = -(a * x.abs());
+                a * z.exp() / (1.0 + z.exp()).powi(2)
+            }
+            Surrogate::Rect { width } => {
+                if x.abs() < f64::from(width) / 2.0 {
+                    1.0 / f64::from(width)
+                } else {
+                    0.0
+                }
+            }
+            Surrogate::Atan { alpha } => {
+                let a = f64::from(alpha);
+                a / (2.0 * (1.0 + (std::f64::consts::PI * a * x / 2.0).powi(2)))
+            }
+            Surrogate::FastSigmoid { slope } => 1.0 / (1.0 + f64::from(slope) * x.abs()).powi(2),
+        }
+    }
+
+    fn points() -> Vec<f32> {
+        let mut v = vec![
+            -1.0,
+            0.0,
+            -0.0,
+            1e-3,
+            -1e-3,
+            30.0,
+            -30.0,
+            1e4,
+            -1e4,
+            1e30,
+            -1e30,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            0.5,
+            -0.5,
+            0.49999997,
+            -0.49999997,
+            0.15,
+            -0.15,
+            20.0,
+            -20.0,
+            21.9,
+            -22.0,
+            -25.0,
+            -87.0,
+            -100.0,
+        ];
+        for i in -400..=400 {
+            v.push(i as f32 * 0.0173);
+        }
+        v
+    }
+
+    #[test]
+    fn grad_matches_f64_reference_and_is_never_nan() {
+        for s in all() {
+            for &x in &points() {
+                let got = s.grad(x);
+                assert!(got.is_finite() && got >= 0.0, "{s:?} grad({x}) = {got}");
+                let want = reference(&s, f64::from(x));
+                let err = (f64::from(got) - want).abs();
+                // Relative 1e-5 wherever f32 represents the value well; in the far sigmoid tails
+                // (true value < 1e-30, where exp_f32 flushes below 2^-126) an absolute bound.
+                let ok = err <= 1e-5 * want || (want < 1e-30 && err < 1e-30);
+                assert!(ok, "{s:?} grad({x}) = {got}, reference {want}, error {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn s3nn_defaults_are_continuous_at_zero_and_safe_at_minus_one() {
+        let s = Surrogate::default();
+        assert_eq!(s.grad(0.0), 1.0);
+        assert!((s.grad(-1e-6) - 1.0).abs() < 1e-5);
+        let g = s.grad(-1.0);
+        assert!(g.is_finite() && g > 0.0);
+        assert_eq!(s.grad(-1e30), 0.0);
+        assert_eq!(s.grad(f32::INFINITY), 0.0);
+        assert!((s.primitive(0.0) - 0.5).abs() < 1e-7);
+        assert!((s.primitive(-1e-7) - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn primitives_are_finite_continuous_and_half_at_zero() {
+        for s in all() {
+            assert!((s.primitive(0.0) - 0.5).abs() < 1e-6, "{s:?}");
+            for &x in &points() {
+                let p = s.primitive(x);
+                // Only the S³NN primitive is unbounded (β ln(x+1) → ∞), and only at x = +∞.
+                let unbounded_ok =
+                    matches!(s, Surrogate::S3nn { .. }) && x == f32::INFINITY && p == f32::INFINITY;
+                assert!(p.is_finite() || unbounded_ok, "{s:?} primitive({x}) = {p}");
+            }
+            // continuity: no jump larger than slope bound × step on a fine grid through 0
+            let h = 1e-4f32;
+            for i in -2000..2000 {
+                let x = i as f32 * h;
+                let d = (s.primitive(x + h) - s.primitive(x)).abs();
+                let bound = s.grad(x).max(s.grad(x + h)) * h * 1.5 + 1e-6;
+                assert!(d <= bound, "{s:?} jump {d} at {x} (bound {bound})");
+            }
+        }
+    }
+
+    #[test]
+    fn finite_difference_of_primitive_matches_grad() {
+        for s in all() {
+            let kinks: Vec<f64> = match s {
+                Surrogate::Rect { width } => {
+                    vec![-f64::from(width) / 2.0, 0.0, f64::from(width) / 2.0]
+                }
+                _ => vec![0.0],
+            };
+            for i in -300..=300 {
+                let x = i as f64 * 0.0131 + 0.0007;
+                let h = 1e-3f64;
+                if kinks.iter().any(|k| (x - k).abs() < 3.0 * h) {
+                    continue;
+                }
+                // f32 primitive: evaluate at f32 points, divide by the actual f32 spacing.
+                let (xa, xb) = ((x - h) as f32, (x + h) as f32);
+                let fd = (f64::from(s.primitive(xb)) - f64::from(s.primitive(xa)))
+                    / (f64::from(xb) - f64::from(xa));
+                let g = f64::from(s.grad(x as f32));
+                // tolerance: f32 rounding of values ~1 over 2h, plus O(h²) truncation
+                let tol = 2e-4 + 2e-2 * g.abs();
+                assert!(
+                    (fd - g).abs() < tol,
+                    "{s:?} at {x}: finite diff {fd} vs grad {g}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn validate_rejects_bad_params() {
+        for bad in [0.0, -1.0, f32::NAN, f32::INFINITY] {
+            for s in [
+                Surrogate::S3nn {
+                    alpha: bad,
+                    beta: 1.0,
+                },
+                Surrogate::S3nn {
+                    alpha: 4.0,
+                    beta: bad,
+                },
+                Surrogate::Sigmoid { alpha: bad },
+                Surrogate::Rect { width: bad },
+                Surrogate::Atan { alpha: bad },
+                Surrogate::FastSigmoid { slope: bad },
+            ] {
+                let e = s.validate().unwrap_err();
+                assert!(matches!(e, S3nnError::Config(_)));
+                let msg = e.to_string();
+                assert!(
+                    msg.contains("alpha")
+                        || msg.contains("beta")
+                        || msg.contains("width")
+                        || msg.contains("slope"),
+                    "{msg}"
+                );
+            }
+        }
+        let e = Surrogate::S3nn {
+            alpha: 4.0,
+            beta: -1.0,
+        }
+        .validate()
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("beta"), "{e}");
+        for s in all() {
+            s.validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn from_name_defaults_params_and_errors() {
+        assert_eq!(
+            Surrogate::from_name("s3nn", None, None).unwrap(),
+            Surrogate::default()
+        );
+        assert_eq!(
+            Surrogate::from_name("s3nn", Some(2.0), Some(0.5)).unwrap(),
+            Surrogate::S3nn {
+                alpha: 2.0,
+                beta: 0.5
+            }
+        );
+        assert_eq!(
+            Surrogate::from_name("sigmoid", None, None).unwrap(),
+            Surrogate::Sigmoid { alpha: 4.0 }
+        );
+        assert_eq!(
+            Surrogate::from_name("rect", Some(0.5), None).unwrap(),
+            Surrogate::Rect { width: 0.5 }
+        );
+        assert_eq!(
+            Surrogate::from_name("atan", None, None).unwrap(),
+            Surrogate::Atan { alpha: 2.0 }
+        );
+        assert_eq!(
+            Surrogate::from_name("fastSigmoid", None, None).unwrap(),
+            Surrogate::FastSigmoid { slope: 25.0 }
+        );
+        assert_eq!(
+            Surrogate::from_name("fast_sigmoid", Some(5.0), None).unwrap(),
+            Surrogate::FastSigmoid { slope: 5.0 }
+        );
+        for s in all() {
+            assert_eq!(
+                Surrogate::from_name(s.name(), None, None).unwrap().name(),
+                s.name()
+            );
+        }
+        let e = Surrogate::from_name("relu", None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown surrogate 'relu'") && e.contains("fastSigmoid"),
+            "{e}"
+        );
+        assert!(Surrogate::from_name("sigmoid", Some(-1.0), None).is_err());
+        assert!(Surrogate::from_name("sigmoid", None, Some(1.0)).is_err());
+        assert!(Surrogate::from_name("s3nn", None, Some(f32::NAN)).is_err());
+    }
+
+    #[test]
+    fn serde_uses_kind_tags() {
+        let j = serde_json::to_string(&Surrogate::FastSigmoid { slope: 25.0 }).unwrap();
+        assert_eq!(j, r#"{"kind":"fastSigmoid","slope":25.0}"#);
+        let s: Surrogate =
+            serde_json::from_str(r#"{"kind":"s3nn","alpha":4.0,"beta":1.0}"#).unwrap();
+        assert_eq!(s, Surrogate::default());
+    }
+
+    #[test]
+    fn sample_grid_and_errors() {
+        let (xs, g, p) = sample(&Surrogate::default(), -2.0, 3.0, 6).unwrap();
+        assert_eq!(xs, vec![-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(g.len(), 6);
+        assert_eq!(p.len(), 6);
+        assert_eq!(g[2], 1.0);
+        assert!(sample(&Surrogate::default(), 0.0, 1.0, 1).is_err());
+        assert!(sample(&Surrogate::default(), 0.0, 1.0, 1_000_001).is_err());
+        assert!(sample(&Surrogate::default(), 1.0, 1.0, 10).is_err());
+        assert!(sample(&Surrogate::default(), f32::NAN, 1.0, 10).is_err());
+        assert!(sample(&Surrogate::default(), 0.0, f32::INFINITY, 10).is_err());
+        assert!(sample(&Surrogate::Rect { width: 0.0 }, 0.0, 1.0, 10).is_err());
+    }
 }

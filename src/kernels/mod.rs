@@ -1,48 +1,419 @@
-//! TEMPORARY scalar stand-in while the SIMD kernels land on their own branch.
-pub mod scalar {}
-pub fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
-    for r in 0..ptr.len().saturating_sub(1) {
-        let o = &mut out[r * n..(r + 1) * n];
-        for e in ptr[r] as usize..ptr[r + 1] as usize {
-            let row = &w[idx[e] as usize * n..][..n];
-            match val { Some(v) => { let a = v[e]; for j in 0..n { o[j] += a * row[j]; } } None => { for j in 0..n { o[j] += row[j]; } } }
+//! Compute kernels with runtime ISA dispatch (scalar reference, x86_64 AVX2, wasm32 simd128).
+//!
+//! **Invariant: every ISA returns bit-identical results.** The same seed must train the same model
+//! natively and in the browser, so the SIMD kernels are not allowed any numerical freedom:
+//! - vectors run only across independent output elements (the contiguous column dimension `n`);
+//! - each output element starts from its current value and accumulates its terms one at a time in
+//!   increasing reduction index (events / `k`), exactly like [`scalar`];
+//! - multiply then add, never FMA (x86 code enables only `avx2`, not `fma`; wasm uses no
+//!   relaxed-simd); sqrt and division are correctly rounded everywhere, so they are allowed;
+//! - `exp` is our own [`math::exp_f32`], replicated lane-wise with the identical op sequence.
+//!
+//! The public functions assert slice shapes once at entry (cheap, O(rows + events) at most) so the
+//! SIMD code can use unchecked pointer arithmetic without risking out-of-bounds access in release.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub mod math;
+pub mod scalar;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128;
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
+use crate::surrogate::Surrogate;
+
+static FORCE_SCALAR: AtomicBool = AtomicBool::new(false);
+
+/// Make every dispatcher use the scalar reference (for "scalar vs SIMD" benchmarks). Results do not
+/// change — only speed — which is the point of the exactness invariant.
+pub fn set_force_scalar(force: bool) {
+    FORCE_SCALAR.store(force, Ordering::Relaxed);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Isa {
+    Scalar,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    Simd128,
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_avx2() -> bool {
+    // std caches the CPUID result too, but keeping our own flag makes the per-call cost one load.
+    static AVX2: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVX2.get_or_init(|| std::arch::is_x86_feature_detected!("avx2"))
+}
+
+#[inline]
+fn isa() -> Isa {
+    if FORCE_SCALAR.load(Ordering::Relaxed) {
+        return Isa::Scalar;
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        return Isa::Simd128;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2() {
+            return Isa::Avx2;
         }
     }
+    #[allow(unreachable_code)]
+    Isa::Scalar
 }
+
+/// The instruction set the dispatchers currently use: "avx2", "simd128" or "scalar".
+pub fn active_isa() -> &'static str {
+    match isa() {
+        Isa::Scalar => "scalar",
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => "avx2",
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Isa::Simd128 => "simd128",
+    }
+}
+
+/// Checks a CSR structure; returns the number of rows. Needed before the unchecked SIMD paths.
+///
+/// `ptr[0]` need not be 0: positions are absolute indices into `idx`/`val`, so a caller can hand a
+/// thread the rows `r0..r1` as `&ptr[r0..=r1]` with the full `idx`/`val` and `&mut out[r0*n..r1*n]`.
+fn check_csr(ptr: &[u32], idx: &[u32], val: Option<&[f32]>) -> usize {
+    assert!(
+        !ptr.is_empty(),
+        "CSR ptr must have rows+1 entries (at least 1)"
+    );
+    assert!(
+        ptr.windows(2).all(|p| p[0] <= p[1]),
+        "CSR ptr must be non-decreasing"
+    );
+    let nnz = *ptr.last().unwrap() as usize;
+    assert!(
+        nnz <= idx.len(),
+        "CSR ptr ends at {nnz} but idx has {} entries",
+        idx.len()
+    );
+    if let Some(v) = val {
+        assert!(
+            nnz <= v.len(),
+            "CSR ptr ends at {nnz} but val has {} entries",
+            v.len()
+        );
+    }
+    ptr.len() - 1
+}
+
+/// `out[r*n + j] += Σ_e val[e] * w[idx[e]*n + j]` for every row r, events in CSR order
+/// (`val = None`: binary spikes, additions only). `out` is accumulated into, starting from its
+/// current contents (e.g. a bias set by [`broadcast_rows`]). Batch rows are independent, so
+/// splitting them across threads (`&ptr[r0..=r1]`, see `check_csr`) gives identical bits.
+pub fn sparse_matmul(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    w: &[f32],
+    n: usize,
+    out: &mut [f32],
+) {
+    let rows = check_csr(ptr, idx, val);
+    assert_eq!(
+        out.len(),
+        rows * n,
+        "sparse_matmul: out.len() must be rows*n"
+    );
+    if n == 0 || rows == 0 {
+        return;
+    }
+    assert_eq!(
+        w.len() % n,
+        0,
+        "sparse_matmul: w.len() must be a multiple of n"
+    );
+    let w_rows = w.len() / n;
+    let events = &idx[ptr[0] as usize..ptr[rows] as usize];
+    assert!(
+        events.iter().all(|&i| (i as usize) < w_rows),
+        "sparse_matmul: column index out of range"
+    );
+    match isa() {
+        Isa::Scalar => scalar::sparse_matmul(ptr, idx, val, w, n, out),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected at runtime; shapes and indices checked above.
+        Isa::Avx2 => unsafe { x86::sparse_matmul(ptr, idx, val, w, n, out) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        // SAFETY: shapes and indices checked above.
+        Isa::Simd128 => unsafe { simd128::sparse_matmul(ptr, idx, val, w, n, out) },
+    }
+}
+
+/// Weight-gradient accumulation over active inputs only: for r in order, for each event e of row r
+/// with `idx[e]` in `[row_lo, row_hi)`: `dw_part[(idx[e]-row_lo)*n + j] += val[e] * dy[r*n + j]`.
+/// Events outside the range are skipped, so callers can split dw rows across threads and still get
+/// exactly the single-threaded result.
 #[allow(clippy::too_many_arguments)]
-pub fn sparse_t_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, dy: &[f32], n: usize, row_lo: u32, row_hi: u32, dw_part: &mut [f32]) {
-    for r in 0..ptr.len().saturating_sub(1) {
-        let d = &dy[r * n..(r + 1) * n];
-        for e in ptr[r] as usize..ptr[r + 1] as usize {
-            let i = idx[e];
-            if i < row_lo || i >= row_hi { continue; }
-            let o = &mut dw_part[(i - row_lo) as usize * n..][..n];
-            match val { Some(v) => { let a = v[e]; for j in 0..n { o[j] += a * d[j]; } } None => { for j in 0..n { o[j] += d[j]; } } }
+pub fn sparse_t_matmul(
+    ptr: &[u32],
+    idx: &[u32],
+    val: Option<&[f32]>,
+    dy: &[f32],
+    n: usize,
+    row_lo: u32,
+    row_hi: u32,
+    dw_part: &mut [f32],
+) {
+    let rows = check_csr(ptr, idx, val);
+    assert!(row_lo <= row_hi, "sparse_t_matmul: row_lo > row_hi");
+    assert_eq!(
+        dy.len(),
+        rows * n,
+        "sparse_t_matmul: dy.len() must be rows*n"
+    );
+    assert_eq!(
+        dw_part.len(),
+        (row_hi - row_lo) as usize * n,
+        "sparse_t_matmul: dw_part.len() must be (row_hi-row_lo)*n"
+    );
+    if n == 0 || rows == 0 || row_lo == row_hi {
+        return;
+    }
+    match isa() {
+        Isa::Scalar => scalar::sparse_t_matmul(ptr, idx, val, dy, n, row_lo, row_hi, dw_part),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            let t = ColLists::build(ptr, idx, val, row_lo, row_hi);
+            // SAFETY: AVX2 detected; ColLists rows are < rows (dy has rows*n) and its ptr has
+            // (row_hi-row_lo)+1 entries matching dw_part.
+            unsafe { x86::sparse_matmul(&t.ptr, &t.row, t.val.as_deref(), dy, n, dw_part) }
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Isa::Simd128 => {
+            let t = ColLists::build(ptr, idx, val, row_lo, row_hi);
+            // SAFETY: as above.
+            unsafe { simd128::sparse_matmul(&t.ptr, &t.row, t.val.as_deref(), dy, n, dw_part) }
         }
     }
 }
+
+/// The transpose of a CSR restricted to columns [lo, hi): for every dw row, the list of (batch row,
+/// value) events that touch it, **in increasing batch-row order** (a stable counting sort). With it
+/// the weight gradient becomes another `sparse_matmul` (dw row = Σ val·dy row), which keeps each dw
+/// chunk in registers instead of read-modify-writing whole dw rows per event — and the per-element
+/// accumulation order is unchanged (r increasing), so results equal the scalar reference exactly.
+#[cfg_attr(
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    allow(dead_code)
+)]
+struct ColLists {
+    ptr: Vec<u32>,
+    row: Vec<u32>,
+    val: Option<Vec<f32>>,
+}
+
+#[cfg_attr(
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    allow(dead_code)
+)]
+impl ColLists {
+    fn build(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) -> Self {
+        let rows = ptr.len() - 1;
+        let span = (hi - lo) as usize;
+        let mut cptr = vec![0u32; span + 1];
+        for &i in &idx[ptr[0] as usize..ptr[rows] as usize] {
+            if i >= lo && i < hi {
+                cptr[(i - lo) as usize + 1] += 1;
+            }
+        }
+        for c in 0..span {
+            cptr[c + 1] += cptr[c];
+        }
+        let total = cptr[span] as usize;
+        let mut fill: Vec<u32> = cptr[..span].to_vec();
+        let mut row = vec![0u32; total];
+        let mut vals = val.map(|_| vec![0f32; total]);
+        for r in 0..rows {
+            for e in ptr[r] as usize..ptr[r + 1] as usize {
+                let i = idx[e];
+                if i >= lo && i < hi {
+                    let c = (i - lo) as usize;
+                    let at = fill[c] as usize;
+                    fill[c] += 1;
+                    row[at] = r as u32;
+                    if let (Some(vs), Some(v)) = (vals.as_mut(), val) {
+                        vs[at] = v[e];
+                    }
+                }
+            }
+        }
+        ColLists {
+            ptr: cptr,
+            row,
+            val: vals,
+        }
+    }
+}
+
+/// `out[m×n] += a[m×k] · b[k×n]`; each out element starts from its current value and adds
+/// `a[i,p]*b[p,j]` for p = 0, 1, …, k−1 in order.
 pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
-    for r in 0..m { for p in 0..k { let x = a[r * k + p]; for j in 0..n { out[r * n + j] += x * b[p * n + j]; } } }
-}
-pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
-    for r in 0..rows { for c in 0..cols { dst[c * rows + r] = src[r * cols + c]; } }
-}
-pub fn broadcast_rows(bias: &[f32], rows: usize, out: &mut [f32]) {
-    for r in 0..rows { out[r * bias.len()..(r + 1) * bias.len()].copy_from_slice(bias); }
-}
-pub fn surrogate_grad_mul(s: &crate::surrogate::Surrogate, x: &[f32], g: &mut [f32]) {
-    for (gi, &xi) in g.iter_mut().zip(x) { *gi *= s.grad(xi); }
-}
-#[allow(clippy::too_many_arguments)]
-pub fn adam_step(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], lr: f32, b1: f32, b2: f32, eps: f32, bc1: f32, bc2: f32, wd: f32) {
-    for i in 0..w.len() {
-        let gi = g[i] + wd * w[i];
-        m[i] = b1 * m[i] + (1.0 - b1) * gi;
-        v[i] = b2 * v[i] + (1.0 - b2) * gi * gi;
-        w[i] -= lr * (m[i] / bc1) / ((v[i] / bc2).sqrt() + eps);
+    assert_eq!(a.len(), m * k, "matmul: a.len() must be m*k");
+    assert_eq!(b.len(), k * n, "matmul: b.len() must be k*n");
+    assert_eq!(out.len(), m * n, "matmul: out.len() must be m*n");
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    match isa() {
+        Isa::Scalar => scalar::matmul(a, b, m, k, n, out),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected; shapes checked above.
+        Isa::Avx2 => unsafe { x86::matmul(a, b, m, k, n, out) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        // SAFETY: shapes checked above.
+        Isa::Simd128 => unsafe { simd128::matmul(a, b, m, k, n, out) },
     }
 }
-pub fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, mu: f32, wd: f32) {
-    for i in 0..w.len() { let gi = g[i] + wd * w[i]; vel[i] = mu * vel[i] + gi; w[i] -= lr * vel[i]; }
+
+/// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
+/// trivial; the SIMD versions transpose 8×8 (AVX2) / 4×4 (simd128) blocks in registers.
+pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
+    assert_eq!(
+        src.len(),
+        rows * cols,
+        "transpose: src.len() must be rows*cols"
+    );
+    assert_eq!(
+        dst.len(),
+        rows * cols,
+        "transpose: dst.len() must be rows*cols"
+    );
+    match isa() {
+        Isa::Scalar => scalar::transpose(src, rows, cols, dst),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected; shapes checked above.
+        Isa::Avx2 => unsafe { x86::transpose(src, rows, cols, dst) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        // SAFETY: shapes checked above.
+        Isa::Simd128 => unsafe { simd128::transpose(src, rows, cols, dst) },
+    }
 }
-pub fn active_isa() -> &'static str { "scalar" }
+
+/// `out[r*n + j] = bias[j]` for every row (n = bias.len()).
+pub fn broadcast_rows(bias: &[f32], rows: usize, out: &mut [f32]) {
+    assert_eq!(
+        out.len(),
+        rows * bias.len(),
+        "broadcast_rows: out.len() must be rows*bias.len()"
+    );
+    // memcpy per row is already optimal on every target.
+    scalar::broadcast_rows(bias, rows, out)
+}
+
+/// `g[i] *= s.grad(x[i])` — the surrogate-gradient step of backprop (x = u − θ).
+pub fn surrogate_grad_mul(s: &Surrogate, x: &[f32], g: &mut [f32]) {
+    assert_eq!(
+        x.len(),
+        g.len(),
+        "surrogate_grad_mul: x and g lengths differ"
+    );
+    match isa() {
+        Isa::Scalar => scalar::surrogate_grad_mul(s, x, g),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected; lengths checked.
+        Isa::Avx2 => unsafe { x86::surrogate_grad_mul(s, x, g) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        // SAFETY: lengths checked.
+        Isa::Simd128 => unsafe { simd128::surrogate_grad_mul(s, x, g) },
+    }
+}
+
+/// Adam (PyTorch semantics, L2 weight decay added to g):
+/// `m = b1 m + (1−b1) g; v = b2 v + (1−b2) g²; w −= lr (m/bc1) / (sqrt(v/bc2) + eps)`,
+/// with `bc1 = 1 − b1^t`, `bc2 = 1 − b2^t` supplied by the caller.
+#[allow(clippy::too_many_arguments)]
+pub fn adam_step(
+    w: &mut [f32],
+    g: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    lr: f32,
+    b1: f32,
+    b2: f32,
+    eps: f32,
+    bc1: f32,
+    bc2: f32,
+    weight_decay: f32,
+) {
+    let len = w.len();
+    assert!(
+        g.len() == len && m.len() == len && v.len() == len,
+        "adam_step: slice lengths differ"
+    );
+    match isa() {
+        Isa::Scalar => scalar::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected; lengths checked.
+        Isa::Avx2 => unsafe { x86::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        // SAFETY: lengths checked.
+        Isa::Simd128 => unsafe {
+            simd128::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay)
+        },
+    }
+}
+
+/// SGD with momentum (PyTorch semantics): `g' = g + wd w; vel = mu vel + g'; w −= lr vel`.
+pub fn sgd_step(
+    w: &mut [f32],
+    g: &[f32],
+    vel: &mut [f32],
+    lr: f32,
+    momentum: f32,
+    weight_decay: f32,
+) {
+    let len = w.len();
+    assert!(
+        g.len() == len && vel.len() == len,
+        "sgd_step: slice lengths differ"
+    );
+    match isa() {
+        Isa::Scalar => scalar::sgd_step(w, g, vel, lr, momentum, weight_decay),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected; lengths checked.
+        Isa::Avx2 => unsafe { x86::sgd_step(w, g, vel, lr, momentum, weight_decay) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        // SAFETY: lengths checked.
+        Isa::Simd128 => unsafe { simd128::sgd_step(w, g, vel, lr, momentum, weight_decay) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The only test in the crate that flips the global switch; the exactness tests live in
+    // tests/kernels.rs (a separate process), so they cannot be disturbed by it.
+    #[test]
+    fn force_scalar_switches_dispatch_and_not_results() {
+        let simd = active_isa();
+        let a: Vec<f32> = (0..7 * 19).map(|i| (i as f32 * 0.37).sin()).collect();
+        let b: Vec<f32> = (0..19 * 21).map(|i| (i as f32 * 0.11).cos()).collect();
+        let mut o1 = vec![0.5f32; 7 * 21];
+        let mut o2 = o1.clone();
+        matmul(&a, &b, 7, 19, 21, &mut o1);
+        set_force_scalar(true);
+        assert_eq!(active_isa(), "scalar");
+        matmul(&a, &b, 7, 19, 21, &mut o2);
+        set_force_scalar(false);
+        assert_eq!(active_isa(), simd);
+        assert!(o1.iter().zip(&o2).all(|(x, y)| x.to_bits() == y.to_bits()));
+    }
+}

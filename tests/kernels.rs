@@ -1,0 +1,694 @@
+//! Native kernel tests: every dispatched kernel must return exactly the bits of `kernels::scalar`
+//! (the cross-ISA determinism invariant), and the scalar kernels must agree with naive f64 loops
+//! (so the reference itself is right).
+//!
+//! `set_force_scalar` is flipped only by the fingerprint test, under a write lock (see DISPATCH).
+#![cfg(not(target_arch = "wasm32"))]
+
+use s3nn::kernels::{self, math::exp_f32, scalar};
+use s3nn::rng::Rng;
+use s3nn::surrogate::Surrogate;
+
+/// `set_force_scalar` is process-global: tests that compare the dispatched path with the scalar
+/// reference hold a read lock, the one test that flips the switch holds the write lock, so no
+/// exactness test can silently end up comparing scalar with scalar.
+static DISPATCH: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn simd_guard() -> std::sync::RwLockReadGuard<'static, ()> {
+    DISPATCH.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
+    assert_eq!(simd.len(), reference.len(), "{what}: length");
+    for (i, (a, b)) in simd.iter().zip(reference).enumerate() {
+        assert!(
+            a.to_bits() == b.to_bits(),
+            "{what}: element {i}: dispatched {a:e} ({:#010x}) vs scalar {b:e} ({:#010x})",
+            a.to_bits(),
+            b.to_bits()
+        );
+    }
+}
+
+fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
+    (0..len).map(|_| rng.normal()).collect()
+}
+
+struct Csr {
+    ptr: Vec<u32>,
+    idx: Vec<u32>,
+    val: Vec<f32>,
+}
+
+/// Random CSR with `rows` rows over `cols` columns at roughly `density`. With `shuffled` the
+/// column indices are in random order and may repeat (the kernels must follow event order anyway).
+fn random_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32, shuffled: bool) -> Csr {
+    let mut ptr = vec![0u32];
+    let mut idx = Vec::new();
+    let mut val = Vec::new();
+    for _ in 0..rows {
+        if shuffled {
+            let cnt = (density * cols as f32) as usize;
+            for _ in 0..cnt {
+                idx.push(rng.below(cols as u32));
+                val.push(rng.normal());
+            }
+        } else {
+            for c in 0..cols {
+                if rng.uniform() < density {
+                    idx.push(c as u32);
+                    val.push(rng.range(0.0, 1.0));
+                }
+            }
+        }
+        ptr.push(idx.len() as u32);
+    }
+    Csr { ptr, idx, val }
+}
+
+const NS: [usize; 20] = [
+    1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 33, 63, 64, 65, 100, 130, 400,
+];
+
+#[test]
+fn isa_is_simd_when_the_cpu_has_it() {
+    let _g = simd_guard();
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        assert_eq!(
+            kernels::active_isa(),
+            "avx2",
+            "AVX2 present but not used — the exactness tests would test nothing"
+        );
+    }
+    eprintln!("active ISA: {}", kernels::active_isa());
+}
+
+#[test]
+fn sparse_matmul_matches_scalar_bitwise() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(11);
+    let mut cases = 0;
+    for &n in &NS {
+        for &(rows, wrows) in &[(0usize, 5usize), (1, 1), (3, 10), (17, 50), (100, 120)] {
+            for &density in &[0.0f32, 0.01, 0.2, 0.6] {
+                for shuffled in [false, true] {
+                    let c = random_csr(&mut rng, rows, wrows, density, shuffled);
+                    let w = randn(&mut rng, wrows * n);
+                    let init = randn(&mut rng, rows * n);
+                    for with_val in [false, true] {
+                        let val = with_val.then_some(&c.val[..]);
+                        let mut a = init.clone();
+                        let mut b = init.clone();
+                        kernels::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut a);
+                        scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut b);
+                        assert_bits_eq(
+                            &format!("sparse_matmul n={n} rows={rows} d={density} val={with_val}"),
+                            &a,
+                            &b,
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(cases > 700);
+}
+
+#[test]
+fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
+    let _g = simd_guard();
+    // Threads get `&ptr[r0..=r1]` (ptr[0] != 0) with the full idx/val and their slice of out.
+    let mut rng = Rng::new(10);
+    let (rows, wrows, n) = (37usize, 60usize, 45usize);
+    let c = random_csr(&mut rng, rows, wrows, 0.3, false);
+    let w = randn(&mut rng, wrows * n);
+    for with_val in [false, true] {
+        let val = with_val.then_some(&c.val[..]);
+        let mut whole = vec![0.25f32; rows * n];
+        scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
+        let mut parts = vec![0.25f32; rows * n];
+        for (r0, r1) in [(0usize, 10usize), (10, 11), (11, 11), (11, 37)] {
+            kernels::sparse_matmul(
+                &c.ptr[r0..=r1],
+                &c.idx,
+                val,
+                &w,
+                n,
+                &mut parts[r0 * n..r1 * n],
+            );
+        }
+        assert_bits_eq("row split", &parts, &whole);
+        // and the transposed kernel on a row subset equals the scalar kernel on that subset
+        let dy = randn(&mut rng, 27 * n);
+        let mut a = vec![0f32; wrows * n];
+        let mut b = vec![0f32; wrows * n];
+        kernels::sparse_t_matmul(
+            &c.ptr[10..=37],
+            &c.idx,
+            val,
+            &dy,
+            n,
+            0,
+            wrows as u32,
+            &mut a,
+        );
+        scalar::sparse_t_matmul(
+            &c.ptr[10..=37],
+            &c.idx,
+            val,
+            &dy,
+            n,
+            0,
+            wrows as u32,
+            &mut b,
+        );
+        assert_bits_eq("t row subset", &a, &b);
+    }
+}
+
+#[test]
+fn sparse_matmul_scalar_matches_f64_naive() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(12);
+    for &(rows, wrows, n, density) in &[
+        (7usize, 30usize, 13usize, 0.3f32),
+        (20, 100, 40, 0.6),
+        (5, 784, 9, 0.2),
+    ] {
+        let c = random_csr(&mut rng, rows, wrows, density, false);
+        let w = randn(&mut rng, wrows * n);
+        let init = randn(&mut rng, rows * n);
+        for with_val in [false, true] {
+            let mut out = init.clone();
+            scalar::sparse_matmul(
+                &c.ptr,
+                &c.idx,
+                with_val.then_some(&c.val[..]),
+                &w,
+                n,
+                &mut out,
+            );
+            for r in 0..rows {
+                for j in 0..n {
+                    let mut s = f64::from(init[r * n + j]);
+                    let mut mag = s.abs();
+                    for e in c.ptr[r] as usize..c.ptr[r + 1] as usize {
+                        let v = if with_val { f64::from(c.val[e]) } else { 1.0 };
+                        let t = v * f64::from(w[c.idx[e] as usize * n + j]);
+                        s += t;
+                        mag += t.abs();
+                    }
+                    let got = f64::from(out[r * n + j]);
+                    assert!(
+                        (got - s).abs() <= 1e-6 * mag + 1e-30,
+                        "r={r} j={j}: {got} vs {s}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn sparse_t_matmul_matches_scalar_bitwise_and_splits_exactly() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(13);
+    for &n in &NS {
+        for &(rows, wrows) in &[(0usize, 5usize), (1, 1), (4, 9), (23, 40), (100, 90)] {
+            for &density in &[0.0f32, 0.01, 0.25, 0.6] {
+                for shuffled in [false, true] {
+                    let c = random_csr(&mut rng, rows, wrows, density, shuffled);
+                    let dy = randn(&mut rng, rows * n);
+                    for with_val in [false, true] {
+                        let val = with_val.then_some(&c.val[..]);
+                        let init = randn(&mut rng, wrows * n);
+                        let mut a = init.clone();
+                        let mut b = init.clone();
+                        kernels::sparse_t_matmul(
+                            &c.ptr,
+                            &c.idx,
+                            val,
+                            &dy,
+                            n,
+                            0,
+                            wrows as u32,
+                            &mut a,
+                        );
+                        scalar::sparse_t_matmul(
+                            &c.ptr,
+                            &c.idx,
+                            val,
+                            &dy,
+                            n,
+                            0,
+                            wrows as u32,
+                            &mut b,
+                        );
+                        let what = format!("sparse_t_matmul n={n} rows={rows} wrows={wrows} d={density} val={with_val}");
+                        assert_bits_eq(&what, &a, &b);
+                        // Split the dw rows into uneven parts (as threads would): same bits.
+                        let cuts = [0, wrows / 3, wrows / 3 + 1, wrows];
+                        let mut parts = init.clone();
+                        for win in cuts.windows(2) {
+                            let (lo, hi) = (win[0].min(wrows), win[1].min(wrows));
+                            if lo > hi {
+                                continue;
+                            }
+                            kernels::sparse_t_matmul(
+                                &c.ptr,
+                                &c.idx,
+                                val,
+                                &dy,
+                                n,
+                                lo as u32,
+                                hi as u32,
+                                &mut parts[lo * n..hi * n],
+                            );
+                        }
+                        assert_bits_eq(&format!("{what} split"), &parts, &b);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn sparse_t_matmul_scalar_matches_f64_naive() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(14);
+    let (rows, wrows, n) = (30usize, 50usize, 11usize);
+    let c = random_csr(&mut rng, rows, wrows, 0.3, true);
+    let dy = randn(&mut rng, rows * n);
+    let (lo, hi) = (7u32, 41u32);
+    let mut dw = vec![0f32; (hi - lo) as usize * n];
+    scalar::sparse_t_matmul(&c.ptr, &c.idx, Some(&c.val), &dy, n, lo, hi, &mut dw);
+    let mut want = vec![0f64; dw.len()];
+    let mut mag = vec![0f64; dw.len()];
+    for r in 0..rows {
+        for e in c.ptr[r] as usize..c.ptr[r + 1] as usize {
+            let i = c.idx[e];
+            if i < lo || i >= hi {
+                continue;
+            }
+            for j in 0..n {
+                let t = f64::from(c.val[e]) * f64::from(dy[r * n + j]);
+                want[(i - lo) as usize * n + j] += t;
+                mag[(i - lo) as usize * n + j] += t.abs();
+            }
+        }
+    }
+    for k in 0..dw.len() {
+        assert!(
+            (f64::from(dw[k]) - want[k]).abs() <= 1e-6 * mag[k] + 1e-30,
+            "{k}: {} vs {}",
+            dw[k],
+            want[k]
+        );
+    }
+}
+
+#[test]
+fn matmul_matches_scalar_bitwise() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(15);
+    for &m in &[0usize, 1, 2, 3, 5, 6, 7, 13, 100] {
+        for &k in &[0usize, 1, 3, 17, 400] {
+            for &n in &NS {
+                if m * k * n > 2_000_000 {
+                    continue;
+                }
+                let a = randn(&mut rng, m * k);
+                let b = randn(&mut rng, k * n);
+                let init = randn(&mut rng, m * n);
+                let mut x = init.clone();
+                let mut y = init.clone();
+                kernels::matmul(&a, &b, m, k, n, &mut x);
+                scalar::matmul(&a, &b, m, k, n, &mut y);
+                assert_bits_eq(&format!("matmul m={m} k={k} n={n}"), &x, &y);
+            }
+        }
+    }
+}
+
+#[test]
+fn matmul_scalar_matches_f64_naive() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(16);
+    let (m, k, n) = (9usize, 37usize, 21usize);
+    let a = randn(&mut rng, m * k);
+    let b = randn(&mut rng, k * n);
+    let init = randn(&mut rng, m * n);
+    let mut out = init.clone();
+    scalar::matmul(&a, &b, m, k, n, &mut out);
+    for i in 0..m {
+        for j in 0..n {
+            let mut s = f64::from(init[i * n + j]);
+            let mut mag = s.abs();
+            for p in 0..k {
+                let t = f64::from(a[i * k + p]) * f64::from(b[p * n + j]);
+                s += t;
+                mag += t.abs();
+            }
+            assert!((f64::from(out[i * n + j]) - s).abs() <= 1e-6 * mag);
+        }
+    }
+}
+
+#[test]
+fn transpose_and_broadcast_rows() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(17);
+    for &(r, c) in &[
+        (0usize, 3usize),
+        (3, 0),
+        (1, 1),
+        (5, 7),
+        (16, 16),
+        (33, 17),
+        (100, 400),
+    ] {
+        let src = randn(&mut rng, r * c);
+        let mut d1 = vec![0f32; r * c];
+        let mut d2 = vec![0f32; r * c];
+        kernels::transpose(&src, r, c, &mut d1);
+        scalar::transpose(&src, r, c, &mut d2);
+        assert_bits_eq("transpose", &d1, &d2);
+        for i in 0..r {
+            for j in 0..c {
+                assert_eq!(d2[j * r + i].to_bits(), src[i * c + j].to_bits());
+            }
+        }
+    }
+    let bias = randn(&mut rng, 13);
+    let mut out = vec![0f32; 5 * 13];
+    kernels::broadcast_rows(&bias, 5, &mut out);
+    for r in 0..5 {
+        assert_eq!(&out[r * 13..(r + 1) * 13], &bias[..]);
+    }
+    kernels::broadcast_rows(&bias, 0, &mut []);
+}
+
+fn all_surrogates() -> Vec<Surrogate> {
+    vec![
+        Surrogate::default(),
+        Surrogate::S3nn {
+            alpha: 2.5,
+            beta: 0.3,
+        },
+        Surrogate::Sigmoid { alpha: 4.0 },
+        Surrogate::Sigmoid { alpha: 0.7 },
+        Surrogate::Rect { width: 1.0 },
+        Surrogate::Rect { width: 0.25 },
+        Surrogate::Atan { alpha: 2.0 },
+        Surrogate::FastSigmoid { slope: 25.0 },
+    ]
+}
+
+#[test]
+fn surrogate_grad_mul_matches_scalar_bitwise() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(18);
+    let specials = [
+        -1.0f32,
+        0.0,
+        -0.0,
+        1e-3,
+        -1e-3,
+        0.5,
+        -0.5,
+        0.125,
+        -0.125,
+        30.0,
+        -30.0,
+        -22.0,
+        -87.0,
+        -87.4,
+        -88.5,
+        88.5,
+        1e4,
+        -1e4,
+        1e30,
+        -1e30,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::MIN_POSITIVE,
+        -f32::MIN_POSITIVE,
+        1e-40,
+        -1e-40,
+    ];
+    for s in all_surrogates() {
+        for &len in &[0usize, 1, 3, 4, 7, 8, 9, 31, 1000] {
+            for scale in [0.1f32, 1.0, 10.0, 40.0] {
+                let mut x: Vec<f32> = (0..len).map(|_| rng.normal() * scale).collect();
+                if len >= specials.len() && scale == 1.0 {
+                    x[..specials.len()].copy_from_slice(&specials);
+                }
+                let g0 = randn(&mut rng, len);
+                let mut a = g0.clone();
+                let mut b = g0.clone();
+                kernels::surrogate_grad_mul(&s, &x, &mut a);
+                scalar::surrogate_grad_mul(&s, &x, &mut b);
+                assert_bits_eq(&format!("surrogate {s:?} len={len}"), &a, &b);
+                assert!(
+                    a.iter().all(|v| v.is_finite()),
+                    "{s:?}: non-finite gradient"
+                );
+            }
+        }
+        // Specials alone, shifted through every lane position.
+        for shift in 0..8 {
+            let mut x = vec![0.3f32; shift];
+            x.extend_from_slice(&specials);
+            let mut a = vec![1.0f32; x.len()];
+            let mut b = a.clone();
+            kernels::surrogate_grad_mul(&s, &x, &mut a);
+            scalar::surrogate_grad_mul(&s, &x, &mut b);
+            assert_bits_eq(&format!("surrogate specials {s:?} shift={shift}"), &a, &b);
+            for (xi, gi) in x.iter().zip(&b) {
+                assert_eq!(gi.to_bits(), s.grad(*xi).to_bits());
+            }
+        }
+    }
+}
+
+#[test]
+fn adam_and_sgd_match_scalar_bitwise_over_many_steps() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(19);
+    for &len in &[0usize, 1, 5, 8, 13, 64, 1001] {
+        for wd in [0.0f32, 1e-4] {
+            let w0 = randn(&mut rng, len);
+            let (mut w1, mut m1, mut v1) = (w0.clone(), vec![0f32; len], vec![0f32; len]);
+            let (mut w2, mut m2, mut v2) = (w0.clone(), vec![0f32; len], vec![0f32; len]);
+            let (mut s1, mut vel1) = (w0.clone(), vec![0f32; len]);
+            let (mut s2, mut vel2) = (w0.clone(), vec![0f32; len]);
+            let (b1, b2) = (0.9f32, 0.999f32);
+            for t in 1..=20 {
+                let mut g = randn(&mut rng, len);
+                if len > 2 {
+                    g[0] = 0.0;
+                    g[1] = 1e-30;
+                }
+                let bc1 = 1.0 - b1.powi(t);
+                let bc2 = 1.0 - b2.powi(t);
+                kernels::adam_step(
+                    &mut w1, &g, &mut m1, &mut v1, 1e-3, b1, b2, 1e-8, bc1, bc2, wd,
+                );
+                scalar::adam_step(
+                    &mut w2, &g, &mut m2, &mut v2, 1e-3, b1, b2, 1e-8, bc1, bc2, wd,
+                );
+                kernels::sgd_step(&mut s1, &g, &mut vel1, 0.05, 0.9, wd);
+                scalar::sgd_step(&mut s2, &g, &mut vel2, 0.05, 0.9, wd);
+            }
+            assert_bits_eq("adam w", &w1, &w2);
+            assert_bits_eq("adam m", &m1, &m2);
+            assert_bits_eq("adam v", &v1, &v2);
+            assert_bits_eq("sgd w", &s1, &s2);
+            assert_bits_eq("sgd vel", &vel1, &vel2);
+        }
+    }
+}
+
+#[test]
+fn adam_scalar_matches_pytorch_formula_in_f64() {
+    let _g = simd_guard();
+    // One element, three steps, against the formula evaluated in f64.
+    let (lr, b1, b2, eps, wd) = (1e-2f64, 0.9f64, 0.999f64, 1e-8f64, 0.01f64);
+    let gs = [0.5f32, -0.25, 2.0];
+    let (mut w, mut m, mut v) = ([1.5f32], [0f32], [0f32]);
+    let (mut wf, mut mf, mut vf) = (1.5f64, 0f64, 0f64);
+    for (t, &g) in gs.iter().enumerate() {
+        let t = t as i32 + 1;
+        let (bc1, bc2) = (1.0 - b1.powi(t), 1.0 - b2.powi(t));
+        scalar::adam_step(
+            &mut w,
+            &[g],
+            &mut m,
+            &mut v,
+            lr as f32,
+            b1 as f32,
+            b2 as f32,
+            eps as f32,
+            bc1 as f32,
+            bc2 as f32,
+            wd as f32,
+        );
+        let gf = f64::from(g) + wd * wf;
+        mf = b1 * mf + (1.0 - b1) * gf;
+        vf = b2 * vf + (1.0 - b2) * gf * gf;
+        wf -= lr * (mf / bc1) / ((vf / bc2).sqrt() + eps);
+    }
+    assert!((f64::from(w[0]) - wf).abs() < 1e-6, "{} vs {wf}", w[0]);
+    // SGD momentum, PyTorch: first step vel = g'.
+    let (mut w, mut vel) = ([1.0f32], [0f32]);
+    scalar::sgd_step(&mut w, &[0.5], &mut vel, 0.1, 0.9, 0.0);
+    scalar::sgd_step(&mut w, &[0.5], &mut vel, 0.1, 0.9, 0.0);
+    assert!((vel[0] - 0.95).abs() < 1e-7 && (w[0] - (1.0 - 0.05 - 0.095)).abs() < 1e-6);
+}
+
+#[test]
+fn exp_f32_accuracy_and_range() {
+    let _g = simd_guard();
+    let mut worst = 0.0f64;
+    let mut rng = Rng::new(20);
+    for _ in 0..200_000 {
+        let x = rng.range(-87.3, 88.0);
+        let got = f64::from(exp_f32(x));
+        let want = f64::from(x).exp();
+        let rel = ((got - want) / want).abs();
+        // Below 2^-126 the result is subnormal and loses relative precision by construction.
+        if want > 1.2e-38 {
+            worst = worst.max(rel);
+        }
+    }
+    eprintln!("exp_f32 worst relative error: {worst:e}");
+    assert!(worst < 2e-7, "exp_f32 worst relative error {worst:e}");
+    assert_eq!(exp_f32(-88.0), 0.0);
+    assert!(exp_f32(88.5).is_finite() && exp_f32(f32::MAX).is_finite());
+    assert_eq!(exp_f32(f32::NEG_INFINITY), 0.0);
+}
+
+#[test]
+#[should_panic]
+fn sparse_matmul_rejects_out_of_range_index() {
+    let w = vec![0f32; 4 * 3];
+    let mut out = vec![0f32; 3];
+    kernels::sparse_matmul(&[0, 1], &[4], None, &w, 3, &mut out);
+}
+
+#[test]
+#[should_panic]
+fn matmul_rejects_bad_shapes() {
+    let mut out = vec![0f32; 4];
+    kernels::matmul(&[0.0; 6], &[0.0; 6], 2, 3, 3, &mut out);
+}
+
+/// A fixed pipeline of every kernel on seeded data, hashed (FNV-1a over the f32 bits). The same
+/// function lives in tests/kernels.rs and tests/kernels_wasm.rs and both assert the same constant:
+/// this is the cross-platform half of the invariant (native AVX2/scalar == wasm simd128).
+fn kernel_fingerprint() -> u64 {
+    let mut rng = Rng::new(2024);
+    let (b, n0, n1, n2) = (13usize, 37usize, 29usize, 11usize);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |xs: &[f32]| {
+        for x in xs {
+            for byte in x.to_bits().to_le_bytes() {
+                h ^= u64::from(byte);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    };
+    let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
+    for _ in 0..b {
+        for c in 0..n0 {
+            if rng.uniform() < 0.3 {
+                idx.push(c as u32);
+                val.push(rng.uniform());
+            }
+        }
+        ptr.push(idx.len() as u32);
+    }
+    let w1: Vec<f32> = (0..n0 * n1).map(|_| rng.normal() * 0.3).collect();
+    let bias: Vec<f32> = (0..n1).map(|_| rng.normal() * 0.1).collect();
+    let mut u = vec![0f32; b * n1];
+    kernels::broadcast_rows(&bias, b, &mut u);
+    kernels::sparse_matmul(&ptr, &idx, Some(&val), &w1, n1, &mut u);
+    eat(&u);
+    let mut g = vec![1f32; b * n1];
+    for s in [
+        Surrogate::default(),
+        Surrogate::Sigmoid { alpha: 3.0 },
+        Surrogate::Atan { alpha: 2.0 },
+        Surrogate::FastSigmoid { slope: 25.0 },
+        Surrogate::Rect { width: 0.7 },
+    ] {
+        kernels::surrogate_grad_mul(&s, &u, &mut g);
+        eat(&g);
+    }
+    // spikes of layer 1 as CSR → layer 2
+    let (mut sp, mut si) = (vec![0u32], Vec::new());
+    for r in 0..b {
+        for j in 0..n1 {
+            if u[r * n1 + j] >= 0.0 {
+                si.push(j as u32);
+            }
+        }
+        sp.push(si.len() as u32);
+    }
+    let w2: Vec<f32> = (0..n1 * n2).map(|_| rng.normal() * 0.3).collect();
+    let mut y = vec![0f32; b * n2];
+    kernels::sparse_matmul(&sp, &si, None, &w2, n2, &mut y);
+    eat(&y);
+    let mut w2t = vec![0f32; n1 * n2];
+    kernels::transpose(&w2, n1, n2, &mut w2t);
+    let mut dh = vec![0f32; b * n1];
+    kernels::matmul(&y, &w2t, b, n2, n1, &mut dh);
+    eat(&dh);
+    let mut dw2 = vec![0f32; n1 * n2];
+    kernels::sparse_t_matmul(&sp, &si, None, &y, n2, 0, n1 as u32, &mut dw2);
+    eat(&dw2);
+    let mut dw1 = vec![0f32; n0 * n1];
+    kernels::sparse_t_matmul(&ptr, &idx, Some(&val), &dh, n1, 0, n0 as u32, &mut dw1);
+    eat(&dw1);
+    let (mut w, mut m, mut v) = (w1.clone(), vec![0f32; w1.len()], vec![0f32; w1.len()]);
+    let mut vel = vec![0f32; w1.len()];
+    let mut ws = w1.clone();
+    for t in 1..=3 {
+        let (bc1, bc2) = (
+            1.0 - libm::powf(0.9, t as f32),
+            1.0 - libm::powf(0.999, t as f32),
+        );
+        kernels::adam_step(
+            &mut w, &dw1, &mut m, &mut v, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4,
+        );
+        kernels::sgd_step(&mut ws, &dw1, &mut vel, 0.01, 0.9, 1e-4);
+    }
+    eat(&w);
+    eat(&ws);
+    let xs: Vec<f32> = (0..200).map(|i| (i as f32 - 100.0) * 0.97).collect();
+    eat(&xs.iter().map(|&x| exp_f32(x)).collect::<Vec<_>>());
+    h
+}
+
+/// Computed natively (x86_64, AVX2 and forced-scalar give the same value); wasm must agree.
+const FINGERPRINT: u64 = 0x78a3_d4d8_719e_f25c;
+
+#[test]
+fn kernel_pipeline_fingerprint_is_the_same_on_every_platform() {
+    let _g = DISPATCH.write().unwrap_or_else(|e| e.into_inner());
+    kernels::set_force_scalar(true);
+    let hs = kernel_fingerprint();
+    kernels::set_force_scalar(false);
+    assert_eq!(
+        hs, FINGERPRINT,
+        "forced-scalar fingerprint {hs:#018x} differs"
+    );
+    let h = kernel_fingerprint();
+    assert_eq!(
+        h, FINGERPRINT,
+        "kernel fingerprint {h:#018x} differs from the reference {FINGERPRINT:#018x}"
+    );
+}
