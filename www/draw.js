@@ -337,26 +337,32 @@ export function drawGallery(canvas, gallery, preds, names, shape) {
   void ctx;
   ctx2.clearRect(0, 0, w, cssH);
   const img = cell - 2 * pad;
+  // all thumbnails in one image: one putImageData, one scaled drawImage
+  const sheetW = cols * (iw + 1);
+  const sheet = new Uint8ClampedArray(sheetW * rows * ih * 4);
+  for (let k = 0; k < count; k++) {
+    grayImage(gallery.x.subarray(k * iw * ih, (k + 1) * iw * ih), iw, ih, sheet, (k % cols) * (iw + 1), Math.floor(k / cols) * ih, sheetW);
+  }
+  const src = imageOf(sheet, sheetW, rows * ih);
+  ctx2.imageSmoothingEnabled = false;
+  ctx2.font = '10px Helvetica, Arial, sans-serif';
+  const nm = (i) => (names && names[i] ? names[i] : String(i));
   for (let k = 0; k < count; k++) {
     const r = Math.floor(k / cols);
     const q = k % cols;
-    const rgba = new Uint8ClampedArray(iw * ih * 4);
-    grayImage(gallery.x.subarray(k * iw * ih, (k + 1) * iw * ih), iw, ih, rgba, 0, 0, iw);
-    ctx2.imageSmoothingEnabled = false;
     const x = q * cell + pad;
     const y = r * (cell + labelH) + pad;
-    ctx2.drawImage(imageOf(rgba, iw, ih), x, y, img, img);
+    ctx2.drawImage(src, q * (iw + 1), r * ih, iw, ih, x, y, img, img);
     const truth = gallery.y[k];
     const p = preds ? preds[k] : null;
     const ok = p === null || p === truth;
     ctx2.strokeStyle = p === null ? '#ddd' : ok ? '#2ea043' : '#d62728';
     ctx2.lineWidth = ok ? 1 : 2;
     ctx2.strokeRect(x - 0.5, y - 0.5, img + 1, img + 1);
-    ctx2.font = '10px Helvetica, Arial, sans-serif';
     ctx2.fillStyle = ok ? '#444' : '#d62728';
-    const nm = (i) => (names && names[i] ? names[i] : String(i));
     const txt = p === null ? nm(truth) : ok ? nm(p) : `${nm(p)} (${nm(truth)})`;
-    ctx2.fillText(txt.length > 14 ? txt.slice(0, 13) + '…' : txt, x, y + img + 11);
+    const maxChars = Math.max(4, Math.floor(cell / 5.5));
+    ctx2.fillText(txt.length > maxChars ? txt.slice(0, maxChars - 1) + '…' : txt, x, y + img + 11);
   }
   return (px, py) => {
     const q = Math.floor(px / cell);
@@ -426,7 +432,7 @@ export function drawBars(canvas, bars, unit, title) {
     ctx.fillStyle = '#444';
     ctx.textAlign = 'left';
     ctx.fillText(b.label, 0, y + rowH / 2);
-    const bw = ((w - labelW - 90) * (b.value || 0)) / max;
+    const bw = ((w - labelW - 150) * (b.value || 0)) / max;
     ctx.fillStyle = b.color;
     ctx.fillRect(labelW, y + 4, Math.max(1, bw), rowH - 8);
     ctx.fillStyle = '#222';

@@ -396,14 +396,14 @@ worker.onmessage = (ev) => {
       dirty.add('loading');
       break;
     case 'data':
-      V.info = m.info;
+      V.info = withNames(m.info);
       V.points = m.train ? { train: m.train, test: m.test, domain: m.domain } : null;
       V.gallery = m.gallery || null;
       V.galleryPred = null;
       dirty.add('all');
       break;
     case 'reset':
-      V.info = m.info;
+      V.info = withNames(m.info);
       V.models = m.models;
       V.modelVersion = m.modelVersion;
       V.configError = null;
@@ -442,6 +442,10 @@ worker.onmessage = (ev) => {
       break;
     case 'probe':
       V.probe = m;
+      if (m.source?.kind === 'test' && m.x.length === 784) {
+        padX.set(m.x);
+        drawPad();
+      }
       dirty.add('probe');
       dirty.add('boundary');
       dirty.add('ops');
@@ -484,6 +488,15 @@ worker.onerror = (e) => {
   V.fatal = `worker failed: ${e.message || 'unknown error'}`;
   showMessage(V.fatal);
 };
+
+const FASHION_NAMES = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+function withNames(info) {
+  if (!info) return info;
+  const generic = !info.classNames?.length || info.classNames.every((n, i) => n === String(i));
+  if (info.data === 'fashion' && generic) return { ...info, classNames: FASHION_NAMES };
+  if (generic) return { ...info, classNames: info.kind === 'image' ? Array.from({ length: info.classes }, (_, i) => String(i)) : Array.from({ length: info.classes }, (_, i) => `class ${i}`) };
+  return info;
+}
 
 function capHistory() {
   if (H.steps.length > 4000) for (const k of Object.keys(H)) H[k] = H[k].filter((_, i) => i % 2 === 0);
@@ -824,9 +837,9 @@ function renderOps() {
   drawBars(
     $('energy'),
     [
-      { label: `this net (${label})`, value: me, color: '#f59322', note: ops.annEnergyPj ? `= ${(me / per(ops.annEnergyPj)).toFixed(2)} × ANN` : '' },
+      { label: `this net (${label})`, value: me, color: '#f59322', note: ops.annEnergyPj ? `${(me / per(ops.annEnergyPj)).toFixed(2)}× ANN` : '' },
       { label: 'same net as ANN', value: per(ops.annEnergyPj), color: '#0877bd', note: '' },
-      { label: `as SNN, T=${ops.snnSteps ?? R.T}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: ops.annEnergyPj ? `= ${(per(ops.snnEnergyPj) / per(ops.annEnergyPj)).toFixed(2)} × ANN` : '' },
+      { label: `as SNN, T=${ops.snnSteps ?? R.T}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: ops.annEnergyPj ? `${(per(ops.snnEnergyPj) / per(ops.annEnergyPj)).toFixed(2)}× ANN` : '' },
     ],
     'pJ',
     'Energy per inference',
@@ -848,7 +861,7 @@ function renderCompare() {
     return { label: m.label, value: o ? o.energyPj : 0, color: SERIES[i % SERIES.length], note: '' };
   });
   const ann = bars[1]?.value;
-  bars.forEach((b) => (b.note = ann ? `×${(b.value / ann).toFixed(2)} ANN` : ''));
+  bars.forEach((b) => (b.note = ann ? `${(b.value / ann).toFixed(2)}× ANN` : ''));
   drawBars($('cmp-energy'), bars, 'pJ');
   $('cmp-table').innerHTML = `<tr><th>model</th><th>test acc</th><th>MACs</th><th>ACs</th><th>pJ / inference</th></tr>${ms
     .map((m, i) => `<tr data-model="${i}"><td style="color:${SERIES[i]}">${m.label}</td><td data-k="testAcc" data-v="${m.testAcc}">${fmtPct(m.testAcc)}</td><td>${fmtInt(m.ops?.macs ?? 0)}</td><td>${fmtInt(m.ops?.acs ?? 0)}</td><td>${fmtNum(bars[i].value)}</td></tr>`)

@@ -224,6 +224,7 @@ let gridX = null; // boundary grid (toy)
 let gridRes = 0;
 let gridDomain = null;
 let galleryIdx = null;
+let evalSubset = null; // ≤ 1000 test samples spread over the whole (possibly class-sorted) test set
 let probeX = null; // current probe input
 let probeSource = null;
 
@@ -249,6 +250,12 @@ function prepareViews(c) {
   histX = sliceRows(train, spreadIndices(train.length, Math.min(HIST_N, train.length), c.seed + 1));
   gridX = null;
   galleryIdx = null;
+  evalSubset?.free?.();
+  evalSubset = null;
+  if (test.length > 1000) {
+    const idx = spreadIndices(test.length, 1000, c.seed + 3);
+    evalSubset = pkg.Dataset.fromArrays(`${info.data}-subset`, sliceRows(test, idx), Uint32Array.from(idx, (i) => test.label(i)), info.shape, info.classes);
+  }
   if (info.features === 2) {
     gridRes = 72;
     let lo = -DOMAIN;
@@ -318,9 +325,9 @@ function plainOps(ops) {
 }
 
 function evaluateAll(full) {
-  const limit = cfg.kind === 'image' && !full ? 1000 : undefined;
+  const data = !full && evalSubset ? evalSubset : test;
   for (const m of models) {
-    const r = m.net.evaluate(test, limit, energyCfg());
+    const r = m.net.evaluate(data, undefined, energyCfg());
     m.testAcc = r.accuracy;
     m.testLoss = r.loss;
     m.testOps = plainOps(r.ops);
@@ -499,7 +506,7 @@ async function loop() {
         sendProgress();
         lastProgress = now;
       }
-      const evalEvery = cfg.kind === 'image' ? 4000 : 150;
+      const evalEvery = cfg.kind === 'image' ? 1500 : 150;
       if (now - lastEval > evalEvery) {
         evaluateAll(false);
         lastEval = performance.now();

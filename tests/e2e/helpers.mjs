@@ -100,11 +100,26 @@ export async function settle(page) {
   );
 }
 
+// Full-page screenshots resize and repaint the whole page: the long tasks they cause are the
+// test's, not the page's, so their time windows are remembered and excluded by longTasksAfter.
+const shotWindows = new WeakMap();
 export async function screenshot(page, name) {
   fs.mkdirSync(shotsDir, { recursive: true });
   const file = path.join(shotsDir, `${name}.png`);
+  const t0 = await page.evaluate(() => performance.now());
   await page.screenshot({ path: file, fullPage: true });
+  await page.waitForTimeout(300);
+  const t1 = await page.evaluate(() => performance.now());
+  if (!shotWindows.has(page)) shotWindows.set(page, []);
+  shotWindows.get(page).push([t0, t1]);
   return file;
+}
+
+/** Long tasks that started at or after t0 (performance.now() in the page), screenshots excluded. */
+export async function longTasksSince(page, t0) {
+  const list = await page.evaluate(() => window.__longtasks);
+  const windows = shotWindows.get(page) || [];
+  return (list || []).filter((t) => t.start >= t0 && !windows.some(([a, b]) => t.start + t.duration >= a && t.start <= b));
 }
 
 export async function downloadBytes(page, clickSelector) {

@@ -2,7 +2,7 @@
 // main thread free of long tasks while training, and spike maps react to the chosen input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, screenshot, longTasksAfter } from './helpers.mjs';
+import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, screenshot, longTasksSince } from './helpers.mjs';
 
 let server;
 let browser;
@@ -33,7 +33,7 @@ test('spiral: autoplay, ≥97 % test accuracy within 20 s of play, no long tasks
   t.diagnostic(`97 % after ${seconds.toFixed(1)} s, ${m.steps} steps, test acc ${(m.acc * 100).toFixed(1)} % on ${m.n} points, ${Math.round(m.rate)} samples/s`);
   // keep training a few seconds more for the long-task window, then check
   await page.waitForTimeout(3000);
-  const tasks = longTasksAfter(await page.evaluate(() => window.__longtasks), t0);
+  const tasks = await longTasksSince(page, t0);
   const longest = Math.max(0, ...tasks.map((x) => x.duration));
   t.diagnostic(`longest main-thread task while training: ${longest.toFixed(0)} ms (${tasks.length} long tasks)`);
   assert.ok(Array.isArray(await page.evaluate(() => window.__longtasks)), 'longtask observer installed');
