@@ -335,6 +335,14 @@ fn firing_rates(ops: &OpReport) -> Vec<f64> {
     hidden_layers(ops).map(|l| l.firing_rate).collect()
 }
 
+/// Firing rates for display: "-" for neurons that do not spike (ReLU, BNN).
+fn fmt_rates_for(n: &NeuronModel, r: &[f64]) -> String {
+    if n.signal() != s3nn::neuron::Signal::Spike {
+        return "-".into();
+    }
+    fmt_rates(r)
+}
+
 fn fmt_rates(r: &[f64]) -> String {
     if r.is_empty() {
         return "-".into();
@@ -579,7 +587,7 @@ fn train(a: TrainArgs) -> CliResult<()> {
                 pct(f64::from(stats.accuracy)),
                 ev.loss,
                 pct(f64::from(ev.accuracy)),
-                fmt_rates(&rates),
+                fmt_rates_for(&neuron, &rates),
                 fmt_energy(ev.ops.energy_pj),
                 ev.ops.ratio_to_ann
             ));
@@ -657,6 +665,8 @@ fn neuron_label(n: &NeuronModel) -> String {
 // eval / ops
 
 fn print_ops_table(ops: &OpReport) {
+    // Only spike outputs have a firing rate; ReLU/BNN layers report 0, shown as "-".
+    let spiking = hidden_layers(ops).any(|l| l.spikes > 0.0) || ops.layers.iter().any(|l| l.input == "spike");
     let header = ["layer", "kind", "input", "fan-in", "fan-out", "neurons", "MACs", "ACs", "firing", "energy"];
     let mut rows: Vec<[String; 10]> = ops
         .layers
@@ -671,7 +681,7 @@ fn print_ops_table(ops: &OpReport) {
                 l.neurons.to_string(),
                 fmt_count(l.macs),
                 fmt_count(l.acs),
-                if l.name == "readout" { "-".into() } else { format!("{:.2}%", l.firing_rate * 100.0) },
+                if l.name == "readout" || !spiking { "-".into() } else { format!("{:.2}%", l.firing_rate * 100.0) },
                 fmt_energy(l.energy_pj),
             ]
         })
@@ -793,7 +803,7 @@ fn eval(a: EvalArgs) -> CliResult<()> {
             "accuracy {} loss {:.4} | firing {} | {sps:.0} samples/s (batch {})",
             pct(f64::from(ev.accuracy)),
             ev.loss,
-            fmt_rates(&firing_rates(&ev.ops)),
+            fmt_rates_for(&net.neuron(), &firing_rates(&ev.ops)),
             a.batch
         ));
         if a.confusion {
