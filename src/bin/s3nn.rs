@@ -64,7 +64,7 @@ enum Command {
 
 #[derive(Args, Debug, Clone)]
 struct DataArgs {
-    /// Data set: mnist, fashion, spiral, moons, circles, xor, blobs.
+    /// Data set: mnist, fashion, spiral, moons, circles, xor, blobs (train: default mnist; eval/ops: inferred from the model input, 784 = mnist, 2 = spiral).
     #[arg(long)]
     data: Option<String>,
     /// Number of points of a toy data set (80 % train, 20 % test).
@@ -392,7 +392,7 @@ fn random_subset(d: &Dataset, n: usize, seed: u64, what: &str) -> CliResult<Data
         return Ok(d.clone());
     }
     let mut idx: Vec<usize> = (0..d.len()).collect();
-    Rng::new(seed ^ 0x5AB5_E7).shuffle(&mut idx);
+    Rng::new(seed ^ 0x005A_B5E7).shuffle(&mut idx);
     idx.truncate(n);
     idx.sort_unstable();
     Ok(d.subset(&idx)?)
@@ -816,7 +816,7 @@ fn eval(a: EvalArgs) -> CliResult<()> {
 
 fn print_confusion(c: &[u32], k: usize) {
     let w = c.iter().map(|v| v.to_string().len()).max().unwrap_or(1).max(3);
-    out(format!("confusion (rows: true, columns: predicted)"));
+    out("confusion (rows: true, columns: predicted)");
     out(format!("{:>4} {}", "", (0..k).map(|j| format!("{j:>w$}")).collect::<Vec<_>>().join(" ")));
     for (i, row) in c.chunks(k.max(1)).enumerate() {
         out(format!("{i:>4} {}", row.iter().map(|v| format!("{v:>w$}")).collect::<Vec<_>>().join(" ")));
