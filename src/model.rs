@@ -38,7 +38,8 @@ pub struct Stage {
     pub u: Vec<f32>,
     /// Emitted signal of the last forward.
     pub out: Activation,
-    argmax: Vec<u32>,
+    /// Max-pool: input index of each window's maximum in the last forward.
+    pub argmax: Vec<u32>,
 }
 
 #[derive(Clone, Debug)]

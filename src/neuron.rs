@@ -66,6 +66,8 @@ impl NeuronModel {
             },
             other => {
                 let sname = if other == "fastsigmoid" { "fastSigmoid" } else { other };
+                // β belongs to the S³NN surrogate only; the one-parameter surrogates ignore it.
+                let b = if sname == "s3nn" { b } else { None };
                 let surrogate = Surrogate::from_name(sname, a, b).map_err(|_| {
                     S3nnError::Config(format!(
                         "unknown neuron '{name}' (expected one of s3nn, sigmoid, rect, atan, fastsigmoid, bnn, relu, lif)"

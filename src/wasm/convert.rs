@@ -66,7 +66,8 @@ pub fn surrogate_from_js(cfg: &JsValue) -> Result<Surrogate, JsError> {
         .find_map(|k| num(cfg, k).transpose())
         .transpose()?
         .map(|v| v as f32);
-    let b = num(cfg, "beta")?.map(|v| v as f32);
+    // β belongs to the S³NN surrogate only; a page may send it for every kind.
+    let b = if kind.eq_ignore_ascii_case("s3nn") { num(cfg, "beta")?.map(|v| v as f32) } else { None };
     let s = Surrogate::from_name(&kind, a, b).map_err(err)?;
     s.validate().map_err(err)?;
     Ok(s)
