@@ -339,11 +339,18 @@ export function drawGallery(canvas, gallery, preds, names, shape) {
   const img = cell - 2 * pad;
   // all thumbnails in one image: one putImageData, one scaled drawImage
   const sheetW = cols * (iw + 1);
-  const sheet = new Uint8ClampedArray(sheetW * rows * ih * 4);
-  for (let k = 0; k < count; k++) {
-    grayImage(gallery.x.subarray(k * iw * ih, (k + 1) * iw * ih), iw, ih, sheet, (k % cols) * (iw + 1), Math.floor(k / cols) * ih, sheetW);
+  if (!gallery.__sprite) {
+    const sheet = new Uint8ClampedArray(sheetW * rows * ih * 4);
+    for (let k = 0; k < count; k++) {
+      grayImage(gallery.x.subarray(k * iw * ih, (k + 1) * iw * ih), iw, ih, sheet, (k % cols) * (iw + 1), Math.floor(k / cols) * ih, sheetW);
+    }
+    const sprite = document.createElement('canvas');
+    sprite.width = sheetW;
+    sprite.height = rows * ih;
+    sprite.getContext('2d').putImageData(new ImageData(sheet, sheetW, rows * ih), 0, 0);
+    gallery.__sprite = sprite;
   }
-  const src = imageOf(sheet, sheetW, rows * ih);
+  const src = gallery.__sprite;
   ctx2.imageSmoothingEnabled = false;
   ctx2.font = '10px Helvetica, Arial, sans-serif';
   const nm = (i) => (names && names[i] ? names[i] : String(i));

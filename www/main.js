@@ -1,6 +1,6 @@
 // The page: controls, hash state, and views that only draw what the worker sends.
 import { parseHash, toHash, resolved, dataKind, DATA_KEYS, ALPHA_DEFAULT, ALPHA_NAME, ALPHA_RANGE, SURROGATES } from './state.js';
-import { drawBoundary, drawSpikeGrid, drawRaster, drawGallery, drawConfusion, drawBars, layerLayout, SERIES, classCss } from './draw.js';
+import { cssWidth, drawBoundary, drawSpikeGrid, drawRaster, drawGallery, drawConfusion, drawBars, layerLayout, SERIES, classCss } from './draw.js';
 import { lineChart, surrogateChart } from './charts.js';
 
 const $ = (id) => document.getElementById(id);
@@ -117,6 +117,7 @@ function configure(extra = {}) {
   V.probe = null;
   dirty.add('all');
   schedule();
+  if (extra.autoplay) V.playing = true; // optimistic: the button shows pause at once
   worker.postMessage({ type: 'config', cfg: { ...R, ...extra } });
   requestSurrogate();
 }
@@ -507,8 +508,7 @@ function capHistory() {
 }
 
 function onProgress(m) {
-  V.progress = m;
-  V.playing = m.playing;
+  V.progress = m; // (the play state comes only from 'state' messages)
   V.maxRate = Math.max(V.maxRate, m.samplesPerSec || 0);
   const main = m.models[0];
   if (main && main.steps > 0 && H.steps[H.steps.length - 1] !== main.steps) {
@@ -538,6 +538,7 @@ function onEval(m) {
   dirty.add('status');
   dirty.add('charts');
   dirty.add('gallery');
+  dirty.add('confusion');
   dirty.add('ops');
   dirty.add('compare');
 }
@@ -581,6 +582,7 @@ const VIEWS = [
   ['surrogate', () => renderSurrogate()],
   ['ops', () => renderOps()],
   ['gallery', () => renderGallery()],
+  ['confusion', () => renderConfusion()],
   ['compare', () => renderCompare()],
   ['chart:loss', () => charts.loss.setData([H.steps, H.loss])],
   ['chart:acc', () => charts.acc.setData([H.steps, H.train, H.test])],
@@ -593,8 +595,16 @@ let rr = 0; // round-robin start, so every dirty view gets its turn
 function render() {
   rafPending = false;
   if (dirty.has('all')) {
+    // A new run or data set may have shown or hidden panels: measure every canvas once, before any
+    // write, and leave the drawing to the following frames.
     dirty.delete('all');
     for (const [name] of VIEWS) dirty.add(name);
+    document.querySelectorAll('main canvas').forEach((c) => {
+      c.__cssW = undefined;
+      cssWidth(c);
+    });
+    schedule();
+    return;
   }
   if (dirty.has('buttons')) {
     dirty.delete('buttons');
@@ -710,6 +720,9 @@ function renderProbe() {
       });
       return entry;
     });
+    // Draw in the next frame, after the browser has laid out the new canvases on its own.
+    dirty.add('probe');
+    return;
   }
   hidden.forEach((L, i) => {
     const e = layerCanvases[i];
@@ -769,8 +782,12 @@ function renderSurrogate() {
   const x = Array.from(main.x);
   const label = R.neuron === 'relu' || R.neuron === 'bnn' ? 'S³NN (reference)' : main.cfg.kind;
   $('sg-name').textContent = R.neuron === 'relu' ? 'ReLU is full precision: no surrogate; S³NN shown' : R.neuron === 'bnn' ? 'BNN uses a clipped straight-through estimator; S³NN shown' : `${main.cfg.kind} ${Object.entries(main.cfg).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${fmtNum(v)}`).join(' ')}`;
-  let hists = [];
-  if (V.hist) {
+  // One histogram slot per hidden layer from the model spec, so that the chart is not rebuilt when
+  // the first histograms arrive.
+  const spec = V.models?.[0]?.spec;
+  const nHidden = spec?.hidden ? spec.hidden.filter((l) => !/pool/i.test(l.type)).length : V.hist?.layers.length ?? 0;
+  let hists = Array.from({ length: nHidden }, (_, i) => ({ name: `layer${i + 1}`, values: x.map(() => null) }));
+  if (V.hist && V.hist.layers.length === nHidden) {
     const { lo, hi, bins } = V.hist;
     const w = (hi - lo) / bins;
     hists = V.hist.layers.map((h) => ({
@@ -849,6 +866,9 @@ function renderOps() {
 function renderGallery() {
   if (!V.gallery || !V.info || V.info.features === 2) return;
   galleryHit = drawGallery($('gallery'), V.gallery, V.galleryPred, V.info.classNames, V.info.shape);
+}
+function renderConfusion() {
+  if (!V.info || V.info.features === 2) return;
   const conf = V.eval?.confusion;
   if (conf && conf.length) drawConfusion($('confusion'), conf, V.info.classes, V.info.classNames);
 }

@@ -434,6 +434,7 @@ function refreshViews(full) {
 // ---------------------------------------------------------------- training loop
 let playing = false;
 let running = false;
+let playIntent = null; // a play/pause that arrived while a configuration was being built wins over autoplay
 let chunk = 1; // mini-batches per model per chunk (adapted to ~CHUNK_MS)
 const CHUNK_MS = 35;
 let rateWindow = [];
@@ -535,7 +536,8 @@ async function loop() {
 // ---------------------------------------------------------------- commands
 async function configure(c) {
   await pkgReady;
-  const wasPlaying = playing;
+  const wasPlaying = playing || running;
+  playIntent = null;
   playing = false;
   while (running) await new Promise((r) => setTimeout(r, 5));
   const key = [c.data, c.noise, c.n, c.seed, c.kind === 'csv' ? csvText?.length : ''].join('|');
@@ -564,10 +566,11 @@ async function configure(c) {
   post({ type: 'reset', info, models: modelInfo(), modelVersion, pkg: { version: pkg.version(), isa: pkg.activeIsa() } });
   sendProgress();
   refreshViews(false);
-  if (c.autoplay ?? wasPlaying) {
+  if (playIntent ?? c.autoplay ?? wasPlaying) {
     playing = true;
     loop();
   }
+  playIntent = null;
   post({ type: 'state', playing });
 }
 
@@ -613,12 +616,14 @@ self.onmessage = async (ev) => {
         await configure(msg.cfg);
         break;
       case 'play':
+        playIntent = true;
         if (!models.length) break;
         playing = true;
         post({ type: 'state', playing });
         loop();
         break;
       case 'pause':
+        playIntent = false;
         playing = false;
         if (!running) post({ type: 'state', playing });
         break;

@@ -80,8 +80,13 @@ export async function waitReady(page, timeout = 30000) {
 
 /** Pauses training and waits until the worker has refreshed every view for the final weights. */
 export async function pauseAndSettle(page) {
-  if (await page.evaluate(() => window.__s3nn.playing)) await page.click('#b-play');
-  await waitFor(page, () => !window.__s3nn.playing, undefined, 10000, 'pause');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await page.evaluate(() => window.__s3nn.playing)) await page.click('#b-play');
+    await waitFor(page, () => !window.__s3nn.playing, undefined, 10000, 'pause');
+    // still paused a moment later (no autoplay arriving late)?
+    await page.waitForTimeout(300);
+    if (!(await page.evaluate(() => window.__s3nn.playing))) break;
+  }
   await settle(page);
 }
 
