@@ -48,7 +48,10 @@ export function lineChart(el, { height = 150, series, yLabel, yRange, log = fals
   };
   chart.setSeries = (labels) => {
     const key = labels.map((s) => s.label).join('|');
-    if (key !== chart.labels) make(labels);
+    if (key !== chart.labels) {
+      chart.series = labels;
+      make(labels);
+    }
   };
   chart.setData = (data) => {
     if (chart.u) chart.u.setData(data);

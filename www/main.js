@@ -666,7 +666,7 @@ function renderStatus() {
     const bw = `${((main.epoch % 1) * 100).toFixed(0)}%`;
     if ($('s-epochbar').style.width !== bw) $('s-epochbar').style.width = bw;
     setText($('s-steps'), fmtInt(main.steps));
-    setText($('s-rate'), p.samplesPerSec ? fmtInt(p.samplesPerSec) : '–');
+    setText($('s-rate'), V.playing && p.samplesPerSec ? fmtInt(p.samplesPerSec) : '–');
     setText($('s-loss'), main.steps ? fmtNum(main.loss) : '–');
     setText($('s-train'), main.steps ? fmtPct(main.acc) : '–');
   }
@@ -890,13 +890,13 @@ function renderCompare() {
 
 function renderRates() {
   const nl = H.rates.length ? H.rates[H.rates.length - 1].length : 0;
-  if (!nl) return;
+  if (!nl) return charts.rates.setData([[], ...charts.rates.series.map(() => [])]);
   charts.rates.setSeries(Array.from({ length: nl }, (_, i) => ({ label: `layer${i + 1}` })));
   charts.rates.setData([H.steps, ...Array.from({ length: nl }, (_, i) => H.rates.map((r) => r[i] ?? null))]);
 }
 function renderGrads() {
   const ng = H.grads.length ? H.grads[H.grads.length - 1].length : 0;
-  if (!ng) return;
+  if (!ng) return charts.grads.setData([[], ...charts.grads.series.map(() => [])]);
   charts.grads.setSeries(Array.from({ length: ng }, (_, i) => ({ label: i === ng - 1 ? 'readout' : `layer${i + 1}` })));
   charts.grads.setData([H.steps, ...Array.from({ length: ng }, (_, i) => H.grads.map((r) => (r[i] > 0 ? r[i] : null)))]);
 }

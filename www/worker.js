@@ -712,9 +712,11 @@ self.onmessage = async (ev) => {
         freeModels();
         let neuron = 'loaded';
         try {
-          neuron = net.spec()?.neuron?.type ?? 'loaded';
+          const n = net.spec()?.neuron ?? {};
+          const kind = String(n.kind ?? n.type ?? '').toLowerCase();
+          neuron = kind === 'spike' ? String(n.surrogate?.kind ?? 's3nn').toLowerCase() : kind === 'sign' ? 'bnn' : /multi|lif/.test(kind) ? 'lif' : kind || 'loaded';
         } catch {
-          /* keep */
+          /* keep the generic name */
         }
         models = [makeModel(`loaded ${arch}`, neuron, net)];
         modelVersion++;

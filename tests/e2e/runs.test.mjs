@@ -77,6 +77,15 @@ test('export → import gives identical predictions; bad files show a message an
   const before = await page.evaluate(() => ({ proba: window.__s3nn.boundaryProba, probe: window.__s3nn.probe.proba, test: window.__s3nn.testAccuracy, v: window.__s3nn.modelVersion }));
   const { name, bytes } = await downloadBytes(page, '#b-save');
   assert.match(name, /\.safetensors$/);
+  // metrics as CSV, charts as PNG
+  const metrics = await downloadBytes(page, '#b-csv');
+  const lines = metrics.bytes.toString().trim().split('\n');
+  assert.match(lines[1], /^step,samples,loss,train_acc,test_acc,firing_rate_1/);
+  assert.ok(lines.length > 5, 'metrics rows');
+  for (const which of ['boundary', 'loss', 'surrogate', 'raster']) {
+    const png = await downloadBytes(page, `button.png[data-png="${which}"]`);
+    assert.equal(png.bytes.subarray(1, 4).toString(), 'PNG', `${which} is a PNG`);
+  }
   const file = path.join(tmp, name);
   fs.writeFileSync(file, bytes);
   // change the weights, then load the file back
