@@ -84,7 +84,7 @@ export function boundaryImage(proba, res, classes) {
   return rgba;
 }
 
-export function drawBoundary(canvas, { boundary, points, region, probe, classes }) {
+export function drawBoundary(canvas, { boundary, points, region, probe, classes, legend = true }) {
   const [w, h, ctx] = fit(canvas);
   ctx.clearRect(0, 0, w, h);
   const domain = boundary?.domain || points?.domain || [-1.5, 1.5];
@@ -126,13 +126,14 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes 
   if (points) {
     const dpr = window.devicePixelRatio || 1;
     const key = `${w}x${h}@${dpr}`;
-    if (!points.__layer || points.__layer.key !== key) {
+    points.__layers ||= {};
+    if (!points.__layers[key]) {
       const layer = document.createElement('canvas');
       layer.width = Math.round(w * dpr);
       layer.height = Math.round(h * dpr);
       const lc = layer.getContext('2d');
       lc.setTransform(dpr, 0, 0, dpr, 0, 0);
-      const rad = Math.max(2, Math.min(3.5, w / 150));
+      const rad = Math.max(1.2, Math.min(3.5, w / 150));
       for (const [set, stroke] of [[points.train, '#fff'], [points.test, '#222']]) {
         if (!set) continue;
         for (let i = 0; i < set.y.length; i++) {
@@ -146,9 +147,9 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes 
           lc.stroke();
         }
       }
-      points.__layer = { key, canvas: layer };
+      points.__layers[key] = layer;
     }
-    ctx.drawImage(points.__layer.canvas, 0, 0, w, h);
+    ctx.drawImage(points.__layers[key], 0, 0, w, h);
   }
   if (probe && probe.length === 2) {
     const [px, py] = toPx(probe[0], probe[1]);
@@ -163,7 +164,7 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes 
     ctx.stroke();
   }
   // legend
-  if (classes) {
+  if (classes && legend) {
     ctx.font = '11px Helvetica, Arial, sans-serif';
     ctx.fillStyle = 'rgba(255,255,255,0.8)';
     ctx.fillRect(6, h - 22, 190, 16);

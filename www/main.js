@@ -102,6 +102,7 @@ function syncControls() {
   $('train-title').firstChild.textContent = kind === 'image' ? 'Predictions ' : 'Decision boundary ';
   $('boundary-hint').textContent = kind === 'image' ? '' : 'hover a neuron cell (left) to see where it spikes';
   $('view-compare').hidden = !R.compare;
+  document.body.classList.toggle('compare-on', !!R.compare);
   $('view-single').hidden = !!R.compare && kind === 'image';
 }
 
@@ -399,6 +400,7 @@ worker.onmessage = (ev) => {
     case 'data':
       V.info = withNames(m.info);
       V.points = m.train ? { train: m.train, test: m.test, domain: m.domain } : null;
+      V.testPoints = m.train ? { test: m.test, domain: m.domain } : null;
       V.gallery = m.gallery || null;
       V.galleryPred = null;
       dirty.add('all');
@@ -436,6 +438,7 @@ worker.onmessage = (ev) => {
     case 'boundary':
       V.boundary = m;
       dirty.add('boundary');
+      if (m.others?.length) dirty.add('cmpboundary');
       break;
     case 'region':
       V.region = V.hover ? m : null;
@@ -584,6 +587,7 @@ const VIEWS = [
   ['gallery', () => renderGallery()],
   ['confusion', () => renderConfusion()],
   ['compare', () => renderCompare()],
+  ['cmpboundary', () => renderCompareBoundaries()],
   ['chart:loss', () => charts.loss.setData([H.steps, H.loss])],
   ['chart:acc', () => charts.acc.setData([H.steps, H.train, H.test])],
   ['chart:rates', () => renderRates()],
@@ -871,6 +875,36 @@ function renderConfusion() {
   if (!V.info || V.info.features === 2) return;
   const conf = V.eval?.confusion;
   if (conf && conf.length) drawConfusion($('confusion'), conf, V.info.classes, V.info.classNames);
+}
+
+let cmpCanvases = [];
+function renderCompareBoundaries() {
+  const box = $('cmp-boundaries');
+  const b = V.boundary;
+  const show = !!(R.compare && b && b.others?.length && V.info?.features === 2);
+  box.hidden = !show;
+  if (!show) return;
+  const all = [{ label: V.eval?.models?.[0]?.label ?? 'S³NN', proba: b.proba }, ...b.others];
+  if (cmpCanvases.length !== all.length) {
+    box.innerHTML = '';
+    cmpCanvases = all.map(() => {
+      const wrap = document.createElement('div');
+      const head = document.createElement('div');
+      head.className = 'cb-head';
+      const canvas = document.createElement('canvas');
+      canvas.__square = true;
+      wrap.append(head, canvas);
+      box.appendChild(wrap);
+      return { head, canvas };
+    });
+    dirty.add('cmpboundary');
+    return;
+  }
+  all.forEach((m, i) => {
+    const acc = V.eval?.models?.[i]?.testAcc;
+    setHtml(cmpCanvases[i].head, `<b style="color:${SERIES[i]}">${m.label}</b><span>${fmtPct(acc)}</span>`);
+    drawBoundary(cmpCanvases[i].canvas, { boundary: { proba: m.proba, res: b.res, classes: b.classes, domain: b.domain }, points: V.testPoints, legend: false });
+  });
 }
 
 function renderCompare() {

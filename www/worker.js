@@ -354,7 +354,13 @@ function sendBoundary() {
   if (!gridX) return;
   const main = models[0];
   const proba = main.net.predictProba(gridX, gridRes * gridRes).slice();
-  post({ type: 'boundary', res: gridRes, classes: info.classes, proba, domain: gridDomain, at: main.steps, modelVersion }, [proba.buffer]);
+  const transfer = [proba.buffer];
+  const others = models.slice(1).map((m) => {
+    const p = m.net.predictProba(gridX, gridRes * gridRes).slice();
+    transfer.push(p.buffer);
+    return { label: m.label, neuron: m.neuron, proba: p };
+  });
+  post({ type: 'boundary', res: gridRes, classes: info.classes, proba, others, domain: gridDomain, at: main.steps, modelVersion }, transfer);
 }
 
 function layerPayload(layers, transfer) {
