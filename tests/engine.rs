@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Engine tests: gradients, determinism, convergence, model files, op counts, batch-norm folding.
 
 use s3nn::loss::softmax_cross_entropy;

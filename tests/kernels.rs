@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Native kernel tests: every dispatched kernel must return exactly the bits of `kernels::scalar`
 //! (the cross-ISA determinism invariant), and the scalar kernels must agree with naive f64 loops
 //! (so the reference itself is right).

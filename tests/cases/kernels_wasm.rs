@@ -1,0 +1,311 @@
+// Shared kernel test cases, included by kernels_wasm.rs (Node) and kernels_browser.rs (Chromium).
+
+use s3nn::kernels::{self, math::exp_f32, scalar};
+use s3nn::rng::Rng;
+use s3nn::surrogate::Surrogate;
+use wasm_bindgen_test::*;
+
+fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
+    assert_eq!(simd.len(), reference.len(), "{what}: length");
+    for (i, (a, b)) in simd.iter().zip(reference).enumerate() {
+        assert!(
+            a.to_bits() == b.to_bits(),
+            "{what}: element {i}: simd {a:e} vs scalar {b:e}"
+        );
+    }
+}
+
+fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
+    (0..len).map(|_| rng.normal()).collect()
+}
+
+fn random_csr(
+    rng: &mut Rng,
+    rows: usize,
+    cols: usize,
+    density: f32,
+) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+    let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
+    for _ in 0..rows {
+        for c in 0..cols {
+            if rng.uniform() < density {
+                idx.push(c as u32);
+                val.push(rng.normal());
+            }
+        }
+        ptr.push(idx.len() as u32);
+    }
+    (ptr, idx, val)
+}
+
+const NS: [usize; 11] = [1, 3, 4, 5, 8, 9, 15, 32, 33, 37, 100];
+
+#[wasm_bindgen_test]
+fn isa_is_simd128() {
+    assert_eq!(kernels::active_isa(), "simd128");
+}
+
+#[wasm_bindgen_test]
+fn sparse_kernels_match_scalar_bitwise() {
+    let mut rng = Rng::new(21);
+    for &n in &NS {
+        for &(rows, wrows) in &[(0usize, 3usize), (1, 1), (9, 20), (30, 60)] {
+            for &density in &[0.0f32, 0.05, 0.3, 0.6] {
+                let (ptr, idx, val) = random_csr(&mut rng, rows, wrows, density);
+                let w = randn(&mut rng, wrows * n);
+                let dy = randn(&mut rng, rows * n);
+                for with_val in [false, true] {
+                    let v = with_val.then_some(&val[..]);
+                    let init = randn(&mut rng, rows * n);
+                    let (mut a, mut b) = (init.clone(), init);
+                    kernels::sparse_matmul(&ptr, &idx, v, &w, n, &mut a);
+                    scalar::sparse_matmul(&ptr, &idx, v, &w, n, &mut b);
+                    assert_bits_eq("sparse_matmul", &a, &b);
+                    let init = randn(&mut rng, wrows * n);
+                    let (mut a, mut b) = (init.clone(), init);
+                    let lo = (wrows / 4) as u32;
+                    let span = (wrows as u32 - lo) as usize;
+                    kernels::sparse_t_matmul(
+                        &ptr,
+                        &idx,
+                        v,
+                        &dy,
+                        n,
+                        lo,
+                        wrows as u32,
+                        &mut a[..span * n],
+                    );
+                    scalar::sparse_t_matmul(
+                        &ptr,
+                        &idx,
+                        v,
+                        &dy,
+                        n,
+                        lo,
+                        wrows as u32,
+                        &mut b[..span * n],
+                    );
+                    assert_bits_eq("sparse_t_matmul", &a, &b);
+                }
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn matmul_matches_scalar_bitwise() {
+    let mut rng = Rng::new(22);
+    for &m in &[0usize, 1, 3, 4, 5, 9] {
+        for &k in &[0usize, 1, 7, 64] {
+            for &n in &NS {
+                let a = randn(&mut rng, m * k);
+                let b = randn(&mut rng, k * n);
+                let init = randn(&mut rng, m * n);
+                let (mut x, mut y) = (init.clone(), init);
+                kernels::matmul(&a, &b, m, k, n, &mut x);
+                scalar::matmul(&a, &b, m, k, n, &mut y);
+                assert_bits_eq("matmul", &x, &y);
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn elementwise_kernels_match_scalar_bitwise() {
+    let mut rng = Rng::new(23);
+    let specials = [
+        -1.0f32,
+        0.0,
+        -0.0,
+        1e-3,
+        -1e-3,
+        0.5,
+        -0.5,
+        -22.0,
+        -87.4,
+        -88.5,
+        88.5,
+        1e30,
+        -1e30,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+    ];
+    let surrogates = [
+        Surrogate::default(),
+        Surrogate::Sigmoid { alpha: 4.0 },
+        Surrogate::Rect { width: 1.0 },
+        Surrogate::Atan { alpha: 2.0 },
+        Surrogate::FastSigmoid { slope: 25.0 },
+    ];
+    for s in surrogates {
+        for &len in &[0usize, 1, 4, 7, 15, 301] {
+            let mut x: Vec<f32> = (0..len).map(|_| rng.normal() * 5.0).collect();
+            if len >= specials.len() {
+                x[..specials.len()].copy_from_slice(&specials);
+            }
+            let g = randn(&mut rng, len);
+            let (mut a, mut b) = (g.clone(), g);
+            kernels::surrogate_grad_mul(&s, &x, &mut a);
+            scalar::surrogate_grad_mul(&s, &x, &mut b);
+            assert_bits_eq("surrogate_grad_mul", &a, &b);
+        }
+    }
+    for &len in &[0usize, 3, 4, 9, 257] {
+        let w0 = randn(&mut rng, len);
+        let (mut w1, mut m1, mut v1) = (w0.clone(), vec![0f32; len], vec![0f32; len]);
+        let (mut w2, mut m2, mut v2) = (w0.clone(), vec![0f32; len], vec![0f32; len]);
+        let (mut s1, mut vel1) = (w0.clone(), vec![0f32; len]);
+        let (mut s2, mut vel2) = (w0, vec![0f32; len]);
+        for t in 1..=5 {
+            let g = randn(&mut rng, len);
+            let (bc1, bc2) = (1.0 - 0.9f32.powi(t), 1.0 - 0.999f32.powi(t));
+            kernels::adam_step(
+                &mut w1, &g, &mut m1, &mut v1, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4,
+            );
+            scalar::adam_step(
+                &mut w2, &g, &mut m2, &mut v2, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4,
+            );
+            kernels::sgd_step(&mut s1, &g, &mut vel1, 0.05, 0.9, 1e-4);
+            scalar::sgd_step(&mut s2, &g, &mut vel2, 0.05, 0.9, 1e-4);
+        }
+        assert_bits_eq("adam", &w1, &w2);
+        assert_bits_eq("sgd", &s1, &s2);
+    }
+}
+
+#[wasm_bindgen_test]
+fn transpose_matches_scalar() {
+    let mut rng = Rng::new(24);
+    for &(r, c) in &[
+        (0usize, 3usize),
+        (1, 1),
+        (3, 5),
+        (4, 4),
+        (9, 13),
+        (16, 7),
+        (64, 33),
+    ] {
+        let src = randn(&mut rng, r * c);
+        let (mut a, mut b) = (vec![0f32; r * c], vec![0f32; r * c]);
+        kernels::transpose(&src, r, c, &mut a);
+        scalar::transpose(&src, r, c, &mut b);
+        assert_bits_eq("transpose", &a, &b);
+        for i in 0..r {
+            for j in 0..c {
+                assert_eq!(b[j * r + i].to_bits(), src[i * c + j].to_bits());
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn exp_f32_is_accurate_in_wasm_too() {
+    let mut worst = 0.0f64;
+    let mut x = -87.0f32;
+    while x < 88.0 {
+        let got = f64::from(exp_f32(x));
+        let want = f64::from(x).exp();
+        worst = worst.max(((got - want) / want).abs());
+        x += 0.0137;
+    }
+    assert!(worst < 2e-7, "{worst}");
+}
+
+/// A fixed pipeline of every kernel on seeded data, hashed (FNV-1a over the f32 bits). The same
+/// function lives in tests/kernels.rs and tests/kernels_wasm.rs and both assert the same constant:
+/// this is the cross-platform half of the invariant (native AVX2/scalar == wasm simd128).
+fn kernel_fingerprint() -> u64 {
+    let mut rng = Rng::new(2024);
+    let (b, n0, n1, n2) = (13usize, 37usize, 29usize, 11usize);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |xs: &[f32]| {
+        for x in xs {
+            for byte in x.to_bits().to_le_bytes() {
+                h ^= u64::from(byte);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    };
+    let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
+    for _ in 0..b {
+        for c in 0..n0 {
+            if rng.uniform() < 0.3 {
+                idx.push(c as u32);
+                val.push(rng.uniform());
+            }
+        }
+        ptr.push(idx.len() as u32);
+    }
+    let w1: Vec<f32> = (0..n0 * n1).map(|_| rng.normal() * 0.3).collect();
+    let bias: Vec<f32> = (0..n1).map(|_| rng.normal() * 0.1).collect();
+    let mut u = vec![0f32; b * n1];
+    kernels::broadcast_rows(&bias, b, &mut u);
+    kernels::sparse_matmul(&ptr, &idx, Some(&val), &w1, n1, &mut u);
+    eat(&u);
+    let mut g = vec![1f32; b * n1];
+    for s in [
+        Surrogate::default(),
+        Surrogate::Sigmoid { alpha: 3.0 },
+        Surrogate::Atan { alpha: 2.0 },
+        Surrogate::FastSigmoid { slope: 25.0 },
+        Surrogate::Rect { width: 0.7 },
+    ] {
+        kernels::surrogate_grad_mul(&s, &u, &mut g);
+        eat(&g);
+    }
+    // spikes of layer 1 as CSR → layer 2
+    let (mut sp, mut si) = (vec![0u32], Vec::new());
+    for r in 0..b {
+        for j in 0..n1 {
+            if u[r * n1 + j] >= 0.0 {
+                si.push(j as u32);
+            }
+        }
+        sp.push(si.len() as u32);
+    }
+    let w2: Vec<f32> = (0..n1 * n2).map(|_| rng.normal() * 0.3).collect();
+    let mut y = vec![0f32; b * n2];
+    kernels::sparse_matmul(&sp, &si, None, &w2, n2, &mut y);
+    eat(&y);
+    let mut w2t = vec![0f32; n1 * n2];
+    kernels::transpose(&w2, n1, n2, &mut w2t);
+    let mut dh = vec![0f32; b * n1];
+    kernels::matmul(&y, &w2t, b, n2, n1, &mut dh);
+    eat(&dh);
+    let mut dw2 = vec![0f32; n1 * n2];
+    kernels::sparse_t_matmul(&sp, &si, None, &y, n2, 0, n1 as u32, &mut dw2);
+    eat(&dw2);
+    let mut dw1 = vec![0f32; n0 * n1];
+    kernels::sparse_t_matmul(&ptr, &idx, Some(&val), &dh, n1, 0, n0 as u32, &mut dw1);
+    eat(&dw1);
+    let (mut w, mut m, mut v) = (w1.clone(), vec![0f32; w1.len()], vec![0f32; w1.len()]);
+    let mut vel = vec![0f32; w1.len()];
+    let mut ws = w1.clone();
+    for t in 1..=3 {
+        let (bc1, bc2) = (
+            1.0 - libm::powf(0.9, t as f32),
+            1.0 - libm::powf(0.999, t as f32),
+        );
+        kernels::adam_step(
+            &mut w, &dw1, &mut m, &mut v, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 1e-4,
+        );
+        kernels::sgd_step(&mut ws, &dw1, &mut vel, 0.01, 0.9, 1e-4);
+    }
+    eat(&w);
+    eat(&ws);
+    let xs: Vec<f32> = (0..200).map(|i| (i as f32 - 100.0) * 0.97).collect();
+    eat(&xs.iter().map(|&x| exp_f32(x)).collect::<Vec<_>>());
+    h
+}
+
+/// Computed natively (x86_64, AVX2 and forced-scalar give the same value); wasm must agree.
+const FINGERPRINT: u64 = 0x78a3_d4d8_719e_f25c;
+
+#[wasm_bindgen_test]
+fn kernel_pipeline_fingerprint_is_the_same_on_every_platform() {
+    let h = kernel_fingerprint();
+    assert_eq!(
+        h, FINGERPRINT,
+        "kernel fingerprint {h:#018x} differs from the reference {FINGERPRINT:#018x}"
+    );
+}
