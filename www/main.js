@@ -197,6 +197,12 @@ window.addEventListener('hashchange', () => {
 $('b-play').addEventListener('click', () => {
   worker.postMessage({ type: V.playing ? 'pause' : 'play' });
 });
+document.addEventListener('keydown', (ev) => {
+  // Space toggles play/pause unless typing in a control.
+  if (ev.code !== 'Space' || ev.target.closest('input, select, textarea, button')) return;
+  ev.preventDefault();
+  $('b-play').click();
+});
 $('b-step').addEventListener('click', () => worker.postMessage({ type: 'step', n: 10 }));
 $('b-reset').addEventListener('click', () => configure());
 $('message-close').addEventListener('click', () => showMessage(''));
@@ -826,6 +832,7 @@ function renderOps() {
   const table = $('ops-table');
   if (!ops) {
     table.innerHTML = '';
+    table.__key = null;
     return;
   }
   V.shownOps = { mode, ops };

@@ -43,7 +43,10 @@ async function fetchWithProgress(urls, label) {
   // One progress bar over several files: HEAD-less, uses content-length of each response.
   const responses = await Promise.all(urls.map((u) => fetch(u)));
   for (const [i, r] of responses.entries()) {
-    if (!r.ok) throw new Error(`${label}: ${urls[i]} → HTTP ${r.status}`);
+    if (!r.ok) {
+      const hint = /fashion/i.test(label) ? ' (prepare it with: node scripts/prepare-data.mjs data-cache/fashion)' : '';
+      throw new Error(`${label}: ${new URL(urls[i]).pathname} → HTTP ${r.status}${hint}`);
+    }
   }
   const total = responses.reduce((s, r) => s + Number(r.headers.get('content-length') || 0), 0);
   let loaded = 0;
