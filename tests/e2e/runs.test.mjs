@@ -132,6 +132,7 @@ test('export → import gives identical predictions; bad files show a message an
   await page.setInputFiles('#c-csv', good);
   await waitFor(page, () => window.__s3nn.config.data === 'csv' && window.__s3nn.info?.trainLen + window.__s3nn.info?.testLen === 300 && window.__s3nn.testAccuracy > 0.9, undefined, 20000, 'CSV trains');
   assert.equal(await page.isVisible('#message'), false);
+  await page.waitForTimeout(2000);
   await screenshot(page, 'csv');
   assert.deepEqual(errors, []);
 });

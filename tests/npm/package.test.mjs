@@ -38,8 +38,8 @@ test('the packed package installs and trains in a fresh Node project', { timeout
       const res = { version: version() };
       // toy
       const [train, test] = Dataset.toy('spiral', 2000, 0.1, 1).split(0.8, 1);
-      const toy = new Network({ arch: '2-32-32-2', neuron: 's3nn', lr: 0.01, seed: 1 });
-      for (let e = 0; e < 40; e++) toy.trainSteps(train, Math.ceil(train.length / 32), 32);
+      const toy = new Network({ arch: '2-64-64-2', neuron: 's3nn', lr: 0.01, seed: 1 });
+      for (let e = 0; e < 60; e++) toy.trainSteps(train, Math.ceil(train.length / 32), 32);
       res.toyAccuracy = toy.evaluate(test).accuracy;
       // MNIST, one epoch
       const read = (f) => readFileSync(mnistDir + '/' + f);
