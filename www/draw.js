@@ -266,11 +266,20 @@ export function drawSpikeGrid(canvas, layer) {
 
 export function drawRaster(canvas, raster) {
   const n = raster.n;
-  const cols = raster.layers.reduce((a, L) => a + L.neurons + 1, -1);
-  const rows = n * Math.max(...raster.layers.map((L) => L.steps || 1));
+  // column 0..1: the sample's class colour; then each layer's neurons, separated by a line
+  const LABEL_W = Math.max(2, Math.round(raster.layers.reduce((a, L) => a + L.neurons, 0) / 40));
+  const cols = raster.layers.reduce((a, L) => a + L.neurons + 1, -1) + LABEL_W + 1;
+  const stepsMax = Math.max(...raster.layers.map((L) => L.steps || 1));
+  const rows = n * stepsMax;
   const W = Math.max(1, cols);
   const rgba = new Uint8ClampedArray(W * rows * 4).fill(255);
-  let x0 = 0;
+  if (raster.labels) {
+    for (let r = 0; r < rows; r++) {
+      const c = classRgb(raster.labels[Math.floor(r / stepsMax)] ?? 0);
+      for (let q = 0; q < LABEL_W; q++) rgba.set([c[0], c[1], c[2], 255], (r * W + q) * 4);
+    }
+  }
+  let x0 = LABEL_W + 1;
   for (const L of raster.layers) {
     const steps = L.steps || 1;
     for (let t = 0; t < steps; t++) {

@@ -838,13 +838,13 @@ function renderOps() {
   V.shownOps = { mode, ops };
   const { per } = opsNumbers(ops);
   // Rebuild the rows only when the layer list changes; otherwise update cell text in place.
-  const key = `${ops.layers.map((L) => `${L.name}:${L.input}`).join(',')}|${ops.samples > 1}`;
+  const key = `${ops.layers.map((L) => `${L.name}:${L.input}`).join(',')}|${ops.samples}`;
   if (table.__key !== key) {
     table.__key = key;
     const cells = '<td data-k="macs"></td><td data-k="acs"></td><td data-k="firingRate"></td><td data-k="energyPj"></td>';
     table.innerHTML = `<tr><th>layer · input</th><th>MACs</th><th>ACs</th><th>rate</th><th>pJ</th></tr>${ops.layers
       .map((L, i) => `<tr data-layer="${i}"><td>${L.name} <span class="tag-${L.input}">${L.input}</span></td>${cells}</tr>`)
-      .join('')}<tr class="total"><td>total${ops.samples > 1 ? ' (test-set mean)' : ''}</td><td data-k="macs"></td><td data-k="acs"></td><td></td><td data-k="energyPj"></td></tr>`;
+      .join('')}<tr class="total"><td>total${ops.samples > 1 ? ` (mean of ${fmtInt(ops.samples)} test inputs)` : ''}</td><td data-k="macs"></td><td data-k="acs"></td><td></td><td data-k="energyPj"></td></tr>`;
     table.__rows = [...table.querySelectorAll('tr[data-layer], tr.total')].map((tr) => [...tr.querySelectorAll('td[data-k]')]);
   }
   const fmtCell = { macs: (v) => fmtInt(per(v)), acs: (v) => fmtInt(per(v)), energyPj: (v) => fmtNum(per(v)), firingRate: (v) => (v === null || v === undefined ? '–' : fmtPct(v)) };

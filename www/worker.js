@@ -247,7 +247,7 @@ function spreadIndices(len, n, seed) {
 }
 
 function prepareViews(c) {
-  const ri = spreadIndices(test.length, Math.min(RASTER_N, test.length), c.seed);
+  const ri = spreadIndices(test.length, Math.min(RASTER_N, test.length), c.seed).sort((a, b) => test.label(a) - test.label(b) || a - b);
   rasterX = sliceRows(test, ri);
   rasterLabels = Uint32Array.from(ri, (i) => test.label(i));
   histX = sliceRows(train, spreadIndices(train.length, Math.min(HIST_N, train.length), c.seed + 1));

@@ -115,7 +115,15 @@ test('export → import gives identical predictions; bad files show a message an
   const msg = await page.textContent('#message-text');
   assert.match(msg, /line 3/);
 
-  // the page keeps working: play trains the loaded model further
+  // an unreadable architecture: message, then a good one trains again
+  await page.fill('#c-arch', '8-zz');
+  await page.dispatchEvent('#c-arch', 'change');
+  await waitFor(page, () => /zz/.test(window.__s3nn.message), undefined, 5000, 'architecture message');
+  await page.fill('#c-arch', '16-16');
+  await page.dispatchEvent('#c-arch', 'change');
+  await waitFor(page, () => window.__s3nn.message === '' && window.__s3nn.models[0]?.arch === '2-16-16-2', undefined, 5000, 'architecture fixed');
+
+  // the page keeps working: play trains further
   const s0 = await page.evaluate(() => window.__s3nn.trainSteps);
   await page.click('#b-play');
   await waitFor(page, (s) => window.__s3nn.trainSteps > s + 20, s0, 10000, 'training after errors');
