@@ -237,7 +237,7 @@ export function spikeGridImage(layer, layout) {
   return rgba;
 }
 
-export function drawSpikeGrid(canvas, layer) {
+export function drawSpikeGrid(canvas, layer, highlight = -1) {
   const width = cssWidth(canvas);
   const layout = layerLayout(layer, width);
   const scale = Math.max(1, Math.min(layout.conv ? 6 : 22, Math.floor(width / layout.gw)));
@@ -260,6 +260,12 @@ export function drawSpikeGrid(canvas, layer) {
       ctx.lineTo(layout.gw * s, y * s);
     }
     ctx.stroke();
+  }
+  if (highlight >= 0 && highlight < layout.n) {
+    const [x, y] = layout.cell(highlight);
+    ctx.strokeStyle = '#111';
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x * s + 1, y * s + 1, s - 2, s - 2);
   }
   return { ...layout, s };
 }

@@ -53,7 +53,7 @@ function resetHistory() {
 
 // ---------------------------------------------------------------- controls <-> state
 const ctl = {
-  data: $('c-data'), noise: $('c-noise'), arch: $('c-arch'), neuron: $('c-neuron'), alpha: $('c-alpha'), beta: $('c-beta'),
+  data: $('c-data'), noise: $('c-noise'), n: $('c-n'), arch: $('c-arch'), neuron: $('c-neuron'), alpha: $('c-alpha'), beta: $('c-beta'),
   theta: $('c-theta'), T: $('c-T'), lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'),
   emac: $('c-emac'), eac: $('c-eac'),
 };
@@ -72,6 +72,9 @@ function syncControls() {
   R = resolved(state);
   ctl.data.value = R.data;
   ctl.noise.value = R.noise;
+  ctl.n.value = R.n || '';
+  ctl.n.placeholder = R.kind === 'image' ? '60000' : R.kind === 'toy' ? '1000' : 'all';
+  ctl.n.title = R.kind === 'image' ? 'training images (first N of 60 000)' : 'number of points (80 % train, 20 % test)';
   ctl.arch.value = R.arch;
   ctl.neuron.value = R.neuron;
   const [lo, hi, st] = ALPHA_RANGE[R.neuron];
@@ -155,6 +158,7 @@ ctl.data.addEventListener('change', () => {
   setState({ data: ctl.data.value });
 });
 ctl.noise.addEventListener('change', () => setState({ noise: num(ctl.noise) }));
+ctl.n.addEventListener('change', () => setState({ n: Math.max(0, Math.round(num(ctl.n) || 0)) }));
 ctl.arch.addEventListener('change', () => setState({ arch: ctl.arch.value.trim() }));
 ctl.neuron.addEventListener('change', () => setState({ neuron: ctl.neuron.value }));
 ctl.alpha.addEventListener('input', () => {
@@ -726,6 +730,7 @@ function renderProbe() {
         V.hover = null;
         V.region = null;
         dirty.add('boundary');
+        dirty.add('probe');
         schedule();
       });
       return entry;
@@ -741,7 +746,7 @@ function renderProbe() {
     for (let k = 0; k < n; k++) s += L.spikes[k];
     const sh = L.shape && L.kind === 'conv' ? ` ${L.shape.c}×${L.shape.h}×${L.shape.w}` : ` ${n / (L.steps || 1)} neurons`;
     setHtml(e.head, `<span><b>${L.name}</b>${sh}${L.steps > 1 ? ` · T=${L.steps}` : ''}</span><span>${fmtInt(s)} spikes · ${fmtPct(L.firingRate)}</span>`);
-    e.layout = drawSpikeGrid(e.canvas, L);
+    e.layout = drawSpikeGrid(e.canvas, L, V.hover && V.hover.layer === i ? V.hover.neuron : -1);
   });
   // prediction
   const classes = V.info?.classes || p.proba.length;
@@ -780,6 +785,8 @@ function onGridHover(entry, ev) {
   if (neuron >= entry.layout.n) return;
   if (V.hover && V.hover.layer === entry.li && V.hover.neuron === neuron) return;
   V.hover = { layer: entry.li, neuron };
+  dirty.add('probe');
+  schedule();
   entry.canvas.title = `${entry.name} neuron ${neuron}: shaded region = where it spikes`;
   clearTimeout(hoverTimer);
   hoverTimer = setTimeout(() => worker.postMessage({ type: 'region', layer: entry.li, neuron }), 30);
