@@ -564,14 +564,21 @@ function schedule() {
   requestAnimationFrame(render);
 }
 
-const charts = {
-  loss: lineChart($('ch-loss'), { height: 150, series: [{ label: 'train loss' }], legend: false }),
-  acc: lineChart($('ch-acc'), { height: 150, series: [{ label: 'train', stroke: '#f59322' }, { label: 'test', stroke: '#0877bd', width: 2 }], percent: true }),
-  rates: lineChart($('ch-rates'), { height: 120, series: [{ label: 'layer1' }, { label: 'layer2' }], percent: true }),
-  grads: lineChart($('ch-grads'), { height: 120, series: [{ label: 'layer1' }, { label: 'layer2' }, { label: 'readout' }], log: true }),
-  cmpacc: lineChart($('ch-cmpacc'), { height: 200, series: [{ label: 'S³NN' }], percent: true }),
-  surrogate: surrogateChart($('ch-surrogate'), 200),
+// Charts are created on first use, each inside its own animation frame, so that page start-up is
+// not one long task.
+const CHART_MAKERS = {
+  loss: () => lineChart($('ch-loss'), { height: 150, series: [{ label: 'train loss' }], legend: false }),
+  acc: () => lineChart($('ch-acc'), { height: 150, series: [{ label: 'train', stroke: '#f59322' }, { label: 'test', stroke: '#0877bd', width: 2 }], percent: true }),
+  rates: () => lineChart($('ch-rates'), { height: 120, series: [{ label: 'layer1' }, { label: 'layer2' }], percent: true }),
+  grads: () => lineChart($('ch-grads'), { height: 120, series: [{ label: 'layer1' }, { label: 'layer2' }, { label: 'readout' }], log: true }),
+  cmpacc: () => lineChart($('ch-cmpacc'), { height: 200, series: [{ label: 'S³NN' }], percent: true }),
+  surrogate: () => surrogateChart($('ch-surrogate'), 200),
 };
+const charts = {};
+for (const [k, make] of Object.entries(CHART_MAKERS)) {
+  let c = null;
+  Object.defineProperty(charts, k, { get: () => (c ||= make()), enumerable: true });
+}
 
 // Each frame draws at most a few views (the dirtiest first) so that no frame becomes a long task;
 // what is left waits for the next frame.
