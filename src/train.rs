@@ -131,6 +131,11 @@ impl Trainer {
             return Err(S3nnError::Diverged(format!("loss is {loss} at step {}", self.opt.t + 1)));
         }
         self.net.backward(&self.grad)?;
+        // A NaN/inf anywhere in the backward pass reaches every bias gradient below it; checking
+        // those (a few hundred values) keeps non-finite updates out of the weights for ~free.
+        if let Some(l) = self.net.linears().position(|l| l.gb.iter().any(|g| !g.is_finite())) {
+            return Err(S3nnError::Diverged(format!("non-finite gradient in weight layer {l} at step {}", self.opt.t + 1)));
+        }
         self.opt.step(&mut self.net);
         Ok((loss, correct, n))
     }

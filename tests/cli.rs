@@ -1,0 +1,55 @@
+//! The terminal face: real runs of the `s3nn` binary, JSON lines, and clean failures.
+#![cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+
+use std::process::Command;
+
+fn s3nn(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_s3nn")).args(args).output().expect("run s3nn");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
+}
+
+#[test]
+fn train_eval_and_ops_on_a_toy_set() {
+    let dir = std::env::temp_dir().join(format!("s3nn-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("moons.safetensors");
+    let model = model.to_str().unwrap();
+    let (code, out, err) = s3nn(&["train", "--data", "moons", "--epochs", "15", "--seed", "4", "--json", "--out", model]);
+    assert_eq!(code, 0, "{err}");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 16, "one line per epoch and a summary:\n{out}");
+    let summary = lines.last().unwrap();
+    let acc = summary["testAccuracy"].as_f64().unwrap();
+    assert!(acc >= 0.97, "moons test accuracy {acc}");
+    assert!(summary["samplesPerSec"].as_f64().unwrap() > 0.0);
+
+    let (code, out, err) = s3nn(&["eval", "--model", model, "--data", "moons", "--seed", "4", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let eval = &json_lines(&out)[0];
+    assert_eq!(eval["accuracy"].as_f64().unwrap(), acc, "eval reproduces the training run's test accuracy");
+
+    let (code, out, err) = s3nn(&["ops", "--model", model, "--data", "moons", "--seed", "4"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ACs") && out.contains("ANN"), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_input_is_a_message_and_exit_code_2() {
+    for (args, needle) in [
+        (vec!["train", "--data", "moons", "--arch", "2-x-2"], "'x'"),
+        (vec!["train", "--data", "nonsense"], "nonsense"),
+        (vec!["train", "--data", "moons", "--neuron", "banana"], "banana"),
+        (vec!["train", "--data", "moons", "--lr", "NaN"], "learning rate"),
+        (vec!["eval", "--model", "/nonexistent/model.safetensors"], "model.safetensors"),
+    ] {
+        let (code, _, err) = s3nn(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("error") && err.to_lowercase().contains(&needle.to_lowercase()), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
