@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The benchmark suite: `bash scripts/bench.sh` (≈ 5–10 minutes on 2 cores, plus first builds).
+#
+#  1. builds two wasm bench packages with the `wasm-bench` feature (src/wasm/bench.rs):
+#     target/bench-pkg/simd   (simd128, as published)       CARGO_TARGET_DIR=target/bench-wasm
+#     target/bench-pkg/scalar (RUSTFLAGS=-simd128, no SIMD)  CARGO_TARGET_DIR=target/nosimd
+#  2. native: `cargo bench --bench e2e --features parallel` (benches/e2e.rs): kernels AVX2 vs forced
+#     scalar and the firing sweep; MNIST end to end with RAYON_NUM_THREADS=1 and 2 (own processes,
+#     so each peak RSS is its own)
+#  3. Node: bench/node.mjs kernels | e2e
+#  4. headless Chromium: bench/chromium.mjs (kernels, end to end, TF.js wasm + cpu backends)
+#  5. bench/report.mjs: docs/bench.json, docs/bench.md (tables, PASS/MISS), docs/bench-firing.png
+#
+# Raw per-step JSON goes to target/bench-out/. Env: SKIP_BUILD=1 reuses existing bench packages;
+# ONLY="native node chromium" selects steps (the report always runs on whatever raw files exist).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=target/bench-out
+mkdir -p "$OUT"
+ONLY=${ONLY:-"native node chromium"}
+say() { echo "[bench] $(date +%H:%M:%S) $*" >&2; }
+T0=$(date +%s)
+
+# Versions and machine.
+node -e '
+const os = require("node:os");
+const sh = (c) => { try { return require("node:child_process").execSync(c, { encoding: "utf8" }).trim(); } catch { return null; } };
+const v = {
+  rustc: sh("rustc -V"), cargo: sh("cargo -V"), wasmPack: sh("wasm-pack -V"), node: process.version,
+  cpu: os.cpus()[0]?.model, cores: os.cpus().length, memory: (os.totalmem() / 2 ** 30).toFixed(1) + " GiB",
+  os: `${os.type()} ${os.release()}`, commit: sh("git rev-parse --short HEAD"),
+  cpuFlags: (sh("grep -m1 ^flags /proc/cpuinfo") || "").split(/\s+/).filter((f) => ["avx2", "fma", "avx512f"].includes(f)),
+};
+process.stdout.write(JSON.stringify(v));
+' > "$OUT/versions.json"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  say "building wasm bench package (simd128)"
+  CARGO_TARGET_DIR=target/bench-wasm wasm-pack --log-level warn build --release --target web \
+    --out-dir target/bench-pkg/simd --out-name s3nn --no-pack -- --features wasm-bench
+  say "building wasm bench package (no simd128)"
+  RUSTFLAGS="-C target-feature=-simd128" CARGO_TARGET_DIR=target/nosimd wasm-pack --log-level warn build \
+    --release --target web --out-dir target/bench-pkg/scalar --out-name s3nn --no-pack -- --features wasm-bench
+fi
+node -e '
+const fs = require("node:fs");
+for (const [v, want] of [["simd", "simd128"], ["scalar", "scalar"]]) {
+  import(process.cwd() + `/target/bench-pkg/${v}/s3nn.js`).then((m) => {
+    m.initSync({ module: fs.readFileSync(`target/bench-pkg/${v}/s3nn_bg.wasm`) });
+    if (m.activeIsa() !== want) { console.error(`[bench] ${v} package reports activeIsa() = ${m.activeIsa()}, expected ${want}`); process.exit(1); }
+  });
+}'
+
+if [[ " $ONLY " == *" native "* ]]; then
+  say "native: building benches/e2e.rs"
+  CARGO_TARGET_DIR=target/bench-native cargo bench --bench e2e --features parallel --no-run 2>&1 | tail -n 2 >&2
+  say "native: kernels"
+  CARGO_TARGET_DIR=target/bench-native cargo bench -q --bench e2e --features parallel -- kernels > "$OUT/native-kernels.json"
+  for t in 1 2; do
+    say "native: MNIST end to end, $t thread(s)"
+    RAYON_NUM_THREADS=$t CARGO_TARGET_DIR=target/bench-native cargo bench -q --bench e2e --features parallel -- e2e > "$OUT/native-e2e-$t.json"
+  done
+fi
+
+if [[ " $ONLY " == *" node "* ]]; then
+  say "node: kernels"
+  node bench/node.mjs kernels > "$OUT/node-kernels.json"
+  say "node: MNIST end to end"
+  node bench/node.mjs e2e > "$OUT/node-e2e.json"
+fi
+
+if [[ " $ONLY " == *" chromium "* ]]; then
+  say "chromium: kernels, MNIST end to end, TF.js"
+  node bench/chromium.mjs > "$OUT/chromium.json"
+fi
+
+say "report"
+node bench/report.mjs "$OUT"
+say "done in $(( $(date +%s) - T0 )) s: docs/bench.md, docs/bench.json, docs/bench-firing.png"
