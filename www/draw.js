@@ -1,11 +1,9 @@
 // Canvas drawing: decision boundaries, spike grids, rasters, galleries, confusion matrices, bars.
 // Pure functions of their inputs; nothing here talks to the worker.
 
-export const CLASS_RGB = [
-  [245, 147, 34], [8, 119, 189], [46, 160, 67], [214, 39, 40], [148, 103, 189],
-  [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
-];
-export const classRgb = (k) => CLASS_RGB[k % CLASS_RGB.length];
+import { CLASS_RGB, classRgb } from './pixels.js';
+
+export { CLASS_RGB, classRgb };
 export const classCss = (k, a = 1) => `rgba(${classRgb(k).join(',')},${a})`;
 export const SERIES = ['#f59322', '#0877bd', '#2ea043', '#8e44ad', '#d62728', '#17becf', '#7f7f7f'];
 
@@ -53,35 +51,40 @@ function imageOf(rgba, w, h) {
   return scratch;
 }
 
-export function boundaryImage(proba, res, classes) {
-  const rgba = new Uint8ClampedArray(res * res * 4);
-  for (let i = 0; i < res * res; i++) {
-    let best = 0;
-    let pb = -1;
-    let r = 0;
-    let g = 0;
-    let b = 0;
-    for (let k = 0; k < classes; k++) {
-      const p = proba[i * classes + k];
-      if (p > pb) {
-        pb = p;
-        best = k;
-      }
-      const c = classRgb(k);
-      r += p * c[0];
-      g += p * c[1];
-      b += p * c[2];
-    }
-    // Confidence → saturation: 1/classes (unsure) is near white.
-    const conf = Math.max(0, (pb - 1 / classes) / (1 - 1 / classes));
-    const a = 0.12 + 0.5 * conf;
-    void best;
-    rgba[i * 4] = 255 * (1 - a) + r * a;
-    rgba[i * 4 + 1] = 255 * (1 - a) + g * a;
-    rgba[i * 4 + 2] = 255 * (1 - a) + b * a;
-    rgba[i * 4 + 3] = 255;
+/** Draws an image made by the worker ({bitmap | rgba, width, height}, see pixels.js) scaled to (dw × dh). */
+function blit(ctx, image, dx, dy, dw, dh) {
+  ctx.drawImage(image.bitmap ?? imageOf(image.rgba, image.width, image.height), dx, dy, dw, dh);
+}
+
+/** Closes the ImageBitmaps of a replaced worker message (boundary, region, raster). */
+export function releaseImages(msg) {
+  if (!msg) return;
+  msg.image?.bitmap?.close();
+  for (const o of msg.others || []) o.image?.bitmap?.close();
+}
+
+// One pre-rendered dot per (class, ring) so that the point layer is a series of drawImage calls
+// instead of thousands of arc paths.
+function dotSprites(classes, rad, dpr) {
+  const size = Math.ceil((rad + 1.5) * 2 * dpr);
+  const sheet = document.createElement('canvas');
+  sheet.width = size * classes;
+  sheet.height = size * 2;
+  const c = sheet.getContext('2d');
+  c.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const half = size / dpr / 2;
+  for (let k = 0; k < classes; k++) {
+    [['#fff', 0.8], ['#222', 1.2]].forEach(([stroke, lw], row) => {
+      c.beginPath();
+      c.arc(k * (size / dpr) + half, row * (size / dpr) + half, rad, 0, Math.PI * 2);
+      c.fillStyle = classCss(k);
+      c.fill();
+      c.strokeStyle = stroke;
+      c.lineWidth = lw;
+      c.stroke();
+    });
   }
-  return rgba;
+  return { sheet, size: size / dpr, half };
 }
 
 export function drawBoundary(canvas, { boundary, points, region, probe, classes, legend = true }) {
@@ -90,24 +93,16 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes,
   const domain = boundary?.domain || points?.domain || [-1.5, 1.5];
   const [lo, hi] = domain;
   const toPx = (x, y) => [((x - lo) / (hi - lo)) * w, ((hi - y) / (hi - lo)) * h];
-  if (boundary) {
+  if (boundary?.image) {
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(imageOf(boundaryImage(boundary.proba, boundary.res, boundary.classes), boundary.res, boundary.res), 0, 0, w, h);
+    blit(ctx, boundary.image, 0, 0, w, h);
   } else {
     ctx.fillStyle = '#f7f7f7';
     ctx.fillRect(0, 0, w, h);
   }
-  if (region) {
-    const rgba = new Uint8ClampedArray(region.res * region.res * 4);
-    for (let i = 0; i < region.res * region.res; i++) {
-      const v = region.rate[i];
-      rgba[i * 4] = 40;
-      rgba[i * 4 + 1] = 40;
-      rgba[i * 4 + 2] = 50;
-      rgba[i * 4 + 3] = v > 0 ? 40 + 45 * v : 0;
-    }
+  if (region?.image) {
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(imageOf(rgba, region.res, region.res), 0, 0, w, h);
+    blit(ctx, region.image, 0, 0, w, h);
     ctx.imageSmoothingEnabled = true;
   }
   // axes ticks
@@ -134,19 +129,17 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes,
       const lc = layer.getContext('2d');
       lc.setTransform(dpr, 0, 0, dpr, 0, 0);
       const rad = Math.max(1.2, Math.min(3.5, w / 150));
-      for (const [set, stroke] of [[points.train, '#fff'], [points.test, '#222']]) {
-        if (!set) continue;
+      let nc = 1;
+      for (const set of [points.train, points.test]) if (set) for (let i = 0; i < set.y.length; i++) nc = Math.max(nc, set.y[i] + 1);
+      const dots = dotSprites(nc, rad, dpr);
+      const d = dots.size;
+      [points.train, points.test].forEach((set, row) => {
+        if (!set) return;
         for (let i = 0; i < set.y.length; i++) {
           const [px, py] = toPx(set.x[2 * i], set.x[2 * i + 1]);
-          lc.beginPath();
-          lc.arc(px, py, rad, 0, Math.PI * 2);
-          lc.fillStyle = classCss(set.y[i]);
-          lc.fill();
-          lc.strokeStyle = stroke;
-          lc.lineWidth = stroke === '#fff' ? 0.8 : 1.2;
-          lc.stroke();
+          lc.drawImage(dots.sheet, set.y[i] * d * dpr, row * d * dpr, d * dpr, d * dpr, px - dots.half, py - dots.half, d, d);
         }
-      }
+      });
       points.__layers[key] = layer;
     }
     ctx.drawImage(points.__layers[key], 0, 0, w, h);
@@ -271,54 +264,12 @@ export function drawSpikeGrid(canvas, layer, highlight = -1) {
 }
 
 export function drawRaster(canvas, raster) {
-  const n = raster.n;
-  // column 0..1: the sample's class colour; then each layer's neurons, separated by a line
-  const LABEL_W = Math.max(2, Math.round(raster.layers.reduce((a, L) => a + L.neurons, 0) / 40));
-  const cols = raster.layers.reduce((a, L) => a + L.neurons + 1, -1) + LABEL_W + 1;
-  const stepsMax = Math.max(...raster.layers.map((L) => L.steps || 1));
-  const rows = n * stepsMax;
-  const W = Math.max(1, cols);
-  const rgba = new Uint8ClampedArray(W * rows * 4).fill(255);
-  if (raster.labels) {
-    for (let r = 0; r < rows; r++) {
-      const c = classRgb(raster.labels[Math.floor(r / stepsMax)] ?? 0);
-      for (let q = 0; q < LABEL_W; q++) rgba.set([c[0], c[1], c[2], 255], (r * W + q) * 4);
-    }
-  }
-  let x0 = LABEL_W + 1;
-  for (const L of raster.layers) {
-    const steps = L.steps || 1;
-    for (let t = 0; t < steps; t++) {
-      for (let i = 0; i < n; i++) {
-        const row = i * steps + t;
-        for (let j = 0; j < L.neurons; j++) {
-          const o = (row * W + x0 + j) * 4;
-          if (L.spikes[(t * n + i) * L.neurons + j]) {
-            rgba[o] = 30;
-            rgba[o + 1] = 36;
-            rgba[o + 2] = 48;
-          } else {
-            rgba[o] = 246;
-            rgba[o + 1] = 247;
-            rgba[o + 2] = 249;
-          }
-        }
-      }
-    }
-    x0 += L.neurons;
-    if (x0 < W) for (let r = 0; r < rows; r++) {
-      const o = (r * W + x0) * 4;
-      rgba[o] = 245;
-      rgba[o + 1] = 147;
-      rgba[o + 2] = 34;
-    }
-    x0 += 1;
-  }
+  const rows = raster.image.height;
   const cssH = Math.min(180, Math.max(64, rows * 2));
   const [w, h, ctx] = fit(canvas, cssH);
   ctx.imageSmoothingEnabled = false;
   ctx.clearRect(0, 0, w, h);
-  ctx.drawImage(imageOf(rgba, W, rows), 0, 0, w, h);
+  blit(ctx, raster.image, 0, 0, w, h);
 }
 
 export function grayImage(x, w, h, rgbaOut, ox, oy, stride, tint) {

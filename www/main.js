@@ -1,6 +1,6 @@
 // The page: controls, hash state, and views that only draw what the worker sends.
 import { parseHash, toHash, resolved, dataKind, DATA_KEYS, ALPHA_DEFAULT, ALPHA_NAME, ALPHA_RANGE, SURROGATES } from './state.js';
-import { cssWidth, drawBoundary, drawSpikeGrid, drawRaster, drawGallery, drawConfusion, drawBars, layerLayout, SERIES, classCss } from './draw.js';
+import { cssWidth, releaseImages, drawBoundary, drawSpikeGrid, drawRaster, drawGallery, drawConfusion, drawBars, layerLayout, SERIES, classCss } from './draw.js';
 import { lineChart, surrogateChart } from './charts.js';
 
 const $ = (id) => document.getElementById(id);
@@ -39,15 +39,22 @@ const V = {
 };
 const H = { steps: [], samples: [], loss: [], train: [], test: [], rates: [], grads: [] };
 const CMP = { steps: [], acc: [] };
+// What the charts plot: the same history, decimated to ≤ PLOT_MAX points per series (every other
+// point is dropped when full, so the whole run stays visible at a coarser step), kept column-wise
+// so that a redraw passes the arrays as they are instead of building new ones.
+const PLOT_MAX = 1000;
+const P = { steps: [], loss: [], train: [], test: [], rates: [], grads: [] };
 const dirty = new Set();
 
 function resetHistory() {
   for (const k of Object.keys(H)) H[k] = [];
   CMP.steps = [];
   CMP.acc = [];
+  for (const k of Object.keys(P)) P[k] = [];
   V.epochEvals = [];
   V.eval = null;
   V.maxRate = 0;
+  releaseImages(V.region);
   V.region = null;
 }
 
@@ -117,6 +124,7 @@ function writeHash() {
 function configure(extra = {}) {
   R = resolved(state);
   resetHistory();
+  releaseImages(V.boundary);
   V.boundary = null;
   V.probe = null;
   dirty.add('all');
@@ -446,12 +454,15 @@ worker.onmessage = (ev) => {
       V.epochEvals = m.models;
       break;
     case 'boundary':
+      releaseImages(V.boundary);
       V.boundary = m;
       dirty.add('boundary');
       if (m.others?.length) dirty.add('cmpboundary');
       break;
     case 'region':
+      releaseImages(V.region);
       V.region = V.hover ? m : null;
+      if (!V.region) releaseImages(m);
       dirty.add('boundary');
       break;
     case 'probe':
@@ -465,6 +476,7 @@ worker.onmessage = (ev) => {
       dirty.add('ops');
       break;
     case 'raster':
+      releaseImages(V.raster);
       V.raster = m;
       dirty.add('raster');
       break;
@@ -514,9 +526,34 @@ function withNames(info) {
 
 function capHistory() {
   if (H.steps.length > 4000) for (const k of Object.keys(H)) H[k] = H[k].filter((_, i) => i % 2 === 0);
-  if (CMP.steps.length > 2000) {
+  if (CMP.steps.length > PLOT_MAX) {
     CMP.steps = CMP.steps.filter((_, i) => i % 2 === 0);
     CMP.acc = CMP.acc.map((a) => a.filter((_, i) => i % 2 === 0));
+  }
+}
+
+// Every other point, always keeping the newest.
+function halve(a) {
+  const out = [];
+  for (let i = (a.length - 1) % 2; i < a.length; i += 2) out.push(a[i]);
+  return out;
+}
+function plotPush(main, testAcc) {
+  const n = P.steps.length;
+  P.steps.push(main.steps);
+  P.loss.push(main.loss);
+  P.train.push(main.acc);
+  P.test.push(testAcc);
+  const rates = main.firingRates || [];
+  const grads = main.gradNorms || [];
+  while (P.rates.length < rates.length) P.rates.push(new Array(n).fill(null));
+  while (P.grads.length < grads.length) P.grads.push(new Array(n).fill(null));
+  P.rates.forEach((a, i) => a.push(rates[i] ?? null));
+  P.grads.forEach((a, i) => a.push(grads[i] > 0 ? grads[i] : null));
+  if (P.steps.length > PLOT_MAX) {
+    for (const k of ['steps', 'loss', 'train', 'test']) P[k] = halve(P[k]);
+    P.rates = P.rates.map(halve);
+    P.grads = P.grads.map(halve);
   }
 }
 
@@ -533,6 +570,7 @@ function onProgress(m) {
     H.rates.push(main.firingRates);
     H.grads.push(main.gradNorms);
     capHistory();
+    plotPush(main, H.test[H.test.length - 1]);
   }
   dirty.add('status');
   dirty.add('charts');
@@ -543,6 +581,7 @@ function onEval(m) {
   if (m.galleryPred) V.galleryPred = m.galleryPred;
   const main = m.models[0];
   if (H.steps.length && H.steps[H.steps.length - 1] === main.steps) H.test[H.test.length - 1] = main.testAcc;
+  if (P.steps.length && P.steps[P.steps.length - 1] === main.steps) P.test[P.test.length - 1] = main.testAcc;
   if (m.models.length > 1 && CMP.steps[CMP.steps.length - 1] !== main.steps) {
     CMP.steps.push(main.steps);
     m.models.forEach((mm, i) => (CMP.acc[i] ||= []).push(mm.testAcc));
@@ -557,11 +596,19 @@ function onEval(m) {
 }
 
 // ---------------------------------------------------------------- rendering (rAF-throttled)
+// While training, frames that change the page are paced to ≤ ~12 per second: every rendered frame
+// costs style, layout, paint and a compositor commit on the main thread, whatever little the views
+// change, and the worker's messages arrive at ~10 Hz anyway. Paused, the page draws at once.
+const FRAME_MS = 80;
 let rafPending = false;
+let lastFrame = -Infinity;
+const requestFrame = () => requestAnimationFrame(render);
 function schedule() {
   if (rafPending) return;
   rafPending = true;
-  requestAnimationFrame(render);
+  const wait = V.playing ? FRAME_MS - (performance.now() - lastFrame) : 0;
+  if (wait > 4) setTimeout(requestFrame, wait);
+  else requestFrame();
 }
 
 // Charts are created on first use, each inside its own animation frame, so that page start-up is
@@ -583,10 +630,16 @@ for (const [k, make] of Object.entries(CHART_MAKERS)) {
 // Each frame draws at most a few views (the dirtiest first) so that no frame becomes a long task;
 // what is left waits for the next frame.
 const slowViews = [];
+// ?perf in the URL labels every view draw in the Performance panel / trace (user timing).
+const PERF_MARKS = /[?&]perf\b/.test(location.search);
 function timed(name, fn) {
   const t0 = performance.now();
   fn();
   const dt = performance.now() - t0;
+  if (PERF_MARKS) {
+    performance.measure(`view:${name}`, { start: t0, duration: dt });
+    performance.clearMeasures();
+  }
   if (dt > 12) {
     slowViews.push({ name, ms: Math.round(dt), at: Math.round(t0) });
     if (slowViews.length > 50) slowViews.shift();
@@ -605,8 +658,8 @@ const VIEWS = [
   ['confusion', () => renderConfusion()],
   ['compare', () => renderCompare()],
   ['cmpboundary', () => renderCompareBoundaries()],
-  ['chart:loss', () => charts.loss.setData([H.steps, H.loss])],
-  ['chart:acc', () => charts.acc.setData([H.steps, H.train, H.test])],
+  ['chart:loss', () => charts.loss.setData([P.steps, P.loss])],
+  ['chart:acc', () => charts.acc.setData([P.steps, P.train, P.test])],
   ['chart:rates', () => renderRates()],
   ['chart:grads', () => renderGrads()],
   ['chart:cmpacc', () => renderCmpAcc()],
@@ -635,31 +688,42 @@ function render() {
     dirty.delete('charts');
     for (const n of CHART_VIEWS) dirty.add(n);
   }
-  // Light views every frame; at most one heavy view (one canvas or chart) per frame, so that each
-  // frame's task (script + paint + commit) stays short even on a busy machine.
+  // Light views every frame; then heavy views (canvases, charts) round-robin until a small script
+  // budget is used, at most HEAVY_PER_FRAME of them, so that each frame's task (script + paint +
+  // commit) stays short even on a busy machine. Charts redraw at most every CHART_MS.
   const now = performance.now();
+  lastFrame = now;
   for (const [name, fn, light] of VIEWS) {
     if (light && dirty.has(name)) {
       dirty.delete(name);
       timed(name, fn);
     }
   }
-  for (let k = 0; k < VIEWS.length; k++) {
-    const [name, fn, light] = VIEWS[(rr + k) % VIEWS.length];
+  const chartMs = V.playing ? CHART_MS : 0;
+  let spent = 0;
+  let drawn = 0;
+  let next = rr;
+  for (let k = 0; k < VIEWS.length && drawn < HEAVY_PER_FRAME && spent < FRAME_BUDGET_MS; k++) {
+    const i = (rr + k) % VIEWS.length;
+    const [name, fn, light] = VIEWS[i];
     if (light || !dirty.has(name)) continue;
-    if (name.startsWith('chart:') && now - (chartTimes[name] || 0) < 300) continue;
+    if (name.startsWith('chart:') && now - (chartTimes[name] || 0) < chartMs) continue;
     dirty.delete(name);
-    timed(name, fn);
+    spent += timed(name, fn);
+    drawn++;
     if (name.startsWith('chart:')) chartTimes[name] = now;
-    rr = (rr + k + 1) % VIEWS.length;
-    break;
+    next = (i + 1) % VIEWS.length;
   }
+  rr = next;
   if (dirty.size) {
-    const onlyCharts = [...dirty].every((n) => n.startsWith('chart:') && now - (chartTimes[n] || 0) < 300);
+    const onlyCharts = [...dirty].every((n) => n.startsWith('chart:') && now - (chartTimes[n] || 0) < chartMs);
     if (onlyCharts) setTimeout(schedule, 100);
     else schedule();
   }
 }
+const HEAVY_PER_FRAME = 3;
+const FRAME_BUDGET_MS = 4;
+const CHART_MS = 400;
 const chartTimes = {};
 
 const ICON_PLAY = '<svg viewBox="0 0 24 24" width="20" height="20"><path d="M8 5v14l11-7z" fill="currentColor"/></svg>';
@@ -735,6 +799,7 @@ function renderProbe() {
       canvas.addEventListener('mousemove', (ev) => onGridHover(entry, ev));
       canvas.addEventListener('mouseleave', () => {
         V.hover = null;
+        releaseImages(V.region);
         V.region = null;
         dirty.add('boundary');
         dirty.add('probe');
@@ -905,7 +970,7 @@ function renderCompareBoundaries() {
   const show = !!(R.compare && b && b.others?.length && V.info?.features === 2);
   box.hidden = !show;
   if (!show) return;
-  const all = [{ label: V.eval?.models?.[0]?.label ?? 'S³NN', proba: b.proba }, ...b.others];
+  const all = [{ label: V.eval?.models?.[0]?.label ?? 'S³NN', proba: b.proba, image: b.image }, ...b.others];
   if (cmpCanvases.length !== all.length) {
     box.innerHTML = '';
     cmpCanvases = all.map(() => {
@@ -924,7 +989,7 @@ function renderCompareBoundaries() {
   all.forEach((m, i) => {
     const acc = V.eval?.models?.[i]?.testAcc;
     setHtml(cmpCanvases[i].head, `<b style="color:${SERIES[i]}">${m.label}</b><span>${fmtPct(acc)}</span>`);
-    drawBoundary(cmpCanvases[i].canvas, { boundary: { proba: m.proba, res: b.res, classes: b.classes, domain: b.domain }, points: V.testPoints, legend: false });
+    drawBoundary(cmpCanvases[i].canvas, { boundary: { image: m.image, res: b.res, classes: b.classes, domain: b.domain }, points: V.testPoints, legend: false });
   });
 }
 
@@ -943,17 +1008,18 @@ function renderCompare() {
     .join('')}`;
 }
 
+const layerLabels = (n, last) => Array.from({ length: n }, (_, i) => ({ label: last && i === n - 1 ? last : `layer${i + 1}` }));
 function renderRates() {
-  const nl = H.rates.length ? H.rates[H.rates.length - 1].length : 0;
+  const nl = P.rates.length;
   if (!nl) return charts.rates.setData([[], ...charts.rates.series.map(() => [])]);
-  charts.rates.setSeries(Array.from({ length: nl }, (_, i) => ({ label: `layer${i + 1}` })));
-  charts.rates.setData([H.steps, ...Array.from({ length: nl }, (_, i) => H.rates.map((r) => r[i] ?? null))]);
+  if (charts.rates.series.length !== nl) charts.rates.setSeries(layerLabels(nl));
+  charts.rates.setData([P.steps, ...P.rates]);
 }
 function renderGrads() {
-  const ng = H.grads.length ? H.grads[H.grads.length - 1].length : 0;
+  const ng = P.grads.length;
   if (!ng) return charts.grads.setData([[], ...charts.grads.series.map(() => [])]);
-  charts.grads.setSeries(Array.from({ length: ng }, (_, i) => ({ label: i === ng - 1 ? 'readout' : `layer${i + 1}` })));
-  charts.grads.setData([H.steps, ...Array.from({ length: ng }, (_, i) => H.grads.map((r) => (r[i] > 0 ? r[i] : null)))]);
+  if (charts.grads.series.length !== ng || charts.grads.series[ng - 1].label !== 'readout') charts.grads.setSeries(layerLabels(ng, 'readout'));
+  charts.grads.setData([P.steps, ...P.grads]);
 }
 function renderCmpAcc() {
   if (!R.compare || !CMP.steps.length || !V.eval) return;

@@ -11,6 +11,8 @@
 //   {type:'energy', emac, eac}
 //   {type:'csv', text}  {type:'save'}  {type:'load', bytes}
 
+import { boundaryImage, regionImage, rasterImage, toBitmap } from './pixels.js';
+
 let pkg = null;
 const pkgReady = (async () => {
   const url = new URL('../pkg/s3nn.js', import.meta.url);
@@ -353,17 +355,26 @@ function evaluateAll(full) {
   post(msg);
 }
 
+// An image for the page to blit: an ImageBitmap where OffscreenCanvas exists, else the RGBA bytes.
+function imagePayload(rgba, width, height, transfer) {
+  const bitmap = toBitmap(rgba, width, height);
+  transfer.push(bitmap ?? rgba.buffer);
+  return bitmap ? { bitmap, width, height } : { rgba, width, height };
+}
+
 function sendBoundary() {
   if (!gridX) return;
   const main = models[0];
+  const classes = info.classes;
   const proba = main.net.predictProba(gridX, gridRes * gridRes).slice();
   const transfer = [proba.buffer];
+  const image = imagePayload(boundaryImage(proba, gridRes, classes), gridRes, gridRes, transfer);
   const others = models.slice(1).map((m) => {
     const p = m.net.predictProba(gridX, gridRes * gridRes).slice();
     transfer.push(p.buffer);
-    return { label: m.label, neuron: m.neuron, proba: p };
+    return { label: m.label, neuron: m.neuron, proba: p, image: imagePayload(boundaryImage(p, gridRes, classes), gridRes, gridRes, transfer) };
   });
-  post({ type: 'boundary', res: gridRes, classes: info.classes, proba, others, domain: gridDomain, at: main.steps, modelVersion }, transfer);
+  post({ type: 'boundary', res: gridRes, classes, proba, image, others, domain: gridDomain, at: main.steps, modelVersion }, transfer);
 }
 
 function layerPayload(layers, transfer) {
@@ -397,15 +408,11 @@ function sendRasterAndHist() {
   const main = models[0];
   const transfer = [];
   const rn = rasterLabels.length;
-  const rl = main.net.record(rasterX, rn);
-  const layers = rl.map((L) => {
-    const spikes = L.spikes.slice();
-    transfer.push(spikes.buffer);
-    return { name: L.name, kind: L.kind, steps: L.steps, neurons: spikes.length / (L.steps * rn), spikes, firingRate: L.firingRate };
-  });
-  const labels = rasterLabels.slice();
-  transfer.push(labels.buffer);
-  post({ type: 'raster', n: rn, labels, layers, at: main.steps }, transfer);
+  const rl = main.net.record(rasterX, rn).map((L) => ({ name: L.name, kind: L.kind, steps: L.steps, neurons: L.spikes.length / (L.steps * rn), spikes: L.spikes, firingRate: L.firingRate }));
+  const { rgba, width, height } = rasterImage(rn, rasterLabels, rl);
+  const image = imagePayload(rgba, width, height, transfer);
+  const layers = rl.map(({ spikes, ...meta }) => meta);
+  post({ type: 'raster', n: rn, layers, image, at: main.steps }, transfer);
 
   const hl = main.net.record(histX, histX.length / info.features);
   const transfer2 = [];
@@ -608,7 +615,9 @@ function regionFor(layer, neuron) {
   for (let t = 0; t < L.steps; t++) {
     for (let i = 0; i < n; i++) rate[i] += L.spikes[(t * n + i) * neurons + neuron] / L.steps;
   }
-  post({ type: 'region', layer, neuron, res: gridRes, rate, domain: gridDomain }, [rate.buffer]);
+  const transfer = [];
+  const image = imagePayload(regionImage(rate, gridRes), gridRes, gridRes, transfer);
+  post({ type: 'region', layer, neuron, res: gridRes, image, domain: gridDomain }, transfer);
 }
 
 self.onmessage = async (ev) => {
