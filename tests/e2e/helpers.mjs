@@ -136,3 +136,61 @@ export async function downloadBytes(page, clickSelector) {
 export function longTasksAfter(list, t0) {
   return (list || []).filter((t) => t.start >= t0);
 }
+
+/**
+ * Records every top-level task of the page's main thread through CDP tracing (categories
+ * 'toplevel' and 'blink.user_timing' only, so the overhead is small). Resolves to stop(), which
+ * ends the trace and returns [{start, duration, cpu}] in ms, start on the page's performance.now()
+ * clock (aligned through a user-timing measure, which also identifies the page's main thread).
+ * The long-task observer only sees tasks ≥ 50 ms; this gives the longest task of any length and
+ * its CPU time (wall − CPU = time the thread was runnable or blocked but not running).
+ */
+export async function recordTasks(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => {
+    for (const e of value) if ((e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask') || e.name === 's3nn-clock') events.push(e);
+  });
+  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing', transferMode: 'ReportEvents' });
+  const mark = () =>
+    page.evaluate(() => {
+      performance.measure('s3nn-clock', { start: performance.now(), duration: 0 });
+      performance.clearMeasures('s3nn-clock');
+    });
+  await mark();
+  return async () => {
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach().catch(() => {});
+    const clock = events.find((e) => e.name === 's3nn-clock' && e.args?.startTime !== undefined);
+    if (!clock) return null;
+    const offset = clock.ts / 1000 - clock.args.startTime; // trace clock − performance.now(), ms
+    const tasks = events
+      .filter((e) => e.ph === 'X' && e.pid === clock.pid && e.tid === clock.tid && e.dur !== undefined)
+      .sort((a, b) => a.ts - b.ts);
+    const out = [];
+    let end = -Infinity;
+    for (const e of tasks) {
+      if (e.ts < end) continue; // nested in the previous task
+      end = e.ts + e.dur;
+      out.push({ start: e.ts / 1000 - offset, duration: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 });
+    }
+    return out;
+  };
+}
+
+/** Summary of recorded tasks from t0 on (screenshot windows excluded): count, longest wall and CPU times. */
+export function taskSummary(page, tasks, t0) {
+  const windows = shotWindows.get(page) || [];
+  const mine = (tasks || []).filter((t) => t.start >= t0 && !windows.some(([a, b]) => t.start + t.duration >= a && t.start <= b));
+  const byWall = mine.reduce((m, t) => (t.duration > (m?.duration ?? -1) ? t : m), null);
+  const byCpu = mine.reduce((m, t) => (t.cpu > (m?.cpu ?? -1) ? t : m), null);
+  const fmt = (v) => (v ?? 0).toFixed(1);
+  return {
+    count: mine.length,
+    longest: byWall?.duration ?? 0,
+    longestCpu: byCpu?.cpu ?? 0,
+    text: `${mine.length} tasks; longest ${fmt(byWall?.duration)} ms wall (${fmt(byWall?.cpu)} ms CPU); most CPU in one task ${fmt(byCpu?.cpu)} ms (${fmt(byCpu?.duration)} ms wall)`,
+  };
+}

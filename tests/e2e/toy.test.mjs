@@ -2,7 +2,7 @@
 // main thread free of long tasks while training, and spike maps react to the chosen input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, screenshot, longTasksSince } from './helpers.mjs';
+import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, screenshot, longTasksSince, recordTasks, taskSummary } from './helpers.mjs';
 
 let server;
 let browser;
@@ -24,6 +24,7 @@ test('spiral: autoplay, ≥97 % test accuracy within 20 s of play, no long tasks
   await pauseAndSettle(page);
   await page.click('#b-reset');
   await waitFor(page, () => window.__s3nn.trainSteps === 0 && !window.__s3nn.playing, undefined, 10000, 'reset');
+  const stopTrace = await recordTasks(page);
   const t0 = await page.evaluate(() => performance.now());
   await page.click('#b-play');
   const wall0 = Date.now();
@@ -34,8 +35,8 @@ test('spiral: autoplay, ≥97 % test accuracy within 20 s of play, no long tasks
   // keep training a few seconds more for the long-task window, then check
   await page.waitForTimeout(3000);
   const tasks = await longTasksSince(page, t0);
-  const longest = Math.max(0, ...tasks.map((x) => x.duration));
-  t.diagnostic(`longest main-thread task while training: ${longest.toFixed(0)} ms (${tasks.length} long tasks)`);
+  const traced = taskSummary(page, await stopTrace(), t0);
+  t.diagnostic(`main thread while training: ${traced.text}; ${tasks.length} long tasks (≥ 50 ms)${tasks.length ? `: ${tasks.map((x) => x.duration.toFixed(0)).join(', ')} ms` : ''}`);
   assert.ok(Array.isArray(await page.evaluate(() => window.__longtasks)), 'longtask observer installed');
   assert.equal(tasks.length, 0, `long tasks while training: ${JSON.stringify(tasks)}`);
   await screenshot(page, 'toy-spiral');
