@@ -595,20 +595,36 @@ function onEval(m) {
   dirty.add('compare');
 }
 
-// ---------------------------------------------------------------- rendering (rAF-throttled)
-// While training, frames that change the page are paced to ≤ ~12 per second: every rendered frame
-// costs style, layout, paint and a compositor commit on the main thread, whatever little the views
-// change, and the worker's messages arrive at ~10 Hz anyway. Paused, the page draws at once.
-const FRAME_MS = 80;
-let rafPending = false;
-let lastFrame = -Infinity;
-const requestFrame = () => requestAnimationFrame(render);
+// ---------------------------------------------------------------- rendering (paced, split into short tasks)
+// Rendering runs in short, separate tasks so that no single main-thread task does much work:
+//   tick (a task, paced while training) → each heavy view (canvas or chart) in its own task, at most
+//   HEAVY_PER_TICK of them → one animation frame with the light views (status text), in which the
+//   browser lays out, paints and commits everything drawn since the last frame.
+// While training, ticks are paced to ≤ 1 per FRAME_MS: every rendered frame costs style, layout,
+// paint and a compositor commit on the main thread however little changes, and the worker's
+// messages arrive at ≤ 10 Hz anyway. Paused, the page draws at once.
+const FRAME_MS = 100;
+const HEAVY_PER_TICK = 3;
+const CHART_MS = 400; // while training, each chart redraws at most this often
+let pending = false;
+let lastTick = -Infinity;
+const taskChannel = new MessageChannel();
+let taskFn = null;
+taskChannel.port1.onmessage = () => {
+  const f = taskFn;
+  taskFn = null;
+  f?.();
+};
+const nextTask = (f) => {
+  taskFn = f;
+  taskChannel.port2.postMessage(0);
+};
 function schedule() {
-  if (rafPending) return;
-  rafPending = true;
-  const wait = V.playing ? FRAME_MS - (performance.now() - lastFrame) : 0;
-  if (wait > 4) setTimeout(requestFrame, wait);
-  else requestFrame();
+  if (pending) return;
+  pending = true;
+  const wait = V.playing ? FRAME_MS - (performance.now() - lastTick) : 0;
+  if (wait > 4) setTimeout(tick, wait);
+  else nextTask(tick);
 }
 
 // Charts are created on first use, each inside its own animation frame, so that page start-up is
@@ -666,17 +682,20 @@ const VIEWS = [
 ];
 const CHART_VIEWS = VIEWS.filter(([n]) => n.startsWith('chart:')).map(([n]) => n);
 let rr = 0; // round-robin start, so every dirty view gets its turn
-function render() {
-  rafPending = false;
+let heavyLeft = 0;
+const chartTimes = {};
+function tick() {
+  lastTick = performance.now();
   if (dirty.has('all')) {
     // A new run or data set may have shown or hidden panels: measure every canvas once, before any
-    // write, and leave the drawing to the following frames.
+    // write, and leave the drawing to the following ticks.
     dirty.delete('all');
     for (const [name] of VIEWS) dirty.add(name);
     document.querySelectorAll('main canvas').forEach((c) => {
       c.__cssW = undefined;
       cssWidth(c);
     });
+    pending = false;
     schedule();
     return;
   }
@@ -688,43 +707,49 @@ function render() {
     dirty.delete('charts');
     for (const n of CHART_VIEWS) dirty.add(n);
   }
-  // Light views every frame; then heavy views (canvases, charts) round-robin until a small script
-  // budget is used, at most HEAVY_PER_FRAME of them, so that each frame's task (script + paint +
-  // commit) stays short even on a busy machine. Charts redraw at most every CHART_MS.
+  heavyLeft = HEAVY_PER_TICK;
+  heavyStep();
+}
+const chartWaits = (name, now) => name.startsWith('chart:') && V.playing && now - (chartTimes[name] || 0) < CHART_MS;
+function nextHeavy(now) {
+  for (let k = 0; k < VIEWS.length; k++) {
+    const i = (rr + k) % VIEWS.length;
+    const [name, , light] = VIEWS[i];
+    if (!light && dirty.has(name) && !chartWaits(name, now)) return i;
+  }
+  return -1;
+}
+function heavyStep() {
   const now = performance.now();
-  lastFrame = now;
+  const i = heavyLeft > 0 ? nextHeavy(now) : -1;
+  if (i >= 0) {
+    const [name, fn] = VIEWS[i];
+    dirty.delete(name);
+    timed(name, fn);
+    if (name.startsWith('chart:')) chartTimes[name] = now;
+    rr = (i + 1) % VIEWS.length;
+    heavyLeft--;
+    if (heavyLeft > 0 && nextHeavy(now) >= 0) {
+      nextTask(heavyStep);
+      return;
+    }
+  }
+  requestAnimationFrame(frame);
+}
+function frame() {
+  pending = false;
   for (const [name, fn, light] of VIEWS) {
     if (light && dirty.has(name)) {
       dirty.delete(name);
       timed(name, fn);
     }
   }
-  const chartMs = V.playing ? CHART_MS : 0;
-  let spent = 0;
-  let drawn = 0;
-  let next = rr;
-  for (let k = 0; k < VIEWS.length && drawn < HEAVY_PER_FRAME && spent < FRAME_BUDGET_MS; k++) {
-    const i = (rr + k) % VIEWS.length;
-    const [name, fn, light] = VIEWS[i];
-    if (light || !dirty.has(name)) continue;
-    if (name.startsWith('chart:') && now - (chartTimes[name] || 0) < chartMs) continue;
-    dirty.delete(name);
-    spent += timed(name, fn);
-    drawn++;
-    if (name.startsWith('chart:')) chartTimes[name] = now;
-    next = (i + 1) % VIEWS.length;
-  }
-  rr = next;
   if (dirty.size) {
-    const onlyCharts = [...dirty].every((n) => n.startsWith('chart:') && now - (chartTimes[n] || 0) < chartMs);
-    if (onlyCharts) setTimeout(schedule, 100);
+    const now = performance.now();
+    if ([...dirty].every((n) => chartWaits(n, now))) setTimeout(schedule, 100);
     else schedule();
   }
 }
-const HEAVY_PER_FRAME = 3;
-const FRAME_BUDGET_MS = 4;
-const CHART_MS = 400;
-const chartTimes = {};
 
 const ICON_PLAY = '<svg viewBox="0 0 24 24" width="20" height="20"><path d="M8 5v14l11-7z" fill="currentColor"/></svg>';
 const ICON_PAUSE = '<svg viewBox="0 0 24 24" width="20" height="20"><path d="M6 5h4v14H6zM14 5h4v14h-4z" fill="currentColor"/></svg>';

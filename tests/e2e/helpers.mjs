@@ -151,7 +151,10 @@ export async function recordTasks(page) {
   cdp.on('Tracing.dataCollected', ({ value }) => {
     for (const e of value) if ((e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask') || e.name === 's3nn-clock') events.push(e);
   });
-  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { recordMode: 'recordAsMuchAsPossible', includedCategories: ['toplevel', 'blink.user_timing'] },
+  });
   const mark = () =>
     page.evaluate(() => {
       performance.measure('s3nn-clock', { start: performance.now(), duration: 0 });
@@ -161,7 +164,8 @@ export async function recordTasks(page) {
   return async () => {
     const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
     await cdp.send('Tracing.end');
-    await done;
+    const { dataLossOccurred } = await done;
+    if (dataLossOccurred) console.warn('recordTasks: the trace buffer overflowed; some tasks are missing');
     await cdp.detach().catch(() => {});
     const clock = events.find((e) => e.name === 's3nn-clock' && e.args?.startTime !== undefined);
     if (!clock) return null;
