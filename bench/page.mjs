@@ -34,11 +34,7 @@ window.runKernels = async () => {
   const simd = await load('simd');
   const scalar = await load('scalar');
   log(`simd build: ${simd.activeIsa()}, scalar build: ${scalar.activeIsa()}`);
-  return {
-    simd: kernelSuite(simd, { log }),
-    simdForcedScalar: kernelSuite(simd, { forceScalar: true, log }),
-    scalar: kernelSuite(scalar, { log }),
-  };
+  return kernelSuite({ simd: [simd, false], simdForcedScalar: [simd, true], scalar: [scalar, false] }, { log });
 };
 
 let data = null;

@@ -7,7 +7,7 @@ export const FIRING_RATES = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6];
 const BATCH = 100;
 const WARMUP_STEPS = 20;
 const RUN_STEPS = 100;
-const RUNS = 3;
+const RUNS = 5;
 const INFER_BATCH = 1000;
 
 export function median(v) {
@@ -18,21 +18,47 @@ export function median(v) {
 
 const now = () => globalThis.performance.now();
 
-/** Kernel cases and the firing sweep on one module. forceScalar: dispatch to the scalar path. */
-export function kernelSuite(m, { forceScalar = false, log = () => {} } = {}) {
-  const cases = [];
-  for (const c of m.benchKernelCases()) {
-    const r = m.benchKernel(c.name, { forceScalar });
-    log(`  ${c.name.padEnd(24)} ${r.isa.padEnd(8)} ${r.msPerCall.toFixed(4)} ms`);
-    cases.push({ ...r, desc: c.desc });
+const SAMPLES = 7;
+
+/**
+ * Kernel cases and the firing sweep on several variants: `variants` maps a label to
+ * `[module, forceScalar]`. Each case is calibrated per variant (≥ 50 ms per sample), then the
+ * samples are interleaved variant by variant, so load from other processes on the shared machine
+ * hits the variants alike. Returns `{label: {isa, cases: [...], firing: [{rate, ms, minMs}]}}`.
+ */
+export function kernelSuite(variants, { log = () => {} } = {}) {
+  const entries = Object.entries(variants);
+  const out = {};
+  for (const [label, [m, forceScalar]] of entries) {
+    out[label] = { isa: m.benchKernel('broadcast_rows', { forceScalar, minSampleMs: 1, samples: 1 }).isa, cases: [], firing: [] };
   }
-  const firing = [];
+  const measure = (name, density) => {
+    const res = entries.map(([, [m, forceScalar]]) => {
+      const cal = m.benchKernel(name, { density, forceScalar, samples: 1 });
+      return { ...cal, samplesMs: [] };
+    });
+    for (let s = 0; s < SAMPLES; s++) {
+      entries.forEach(([, [m, forceScalar]], i) => {
+        res[i].samplesMs.push(m.benchKernel(name, { density, forceScalar, samples: 1, reps: res[i].reps }).msPerCall);
+      });
+    }
+    for (const r of res) {
+      r.msPerCall = median(r.samplesMs);
+      r.minMs = Math.min(...r.samplesMs);
+    }
+    return res;
+  };
+  for (const c of entries[0][1][0].benchKernelCases()) {
+    const res = measure(c.name, 0);
+    entries.forEach(([label], i) => out[label].cases.push({ ...res[i], desc: c.desc }));
+    log(`  ${c.name.padEnd(24)} ms: ${entries.map(([label], i) => `${label} ${res[i].msPerCall.toFixed(4)}`).join('  ')}`);
+  }
   for (const rate of FIRING_RATES) {
-    const r = m.benchKernel('spike_acc', { density: rate, forceScalar });
-    log(`  spike_acc @ ${(rate * 100).toFixed(0).padStart(2)} %      ${r.msPerCall.toFixed(4)} ms`);
-    firing.push({ rate, ms: r.msPerCall });
+    const res = measure('spike_acc', rate);
+    entries.forEach(([label], i) => out[label].firing.push({ rate, ms: res[i].msPerCall, minMs: res[i].minMs }));
+    log(`  spike_acc @ ${(rate * 100).toFixed(0).padStart(2)} %          ms: ${entries.map(([label], i) => `${label} ${res[i].msPerCall.toFixed(4)}`).join('  ')}`);
   }
-  return { isa: m.benchKernel('broadcast_rows', { forceScalar, minSampleMs: 1, samples: 1 }).isa, cases, firing };
+  return out;
 }
 
 /** Parses MNIST IDX bytes (u8 images, u8 labels) into Float32Array inputs (byte / 255) and labels. */
@@ -46,9 +72,10 @@ export function idxToArrays(images, labels) {
 }
 
 /**
- * End to end on MNIST with the public JS API: training samples/s (median of RUNS × RUN_STEPS steps
- * after WARMUP_STEPS), the rest of the first epoch, then inference samples/s at batch 1000 over the
- * test set, for neuron 's3nn' and 'relu'; the dense ANN (matmul kernels) inference; wasm memory.
+ * End to end on MNIST with the public JS API. Training: for neuron 's3nn' then 'relu', samples/s
+ * of RUNS × RUN_STEPS steps after WARMUP_STEPS, then the rest of the first epoch. Inference at batch
+ * 1000 over the test set: RUNS rounds, each timing one pass of the trained S³NN, the trained ReLU
+ * net and the dense ANN (matmul kernels) back to back, so their ratios see the same machine load.
  * `mnist` = {trainImages, trainLabels, testImages, testLabels} (Uint8Array IDX files).
  */
 export function e2eSuite(m, mnist, { log = () => {} } = {}) {
@@ -60,6 +87,7 @@ export function e2eSuite(m, mnist, { log = () => {} } = {}) {
   out.memAfterLoadBytes = m.wasmMemoryBytes();
   const tx = idxToArrays(mnist.testImages, mnist.testLabels);
   const epochSteps = Math.ceil(train.length / BATCH);
+  const nets = {};
   for (const neuron of ['s3nn', 'relu']) {
     const net = new m.Network({ arch: ARCH, neuron, optimizer: 'adam', lr: 1e-3, seed: 1 });
     net.trainSteps(train, WARMUP_STEPS, BATCH);
@@ -70,54 +98,59 @@ export function e2eSuite(m, mnist, { log = () => {} } = {}) {
       runs.push((RUN_STEPS * BATCH) / ((now() - t) / 1e3));
     }
     const rest = epochSteps - WARMUP_STEPS - RUNS * RUN_STEPS;
-    let t = now();
+    const t = now();
     const st = net.trainSteps(train, rest, BATCH);
     const restSps = (rest * BATCH) / ((now() - t) / 1e3);
-    const memAfterEpoch = m.wasmMemoryBytes();
-    // Inference: warm-up pass (also counts accuracy and firing rates), then RUNS timed passes.
-    const pass = (withStats) => {
-      let correct = 0;
-      const rates = [];
-      let batches = 0;
-      for (let s = 0; s < tx.n; s += INFER_BATCH) {
-        const e = Math.min(s + INFER_BATCH, tx.n);
-        const xb = tx.x.subarray(s * tx.f, e * tx.f);
-        const p = net.predict(xb, e - s);
-        if (withStats) {
-          for (let i = 0; i < p.length; i++) if (p[i] === tx.y[s + i]) correct++;
-          const rec = net.record(xb, e - s);
-          rec.forEach((l, i) => (rates[i] = (rates[i] || 0) + l.firingRate));
-          batches++;
-        }
-      }
-      return { acc: correct / tx.n, rates: rates.map((r) => r / batches) };
-    };
-    const stats = pass(true);
-    const iruns = [];
-    for (let r = 0; r < RUNS; r++) {
-      t = now();
-      pass(false);
-      iruns.push(tx.n / ((now() - t) / 1e3));
-    }
+    nets[neuron] = net;
     out.nets[neuron] = {
       trainSamplesPerSec: median(runs),
       trainRuns: runs,
       epochRestSamplesPerSec: restSps,
       epochTrainAccuracy: st.accuracy,
       trainFiringRates: st.firingRates,
-      inferSamplesPerSec: median(iruns),
-      inferRuns: iruns,
-      testAccuracy: stats.acc,
-      testFiringRates: stats.rates,
-      memAfterEpochBytes: memAfterEpoch,
     };
-    log(`  ${neuron}: train ${median(runs).toFixed(0)} samples/s, infer ${median(iruns).toFixed(0)} samples/s, ` +
-      `test acc ${(stats.acc * 100).toFixed(2)} %, firing ${stats.rates.map((r) => r.toFixed(3)).join(' ')}`);
-    net.free();
+    log(`  ${neuron}: train ${median(runs).toFixed(0)} samples/s (runs ${runs.map((v) => v.toFixed(0)).join(', ')}), rest of epoch ${restSps.toFixed(0)}/s`);
   }
-  const d = m.benchDenseMlp(test, new Uint32Array([784, 400, 400, 10]), INFER_BATCH, test.length, RUNS);
-  out.denseAnn = { inferSamplesPerSec: d.samplesPerSec, inferRuns: d.runsSamplesPerSec };
-  log(`  dense ANN (matmul) inference ${d.samplesPerSec.toFixed(0)} samples/s`);
+  out.memAfterTrainingBytes = m.wasmMemoryBytes();
+  // Accuracy and firing rates on the test set (untimed), then the timed rounds.
+  const pass = (net, withStats) => {
+    let correct = 0;
+    const rates = [];
+    let batches = 0;
+    const t = now();
+    for (let s = 0; s < tx.n; s += INFER_BATCH) {
+      const e = Math.min(s + INFER_BATCH, tx.n);
+      const xb = tx.x.subarray(s * tx.f, e * tx.f);
+      const p = net.predict(xb, e - s);
+      if (withStats) {
+        for (let i = 0; i < p.length; i++) if (p[i] === tx.y[s + i]) correct++;
+        const rec = net.record(xb, e - s);
+        rec.forEach((l, i) => (rates[i] = (rates[i] || 0) + l.firingRate));
+        batches++;
+      }
+    }
+    return { ms: now() - t, acc: correct / tx.n, rates: rates.map((r) => r / batches) };
+  };
+  for (const neuron of ['s3nn', 'relu']) {
+    const st = pass(nets[neuron], true);
+    Object.assign(out.nets[neuron], { testAccuracy: st.acc, testFiringRates: st.rates, inferRuns: [] });
+  }
+  const dense = new m.BenchDenseMlp(new Uint32Array([784, 400, 400, 10]));
+  dense.pass(test, INFER_BATCH, test.length);
+  out.denseAnn = { inferRuns: [] };
+  for (let r = 0; r < RUNS; r++) {
+    for (const neuron of ['s3nn', 'relu']) out.nets[neuron].inferRuns.push(tx.n / (pass(nets[neuron], false).ms / 1e3));
+    out.denseAnn.inferRuns.push(test.length / (dense.pass(test, INFER_BATCH, test.length) / 1e3));
+  }
+  for (const neuron of ['s3nn', 'relu']) {
+    const o = out.nets[neuron];
+    o.inferSamplesPerSec = median(o.inferRuns);
+    log(`  ${neuron}: infer ${o.inferSamplesPerSec.toFixed(0)} samples/s, test acc ${(o.testAccuracy * 100).toFixed(2)} %, firing ${o.testFiringRates.map((v) => v.toFixed(3)).join(' ')}`);
+    nets[neuron].free();
+  }
+  out.denseAnn.inferSamplesPerSec = median(out.denseAnn.inferRuns);
+  log(`  dense ANN (matmul) inference ${out.denseAnn.inferSamplesPerSec.toFixed(0)} samples/s`);
+  dense.free();
   out.wasmMemoryBytes = m.wasmMemoryBytes();
   train.free();
   test.free();

