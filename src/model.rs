@@ -38,6 +38,9 @@ pub struct Stage {
     pub u: Vec<f32>,
     /// Emitted signal of the last forward.
     pub out: Activation,
+    /// Working memory reused across steps (neuron state, shifted potentials, conv input gradient).
+    scratch: Vec<f32>,
+    dcol: Vec<f32>,
     /// Max-pool: input index of each window's maximum in the last forward.
     pub argmax: Vec<u32>,
 }
@@ -88,6 +91,8 @@ impl Network {
                 events: Events::default(),
                 u: Vec::new(),
                 out: Activation::default(),
+                scratch: Vec::new(),
+                dcol: Vec::new(),
                 argmax: Vec::new(),
             });
         }
@@ -215,7 +220,7 @@ impl Network {
                         bn.forward(&mut st.u, train);
                     }
                     st.out.reset(rows, st.output.len(), hidden_signal);
-                    neuron.forward(&mut st.u, &mut st.out.dense, n * st.output.len(), smooth);
+                    neuron.forward(&mut st.u, &mut st.out.dense, n * st.output.len(), smooth, &mut st.scratch);
                 }
             }
         }
@@ -270,17 +275,16 @@ impl Network {
                     std::mem::swap(&mut g, &mut gn);
                 }
                 kind => {
-                    neuron.backward(&st.u, &st.out.dense, &mut g, n * st.output.len());
+                    neuron.backward(&st.u, &st.out.dense, &mut g, n * st.output.len(), &mut st.scratch);
                     if let Some(bn) = st.bn.as_mut() {
                         bn.backward(&mut g);
                     }
                     let lin = st.linear.as_mut().expect("dense/conv stage has weights");
                     match kind {
                         StageKind::Conv(geom) => {
-                            let mut dcol = Vec::new();
-                            lin.backward(&st.events, &g, need_din.then_some(&mut dcol));
+                            lin.backward(&st.events, &g, need_din.then_some(&mut st.dcol));
                             if need_din {
-                                geom.col2im(&dcol, rows, &mut gn);
+                                geom.col2im(&st.dcol, rows, &mut gn);
                             }
                         }
                         _ => lin.backward(&st.events, &g, need_din.then_some(&mut gn)),
@@ -294,6 +298,28 @@ impl Network {
         self.grad = g;
         self.grad_next = gn;
         Ok(())
+    }
+
+    /// Visits every trainable tensor with its gradient, in a fixed order (hidden layers' weight,
+    /// bias, batch-norm γ and β, then the readout's weight and bias).
+    pub fn for_each_param(&mut self, mut f: impl FnMut(usize, &mut [f32], &[f32])) {
+        let mut i = 0;
+        let mut visit = |w: &mut [f32], g: &[f32]| {
+            f(i, w, g);
+            i += 1;
+        };
+        for st in &mut self.stages {
+            if let Some(l) = st.linear.as_mut() {
+                visit(&mut l.w, &l.gw);
+                visit(&mut l.b, &l.gb);
+            }
+            if let Some(bn) = st.bn.as_mut() {
+                visit(&mut bn.gamma, &bn.g_gamma);
+                visit(&mut bn.beta, &bn.g_beta);
+            }
+        }
+        visit(&mut self.readout.w, &self.readout.gw);
+        visit(&mut self.readout.b, &self.readout.gb);
     }
 
     pub fn zero_grad(&mut self) {

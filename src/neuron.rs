@@ -148,7 +148,8 @@ impl NeuronModel {
     /// `smooth` replaces each step function by its surrogate's primitive (sign by its clipped
     /// identity) so that `backward` is the exact gradient of `forward`: the finite-difference
     /// check of the whole backward pass runs in this mode.
-    pub fn forward(&self, u: &mut [f32], out: &mut [f32], batch_width: usize, smooth: bool) {
+    /// `scratch` is reused working memory (the membrane between steps), so training allocates nothing.
+    pub fn forward(&self, u: &mut [f32], out: &mut [f32], batch_width: usize, smooth: bool, scratch: &mut Vec<f32>) {
         match *self {
             NeuronModel::Spike { surrogate, threshold } if smooth => {
                 for (o, &x) in out.iter_mut().zip(u.iter()) {
@@ -177,7 +178,9 @@ impl NeuronModel {
             }
             NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
                 // v carries the membrane between steps; u[t] becomes leak·v[t−1] + I[t].
-                let mut v = vec![0.0f32; batch_width];
+                scratch.clear();
+                scratch.resize(batch_width, 0.0);
+                let v = scratch;
                 for t in 0..steps {
                     let ut = &mut u[t * batch_width..(t + 1) * batch_width];
                     let ot = &mut out[t * batch_width..(t + 1) * batch_width];
@@ -200,14 +203,15 @@ impl NeuronModel {
     }
 
     /// Backward: turns `g` (dL/d output) into dL/du in place, given the recorded `u` and `out`.
-    pub fn backward(&self, u: &[f32], out: &[f32], g: &mut [f32], batch_width: usize) {
+    pub fn backward(&self, u: &[f32], out: &[f32], g: &mut [f32], batch_width: usize, scratch: &mut Vec<f32>) {
         match *self {
             NeuronModel::Spike { surrogate, threshold } => {
                 if threshold == 0.0 {
                     crate::kernels::surrogate_grad_mul(&surrogate, u, g);
                 } else {
-                    let x: Vec<f32> = u.iter().map(|&v| v - threshold).collect();
-                    crate::kernels::surrogate_grad_mul(&surrogate, &x, g);
+                    scratch.clear();
+                    scratch.extend(u.iter().map(|&v| v - threshold));
+                    crate::kernels::surrogate_grad_mul(&surrogate, scratch, g);
                 }
             }
             NeuronModel::Relu => {
@@ -227,7 +231,9 @@ impl NeuronModel {
             NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
                 // BPTT: with s = H(h − θ) and v = h − θ·s,
                 // dh[t] = ds[t]·g' + dv[t]·(1 − θ·g'), and h[t+1] = leak·v[t] + I gives dv[t] = leak·dh[t+1].
-                let mut dv = vec![0.0f32; batch_width];
+                scratch.clear();
+                scratch.resize(batch_width, 0.0);
+                let dv = scratch;
                 for t in (0..steps).rev() {
                     let range = t * batch_width..(t + 1) * batch_width;
                     let gt = &mut g[range.clone()];

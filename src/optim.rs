@@ -104,39 +104,35 @@ impl Optimizer {
         Ok(Self { spec, t: 0, b1_pow: 1.0, b2_pow: 1.0, m: Vec::new(), v: Vec::new() })
     }
 
-    /// Applies one update from the gradients accumulated in `net`.
+    /// Applies one update from the gradients accumulated in `net`. Moment buffers are created on
+    /// the first step; later steps allocate nothing.
     pub fn step(&mut self, net: &mut Network) {
         self.t += 1;
-        let mut tensors: Vec<(&mut [f32], &[f32])> = Vec::new();
-        for st in &mut net.stages {
-            if let Some(l) = st.linear.as_mut() {
-                tensors.push((&mut l.w, &l.gw));
-                tensors.push((&mut l.b, &l.gb));
+        let (ms, vs) = (&mut self.m, &mut self.v);
+        let state = |i: usize, len: usize, bufs: &mut Vec<Vec<f32>>| {
+            if bufs.len() <= i {
+                bufs.resize_with(i + 1, Vec::new);
             }
-            if let Some(bn) = st.bn.as_mut() {
-                tensors.push((&mut bn.gamma, &bn.g_gamma));
-                tensors.push((&mut bn.beta, &bn.g_beta));
+            if bufs[i].len() != len {
+                bufs[i] = vec![0.0; len];
             }
-        }
-        tensors.push((&mut net.readout.w, &net.readout.gw));
-        tensors.push((&mut net.readout.b, &net.readout.gb));
-        if self.m.len() != tensors.len() {
-            self.m = tensors.iter().map(|(w, _)| vec![0.0; w.len()]).collect();
-            self.v = tensors.iter().map(|(w, _)| vec![0.0; w.len()]).collect();
-        }
+        };
         match self.spec {
             OptimizerSpec::Sgd { lr, momentum, weight_decay } => {
-                for ((w, g), vel) in tensors.into_iter().zip(&mut self.m) {
-                    kernels::sgd_step(w, g, vel, lr, momentum, weight_decay);
-                }
+                net.for_each_param(|i, w, g| {
+                    state(i, w.len(), ms);
+                    kernels::sgd_step(w, g, &mut ms[i], lr, momentum, weight_decay);
+                });
             }
             OptimizerSpec::Adam { lr, beta1, beta2, eps, weight_decay } => {
                 self.b1_pow *= beta1;
                 self.b2_pow *= beta2;
                 let (bc1, bc2) = (1.0 - self.b1_pow, 1.0 - self.b2_pow);
-                for (((w, g), m), v) in tensors.into_iter().zip(&mut self.m).zip(&mut self.v) {
-                    kernels::adam_step(w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, weight_decay);
-                }
+                net.for_each_param(|i, w, g| {
+                    state(i, w.len(), ms);
+                    state(i, w.len(), vs);
+                    kernels::adam_step(w, g, &mut ms[i], &mut vs[i], lr, beta1, beta2, eps, bc1, bc2, weight_decay);
+                });
             }
         }
         net.linears_mut().for_each(|l| l.weights_changed());

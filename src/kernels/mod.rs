@@ -184,16 +184,18 @@ pub fn sparse_t_matmul(
         Isa::Scalar => scalar::sparse_t_matmul(ptr, idx, val, dy, n, row_lo, row_hi, dw_part),
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => {
-            let t = ColLists::build(ptr, idx, val, row_lo, row_hi);
-            // SAFETY: AVX2 detected; ColLists rows are < rows (dy has rows*n) and its ptr has
-            // (row_hi-row_lo)+1 entries matching dw_part.
-            unsafe { x86::sparse_matmul(&t.ptr, &t.row, t.val.as_deref(), dy, n, dw_part) }
+            with_col_lists(ptr, idx, val, row_lo, row_hi, |t, vals| {
+                // SAFETY: AVX2 detected; ColLists rows are < rows (dy has rows*n) and its ptr has
+                // (row_hi-row_lo)+1 entries matching dw_part.
+                unsafe { x86::sparse_matmul(&t.ptr, &t.row, vals, dy, n, dw_part) }
+            })
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         Isa::Simd128 => {
-            let t = ColLists::build(ptr, idx, val, row_lo, row_hi);
-            // SAFETY: as above.
-            unsafe { simd128::sparse_matmul(&t.ptr, &t.row, t.val.as_deref(), dy, n, dw_part) }
+            with_col_lists(ptr, idx, val, row_lo, row_hi, |t, vals| {
+                // SAFETY: as above.
+                unsafe { simd128::sparse_matmul(&t.ptr, &t.row, vals, dy, n, dw_part) }
+            })
         }
     }
 }
@@ -213,7 +215,10 @@ pub fn sparse_t_matmul(
 struct ColLists {
     ptr: Vec<u32>,
     row: Vec<u32>,
-    val: Option<Vec<f32>>,
+    /// Values per event (empty for binary spikes).
+    vals: Vec<f32>,
+    /// Fill cursor of the counting sort.
+    fill: Vec<u32>,
 }
 
 #[cfg_attr(
@@ -224,10 +229,14 @@ struct ColLists {
     allow(dead_code)
 )]
 impl ColLists {
-    fn build(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) -> Self {
+    /// Rebuilds in place: the buffers are kept per thread (see `with_col_lists`), so the
+    /// weight-gradient step allocates nothing once they have grown to the working size.
+    fn rebuild(&mut self, ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) {
         let rows = ptr.len() - 1;
         let span = (hi - lo) as usize;
-        let mut cptr = vec![0u32; span + 1];
+        let cptr = &mut self.ptr;
+        cptr.clear();
+        cptr.resize(span + 1, 0);
         for &i in &idx[ptr[0] as usize..ptr[rows] as usize] {
             if i >= lo && i < hi {
                 cptr[(i - lo) as usize + 1] += 1;
@@ -237,29 +246,52 @@ impl ColLists {
             cptr[c + 1] += cptr[c];
         }
         let total = cptr[span] as usize;
-        let mut fill: Vec<u32> = cptr[..span].to_vec();
-        let mut row = vec![0u32; total];
-        let mut vals = val.map(|_| vec![0f32; total]);
+        self.fill.clear();
+        self.fill.extend_from_slice(&cptr[..span]);
+        self.row.clear();
+        self.row.resize(total, 0);
+        self.vals.clear();
+        if val.is_some() {
+            self.vals.resize(total, 0.0);
+        }
         for r in 0..rows {
             for e in ptr[r] as usize..ptr[r + 1] as usize {
                 let i = idx[e];
                 if i >= lo && i < hi {
                     let c = (i - lo) as usize;
-                    let at = fill[c] as usize;
-                    fill[c] += 1;
-                    row[at] = r as u32;
-                    if let (Some(vs), Some(v)) = (vals.as_mut(), val) {
-                        vs[at] = v[e];
+                    let at = self.fill[c] as usize;
+                    self.fill[c] += 1;
+                    self.row[at] = r as u32;
+                    if let Some(v) = val {
+                        self.vals[at] = v[e];
                     }
                 }
             }
         }
-        ColLists {
-            ptr: cptr,
-            row,
-            val: vals,
-        }
     }
+}
+
+thread_local! {
+    static COL_LISTS: std::cell::RefCell<ColLists> = const {
+        std::cell::RefCell::new(ColLists { ptr: Vec::new(), row: Vec::new(), vals: Vec::new(), fill: Vec::new() })
+    };
+}
+
+/// Runs `f` with this thread's transposed event lists for columns [lo, hi).
+#[cfg_attr(
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    allow(dead_code)
+)]
+fn with_col_lists<R>(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32, f: impl FnOnce(&ColLists, Option<&[f32]>) -> R) -> R {
+    COL_LISTS.with(|cell| {
+        let mut t = cell.borrow_mut();
+        t.rebuild(ptr, idx, val, lo, hi);
+        let vals = val.map(|_| &t.vals[..]);
+        f(&t, vals)
+    })
 }
 
 /// `out[m×n] += a[m×k] · b[k×n]`; each out element starts from its current value and adds

@@ -14,6 +14,9 @@ pub struct BatchNorm {
     pub eps: f32,
     xhat: Vec<f32>,
     inv_std: Vec<f32>,
+    /// Per-channel sums reused every step (training allocates nothing).
+    sum: Vec<f64>,
+    sum2: Vec<f64>,
 }
 
 impl BatchNorm {
@@ -29,6 +32,8 @@ impl BatchNorm {
             eps: 1e-5,
             xhat: Vec::new(),
             inv_std: vec![0.0; c],
+            sum: vec![0.0; c],
+            sum2: vec![0.0; c],
         }
     }
 
@@ -41,8 +46,9 @@ impl BatchNorm {
         let c = self.channels();
         let rows = u.len() / c;
         if train && rows > 1 {
-            let mut mean = vec![0.0f64; c];
-            let mut var = vec![0.0f64; c];
+            let (mean, var) = (&mut self.sum, &mut self.sum2);
+            mean.iter_mut().for_each(|v| *v = 0.0);
+            var.iter_mut().for_each(|v| *v = 0.0);
             for r in 0..rows {
                 for j in 0..c {
                     mean[j] += f64::from(u[r * c + j]);
@@ -96,25 +102,27 @@ impl BatchNorm {
     pub fn backward(&mut self, g: &mut [f32]) {
         let c = self.channels();
         let rows = g.len() / c;
-        let mut sum_g = vec![0.0f32; c];
-        let mut sum_gx = vec![0.0f32; c];
+        let (sum_g, sum_gx) = (&mut self.sum, &mut self.sum2);
+        sum_g.iter_mut().for_each(|v| *v = 0.0);
+        sum_gx.iter_mut().for_each(|v| *v = 0.0);
         for r in 0..rows {
             for j in 0..c {
                 let i = r * c + j;
-                sum_g[j] += g[i];
-                sum_gx[j] += g[i] * self.xhat[i];
+                sum_g[j] += f64::from(g[i]);
+                sum_gx[j] += f64::from(g[i] * self.xhat[i]);
             }
         }
         for j in 0..c {
-            self.g_beta[j] += sum_g[j];
-            self.g_gamma[j] += sum_gx[j];
+            self.g_beta[j] += sum_g[j] as f32;
+            self.g_gamma[j] += sum_gx[j] as f32;
         }
+        let (sum_g, sum_gx) = (&self.sum, &self.sum2);
         let inv_rows = 1.0 / rows as f32;
         for r in 0..rows {
             for j in 0..c {
                 let i = r * c + j;
                 // dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
-                g[i] = self.gamma[j] * self.inv_std[j] * (g[i] - sum_g[j] * inv_rows - self.xhat[i] * sum_gx[j] * inv_rows);
+                g[i] = self.gamma[j] * self.inv_std[j] * (g[i] - sum_g[j] as f32 * inv_rows - self.xhat[i] * sum_gx[j] as f32 * inv_rows);
             }
         }
     }
