@@ -66,18 +66,22 @@ impl Dataset {
         Dataset { inner: self.inner.take(n) }
     }
 
+    /// Number of samples.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> usize {
         self.inner.len()
     }
+    /// Input values per sample (c·h·w).
     #[wasm_bindgen(getter)]
     pub fn features(&self) -> usize {
         self.inner.features()
     }
+    /// Number of classes (labels are `0..classes`).
     #[wasm_bindgen(getter)]
     pub fn classes(&self) -> usize {
         self.inner.classes
     }
+    /// The data set's name ("mnist", "spiral", your own, ...).
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {
         self.inner.name.clone()
@@ -91,6 +95,7 @@ impl Dataset {
         self.check(i)?;
         Ok(self.inner.sample(i).to_vec())
     }
+    /// One sample's label.
     pub fn label(&self, i: usize) -> Result<u32, JsError> {
         self.check(i)?;
         Ok(self.inner.y[i])
@@ -103,6 +108,7 @@ impl Dataset {
     pub fn inputs(&self) -> Vec<f32> {
         self.inner.x.clone()
     }
+    /// A readable name per class ("0".."9" for digits, "T-shirt/top", ... for Fashion-MNIST JSON).
     #[wasm_bindgen(js_name = classNames)]
     pub fn class_names(&self) -> Vec<String> {
         self.inner.class_names.clone()

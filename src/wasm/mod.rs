@@ -13,6 +13,8 @@ pub use network::Network;
 use convert::err;
 use wasm_bindgen::prelude::*;
 
+/// Runs once when the module is instantiated: routes Rust panics to `console.error` with a
+/// readable message (there should be none: bad input is reported as a thrown `Error`).
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();

@@ -81,6 +81,7 @@ impl Network {
         self.trainer.net.spec.arch_string()
     }
 
+    /// Number of trainable parameters.
     #[wasm_bindgen(getter, js_name = parameterCount)]
     pub fn parameter_count(&self) -> usize {
         self.trainer.net.parameter_count()
@@ -92,11 +93,13 @@ impl Network {
         self.trainer.net.steps()
     }
 
+    /// The seed this network was created with.
     #[wasm_bindgen(getter)]
     pub fn seed(&self) -> u32 {
         self.seed as u32
     }
 
+    /// Changes the learning rate from the next step on (optimizer state is kept).
     #[wasm_bindgen(js_name = setLearningRate)]
     pub fn set_learning_rate(&mut self, lr: f32) -> Result<(), JsError> {
         let mut spec = self.trainer.opt.spec;
