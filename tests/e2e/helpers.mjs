@@ -162,6 +162,8 @@ export async function recordTasks(page) {
     });
   await mark();
   return async () => {
+    // Tasks from here on are the trace's own (flushing the buffers), not the page's.
+    const tEnd = await page.evaluate(() => performance.now());
     const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
     await cdp.send('Tracing.end');
     const { dataLossOccurred } = await done;
@@ -180,7 +182,7 @@ export async function recordTasks(page) {
       end = e.ts + e.dur;
       out.push({ start: e.ts / 1000 - offset, duration: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 });
     }
-    return out;
+    return out.filter((t) => t.start < tEnd);
   };
 }
 
