@@ -115,16 +115,26 @@ fn vm_hwm_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Samples `s..e` of `data` as f32 into `xb` (reused buffer). Goes through `Dataset::sample`, which
+/// converts byte-backed image sets, so every inference path below pays the same conversion.
+fn batch_rows(data: &s3nn::Dataset, s: usize, e: usize, xb: &mut Vec<f32>) {
+    xb.clear();
+    for i in s..e {
+        xb.extend_from_slice(&data.sample(i));
+    }
+}
+
 /// One inference pass over the test set at batch 1000: (milliseconds, accuracy, per-layer firing
 /// rates averaged over the batches when `stats`).
 fn infer_pass(net: &mut s3nn::Network, test: &s3nn::Dataset, stats: bool) -> (f64, f64, Vec<f64>) {
-    let f = test.features();
     let (mut correct, mut batches, mut rates) = (0usize, 0usize, Vec::<f64>::new());
+    let mut xb = Vec::new();
     let t = Instant::now();
     let mut s = 0;
     while s < test.len() {
         let e = (s + INFER_BATCH).min(test.len());
-        let p = net.predict(&test.x[s * f..e * f], e - s).expect("predict");
+        batch_rows(test, s, e, &mut xb);
+        let p = net.predict(&xb, e - s).expect("predict");
         if stats {
             correct += p.iter().zip(&test.y[s..e]).filter(|(a, b)| a == b).count();
             let r = s3nn::train::firing_rates(net);
@@ -141,12 +151,13 @@ fn infer_pass(net: &mut s3nn::Network, test: &s3nn::Dataset, stats: bool) -> (f6
 }
 
 fn dense_pass(mlp: &mut DenseMlp, test: &s3nn::Dataset) -> f64 {
-    let f = test.features();
+    let mut xb = Vec::new();
     let t = Instant::now();
     let mut s = 0;
     while s < test.len() {
         let e = (s + INFER_BATCH).min(test.len());
-        std::hint::black_box(mlp.predict(&test.x[s * f..e * f], e - s));
+        batch_rows(test, s, e, &mut xb);
+        std::hint::black_box(mlp.predict(&xb, e - s));
         s = e;
     }
     t.elapsed().as_secs_f64() * 1e3
@@ -244,7 +255,6 @@ fn run_e2e() {
 /// (gather a batch, zero_grad, forward, loss, backward, optimizer), as a JSON object.
 fn phase_times(tr: &mut Trainer, train: &s3nn::Dataset) -> String {
     const PHASE_STEPS: usize = 100;
-    let f = train.features();
     let k = tr.net.classes();
     let mut rng = Rng::new(9);
     let (mut xb, mut yb, mut grad) = (Vec::new(), Vec::new(), Vec::new());
@@ -263,7 +273,7 @@ fn phase_times(tr: &mut Trainer, train: &s3nn::Dataset) -> String {
         yb.clear();
         for _ in 0..BATCH {
             let i = rng.below(train.len() as u32) as usize;
-            xb.extend_from_slice(&train.x[i * f..(i + 1) * f]);
+            xb.extend_from_slice(&train.sample(i));
             yb.push(train.y[i]);
         }
         mark(&mut lap);

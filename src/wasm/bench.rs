@@ -104,12 +104,16 @@ impl BenchDenseMlp {
             return Err(JsError::new("BenchDenseMlp.pass: batch must be > 0"));
         }
         let total = limit.min(d.len());
-        let f = d.features();
+        let mut xb = Vec::new();
         let t = now_ms();
         let mut s = 0;
         while s < total {
             let e = (s + batch).min(total);
-            std::hint::black_box(self.mlp.predict(&d.x[s * f..e * f], e - s));
+            xb.clear();
+            for i in s..e {
+                xb.extend_from_slice(&d.sample(i));
+            }
+            std::hint::black_box(self.mlp.predict(&xb, e - s));
             s = e;
         }
         Ok(now_ms() - t)
