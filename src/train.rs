@@ -117,7 +117,7 @@ impl Trainer {
         self.xb.clear();
         self.yb.clear();
         for &i in &self.order[self.cursor..end] {
-            self.xb.extend_from_slice(data.sample(i as usize));
+            data.push_sample(i as usize, &mut self.xb);
             self.yb.push(data.y[i as usize]);
         }
         self.cursor = end;
@@ -225,7 +225,6 @@ pub fn evaluate(net: &mut Network, data: &Dataset, batch: usize, limit: Option<u
     }
     let batch = batch.clamp(1, MAX_BATCH);
     let k = net.classes();
-    let f = data.features();
     let mut confusion = vec![0u32; k * k];
     let (mut loss, mut correct) = (0.0f64, 0usize);
     let mut reports = Vec::new();
@@ -233,9 +232,9 @@ pub fn evaluate(net: &mut Network, data: &Dataset, batch: usize, limit: Option<u
     let mut start = 0;
     while start < total {
         let end = (start + batch).min(total);
-        let x = &data.x[start * f..end * f];
+        let x = data.rows(start, end);
         let y = &data.y[start..end];
-        let logits = net.forward(x, end - start, false)?;
+        let logits = net.forward(&x, end - start, false)?;
         let (l, c) = softmax_cross_entropy(logits, y, k, &mut grad);
         for (row, &t) in logits.chunks(k).zip(y) {
             confusion[t as usize * k + argmax(row) as usize] += 1;

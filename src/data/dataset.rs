@@ -2,20 +2,28 @@
 
 use crate::error::{Result, S3nnError};
 use crate::rng::Rng;
+use std::borrow::Cow;
 
 /// Upper bound on `classes` accepted by [`Dataset::new`].
 pub const MAX_CLASSES: usize = 65_536;
 
-/// Samples stored as one flat row-major `f32` buffer (cache-friendly batching, one allocation,
-/// cheap to hand across the wasm boundary) plus `u32` labels.
+/// Samples stored as one flat row-major buffer (cache-friendly batching, one allocation, cheap to
+/// hand across the wasm boundary) plus `u32` labels.
+///
+/// Real-valued sets keep `f32` values in `x`. Image sets read from bytes keep the bytes in `bytes`
+/// instead (`x` is then empty) and convert `byte / 255` on the fly, batch by batch: full MNIST is
+/// 55 MB as bytes and 220 MB as `f32`, which matters inside a browser tab. Read samples through
+/// [`Dataset::sample`], [`Dataset::rows`] or [`Dataset::values`], which serve both.
 #[derive(Clone, Debug)]
 pub struct Dataset {
     pub name: String,
     /// `[channels, height, width]`; 2-D points are `[2, 1, 1]`, MNIST is `[1, 28, 28]`.
     pub shape: [usize; 3],
     pub classes: usize,
-    /// `len() * features()` values, row-major; images are scaled to [0, 1] (byte / 255).
+    /// `len() * features()` values, row-major (empty for byte-backed image sets).
     pub x: Vec<f32>,
+    /// `len() * features()` pixel bytes of a byte-backed image set (value = byte / 255), else empty.
+    pub bytes: Vec<u8>,
     /// One label per sample, each `< classes`.
     pub y: Vec<u32>,
     /// Human-readable class names, `classes` of them.
@@ -84,9 +92,63 @@ impl Dataset {
             shape,
             classes,
             x,
+            bytes: Vec::new(),
             y,
             class_names,
         })
+    }
+
+    /// An image set kept as bytes (value = byte / 255); same checks as [`Dataset::new`].
+    pub fn from_bytes(name: impl Into<String>, shape: [usize; 3], classes: usize, bytes: Vec<u8>, y: Vec<u32>) -> Result<Self> {
+        let name = name.into();
+        let features = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)).unwrap_or(usize::MAX);
+        if y.len().checked_mul(features) != Some(bytes.len()) {
+            return Err(S3nnError::Shape(format!(
+                "dataset '{name}': {} labels × {features} features needs that many bytes, got {}",
+                y.len(),
+                bytes.len()
+            )));
+        }
+        // Validate everything but the values (bytes are always finite) on an empty probe.
+        let probe = Self::new(name, shape, classes, Vec::new(), Vec::new())?;
+        if let Some((i, &l)) = y.iter().enumerate().find(|(_, &l)| l as usize >= classes) {
+            return Err(S3nnError::Data(format!(
+                "dataset '{}': y[{i}] = {l} is not a valid label (classes = {classes})",
+                probe.name
+            )));
+        }
+        Ok(Self { bytes, y, ..probe })
+    }
+
+    /// Whether samples are stored as bytes (see the type's docs).
+    pub fn is_byte_backed(&self) -> bool {
+        self.x.is_empty() && !self.bytes.is_empty()
+    }
+
+    /// Samples `start..end` as `f32` values, row-major (borrowed for `f32` sets, converted for
+    /// byte-backed ones). Panics if out of range, like slice indexing.
+    pub fn rows(&self, start: usize, end: usize) -> Cow<'_, [f32]> {
+        let f = self.features();
+        if self.is_byte_backed() {
+            Cow::Owned(self.bytes[start * f..end * f].iter().map(|&b| byte_value(b)).collect())
+        } else {
+            Cow::Borrowed(&self.x[start * f..end * f])
+        }
+    }
+
+    /// Appends sample `i`'s values to `out` (no allocation once `out` has grown).
+    pub fn push_sample(&self, i: usize, out: &mut Vec<f32>) {
+        let f = self.features();
+        if self.is_byte_backed() {
+            out.extend(self.bytes[i * f..(i + 1) * f].iter().map(|&b| byte_value(b)));
+        } else {
+            out.extend_from_slice(&self.x[i * f..(i + 1) * f]);
+        }
+    }
+
+    /// Every value, row-major.
+    pub fn values(&self) -> Cow<'_, [f32]> {
+        self.rows(0, self.len())
     }
 
     pub fn features(&self) -> usize {
@@ -102,9 +164,8 @@ impl Dataset {
     }
 
     /// The feature vector of sample `i` (panics if out of range, like slice indexing).
-    pub fn sample(&self, i: usize) -> &[f32] {
-        let f = self.features();
-        &self.x[i * f..(i + 1) * f]
+    pub fn sample(&self, i: usize) -> Cow<'_, [f32]> {
+        self.rows(i, i + 1)
     }
 
     /// A copy holding the given samples in the given order (repeats allowed).
@@ -117,11 +178,17 @@ impl Dataset {
             )));
         }
         let f = self.features();
+        let y = indices.iter().map(|&i| self.y[i]).collect();
+        if self.is_byte_backed() {
+            let mut b = Vec::with_capacity(indices.len() * f);
+            for &i in indices {
+                b.extend_from_slice(&self.bytes[i * f..(i + 1) * f]);
+            }
+            return Ok(self.with_bytes(b, y));
+        }
         let mut x = Vec::with_capacity(indices.len() * f);
-        let mut y = Vec::with_capacity(indices.len());
         for &i in indices {
-            x.extend_from_slice(self.sample(i));
-            y.push(self.y[i]);
+            x.extend_from_slice(&self.x[i * f..(i + 1) * f]);
         }
         Ok(self.with_data(x, y))
     }
@@ -129,7 +196,11 @@ impl Dataset {
     /// The first `min(n, len)` samples (quick runs, smoke tests).
     pub fn take(&self, n: usize) -> Dataset {
         let n = n.min(self.len());
-        self.with_data(self.x[..n * self.features()].to_vec(), self.y[..n].to_vec())
+        let f = self.features();
+        if self.is_byte_backed() {
+            return self.with_bytes(self.bytes[..n * f].to_vec(), self.y[..n].to_vec());
+        }
+        self.with_data(self.x[..n * f].to_vec(), self.y[..n].to_vec())
     }
 
     /// Seeded shuffle, then the first `round(train_fraction * len)` samples are train and the rest
@@ -157,6 +228,9 @@ impl Dataset {
 
     /// Fraction of input values that are non-zero: how dense the spike input is (MNIST ≈ 0.19).
     pub fn mean_nonzero_fraction(&self) -> f64 {
+        if self.is_byte_backed() {
+            return self.bytes.iter().filter(|&&b| b != 0).count() as f64 / self.bytes.len() as f64;
+        }
         if self.x.is_empty() {
             return 0.0;
         }
@@ -170,8 +244,20 @@ impl Dataset {
             shape: self.shape,
             classes: self.classes,
             x,
+            bytes: Vec::new(),
             y,
             class_names: self.class_names.clone(),
         }
     }
+
+    fn with_bytes(&self, bytes: Vec<u8>, y: Vec<u32>) -> Dataset {
+        Dataset { x: Vec::new(), bytes, ..self.with_data(Vec::new(), y) }
+    }
+}
+
+/// A pixel byte as a value in [0, 1]: a true division (correctly rounded by IEEE 754) rather than
+/// `b * (1/255)`, so it is the nearest f32 to b/255 on every target and exactly 1.0 for 255.
+#[inline]
+pub fn byte_value(b: u8) -> f32 {
+    f32::from(b) / 255.0
 }

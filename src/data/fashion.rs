@@ -78,7 +78,7 @@ pub fn fashion_from_class_json_with(
             } else {
                 (&mut xte, &mut yte)
             };
-            x.extend(entry.iter().map(|&b| f32::from(b) / 255.0));
+            x.extend_from_slice(entry);
             y.push(k as u32);
             kept += 1;
         }
@@ -93,8 +93,8 @@ pub fn fashion_from_class_json_with(
         d.class_names = FASHION_CLASS_NAMES.iter().map(|s| s.to_string()).collect();
         d
     };
-    let train = named(Dataset::new("fashion-train", [1, 28, 28], 10, xtr, ytr)?);
-    let test = named(Dataset::new("fashion-test", [1, 28, 28], 10, xte, yte)?);
+    let train = named(Dataset::from_bytes("fashion-train", [1, 28, 28], 10, xtr, ytr)?);
+    let test = named(Dataset::from_bytes("fashion-test", [1, 28, 28], 10, xte, yte)?);
     Ok((train, test))
 }
 

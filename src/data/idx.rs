@@ -143,11 +143,9 @@ pub fn dataset_from_idx(name: &str, images: &[u8], labels: &[u8]) -> Result<Data
             "label {i} is {l}; expected a class 0..=9"
         )));
     }
-    // A true division (correctly rounded by IEEE 754) rather than `b * (1/255)`, so the value is
-    // the nearest f32 to b/255 on every target and exactly 1.0 for 255.
-    let x: Vec<f32> = img.data.iter().map(|&b| f32::from(b) / 255.0).collect();
+    // Kept as bytes (value = byte / 255, see `Dataset`): a quarter of the memory of f32.
     let y: Vec<u32> = lab.data.iter().map(|&l| u32::from(l)).collect();
-    Dataset::new(name, [1, h, w], 10, x, y)
+    Dataset::from_bytes(name, [1, h, w], 10, img.data, y)
 }
 
 fn context(e: S3nnError, what: &str) -> S3nnError {

@@ -93,7 +93,7 @@ impl Dataset {
     /// One sample's inputs (a copy).
     pub fn sample(&self, i: usize) -> Result<Vec<f32>, JsError> {
         self.check(i)?;
-        Ok(self.inner.sample(i).to_vec())
+        Ok(self.inner.sample(i).into_owned())
     }
     /// One sample's label.
     pub fn label(&self, i: usize) -> Result<u32, JsError> {
@@ -106,7 +106,7 @@ impl Dataset {
     }
     /// All inputs, `length × features` (a copy).
     pub fn inputs(&self) -> Vec<f32> {
-        self.inner.x.clone()
+        self.inner.values().into_owned()
     }
     /// A readable name per class ("0".."9" for digits, "T-shirt/top", ... for Fashion-MNIST JSON).
     #[wasm_bindgen(js_name = classNames)]
