@@ -107,7 +107,7 @@ for (const [k, v] of [
 ]) L.push(`| ${k} | ${v ?? '–'} |`);
 L.push('', 'Method: ' + Object.entries(result.method).map(([k, v]) => `**${k}** — ${v}`).join('; ') + '.', '');
 L.push(`The machine has 2 shared cores; other work may run beside the benchmark, so single figures can be noisy (the JSON keeps every sample and run). Measurements ran at nice ${versions.nice ?? 0}.` +
-  (load.length ? ` Load average (1/5/15 min) at each step: ${load.map((l) => `${l.step.replace(/:.*/, '')} ${l.loadavg}`).join('; ')}.` : ''), '');
+  (load.length ? ` Load average (1/5/15 min) at each step: ${load.map((l) => `${l.time} ${l.step.replace(/ \(.*/, '')} — ${l.loadavg}`).join('; ')}.` : ''), '');
 
 L.push('## Kernels: scalar vs SIMD (ms per call, median)', '');
 L.push('Native: AVX2 vs the same binary with `set_force_scalar(true)`. Wasm: the simd128 build vs a separate build with `-C target-feature=-simd128` (`activeIsa()` = "scalar"), because forcing scalar inside the simd128 build lets LLVM auto-vectorise the scalar code (shown in the last table).', '');
