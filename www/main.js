@@ -603,7 +603,7 @@ function onEval(m) {
 // While training, ticks are paced to ≤ 1 per FRAME_MS: every rendered frame costs style, layout,
 // paint and a compositor commit on the main thread however little changes, and the worker's
 // messages arrive at ≤ 10 Hz anyway. Paused, the page draws at once.
-const FRAME_MS = 100;
+const FRAME_MS = 150;
 const HEAVY_PER_TICK = 3;
 const CHART_MS = 400; // while training, each chart redraws at most this often
 let pending = false;
