@@ -17,23 +17,45 @@ pub struct Events {
 
 impl Events {
     /// Rebuilds from a dense `[rows × cols]` matrix, keeping non-zero entries. Buffers are reused.
+    ///
+    /// Branch-free compaction: every column index is written and the cursor advances only past
+    /// non-zeros. At MNIST's 19 % input density a `if x != 0 { push }` loop mispredicts on most
+    /// pixels; this one does not branch on the data at all.
     pub fn rebuild(&mut self, dense: &[f32], rows: usize, cols: usize, binary: bool) {
         self.binary = binary;
         self.ptr.clear();
+        self.ptr.push(0);
         self.idx.clear();
         self.val.clear();
-        self.ptr.push(0);
+        let mut k = 0usize;
         for r in 0..rows {
             let row = &dense[r * cols..(r + 1) * cols];
-            for (j, &x) in row.iter().enumerate() {
-                if x != 0.0 {
-                    self.idx.push(j as u32);
-                    if !binary {
-                        self.val.push(x);
-                    }
+            // room for a fully dense row; truncated to the real count below
+            self.idx.resize(k + cols, 0);
+            if !binary {
+                self.val.resize(k + cols, 0.0);
+            }
+            let idx = &mut self.idx[k..k + cols];
+            let mut c = 0usize;
+            if binary {
+                for (j, &x) in row.iter().enumerate() {
+                    idx[c] = j as u32;
+                    c += usize::from(x != 0.0);
+                }
+            } else {
+                let val = &mut self.val[k..k + cols];
+                for (j, &x) in row.iter().enumerate() {
+                    idx[c] = j as u32;
+                    val[c] = x;
+                    c += usize::from(x != 0.0);
                 }
             }
-            self.ptr.push(self.idx.len() as u32);
+            k += c;
+            self.idx.truncate(k);
+            if !binary {
+                self.val.truncate(k);
+            }
+            self.ptr.push(k as u32);
         }
     }
 
