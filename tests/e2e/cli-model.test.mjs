@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { root, startServer, launch, openDemo, waitReady, waitFor } from './helpers.mjs';
 
-test('a CLI-exported model loads into the page with the same test accuracy', { timeout: 180_000 }, async () => {
+test('a CLI-exported model loads into the page with the same test accuracy', { timeout: 400_000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's3nn-cli-model-'));
   const file = path.join(tmp, 'moons-cli.safetensors');
   execFileSync('cargo', ['build', '--release', '-q', '--features', 'cli', '--bin', 's3nn'], { cwd: root, stdio: 'inherit' });
