@@ -24,10 +24,11 @@ pub const FORMAT_VERSION: &str = "1";
 /// Largest model file accepted (bounds allocations from a corrupt length field).
 pub const MAX_FILE_BYTES: usize = 1 << 30;
 
-/// Our `[in × out]` rows to PyTorch's `[out, in...]`, permuting spatial inputs from HWC to CHW.
-fn to_torch(lin: &Linear, kind: &StageKind, input: Shape) -> (Vec<usize>, Vec<f32>) {
+/// Calls `f(ours, torch)` for every weight: its index in our `[in × out]` layout and in
+/// PyTorch's (`[out, in]` for dense layers with spatial inputs permuted from HWC to CHW,
+/// `[out, in, kh, kw]` for conv). One mapping serves both directions of the conversion.
+fn for_each_weight_index(lin: &Linear, kind: &StageKind, input: Shape, mut f: impl FnMut(usize, usize)) {
     let (fi, fo) = (lin.fan_in, lin.fan_out);
-    let mut out = vec![0.0f32; fi * fo];
     match kind {
         StageKind::Conv(g) => {
             let (k, cin) = (g.kernel, g.input.c);
@@ -35,49 +36,43 @@ fn to_torch(lin: &Linear, kind: &StageKind, input: Shape) -> (Vec<usize>, Vec<f3
                 for ci in 0..cin {
                     for ky in 0..k {
                         for kx in 0..k {
-                            out[((co * cin + ci) * k + ky) * k + kx] = lin.w[((ky * k + kx) * cin + ci) * fo + co];
+                            f(((ky * k + kx) * cin + ci) * fo + co, ((co * cin + ci) * k + ky) * k + kx);
                         }
                     }
                 }
             }
-            (vec![fo, cin, k, k], out)
         }
         _ => {
             for i in 0..fi {
                 let ti = hwc_to_chw(i, input);
                 for o in 0..fo {
-                    out[o * fi + ti] = lin.w[i * fo + o];
+                    f(i * fo + o, o * fi + ti);
                 }
             }
-            (vec![fo, fi], out)
         }
     }
 }
 
-fn from_torch(lin: &mut Linear, kind: &StageKind, input: Shape, t: &[f32]) {
-    let (fi, fo) = (lin.fan_in, lin.fan_out);
+/// PyTorch's shape for this layer's weight.
+fn torch_shape(lin: &Linear, kind: &StageKind) -> Vec<usize> {
     match kind {
-        StageKind::Conv(g) => {
-            let (k, cin) = (g.kernel, g.input.c);
-            for co in 0..fo {
-                for ci in 0..cin {
-                    for ky in 0..k {
-                        for kx in 0..k {
-                            lin.w[((ky * k + kx) * cin + ci) * fo + co] = t[((co * cin + ci) * k + ky) * k + kx];
-                        }
-                    }
-                }
-            }
-        }
-        _ => {
-            for i in 0..fi {
-                let ti = hwc_to_chw(i, input);
-                for o in 0..fo {
-                    lin.w[i * fo + o] = t[o * fi + ti];
-                }
-            }
-        }
+        StageKind::Conv(g) => vec![lin.fan_out, g.input.c, g.kernel, g.kernel],
+        _ => vec![lin.fan_out, lin.fan_in],
     }
+}
+
+/// Our weights in PyTorch's layout.
+fn to_torch(lin: &Linear, kind: &StageKind, input: Shape) -> (Vec<usize>, Vec<f32>) {
+    let mut out = vec![0.0f32; lin.w.len()];
+    for_each_weight_index(lin, kind, input, |ours, torch| out[torch] = lin.w[ours]);
+    (torch_shape(lin, kind), out)
+}
+
+/// Fills our weights from PyTorch's layout (`t` already checked against `torch_shape`).
+fn from_torch(lin: &mut Linear, kind: &StageKind, input: Shape, t: &[f32]) {
+    let mut w = std::mem::take(&mut lin.w);
+    for_each_weight_index(lin, kind, input, |ours, torch| w[ours] = t[torch]);
+    lin.w = w;
     lin.weights_changed();
 }
 
@@ -170,11 +165,7 @@ pub fn load(buf: &[u8]) -> Result<Network> {
         let kind = st.kind.clone();
         let input = st.input;
         let Some(lin) = st.linear.as_mut() else { continue };
-        let shape = match &kind {
-            StageKind::Conv(g) => vec![lin.fan_out, g.input.c, g.kernel, g.kernel],
-            _ => vec![lin.fan_out, lin.fan_in],
-        };
-        let w = read(&format!("layers.{k}.weight"), &shape)?;
+        let w = read(&format!("layers.{k}.weight"), &torch_shape(lin, &kind))?;
         from_torch(lin, &kind, input, &w);
         lin.b = read(&format!("layers.{k}.bias"), &[lin.fan_out])?;
         if let Some(bn) = st.bn.as_mut() {

@@ -253,3 +253,50 @@ fn bad_inputs_are_errors_not_panics() {
         assert!(matches!(e, S3nnError::Diverged(_)), "{e}");
     }
 }
+
+#[test]
+fn model_files_use_pytorch_layouts() {
+    use safetensors::SafeTensors;
+    // conv 2→3 channels (k3) on a 2×4×4 input, 2×2 pool, then a dense layer whose inputs need the
+    // HWC → CHW flatten permutation
+    let spec = NetworkSpec::parse("2x4x4-c3-mp-5-2", NeuronModel::default()).unwrap();
+    let mut net = Network::new(spec, 1).unwrap();
+    // our conv weight row = (ky·k + kx)·C_in + ci, column = co
+    let conv = net.stages[0].linear.as_mut().unwrap();
+    for (i, w) in conv.w.iter_mut().enumerate() {
+        *w = i as f32;
+    }
+    let dense = net.stages[2].linear.as_mut().unwrap();
+    for (i, w) in dense.w.iter_mut().enumerate() {
+        *w = i as f32;
+    }
+    let bytes = io::save(&net).unwrap();
+    let st = SafeTensors::deserialize(&bytes).unwrap();
+    let read = |name: &str| -> (Vec<usize>, Vec<f32>) {
+        let t = st.tensor(name).unwrap();
+        (t.shape().to_vec(), t.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    };
+    let (shape, w) = read("layers.0.weight");
+    assert_eq!(shape, vec![3, 2, 3, 3], "nn.Conv2d weight is [out, in, kh, kw]");
+    for co in 0..3 {
+        for ci in 0..2 {
+            for ky in 0..3 {
+                for kx in 0..3 {
+                    let ours = ((ky * 3 + kx) * 2 + ci) * 3 + co;
+                    assert_eq!(w[((co * 2 + ci) * 3 + ky) * 3 + kx], ours as f32);
+                }
+            }
+        }
+    }
+    // dense after conv+pool: input 3 channels × 2×2, ours HWC, PyTorch's nn.Flatten is CHW
+    let (shape, w) = read("layers.1.weight");
+    assert_eq!(shape, vec![5, 12], "nn.Linear weight is [out, in]");
+    for c in 0..3 {
+        for p in 0..4 {
+            for o in 0..5 {
+                let ours = (p * 3 + c) * 5 + o;
+                assert_eq!(w[o * 12 + c * 4 + p], ours as f32);
+            }
+        }
+    }
+}
