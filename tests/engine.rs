@@ -161,13 +161,7 @@ fn model_files_round_trip_and_reject_corruption() {
     let mut corrupt = bytes.clone();
     corrupt[3] = 0xff; // header length far beyond the file
     assert!(err(&corrupt).contains("model file"));
-    // a tensor whose shape disagrees with the spec
-    let other = io::save(&Network::new(NetworkSpec::parse("1x8x8-c5-mp-c6k3s2p1-12-3", NeuronModel::default()).unwrap(), 1).unwrap()).unwrap();
-    let mut mixed = String::from_utf8_lossy(&other).to_string();
-    mixed.clear();
-    let _ = mixed;
-    let spec_from_other = io::load(&other).unwrap().spec;
-    assert_ne!(spec_from_other, back.spec);
+    // (a tensor whose shape disagrees with the spec: model_file_with_mismatched_tensor_shape_is_rejected)
 }
 
 #[test]
