@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const shotsDir = path.join(root, 'docs/screenshots');
@@ -27,13 +27,7 @@ export function startServer() {
   });
 }
 
-export async function launch() {
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  return chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
+export const launch = launchChromium;
 
 /** Opens the demo; returns {page, errors, context}. errors collects console errors and page errors. */
 export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960 } = {}) {

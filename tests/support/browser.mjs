@@ -1,23 +1,10 @@
-// Shared by the browser tests: launching Debian's Chromium through playwright-core, and a
-// static file server on a free loopback port.
-import { chromium } from 'playwright-core';
+// Shared by the browser tests: Debian's Chromium (scripts/lib/chromium.mjs) and a static file
+// server on a free loopback port.
+import { MIME } from '../../scripts/lib/mime.mjs';
+export { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
-
-export function launchChromium() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
-
-const MIME = {
-  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml',
-};
 
 /** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
 export async function serveDir(dir) {
