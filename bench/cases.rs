@@ -237,7 +237,13 @@ impl DenseMlp {
             next.resize(n * m, 0.0);
             kernels::broadcast_rows(&self.b[l], n, &mut next);
             let input: &[f32] = if l == 0 { &x[..n * k] } else { &cur };
-            kernels::matmul(input, &self.w[l], n, k, m, &mut next);
+            let w = &self.w[l];
+            // Split like the engine's own products (rows here), so both sides of the S³NN vs
+            // dense comparison get the same threads.
+            parallel::for_row_chunks(&mut next, m, 8, |r0, chunk| {
+                let rows = chunk.len() / m;
+                kernels::matmul(&input[r0 * k..(r0 + rows) * k], w, rows, k, m, chunk);
+            });
             if l + 1 < layers {
                 next.iter_mut().for_each(|v| *v = v.max(0.0));
             }

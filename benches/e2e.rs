@@ -11,6 +11,7 @@
 use std::time::Instant;
 
 use s3nn::kernels;
+use s3nn::parallel;
 use s3nn::rng::Rng;
 use s3nn::surrogate::Surrogate;
 use s3nn::{NetworkSpec, NeuronModel, OptimizerSpec, Trainer};
@@ -301,7 +302,8 @@ fn main() {
     let mode = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_else(|| "kernels".into());
     match mode.as_str() {
         "kernels" => run_kernels(),
-        "e2e" => run_e2e(),
+        // On a pool worker, so that the engine's per-product splits are cheap (see `parallel`).
+        "e2e" => s3nn::parallel::on_pool(run_e2e),
         other => {
             eprintln!("unknown mode '{other}': use kernels or e2e");
             std::process::exit(2);

@@ -2,6 +2,7 @@
 
 use crate::error::{Result, S3nnError};
 use crate::kernels;
+use crate::parallel;
 use crate::model::Network;
 use serde::{Deserialize, Serialize};
 
@@ -121,7 +122,7 @@ impl Optimizer {
             OptimizerSpec::Sgd { lr, momentum, weight_decay } => {
                 net.for_each_param(|i, w, g| {
                     state(i, w.len(), ms);
-                    kernels::sgd_step(w, g, &mut ms[i], lr, momentum, weight_decay);
+                    split_elementwise(w, g, &mut ms[i], None, &|w, g, m, _| kernels::sgd_step(w, g, m, lr, momentum, weight_decay));
                 });
             }
             OptimizerSpec::Adam { lr, beta1, beta2, eps, weight_decay } => {
@@ -131,10 +132,39 @@ impl Optimizer {
                 net.for_each_param(|i, w, g| {
                     state(i, w.len(), ms);
                     state(i, w.len(), vs);
-                    kernels::adam_step(w, g, &mut ms[i], &mut vs[i], lr, beta1, beta2, eps, bc1, bc2, weight_decay);
+                    split_elementwise(w, g, &mut ms[i], Some(&mut vs[i]), &|w, g, m, v| {
+                        let v = v.expect("Adam has a second moment");
+                        kernels::adam_step(w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, weight_decay)
+                    });
                 });
             }
         }
         net.linears_mut().for_each(|l| l.weights_changed());
     }
+}
+
+/// Runs an element-wise update over `(w, g, m, v)`, in halves on two threads when the tensor is
+/// large and we are on a pool worker. Element-wise means any split gives identical bits.
+fn split_elementwise<F>(w: &mut [f32], g: &[f32], m: &mut [f32], v: Option<&mut [f32]>, f: &F)
+where
+    F: Fn(&mut [f32], &[f32], &mut [f32], Option<&mut [f32]>) + Sync,
+{
+    let len = w.len();
+    if parallel::threads_here() < 2 || len < 2 * parallel::MIN_PARALLEL_ELEMS {
+        return f(w, g, m, v);
+    }
+    // Cut at a multiple of 8 so both halves keep the vector loop (the result would be the same
+    // either way; only speed differs).
+    let mid = len / 2 / 8 * 8;
+    let (w0, w1) = w.split_at_mut(mid);
+    let (g0, g1) = g.split_at(mid);
+    let (m0, m1) = m.split_at_mut(mid);
+    let (v0, v1) = match v {
+        Some(v) => {
+            let (a, b) = v.split_at_mut(mid);
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    };
+    parallel::join(|| split_elementwise(w0, g0, m0, v0, f), || split_elementwise(w1, g1, m1, v1, f));
 }

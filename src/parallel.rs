@@ -1,11 +1,57 @@
-//! Deterministic data parallelism: work is split by output rows, so every output element is
-//! still computed by one thread in the same order, and results do not depend on the thread count.
+//! Deterministic data parallelism (feature `parallel`, rayon): work is split by output rows or
+//! output columns, so every output element is still computed by one thread in the same order, and
+//! results do not depend on the thread count.
+//!
+//! Splitting pays only inside the pool. A `rayon::join` called from a thread that is not one of
+//! the pool's workers is injected into the pool and the caller sleeps until it is done: measured
+//! at 27 µs for an empty join on this 2-core machine, against ~0 from a worker — too much for the
+//! 0.1–0.5 ms products of a batch-100 training step. So the entry points (training, evaluation)
+//! move onto a worker with [`on_pool`], and the split helpers below split only when already on
+//! one; called from anywhere else they run on the calling thread, which is always correct.
 
-/// Smallest output (in floats) worth splitting across threads. Measured on 2 cores with the
-/// 784-400-400-10 MLP: splitting its batch-100 training products (40 k – 314 k outputs) made
-/// training slower than one thread (≈ 21 k vs 29 k samples/s; splitting the 784×400 weight
-/// gradient alone costs that much), while batch-1000 inference (400 k outputs per layer) gains.
-pub const MIN_PARALLEL_ELEMS: usize = 400_000;
+use crate::kernels::ColsMut;
+
+/// Smallest output (in floats) worth splitting across threads: below it the join costs more
+/// than half the work saves.
+pub const MIN_PARALLEL_ELEMS: usize = 16_384;
+
+/// Column blocks are cut at multiples of this (one AVX2 strip of 8 vectors, 4 cache lines).
+const COL_ALIGN: usize = 64;
+
+/// Threads to split over from here: the pool's size on one of its workers, else 1.
+pub fn threads_here() -> usize {
+    #[cfg(feature = "parallel")]
+    {
+        if rayon::current_thread_index().is_some() {
+            return rayon::current_num_threads();
+        }
+    }
+    1
+}
+
+/// Runs `f` on a worker of the thread pool (so that the splits inside it are cheap) and returns
+/// its result; without the `parallel` feature, or with a one-thread pool, runs it right here.
+pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    #[cfg(feature = "parallel")]
+    {
+        if rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none() {
+            // `scope` runs its body on a worker (the caller blocks once, for the whole call).
+            return rayon::scope(|_| f());
+        }
+    }
+    f()
+}
+
+/// `(a(), b())`, in parallel when on a pool worker.
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    #[cfg(feature = "parallel")]
+    {
+        if threads_here() > 1 {
+            return rayon::join(a, b);
+        }
+    }
+    (a(), b())
+}
 
 /// Calls `f(first_row, rows_chunk)` over disjoint chunks of the `[rows × n]` matrix `out`.
 pub fn for_row_chunks<F>(out: &mut [f32], n: usize, min_rows: usize, f: F)
@@ -15,7 +61,7 @@ where
     let rows = if n == 0 { 0 } else { out.len() / n };
     #[cfg(feature = "parallel")]
     {
-        let threads = rayon::current_num_threads();
+        let threads = threads_here();
         if threads > 1 && rows >= 2 * min_rows.max(1) && out.len() >= MIN_PARALLEL_ELEMS {
             use rayon::prelude::*;
             let per = rows.div_ceil(threads).max(min_rows.max(1));
@@ -27,4 +73,75 @@ where
     }
     let _ = (rows, min_rows);
     f(0, out);
+}
+
+/// Below this many rows a sparse product is split by columns, from it by rows. Column blocks
+/// keep each core's share of the weights in its own L2 (best for a batch-100 step); but every
+/// block rereads all the events, which at batch 1000 (1.2 MB of events for MNIST's input layer)
+/// no longer fit in L2 — there, row blocks with half the events each scaled better.
+pub const ROW_SPLIT_MIN_ROWS: usize = 256;
+
+/// Blocks of the output of a sparse product `out[rows × n] += events · W`, for `f(ptr, block)`:
+/// `ptr` is the CSR row pointer slice of the block's rows (`ptr[0]` may be non-zero), `block`
+/// its part of `out`. Row blocks are cut where the events (the work) divide evenly.
+pub fn for_sparse_blocks<F>(ptr: &[u32], out: &mut [f32], n: usize, f: F)
+where
+    F: Fn(&[u32], &mut ColsMut) + Sync + Send,
+{
+    let rows = ptr.len().saturating_sub(1);
+    let parts = threads_here();
+    if parts > 1 && rows >= ROW_SPLIT_MIN_ROWS && rows * n >= MIN_PARALLEL_ELEMS {
+        split_rows(ptr, out, n, parts, &f);
+    } else {
+        for_col_blocks(out, n, |cols| f(ptr, cols));
+    }
+}
+
+fn split_rows<F>(ptr: &[u32], out: &mut [f32], n: usize, parts: usize, f: &F)
+where
+    F: Fn(&[u32], &mut ColsMut) + Sync + Send,
+{
+    let rows = ptr.len() - 1;
+    if parts <= 1 || rows < 2 {
+        return f(ptr, &mut ColsMut::all(out, n));
+    }
+    let left = parts / 2;
+    // First row boundary at or past the events' share of the left part.
+    let (first, last) = (ptr[0] as u64, ptr[rows] as u64);
+    let goal = first + (last - first) * left as u64 / parts as u64;
+    let cut = ptr.partition_point(|&p| (p as u64) < goal).clamp(1, rows - 1);
+    let (oa, ob) = out.split_at_mut(cut * n);
+    join(|| split_rows(&ptr[..=cut], oa, n, left, f), || split_rows(&ptr[cut..], ob, n, parts - left, f));
+}
+
+/// Calls `f` on disjoint column blocks (cut at multiples of 64 columns) covering the
+/// `[out.len() / n × n]` matrix `out`, one block per thread when on a pool worker and the matrix
+/// is big enough, else once with all columns.
+pub fn for_col_blocks<F>(out: &mut [f32], n: usize, f: F)
+where
+    F: Fn(&mut ColsMut) + Sync + Send,
+{
+    let all = ColsMut::all(out, n);
+    let parts = threads_here().min(n / COL_ALIGN);
+    if parts > 1 && all.rows() * n >= MIN_PARALLEL_ELEMS {
+        split_cols(all, parts, &f);
+    } else {
+        let mut all = all;
+        f(&mut all);
+    }
+}
+
+fn split_cols<F>(mut view: ColsMut, parts: usize, f: &F)
+where
+    F: Fn(&mut ColsMut) + Sync + Send,
+{
+    if parts <= 1 || view.cols() < 2 * COL_ALIGN {
+        return f(&mut view);
+    }
+    let left = parts / 2;
+    let cut = (view.cols() * left / parts + COL_ALIGN / 2) / COL_ALIGN * COL_ALIGN;
+    let cut = cut.clamp(COL_ALIGN, view.cols() - 1);
+    let at = view.first_col() + cut;
+    let (a, b) = view.split_at(at);
+    join(|| split_cols(a, left, f), || split_cols(b, parts - left, f));
 }

@@ -6,6 +6,7 @@ use crate::loss::softmax_cross_entropy;
 use crate::model::{argmax, Network};
 use crate::ops::{self, EnergyModel, OpReport};
 use crate::optim::{Optimizer, OptimizerSpec};
+use crate::parallel;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -142,6 +143,10 @@ impl Trainer {
 
     /// Runs `steps` optimizer steps and summarizes them.
     pub fn train_steps(&mut self, data: &Dataset, steps: usize, batch: usize) -> Result<TrainStats> {
+        parallel::on_pool(|| self.train_steps_here(data, steps, batch))
+    }
+
+    fn train_steps_here(&mut self, data: &Dataset, steps: usize, batch: usize) -> Result<TrainStats> {
         let (mut loss, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
         for _ in 0..steps {
             let (l, c, n) = self.step(data, batch)?;
@@ -161,7 +166,11 @@ impl Trainer {
     }
 
     /// One full pass over the data (from the current position to the end of the epoch).
-    pub fn train_epoch(&mut self, data: &Dataset, batch: usize, mut progress: impl FnMut(usize, f32)) -> Result<TrainStats> {
+    pub fn train_epoch(&mut self, data: &Dataset, batch: usize, progress: impl FnMut(usize, f32) + Send) -> Result<TrainStats> {
+        parallel::on_pool(|| self.train_epoch_here(data, batch, progress))
+    }
+
+    fn train_epoch_here(&mut self, data: &Dataset, batch: usize, mut progress: impl FnMut(usize, f32)) -> Result<TrainStats> {
         let (mut loss, mut correct, mut seen, mut steps) = (0.0f64, 0usize, 0usize, 0usize);
         loop {
             let (l, c, n) = self.step(data, batch)?;
@@ -211,6 +220,10 @@ pub fn firing_rates(net: &Network) -> Vec<f32> {
 
 /// Loss, accuracy, confusion matrix and per-sample operation counts over (up to `limit` of) `data`.
 pub fn evaluate(net: &mut Network, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
+    parallel::on_pool(|| evaluate_here(net, data, batch, limit, energy))
+}
+
+fn evaluate_here(net: &mut Network, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
     if data.features() != net.features() {
         return Err(S3nnError::Shape(format!(
             "data has {} features per sample, the network expects {}",

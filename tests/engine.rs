@@ -294,3 +294,28 @@ fn model_files_use_pytorch_layouts() {
         }
     }
 }
+
+/// Two threads split the products by columns (and Adam by halves); the weights must come out with
+/// exactly the bits of a one-thread run.
+#[cfg(feature = "parallel")]
+#[test]
+fn two_threads_train_bit_identical_weights() {
+    let mut rng = rng::Rng::new(5);
+    let n = 400;
+    let x: Vec<f32> = (0..n * 196).map(|_| if rng.uniform() < 0.25 { rng.uniform() } else { 0.0 }).collect();
+    let y: Vec<u32> = (0..n).map(|i| (i % 10) as u32).collect();
+    let data = Dataset::new("synthetic", [196, 1, 1], 10, x, y).unwrap();
+    let train = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            assert_eq!(s3nn::parallel::threads_here(), threads);
+            let spec = NetworkSpec::parse("196-256-200-10", NeuronModel::default()).unwrap();
+            let mut t = Trainer::new(Network::new(spec, 3).unwrap(), OptimizerSpec::from_name("adam", 1e-3).unwrap(), 3).unwrap();
+            t.train_steps(&data, 12, 100).unwrap();
+            t.net.linears().flat_map(|l| l.w.iter().chain(&l.b).map(|v| v.to_bits()).collect::<Vec<_>>()).collect::<Vec<u32>>()
+        })
+    };
+    let (one, two) = (train(1), train(2));
+    assert_eq!(one.len(), two.len());
+    assert!(one == two, "2-thread training differs from 1-thread training");
+}

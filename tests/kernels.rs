@@ -170,6 +170,108 @@ fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
 }
 
 #[test]
+fn sparse_matmul_column_blocks_are_exact() {
+    let _g = simd_guard();
+    // Threads get disjoint column blocks of one output (ColsMut::split_at); each block must get
+    // exactly the bits of the whole product, at any cut (SIMD strips, masked tails, width 0).
+    let mut rng = Rng::new(13);
+    for &(rows, wrows, n) in &[(37usize, 60usize, 45usize), (5, 9, 130), (100, 40, 400), (3, 2, 1), (0, 4, 17)] {
+        let c = random_csr(&mut rng, rows, wrows, 0.3, false);
+        let w = randn(&mut rng, wrows * n);
+        for with_val in [false, true] {
+            let val = with_val.then_some(&c.val[..]);
+            let init = randn(&mut rng, rows * n);
+            let mut whole = init.clone();
+            scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
+            for cuts in [vec![], vec![0], vec![n], vec![n / 2], vec![1, n / 3, (2 * n / 3).max(1)], vec![n.min(64), n.min(64)]] {
+                let mut parts = init.clone();
+                let mut rest = kernels::ColsMut::all(&mut parts, n);
+                for &cut in &cuts {
+                    let cut = cut.max(rest.first_col());
+                    let (mut block, r) = rest.split_at(cut);
+                    kernels::sparse_matmul_cols(&c.ptr, &c.idx, val, &w, &mut block);
+                    rest = r;
+                }
+                kernels::sparse_matmul_cols(&c.ptr, &c.idx, val, &w, &mut rest);
+                assert_bits_eq(&format!("column blocks {cuts:?} rows={rows} n={n} val={with_val}"), &parts, &whole);
+            }
+        }
+    }
+}
+
+#[test]
+fn transposed_events_times_dy_is_the_weight_gradient() {
+    let _g = simd_guard();
+    // Linear::backward's path: transpose the events, then a sparse product with dy, in column
+    // blocks — must equal the scalar reference gradient bit for bit.
+    let mut rng = Rng::new(14);
+    for &(rows, wrows, n) in &[(37usize, 60usize, 45usize), (100, 784, 400), (7, 3, 130)] {
+        for with_val in [false, true] {
+            let c = random_csr(&mut rng, rows, wrows, 0.2, false);
+            let val = with_val.then_some(&c.val[..]);
+            let dy = randn(&mut rng, rows * n);
+            let mut reference = vec![0f32; wrows * n];
+            scalar::sparse_t_matmul(&c.ptr, &c.idx, val, &dy, n, 0, wrows as u32, &mut reference);
+            let mut t = kernels::TransposedEvents::default();
+            t.rebuild(&c.ptr, &c.idx, val, 0, wrows as u32);
+            let mut gw = vec![0f32; wrows * n];
+            let (mut a, mut b) = kernels::ColsMut::all(&mut gw, n).split_at(n / 2 / 8 * 8);
+            kernels::sparse_matmul_cols(&t.ptr, &t.row, t.values(), &dy, &mut a);
+            kernels::sparse_matmul_cols(&t.ptr, &t.row, t.values(), &dy, &mut b);
+            assert_bits_eq(&format!("transposed dW rows={rows} wrows={wrows} n={n} val={with_val}"), &gw, &reference);
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "outside")]
+fn cols_split_outside_the_view_is_refused() {
+    let mut m = vec![0f32; 12];
+    let (_a, b) = kernels::ColsMut::all(&mut m, 4).split_at(2);
+    let _ = b.split_at(1);
+}
+
+#[test]
+fn compact_nonzero_matches_scalar_bitwise() {
+    let _g = simd_guard();
+    let mut rng = Rng::new(15);
+    let specials = [0.0f32, -0.0, f32::NAN, f32::INFINITY, f32::MIN_POSITIVE, -1.0, 1.0];
+    for len in (0..40).chain([784, 1000, 4097]) {
+        for density in [0.0f32, 0.05, 0.2, 0.5, 1.0] {
+            let row: Vec<f32> = (0..len)
+                .map(|_| {
+                    if rng.uniform() < 0.1 {
+                        specials[rng.below(specials.len() as u32) as usize]
+                    } else if rng.uniform() < density {
+                        rng.uniform() - 0.5
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let (mut ia, mut va) = (vec![7u32; len], vec![7f32; len]);
+            let (mut ib, mut vb) = (vec![9u32; len], vec![9f32; len]);
+            let na = kernels::compact_nonzero(&row, &mut ia, Some(&mut va));
+            let nb = scalar::compact_nonzero(&row, &mut ib, Some(&mut vb));
+            assert_eq!(na, nb, "count len={len} d={density}");
+            assert_eq!(ia[..na], ib[..nb], "indices len={len} d={density}");
+            assert_bits_eq(&format!("values len={len} d={density}"), &va[..na], &vb[..nb]);
+            let expect: Vec<u32> = (0..len as u32).filter(|&j| row[j as usize] != 0.0).collect();
+            assert_eq!(ia[..na], expect[..], "len={len} d={density}");
+            let mut ic = vec![0u32; len];
+            assert_eq!(kernels::compact_nonzero(&row, &mut ic, None), na);
+            assert_eq!(ic[..na], expect[..]);
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "room")]
+fn compact_nonzero_refuses_short_output() {
+    kernels::compact_nonzero(&[1.0, 2.0, 3.0], &mut [0u32; 2], None);
+}
+
+#[test]
 fn sparse_matmul_scalar_matches_f64_naive() {
     let _g = simd_guard();
     let mut rng = Rng::new(12);

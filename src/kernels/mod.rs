@@ -14,8 +14,11 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod cols;
 pub mod math;
 pub mod scalar;
+
+pub use cols::ColsMut;
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128;
@@ -125,7 +128,17 @@ pub fn sparse_matmul(
         rows * n,
         "sparse_matmul: out.len() must be rows*n"
     );
-    if n == 0 || rows == 0 {
+    sparse_matmul_cols(ptr, idx, val, w, &mut ColsMut::all(out, n));
+}
+
+/// [`sparse_matmul`] restricted to the columns of `out` (a view of a `[rows × n]` matrix, n =
+/// `out.stride()`, also the row length of `w`). Every element is computed exactly as by the whole
+/// product, so column blocks can run on different threads.
+pub fn sparse_matmul_cols(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], out: &mut ColsMut) {
+    let rows = check_csr(ptr, idx, val);
+    let n = out.stride();
+    assert_eq!(out.rows(), rows, "sparse_matmul: out has {} rows, the events {rows}", out.rows());
+    if n == 0 || rows == 0 || out.cols() == 0 {
         return;
     }
     assert_eq!(
@@ -135,18 +148,24 @@ pub fn sparse_matmul(
     );
     let w_rows = w.len() / n;
     let events = &idx[ptr[0] as usize..ptr[rows] as usize];
+    // `max` (not an early-exit `all`) so that this check over every event vectorizes.
     assert!(
-        events.iter().all(|&i| (i as usize) < w_rows),
+        events.iter().copied().max().map_or(true, |i| (i as usize) < w_rows),
         "sparse_matmul: column index out of range"
     );
     match isa() {
-        Isa::Scalar => scalar::sparse_matmul(ptr, idx, val, w, n, out),
+        Isa::Scalar => scalar::sparse_matmul_cols(ptr, idx, val, w, out),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected at runtime; shapes and indices checked above.
-        Isa::Avx2 => unsafe { x86::sparse_matmul(ptr, idx, val, w, n, out) },
+        // SAFETY: AVX2 detected at runtime; shapes and indices checked above, and the kernel
+        // touches only columns [first_col, first_col + cols) of rows < rows, at stride n.
+        Isa::Avx2 => unsafe {
+            x86::sparse_matmul(ptr, idx, val, w.as_ptr().add(out.first_col()), n, out.cols(), out.as_mut_ptr())
+        },
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: shapes and indices checked above.
-        Isa::Simd128 => unsafe { simd128::sparse_matmul(ptr, idx, val, w, n, out) },
+        // SAFETY: as above.
+        Isa::Simd128 => unsafe {
+            simd128::sparse_matmul(ptr, idx, val, w.as_ptr().add(out.first_col()), n, out.cols(), out.as_mut_ptr())
+        },
     }
 }
 
@@ -154,6 +173,9 @@ pub fn sparse_matmul(
 /// with `idx[e]` in `[row_lo, row_hi)`: `dw_part[(idx[e]-row_lo)*n + j] += val[e] * dy[r*n + j]`.
 /// Events outside the range are skipped, so callers can split dw rows across threads and still get
 /// exactly the single-threaded result.
+///
+/// Fast path: transpose the events ([`TransposedEvents`]) and run [`sparse_matmul`] with `dy` as
+/// the matrix — what `Linear::backward` does directly, keeping the transposed lists between calls.
 #[allow(clippy::too_many_arguments)]
 pub fn sparse_t_matmul(
     ptr: &[u32],
@@ -180,60 +202,42 @@ pub fn sparse_t_matmul(
     if n == 0 || rows == 0 || row_lo == row_hi {
         return;
     }
-    match isa() {
-        Isa::Scalar => scalar::sparse_t_matmul(ptr, idx, val, dy, n, row_lo, row_hi, dw_part),
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            with_col_lists(ptr, idx, val, row_lo, row_hi, |t, vals| {
-                // SAFETY: AVX2 detected; ColLists rows are < rows (dy has rows*n) and its ptr has
-                // (row_hi-row_lo)+1 entries matching dw_part.
-                unsafe { x86::sparse_matmul(&t.ptr, &t.row, vals, dy, n, dw_part) }
-            })
-        }
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Isa::Simd128 => {
-            with_col_lists(ptr, idx, val, row_lo, row_hi, |t, vals| {
-                // SAFETY: as above.
-                unsafe { simd128::sparse_matmul(&t.ptr, &t.row, vals, dy, n, dw_part) }
-            })
-        }
+    if isa() == Isa::Scalar {
+        return scalar::sparse_t_matmul(ptr, idx, val, dy, n, row_lo, row_hi, dw_part);
     }
+    TRANSPOSED.with(|cell| {
+        let mut t = cell.borrow_mut();
+        t.rebuild(ptr, idx, val, row_lo, row_hi);
+        sparse_matmul(&t.ptr, &t.row, t.values(), dy, n, dw_part);
+    })
 }
 
 /// The transpose of a CSR restricted to columns [lo, hi): for every dw row, the list of (batch row,
 /// value) events that touch it, **in increasing batch-row order** (a stable counting sort). With it
 /// the weight gradient becomes another `sparse_matmul` (dw row = Σ val·dy row), which keeps each dw
 /// chunk in registers instead of read-modify-writing whole dw rows per event — and the per-element
-/// accumulation order is unchanged (r increasing), so results equal the scalar reference exactly.
-#[cfg_attr(
-    not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )),
-    allow(dead_code)
-)]
-struct ColLists {
-    ptr: Vec<u32>,
-    row: Vec<u32>,
+/// accumulation order is unchanged (r increasing), so results equal [`scalar::sparse_t_matmul`]
+/// exactly. Buffers are reused: rebuilding allocates nothing once they have grown.
+#[derive(Clone, Debug, Default)]
+pub struct TransposedEvents {
+    /// CSR row pointers, one row per column in [lo, hi) (plus one).
+    pub ptr: Vec<u32>,
+    /// Batch rows, increasing within each list.
+    pub row: Vec<u32>,
     /// Values per event (empty for binary spikes).
     vals: Vec<f32>,
+    binary: bool,
     /// Fill cursor of the counting sort.
     fill: Vec<u32>,
 }
 
-#[cfg_attr(
-    not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )),
-    allow(dead_code)
-)]
-impl ColLists {
-    /// Rebuilds in place: the buffers are kept per thread (see `with_col_lists`), so the
-    /// weight-gradient step allocates nothing once they have grown to the working size.
-    fn rebuild(&mut self, ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) {
+impl TransposedEvents {
+    pub fn rebuild(&mut self, ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) {
+        check_csr(ptr, idx, val);
+        assert!(lo <= hi, "TransposedEvents: lo > hi");
         let rows = ptr.len() - 1;
         let span = (hi - lo) as usize;
+        self.binary = val.is_none();
         let cptr = &mut self.ptr;
         cptr.clear();
         cptr.resize(span + 1, 0);
@@ -246,6 +250,15 @@ impl ColLists {
             cptr[c + 1] += cptr[c];
         }
         let total = cptr[span] as usize;
+        // Room for the densest possible batch of this shape up front, so that a later batch with
+        // more events than any before it does not reallocate in the middle of training.
+        let most = rows * span;
+        if self.row.capacity() < most {
+            self.row.reserve_exact(most - self.row.len());
+        }
+        if val.is_some() && self.vals.capacity() < most {
+            self.vals.reserve_exact(most - self.vals.len());
+        }
         self.fill.clear();
         self.fill.extend_from_slice(&cptr[..span]);
         self.row.clear();
@@ -269,29 +282,19 @@ impl ColLists {
             }
         }
     }
+
+    /// Values for the kernels: `None` for binary spikes.
+    pub fn values(&self) -> Option<&[f32]> {
+        if self.binary {
+            None
+        } else {
+            Some(&self.vals)
+        }
+    }
 }
 
 thread_local! {
-    static COL_LISTS: std::cell::RefCell<ColLists> = const {
-        std::cell::RefCell::new(ColLists { ptr: Vec::new(), row: Vec::new(), vals: Vec::new(), fill: Vec::new() })
-    };
-}
-
-/// Runs `f` with this thread's transposed event lists for columns [lo, hi).
-#[cfg_attr(
-    not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )),
-    allow(dead_code)
-)]
-fn with_col_lists<R>(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32, f: impl FnOnce(&ColLists, Option<&[f32]>) -> R) -> R {
-    COL_LISTS.with(|cell| {
-        let mut t = cell.borrow_mut();
-        t.rebuild(ptr, idx, val, lo, hi);
-        let vals = val.map(|_| &t.vals[..]);
-        f(&t, vals)
-    })
+    static TRANSPOSED: std::cell::RefCell<TransposedEvents> = std::cell::RefCell::new(TransposedEvents::default());
 }
 
 /// `out[m×n] += a[m×k] · b[k×n]`; each out element starts from its current value and adds
@@ -335,6 +338,26 @@ pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         // SAFETY: shapes checked above.
         Isa::Simd128 => unsafe { simd128::transpose(src, rows, cols, dst) },
+    }
+}
+
+/// Writes the column indices of the non-zero entries of `row` (in increasing order) to `idx`, and
+/// their values to `val` if given; returns their number. `idx` and `val` must have room for
+/// `row.len()` entries (entries past the returned count are scratch). `-0.0` counts as zero.
+/// This turns a layer's dense output into the next layer's event list.
+pub fn compact_nonzero(row: &[f32], idx: &mut [u32], val: Option<&mut [f32]>) -> usize {
+    assert!(idx.len() >= row.len(), "compact_nonzero: idx has room for {} of {}", idx.len(), row.len());
+    if let Some(v) = val.as_deref() {
+        assert!(v.len() >= row.len(), "compact_nonzero: val has room for {} of {}", v.len(), row.len());
+    }
+    assert!(row.len() <= u32::MAX as usize, "compact_nonzero: row too long for u32 indices");
+    match isa() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 detected; idx/val have room for row.len() entries (checked above).
+        Isa::Avx2 => unsafe { x86::compact_nonzero(row, idx, val) },
+        // wasm keeps the branch-free reference: simd128 has no lane-compress instruction (a
+        // byte-shuffle table version is possible; not written yet).
+        _ => scalar::compact_nonzero(row, idx, val),
     }
 }
 

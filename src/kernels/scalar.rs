@@ -14,6 +14,7 @@
 //! No length checks here beyond what indexing does: the public dispatchers in `kernels/mod.rs`
 //! assert the shapes once.
 
+use super::ColsMut;
 use crate::surrogate::Surrogate;
 
 pub fn sparse_matmul(
@@ -24,11 +25,17 @@ pub fn sparse_matmul(
     n: usize,
     out: &mut [f32],
 ) {
+    sparse_matmul_cols(ptr, idx, val, w, &mut ColsMut::all(out, n));
+}
+
+/// Columns `[j0, j1)` of [`sparse_matmul`] (`out` views a `[rows × n]` matrix, `w` is `[_ × n]`).
+pub fn sparse_matmul_cols(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], out: &mut ColsMut) {
     let rows = ptr.len().saturating_sub(1);
+    let (n, j0, j1) = (out.stride(), out.first_col(), out.first_col() + out.cols());
     for r in 0..rows {
-        let o = &mut out[r * n..(r + 1) * n];
+        let o = out.row(r);
         for e in ptr[r] as usize..ptr[r + 1] as usize {
-            let wr = &w[idx[e] as usize * n..(idx[e] as usize + 1) * n];
+            let wr = &w[idx[e] as usize * n + j0..idx[e] as usize * n + j1];
             match val {
                 None => {
                     for (o, &w) in o.iter_mut().zip(wr) {
@@ -164,4 +171,21 @@ pub fn sgd_step(
         vel[i] = vi;
         w[i] -= lr * vi;
     }
+}
+
+/// Indices (and values) of the non-zero entries of `row`, in increasing order; returns how many.
+/// Branch-free: every index is written and the cursor advances only past non-zeros, so `idx`
+/// (and `val`) must hold `row.len()` entries; slots past the count are scratch. At MNIST's 19 %
+/// input density an `if x != 0 { push }` loop mispredicts on most pixels; this one does not
+/// branch on the data. `-0.0` counts as zero and NaN as non-zero (`x != 0.0`).
+pub fn compact_nonzero(row: &[f32], idx: &mut [u32], mut val: Option<&mut [f32]>) -> usize {
+    let mut c = 0usize;
+    for (j, &x) in row.iter().enumerate() {
+        idx[c] = j as u32;
+        if let Some(v) = val.as_deref_mut() {
+            v[c] = x;
+        }
+        c += usize::from(x != 0.0);
+    }
+    c
 }

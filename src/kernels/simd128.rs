@@ -61,13 +61,14 @@ unsafe fn sparse_chunk<const NV: usize>(
 
 /// One column strip `[j, j + NV*4)` for every row: strips are the outer loop so the strip of `w`
 /// stays in cache while all batch rows pass over it (see x86.rs).
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 unsafe fn sparse_strip<const NV: usize>(
     ptr: &[u32],
     idx: &[u32],
     val: Option<&[f32]>,
     w: *const f32,
-    n: usize,
+    ld: usize,
     out: *mut f32,
     j: usize,
 ) {
@@ -75,59 +76,61 @@ unsafe fn sparse_strip<const NV: usize>(
         let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
         let vv = val.map(|v| v.get_unchecked(e0..e1));
         sparse_chunk::<NV>(
-            out.add(r * n + j),
+            out.add(r * ld + j),
             w.add(j),
-            n,
+            ld,
             idx.get_unchecked(e0..e1),
             vv,
         );
     }
 }
 
+/// Columns `[0, cols)` of `out[r] += Σ val·w[idx]`; `w` and `out` point at the first column of
+/// the range, row stride `ld` (see x86.rs).
 pub unsafe fn sparse_matmul(
     ptr: &[u32],
     idx: &[u32],
     val: Option<&[f32]>,
-    w: &[f32],
-    n: usize,
-    out: &mut [f32],
+    w: *const f32,
+    ld: usize,
+    cols: usize,
+    out: *mut f32,
 ) {
-    let wp = w.as_ptr();
-    let op = out.as_mut_ptr();
+    let (wp, op) = (w, out);
     let mut j = 0;
-    while j + 32 <= n {
-        sparse_strip::<8>(ptr, idx, val, wp, n, op, j);
+    while j + 32 <= cols {
+        sparse_strip::<8>(ptr, idx, val, wp, ld, op, j);
         j += 32;
     }
-    while j + 8 <= n {
-        sparse_strip::<2>(ptr, idx, val, wp, n, op, j);
+    while j + 8 <= cols {
+        sparse_strip::<2>(ptr, idx, val, wp, ld, op, j);
         j += 8;
     }
-    while j + 4 <= n {
-        sparse_strip::<1>(ptr, idx, val, wp, n, op, j);
+    while j + 4 <= cols {
+        sparse_strip::<1>(ptr, idx, val, wp, ld, op, j);
         j += 4;
     }
-    if j == n {
+    if j == cols {
         return;
     }
     // Scalar tail columns (wasm has no masked loads), same per-element order.
     for r in 0..ptr.len() - 1 {
         let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
-        for jj in j..n {
-            let mut acc = *op.add(r * n + jj);
+        for jj in j..cols {
+            let mut acc = *op.add(r * ld + jj);
             match val {
                 None => {
                     for &i in &idx[e0..e1] {
-                        acc += *wp.add(i as usize * n + jj);
+                        acc += *wp.add(i as usize * ld + jj);
                     }
                 }
                 Some(v) => {
                     for (&i, &x) in idx[e0..e1].iter().zip(&v[e0..e1]) {
-                        acc += x * *wp.add(i as usize * n + jj);
+                        acc += x * *wp.add(i as usize * ld + jj);
                     }
                 }
             }
-            *op.add(r * n + jj) = acc;
+            *op.add(r * ld + jj) = acc;
         }
     }
 }

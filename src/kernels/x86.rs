@@ -12,7 +12,7 @@ use super::math::{C1, C2, EXP_HI, EXP_LO, LOG2E, P0, P1, P2, P3, P4, P5};
 use crate::surrogate::Surrogate;
 
 const W: usize = 8;
-const PREFETCH: bool = true;
+const PREFETCH: bool = false;
 const PF_AHEAD: usize = 4;
 
 // ---------------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ unsafe fn sparse_strip<const NV: usize, const MASKED: bool>(
     idx: &[u32],
     val: Option<&[f32]>,
     w: *const f32,
-    n: usize,
+    ld: usize,
     out: *mut f32,
     j: usize,
     mask: __m256i,
@@ -122,9 +122,9 @@ unsafe fn sparse_strip<const NV: usize, const MASKED: bool>(
         let (e0, e1) = (ptr[r] as usize, ptr[r + 1] as usize);
         let vv = val.map(|v| v.get_unchecked(e0..e1));
         sparse_chunk::<NV, MASKED>(
-            out.add(r * n + j),
+            out.add(r * ld + j),
             w.add(j),
-            n,
+            ld,
             idx.get_unchecked(e0..e1),
             vv,
             mask,
@@ -132,39 +132,41 @@ unsafe fn sparse_strip<const NV: usize, const MASKED: bool>(
     }
 }
 
+/// Columns `[0, cols)` of `out[r] += Σ val·w[idx]`, where `w` and `out` point at the first
+/// column of the range and both have row stride `ld` (see `ColsMut`).
 #[target_feature(enable = "avx2")]
 pub unsafe fn sparse_matmul(
     ptr: &[u32],
     idx: &[u32],
     val: Option<&[f32]>,
-    w: &[f32],
-    n: usize,
-    out: &mut [f32],
+    w: *const f32,
+    ld: usize,
+    cols: usize,
+    out: *mut f32,
 ) {
-    let wp = w.as_ptr();
-    let op = out.as_mut_ptr();
+    let (wp, op) = (w, out);
     let full = _mm256_set1_epi32(-1);
     let mut j = 0;
     // 64 columns (8 accumulators) per strip where possible, then narrower strips; the last
-    // partial vector (n % 8 columns) is a masked strip.
-    while j + 64 <= n {
-        sparse_strip::<8, false>(ptr, idx, val, wp, n, op, j, full);
+    // partial vector (cols % 8 columns) is a masked strip.
+    while j + 64 <= cols {
+        sparse_strip::<8, false>(ptr, idx, val, wp, ld, op, j, full);
         j += 64;
     }
-    while j + 32 <= n {
-        sparse_strip::<4, false>(ptr, idx, val, wp, n, op, j, full);
+    while j + 32 <= cols {
+        sparse_strip::<4, false>(ptr, idx, val, wp, ld, op, j, full);
         j += 32;
     }
-    let rem = n - j;
+    let rem = cols - j;
     match (rem / W, rem % W) {
         (0, 0) => {}
-        (1, 0) => sparse_strip::<1, false>(ptr, idx, val, wp, n, op, j, full),
-        (2, 0) => sparse_strip::<2, false>(ptr, idx, val, wp, n, op, j, full),
-        (3, 0) => sparse_strip::<3, false>(ptr, idx, val, wp, n, op, j, full),
-        (0, r) => sparse_strip::<1, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
-        (1, r) => sparse_strip::<2, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
-        (2, r) => sparse_strip::<3, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
-        (3, r) => sparse_strip::<4, true>(ptr, idx, val, wp, n, op, j, tail_mask(r)),
+        (1, 0) => sparse_strip::<1, false>(ptr, idx, val, wp, ld, op, j, full),
+        (2, 0) => sparse_strip::<2, false>(ptr, idx, val, wp, ld, op, j, full),
+        (3, 0) => sparse_strip::<3, false>(ptr, idx, val, wp, ld, op, j, full),
+        (0, r) => sparse_strip::<1, true>(ptr, idx, val, wp, ld, op, j, tail_mask(r)),
+        (1, r) => sparse_strip::<2, true>(ptr, idx, val, wp, ld, op, j, tail_mask(r)),
+        (2, r) => sparse_strip::<3, true>(ptr, idx, val, wp, ld, op, j, tail_mask(r)),
+        (3, r) => sparse_strip::<4, true>(ptr, idx, val, wp, ld, op, j, tail_mask(r)),
         _ => unreachable!(),
     }
 }
@@ -318,6 +320,65 @@ pub unsafe fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) 
             *dp.add(c * rows + r) = *sp.add(r * cols + c);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compaction: dense row → (index, value) of its non-zeros, 8 lanes at a time
+// ---------------------------------------------------------------------------------------------
+
+/// For each 8-bit lane mask, the lane numbers of its set bits first (in order), then the rest:
+/// a `permutevar8x32` with this packs the selected lanes to the front ("left-pack").
+const PACK: [[u32; 8]; 256] = {
+    let mut t = [[0u32; 8]; 256];
+    let mut m = 0;
+    while m < 256 {
+        let mut k = 0;
+        let mut lane = 0;
+        while lane < 8 {
+            if m & (1 << lane) != 0 {
+                t[m][k] = lane as u32;
+                k += 1;
+            }
+            lane += 1;
+        }
+        while k < 8 {
+            t[m][k] = 0;
+            k += 1;
+        }
+        m += 1;
+    }
+    t
+};
+
+/// Same contract and result as `scalar::compact_nonzero`. Each block of 8 writes 8 entries at the
+/// cursor c ≤ j, so writes stay below j + 8 ≤ row.len() — inside the room the caller checked.
+#[target_feature(enable = "avx2")]
+pub unsafe fn compact_nonzero(row: &[f32], idx: &mut [u32], mut val: Option<&mut [f32]>) -> usize {
+    let len = row.len();
+    let (rp, ip) = (row.as_ptr(), idx.as_mut_ptr());
+    let vp = val.as_deref_mut().map(|v| v.as_mut_ptr());
+    let zero = _mm256_setzero_ps();
+    let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    let mut c = 0usize;
+    let mut j = 0usize;
+    while j + W <= len {
+        let x = _mm256_loadu_ps(rp.add(j));
+        // NEQ_UQ: true for non-zero and NaN, false for ±0 — exactly `x != 0.0`.
+        let bits = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_NEQ_UQ>(x, zero)) as usize;
+        let perm = _mm256_loadu_si256(PACK.as_ptr().add(bits) as *const __m256i);
+        let ids = _mm256_add_epi32(_mm256_set1_epi32(j as i32), lanes);
+        _mm256_storeu_si256(ip.add(c) as *mut __m256i, _mm256_permutevar8x32_epi32(ids, perm));
+        if let Some(vp) = vp {
+            _mm256_storeu_ps(vp.add(c), _mm256_permutevar8x32_ps(x, perm));
+        }
+        c += bits.count_ones() as usize;
+        j += W;
+    }
+    let tail = super::scalar::compact_nonzero(&row[j..], &mut idx[c..c + (len - j)], val.map(|v| &mut v[c..c + (len - j)]));
+    for i in &mut idx[c..c + tail] {
+        *i += j as u32;
+    }
+    c + tail
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
 
 use crate::activation::Events;
 use crate::kernels;
-use crate::parallel::for_row_chunks;
+use crate::kernels::TransposedEvents;
+use crate::parallel::{for_row_chunks, for_sparse_blocks};
 use crate::rng::Rng;
 
 #[derive(Clone, Debug)]
@@ -20,6 +21,9 @@ pub struct Linear {
     /// `w` transposed, for the input gradient; rebuilt lazily after each weight update.
     wt: Vec<f32>,
     wt_fresh: bool,
+    /// The input events transposed (per input, the batch rows where it was active), for the
+    /// weight gradient; kept so that rebuilding it allocates nothing.
+    events_t: TransposedEvents,
 }
 
 impl Linear {
@@ -43,6 +47,7 @@ impl Linear {
             b,
             wt: Vec::new(),
             wt_fresh: false,
+            events_t: TransposedEvents::default(),
         }
     }
 
@@ -55,14 +60,10 @@ impl Linear {
     pub fn forward(&self, ev: &Events, out: &mut Vec<f32>) {
         let rows = ev.rows();
         let n = self.fan_out;
-        out.clear();
-        out.resize(rows * n, 0.0);
+        out.resize(rows * n, 0.0); // every element is overwritten by the bias next
         kernels::broadcast_rows(&self.b, rows, out);
         let vals = ev.values();
-        for_row_chunks(out, n, 8, |r0, chunk| {
-            let r1 = r0 + chunk.len() / n;
-            kernels::sparse_matmul(&ev.ptr[r0..=r1], &ev.idx, vals, &self.w, n, chunk);
-        });
+        for_sparse_blocks(&ev.ptr, out, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &ev.idx, vals, &self.w, block));
     }
 
     /// Accumulates `gw += eventsᵀ · dy`, `gb += Σ_rows dy`; writes `din = dy · Wᵀ` if asked.
@@ -71,10 +72,12 @@ impl Linear {
         let rows = ev.rows();
         debug_assert_eq!(dy.len(), rows * n);
         let vals = ev.values();
-        for_row_chunks(&mut self.gw, n, 16, |i0, chunk| {
-            let i1 = i0 + chunk.len() / n;
-            kernels::sparse_t_matmul(&ev.ptr, &ev.idx, vals, dy, n, i0 as u32, i1 as u32, chunk);
-        });
+        // gw row i = Σ over the batch rows where input i was active of val·dy[row]: a sparse
+        // product of the transposed events with dy (the same sums, in the same order, as
+        // `kernels::scalar::sparse_t_matmul`).
+        self.events_t.rebuild(&ev.ptr, &ev.idx, vals, 0, self.fan_in as u32);
+        let t = &self.events_t;
+        for_sparse_blocks(&t.ptr, &mut self.gw, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &t.row, t.values(), dy, block));
         for r in 0..rows {
             for (g, &d) in self.gb.iter_mut().zip(&dy[r * n..(r + 1) * n]) {
                 *g += d;

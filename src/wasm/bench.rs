@@ -5,6 +5,7 @@
 use super::convert;
 use super::dataset::Dataset;
 use crate::kernels;
+use crate::parallel;
 use crate::rng::Rng;
 use crate::surrogate::Surrogate;
 use wasm_bindgen::prelude::*;
