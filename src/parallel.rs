@@ -58,7 +58,7 @@ pub fn for_row_chunks<F>(out: &mut [f32], n: usize, min_rows: usize, f: F)
 where
     F: Fn(usize, &mut [f32]) + Sync + Send,
 {
-    let rows = if n == 0 { 0 } else { out.len() / n };
+    let rows = out.len().checked_div(n).unwrap_or(0);
     #[cfg(feature = "parallel")]
     {
         let threads = threads_here();

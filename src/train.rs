@@ -58,7 +58,7 @@ impl Trainer {
         Ok(Self {
             net,
             opt: Optimizer::new(opt)?,
-            rng: Rng::new(seed ^ 0x5EED_0F_DA7A),
+            rng: Rng::new(seed ^ 0x005E_ED0F_DA7A),
             order: Vec::new(),
             cursor: 0,
             epochs_done: 0,

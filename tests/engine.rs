@@ -154,7 +154,7 @@ fn model_files_round_trip_and_reject_corruption() {
     assert_eq!(back.forward(&x, 10, false).unwrap(), &logits_before[..]);
     assert_eq!(io::save(&back).unwrap(), bytes, "save is deterministic");
 
-    let err = |b: &[u8]| io::load(b).err().expect("must fail").to_string();
+    let err = |b: &[u8]| io::load(b).expect_err("must fail").to_string();
     assert!(err(&bytes[..bytes.len() - 5]).contains("model file"));
     assert!(err(&bytes[..4]).contains("too short"));
     assert!(err(b"not a model at all, really").contains("model file"));
