@@ -206,13 +206,14 @@ impl NeuronModel {
     pub fn backward(&self, u: &[f32], out: &[f32], g: &mut [f32], batch_width: usize, scratch: &mut Vec<f32>) {
         match *self {
             NeuronModel::Spike { surrogate, threshold } => {
-                if threshold == 0.0 {
-                    crate::kernels::surrogate_grad_mul(&surrogate, u, g);
+                let x = if threshold == 0.0 {
+                    u
                 } else {
                     scratch.clear();
                     scratch.extend(u.iter().map(|&v| v - threshold));
-                    crate::kernels::surrogate_grad_mul(&surrogate, scratch, g);
-                }
+                    &scratch[..]
+                };
+                crate::parallel::for_elementwise(x, g, |x, g| crate::kernels::surrogate_grad_mul(&surrogate, x, g));
             }
             NeuronModel::Relu => {
                 for (gi, &o) in g.iter_mut().zip(out) {

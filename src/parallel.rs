@@ -145,3 +145,18 @@ where
     let (a, b) = view.split_at(at);
     join(|| split_cols(a, left, f), || split_cols(b, parts - left, f));
 }
+
+/// `f(x, g)` over the two slices of equal length, in halves on two threads when they are large
+/// and we are on a pool worker: for element-wise kernels, where any split gives the same bits.
+pub fn for_elementwise<F>(x: &[f32], g: &mut [f32], f: F)
+where
+    F: Fn(&[f32], &mut [f32]) + Sync + Send,
+{
+    if threads_here() < 2 || g.len() < MIN_PARALLEL_ELEMS {
+        return f(x, g);
+    }
+    let mid = g.len() / 2 / 8 * 8; // keep both halves on the vector loop
+    let (x0, x1) = x.split_at(mid.min(x.len()));
+    let (g0, g1) = g.split_at_mut(mid);
+    join(|| f(x0, g0), || f(x1, g1));
+}

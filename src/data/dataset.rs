@@ -130,7 +130,9 @@ impl Dataset {
     pub fn rows(&self, start: usize, end: usize) -> Cow<'_, [f32]> {
         let f = self.features();
         if self.is_byte_backed() {
-            Cow::Owned(self.bytes[start * f..end * f].iter().map(|&b| byte_value(b)).collect())
+            let mut v = vec![0.0; (end - start) * f];
+            bytes_to_values(&self.bytes[start * f..end * f], &mut v);
+            Cow::Owned(v)
         } else {
             Cow::Borrowed(&self.x[start * f..end * f])
         }
@@ -140,7 +142,9 @@ impl Dataset {
     pub fn push_sample(&self, i: usize, out: &mut Vec<f32>) {
         let f = self.features();
         if self.is_byte_backed() {
-            out.extend(self.bytes[i * f..(i + 1) * f].iter().map(|&b| byte_value(b)));
+            let at = out.len();
+            out.resize(at + f, 0.0);
+            bytes_to_values(&self.bytes[i * f..(i + 1) * f], &mut out[at..]);
         } else {
             out.extend_from_slice(&self.x[i * f..(i + 1) * f]);
         }
@@ -252,6 +256,15 @@ impl Dataset {
 
     fn with_bytes(&self, bytes: Vec<u8>, y: Vec<u32>) -> Dataset {
         Dataset { x: Vec::new(), bytes, ..self.with_data(Vec::new(), y) }
+    }
+}
+
+/// `out[i] = byte_value(bytes[i])`, written as an indexed loop over equal-length slices so that it
+/// vectorizes (8 conversions and one `vdivps` at a time with AVX2); `extend` over a mapped
+/// iterator compiled to one scalar division per pixel here, 0.1 ms of every 100-sample batch.
+fn bytes_to_values(bytes: &[u8], out: &mut [f32]) {
+    for (o, &b) in out.iter_mut().zip(bytes) {
+        *o = byte_value(b);
     }
 }
 

@@ -7,8 +7,11 @@
 use crate::activation::Events;
 use crate::kernels;
 use crate::kernels::TransposedEvents;
-use crate::parallel::{for_row_chunks, for_sparse_blocks};
+use crate::parallel::{for_row_chunks, for_sparse_blocks, join};
 use crate::rng::Rng;
+
+/// Inner dimension below which the input-gradient product is not split across threads.
+const MIN_SPLIT_INNER: usize = 64;
 
 #[derive(Clone, Debug)]
 pub struct Linear {
@@ -75,7 +78,20 @@ impl Linear {
         // gw row i = Σ over the batch rows where input i was active of val·dy[row]: a sparse
         // product of the transposed events with dy (the same sums, in the same order, as
         // `kernels::scalar::sparse_t_matmul`).
-        self.events_t.rebuild(&ev.ptr, &ev.idx, vals, 0, self.fan_in as u32);
+        // The transposed events and (for din) the transposed weights do not depend on dy, so
+        // the two sequential rebuilds run side by side.
+        let (events_t, wt, w, fan_in, fan_out) = (&mut self.events_t, &mut self.wt, &self.w, self.fan_in, self.fan_out);
+        let refresh_wt = din.is_some() && !self.wt_fresh;
+        join(
+            || events_t.rebuild(&ev.ptr, &ev.idx, vals, 0, fan_in as u32),
+            || {
+                if refresh_wt {
+                    wt.resize(w.len(), 0.0);
+                    kernels::transpose(w, fan_in, fan_out, wt);
+                }
+            },
+        );
+        self.wt_fresh |= refresh_wt;
         let t = &self.events_t;
         for_sparse_blocks(&t.ptr, &mut self.gw, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &t.row, t.values(), dy, block));
         for r in 0..rows {
@@ -84,19 +100,19 @@ impl Linear {
             }
         }
         if let Some(din) = din {
-            if !self.wt_fresh {
-                self.wt.resize(self.w.len(), 0.0);
-                kernels::transpose(&self.w, self.fan_in, self.fan_out, &mut self.wt);
-                self.wt_fresh = true;
-            }
             let k = self.fan_in;
             din.clear();
             din.resize(rows * k, 0.0);
             let wt = &self.wt;
-            for_row_chunks(din, k, 8, |r0, chunk| {
-                let m = chunk.len() / k;
-                kernels::matmul(&dy[r0 * n..(r0 + m) * n], wt, m, n, k, chunk);
-            });
+            if n < MIN_SPLIT_INNER {
+                // e.g. the readout's 10 outputs: too little work per row to be worth a join.
+                kernels::matmul(dy, wt, rows, n, k, din);
+            } else {
+                for_row_chunks(din, k, 8, |r0, chunk| {
+                    let m = chunk.len() / k;
+                    kernels::matmul(&dy[r0 * n..(r0 + m) * n], wt, m, n, k, chunk);
+                });
+            }
         }
     }
 
