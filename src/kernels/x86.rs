@@ -12,8 +12,6 @@ use super::math::{C1, C2, EXP_HI, EXP_LO, LOG2E, P0, P1, P2, P3, P4, P5};
 use crate::surrogate::Surrogate;
 
 const W: usize = 8;
-const PREFETCH: bool = false;
-const PF_AHEAD: usize = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Sparse rows: out row += Σ_events val·w[idx] row  (also used for the transposed weight gradient)
@@ -60,15 +58,7 @@ unsafe fn sparse_chunk<const NV: usize, const MASKED: bool>(
     }
     match vals {
         None => {
-            for (e, &i) in ev.iter().enumerate() {
-                if PREFETCH && NV >= 4 {
-                    if let Some(&nx) = ev.get(e + PF_AHEAD) {
-                        let p = w.add(nx as usize * n) as *const i8;
-                        for l in 0..(NV * W * 4).div_ceil(64) {
-                            _mm_prefetch::<_MM_HINT_T0>(p.add(l * 64));
-                        }
-                    }
-                }
+            for &i in ev {
                 let wr = w.add(i as usize * n);
                 for (v, a) in acc.iter_mut().enumerate() {
                     *a = _mm256_add_ps(*a, load::<NV, MASKED>(wr, v, mask));
@@ -76,15 +66,7 @@ unsafe fn sparse_chunk<const NV: usize, const MASKED: bool>(
             }
         }
         Some(vals) => {
-            for (e, (&i, &x)) in ev.iter().zip(vals).enumerate() {
-                if PREFETCH && NV >= 4 {
-                    if let Some(&nx) = ev.get(e + PF_AHEAD) {
-                        let p = w.add(nx as usize * n) as *const i8;
-                        for l in 0..(NV * W * 4).div_ceil(64) {
-                            _mm_prefetch::<_MM_HINT_T0>(p.add(l * 64));
-                        }
-                    }
-                }
+            for (&i, &x) in ev.iter().zip(vals) {
                 let wr = w.add(i as usize * n);
                 let xv = _mm256_set1_ps(x);
                 for (v, a) in acc.iter_mut().enumerate() {
