@@ -228,6 +228,11 @@ impl DenseMlp {
     }
 
     /// Class predictions for `n` samples of `x` (`n × sizes[0]`).
+    /// Input features (`sizes[0]`).
+    pub fn inputs(&self) -> usize {
+        self.sizes[0]
+    }
+
     pub fn predict(&mut self, x: &[f32], n: usize) -> Vec<u32> {
         let layers = self.w.len();
         let [mut cur, mut next] = std::mem::take(&mut self.bufs);

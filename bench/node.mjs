@@ -18,6 +18,14 @@ async function load(variant) {
   return m;
 }
 
+/** The reference models scripts/bench.sh trained (target/bench-pkg/models/), if there. */
+function readModels() {
+  const dir = path.join(root, 'target/bench-pkg/models');
+  const f = (n) => path.join(dir, `${n}.safetensors`);
+  if (!fs.existsSync(f('s3nn')) || !fs.existsSync(f('relu'))) return null;
+  return { s3nn: new Uint8Array(fs.readFileSync(f('s3nn'))), relu: new Uint8Array(fs.readFileSync(f('relu'))) };
+}
+
 const mode = process.argv[2] || 'kernels';
 const out = { node: process.version };
 if (mode === 'kernels') {
@@ -36,7 +44,7 @@ if (mode === 'kernels') {
     testLabels: rd('t10k-labels-idx1-ubyte'),
   };
   log(`e2e on ${m.activeIsa()}`);
-  out.e2e = e2eSuite(m, mnist, { log });
+  out.e2e = e2eSuite(m, mnist, { log, models: readModels() });
   out.peakRssBytes = process.resourceUsage().maxRSS * 1024;
 } else {
   throw new Error(`unknown mode ${mode}`);

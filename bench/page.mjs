@@ -37,11 +37,21 @@ window.runKernels = async () => {
   return kernelSuite({ simd: [simd, false], simdForcedScalar: [simd, true], scalar: [scalar, false] }, { log });
 };
 
+/** The reference models scripts/bench.sh trained, or null when they are not there. */
+async function models() {
+  const get = async (n) => {
+    const r = await fetch(`/target/bench-pkg/models/${n}.safetensors`);
+    return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+  };
+  const [s3nn, relu] = [await get('s3nn'), await get('relu')];
+  return s3nn && relu ? { s3nn, relu } : null;
+}
+
 let data = null;
 window.runE2e = async () => {
   data = data || (await mnist());
   const m = await load('simd');
-  return e2eSuite(m, data, { log });
+  return e2eSuite(m, data, { log, models: await models() });
 };
 
 /** TF.js training of the same ReLU MLP (batch 100, Adam 1e-3, softmax cross-entropy). */

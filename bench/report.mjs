@@ -143,13 +143,18 @@ for (let i = 0; i < (nk?.firing || chr?.kernels?.simd?.firing || []).length; i++
 L.push(`| dense | ${fmt(denseN, 2)} | | ${fmt(denseNode, 2)} | | ${fmt(denseChr, 2)} | | ${fmt(perSample(caseMs(chr?.kernels?.scalar, 'matmul')), 2)} |`, '');
 
 L.push('## End to end: MNIST 784-400-400-10, batch 100, Adam 1e-3', '');
-L.push('| engine | S³NN train samples/s | ReLU train samples/s | S³NN infer samples/s | ReLU infer samples/s | dense ANN infer samples/s | S³NN ÷ dense ANN | S³NN ÷ ReLU (sparse-aware) | S³NN hidden firing (test) | test acc S³NN / ReLU (1 epoch) | memory |', '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|');
+L.push('| engine | S³NN train samples/s | ReLU train samples/s | S³NN infer samples/s | ReLU infer samples/s | dense ANN infer samples/s | S³NN ÷ dense ANN | S³NN ÷ ReLU (sparse-aware) | S³NN hidden firing (test) | test acc S³NN / ReLU (inferred nets) | memory |', '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|');
 for (const [env, e, kind] of envs) {
   if (!e) continue;
   const s = e.nets.s3nn;
   const r = e.nets.relu;
   const mem = kind === 'rss' ? `${mb(e.peakRssBytes)} peak RSS` : `${mb(e.wasmMemoryBytes)} wasm (${mb(e.memAfterLoadBytes)} after loading the data)`;
   L.push(`| ${env} | ${fmt(s.trainSamplesPerSec)} | ${fmt(r.trainSamplesPerSec)} | ${fmt(s.inferSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(e.denseAnn.inferSamplesPerSec)} | ${x(s.inferSamplesPerSec / e.denseAnn.inferSamplesPerSec)} | ${x(s.inferSamplesPerSec / r.inferSamplesPerSec)} | ${s.testFiringRates.map((v) => `${(v * 100).toFixed(1)} %`).join(' / ')} | ${(s.testAccuracy * 100).toFixed(2)} % / ${(r.testAccuracy * 100).toFixed(2)} % | ${mem} |`);
+}
+{
+  const src = [...new Set(envs.map(([, e]) => e?.inferModels).filter(Boolean))];
+  const what = { reference: 'the 10-epoch reference models (784-400-400-10, Adam 1e-3, batch 100, seed 1), trained once by the CLI and loaded by every engine — so every engine infers with the same weights', epoch1: 'the one-epoch nets of the training runs above' };
+  L.push('', `Inference (batch 1000 over the 10 000 test images) runs on ${src.map((k) => what[k] || k).join('; ')}. Training columns: the first epoch of a fresh net.`);
 }
 L.push('', '"ReLU" is the same network with `neuron: \'relu\'` run by the engine, which skips zero activations (CSR events with values); "dense ANN" runs every layer as a full `matmul`.', '');
 {

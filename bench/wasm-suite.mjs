@@ -77,8 +77,11 @@ export function idxToArrays(images, labels) {
  * 1000 over the test set: RUNS rounds, each timing one pass of the trained S³NN, the trained ReLU
  * net and the dense ANN (matmul kernels) back to back, so their ratios see the same machine load.
  * `mnist` = {trainImages, trainLabels, testImages, testLabels} (Uint8Array IDX files).
+ * `models` = {s3nn, relu} (safetensors bytes, e.g. the 10-epoch reference models scripts/bench.sh
+ * trains): when given, inference runs on them — the firing rates of the trained MLP — instead of
+ * on the one-epoch nets of the training runs.
  */
-export function e2eSuite(m, mnist, { log = () => {} } = {}) {
+export function e2eSuite(m, mnist, { log = () => {}, models = null } = {}) {
   const out = { isa: m.activeIsa(), nets: {} };
   const t0 = now();
   const train = m.Dataset.fromIdx('mnist-train', mnist.trainImages, mnist.trainLabels);
@@ -112,6 +115,13 @@ export function e2eSuite(m, mnist, { log = () => {} } = {}) {
     log(`  ${neuron}: train ${median(runs).toFixed(0)} samples/s (runs ${runs.map((v) => v.toFixed(0)).join(', ')}), rest of epoch ${restSps.toFixed(0)}/s`);
   }
   out.memAfterTrainingBytes = m.wasmMemoryBytes();
+  out.inferModels = models ? 'reference' : 'epoch1';
+  if (models) {
+    for (const neuron of ['s3nn', 'relu']) {
+      nets[neuron].free();
+      nets[neuron] = m.Network.load(models[neuron]);
+    }
+  }
   // Accuracy and firing rates on the test set (untimed), then the timed rounds.
   const pass = (net, withStats) => {
     let correct = 0;
@@ -136,11 +146,20 @@ export function e2eSuite(m, mnist, { log = () => {} } = {}) {
     Object.assign(out.nets[neuron], { testAccuracy: st.acc, testFiringRates: st.rates, inferRuns: [] });
   }
   const dense = new m.BenchDenseMlp(new Uint32Array([784, 400, 400, 10]));
-  dense.pass(test, INFER_BATCH, test.length);
+  // Same batches from the same Float32Array as the nets' `pass`, timed the same way.
+  const densePass = () => {
+    const t = now();
+    for (let s = 0; s < tx.n; s += INFER_BATCH) {
+      const e = Math.min(s + INFER_BATCH, tx.n);
+      dense.run(tx.x.subarray(s * tx.f, e * tx.f), e - s);
+    }
+    return now() - t;
+  };
+  densePass();
   out.denseAnn = { inferRuns: [] };
   for (let r = 0; r < RUNS; r++) {
     for (const neuron of ['s3nn', 'relu']) out.nets[neuron].inferRuns.push(tx.n / (pass(nets[neuron], false).ms / 1e3));
-    out.denseAnn.inferRuns.push(test.length / (dense.pass(test, INFER_BATCH, test.length) / 1e3));
+    out.denseAnn.inferRuns.push(tx.n / (densePass() / 1e3));
   }
   for (const neuron of ['s3nn', 'relu']) {
     const o = out.nets[neuron];

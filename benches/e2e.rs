@@ -126,28 +126,19 @@ fn vm_hwm_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Samples `s..e` of `data` as f32 into `xb` (reused buffer). Goes through `Dataset::sample`, which
-/// converts byte-backed image sets, so every inference path below pays the same conversion.
-fn batch_rows(data: &s3nn::Dataset, s: usize, e: usize, xb: &mut Vec<f32>) {
-    xb.clear();
-    for i in s..e {
-        xb.extend_from_slice(&data.sample(i));
-    }
-}
-
-/// One inference pass over the test set at batch 1000: (milliseconds, accuracy, per-layer firing
-/// rates averaged over the batches when `stats`).
-fn infer_pass(net: &mut s3nn::Network, test: &s3nn::Dataset, stats: bool) -> (f64, f64, Vec<f64>) {
+/// One inference pass over the test set (`x`: all test images as f32, converted once, as the wasm
+/// suite does) at batch 1000: (milliseconds, accuracy, per-layer firing rates averaged over the
+/// batches when `stats`).
+fn infer_pass(net: &mut s3nn::Network, x: &[f32], y: &[u32], stats: bool) -> (f64, f64, Vec<f64>) {
     let (mut correct, mut batches, mut rates) = (0usize, 0usize, Vec::<f64>::new());
-    let mut xb = Vec::new();
+    let (len, f) = (y.len(), x.len() / y.len());
     let t = Instant::now();
     let mut s = 0;
-    while s < test.len() {
-        let e = (s + INFER_BATCH).min(test.len());
-        batch_rows(test, s, e, &mut xb);
-        let p = net.predict(&xb, e - s).expect("predict");
+    while s < len {
+        let e = (s + INFER_BATCH).min(len);
+        let p = net.predict(&x[s * f..e * f], e - s).expect("predict");
         if stats {
-            correct += p.iter().zip(&test.y[s..e]).filter(|(a, b)| a == b).count();
+            correct += p.iter().zip(&y[s..e]).filter(|(a, b)| a == b).count();
             let r = s3nn::train::firing_rates(net);
             rates.resize(r.len(), 0.0);
             for (a, v) in rates.iter_mut().zip(r) {
@@ -158,17 +149,17 @@ fn infer_pass(net: &mut s3nn::Network, test: &s3nn::Dataset, stats: bool) -> (f6
         s = e;
     }
     let ms = t.elapsed().as_secs_f64() * 1e3;
-    (ms, correct as f64 / test.len() as f64, rates.iter().map(|v| v / batches.max(1) as f64).collect())
+    (ms, correct as f64 / len as f64, rates.iter().map(|v| v / batches.max(1) as f64).collect())
 }
 
-fn dense_pass(mlp: &mut DenseMlp, test: &s3nn::Dataset) -> f64 {
-    let mut xb = Vec::new();
+/// The same batches through the dense ANN.
+fn dense_pass(mlp: &mut DenseMlp, x: &[f32], len: usize) -> f64 {
+    let f = x.len() / len;
     let t = Instant::now();
     let mut s = 0;
-    while s < test.len() {
-        let e = (s + INFER_BATCH).min(test.len());
-        batch_rows(test, s, e, &mut xb);
-        std::hint::black_box(mlp.predict(&xb, e - s));
+    while s < len {
+        let e = (s + INFER_BATCH).min(len);
+        std::hint::black_box(mlp.predict(&x[s * f..e * f], e - s));
         s = e;
     }
     t.elapsed().as_secs_f64() * 1e3
@@ -214,21 +205,35 @@ fn run_e2e() {
         ));
         trainers.push(tr);
     }
+    // Inference on "the trained MLP": the 10-epoch reference models when scripts/bench.sh has
+    // trained them (S3NN_BENCH_MODELS=dir), else the one-epoch nets of the runs above.
+    let infer_models = match std::env::var_os("S3NN_BENCH_MODELS") {
+        Some(dir) => {
+            for (tr, neuron) in trainers.iter_mut().zip(names) {
+                let path = std::path::Path::new(&dir).join(format!("{neuron}.safetensors"));
+                let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                tr.net = s3nn::io::load(&bytes).expect("reference model");
+            }
+            "reference"
+        }
+        None => "epoch1",
+    };
+    let test_x = test.values().into_owned();
     let stats: Vec<(f64, Vec<f64>)> = trainers
         .iter_mut()
         .map(|tr| {
-            let (_, acc, rates) = infer_pass(&mut tr.net, &test, true);
+            let (_, acc, rates) = infer_pass(&mut tr.net, &test_x, &test.y, true);
             (acc, rates)
         })
         .collect();
     let mut mlp = DenseMlp::new(&SIZES, 7);
-    dense_pass(&mut mlp, &test);
+    dense_pass(&mut mlp, &test_x, test.len());
     let mut runs: Vec<Vec<f64>> = vec![Vec::new(); names.len() + 1];
     for _ in 0..RUNS {
         for (i, tr) in trainers.iter_mut().enumerate() {
-            runs[i].push(test.len() as f64 / (infer_pass(&mut tr.net, &test, false).0 / 1e3));
+            runs[i].push(test.len() as f64 / (infer_pass(&mut tr.net, &test_x, &test.y, false).0 / 1e3));
         }
-        runs[names.len()].push(test.len() as f64 / (dense_pass(&mut mlp, &test) / 1e3));
+        runs[names.len()].push(test.len() as f64 / (dense_pass(&mut mlp, &test_x, test.len()) / 1e3));
     }
     // Where a training step goes: Trainer::step's phases, timed one by one (same process, same load).
     let phases: Vec<String> = trainers.iter_mut().map(|tr| phase_times(tr, &train)).collect();
@@ -257,7 +262,7 @@ fn run_e2e() {
     };
     eprintln!("[e2e] CPU time stolen by the hypervisor during the run: {stolen} s of {:.1} s", wall0.elapsed().as_secs_f64());
     println!(
-        "{{\"threads\":{},\"isa\":\"{}\",\"loadSeconds\":{load_s:.3},\"wallSeconds\":{:.2},\"stealSeconds\":{stolen},\"nets\":{{{}}},\
+        "{{\"threads\":{},\"isa\":\"{}\",\"loadSeconds\":{load_s:.3},\"wallSeconds\":{:.2},\"stealSeconds\":{stolen},\"inferModels\":\"{infer_models}\",\"nets\":{{{}}},\
          \"denseAnn\":{{\"inferSamplesPerSec\":{:.1},\"inferRuns\":{}}},\"peakRssBytes\":{}}}",
         threads(),
         kernels::active_isa(),

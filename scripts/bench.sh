@@ -4,6 +4,7 @@
 #  1. builds two wasm bench packages with the `wasm-bench` feature (src/wasm/bench.rs):
 #     target/bench-pkg/simd   (simd128, as published)       CARGO_TARGET_DIR=target/bench-wasm
 #     target/bench-pkg/scalar (RUSTFLAGS=-simd128, no SIMD)  CARGO_TARGET_DIR=target/nosimd
+#  1b. trains the 10-epoch reference models (S³NN, ReLU) with the CLI: inference is timed on them
 #  2. native: `cargo bench --bench e2e --features parallel` (benches/e2e.rs): kernels AVX2 vs forced
 #     scalar and the firing sweep; MNIST end to end with RAYON_NUM_THREADS=1 and 2 (own processes,
 #     so each peak RSS is its own)
@@ -62,6 +63,22 @@ for (const [v, want] of [["simd", "simd128"], ["scalar", "scalar"]]) {
     if (m.activeIsa() !== want) { console.error(`[bench] ${v} package reports activeIsa() = ${m.activeIsa()}, expected ${want}`); process.exit(1); }
   });
 }'
+
+# "The trained MLP" for the inference figures: the engine issue's reference run (784-400-400-10,
+# Adam 1e-3, batch 100, 10 epochs, seed 1) for S³NN and ReLU, trained once by the CLI and then
+# loaded by every engine, so native, Node and Chromium infer with the same weights and firing
+# rates. Kept in target/bench-pkg/models/ (served to Chromium); SKIP_MODELS=1 reuses them.
+MODELS=target/bench-pkg/models
+if [[ "${SKIP_MODELS:-0}" != 1 || ! -f "$MODELS/s3nn.safetensors" || ! -f "$MODELS/relu.safetensors" ]]; then
+  say "training the reference models (10 epochs each)"
+  cargo build --release --features cli --bin s3nn 2>&1 | tail -n 1 >&2
+  mkdir -p "$MODELS"
+  for neuron in s3nn relu; do
+    target/release/s3nn train --data mnist --neuron "$neuron" --epochs 10 --seed 1 --out "$MODELS/$neuron.safetensors" --json \
+      > "$OUT/model-$neuron.jsonl"
+  done
+fi
+export S3NN_BENCH_MODELS=$PWD/$MODELS
 
 if [[ " $ONLY " == *" native "* ]]; then
   say "native: building benches/e2e.rs"

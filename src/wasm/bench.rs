@@ -3,7 +3,6 @@
 //! The cases themselves live in `bench/cases.rs`, shared with the native runner `benches/e2e.rs`.
 
 use super::convert;
-use super::dataset::Dataset;
 use crate::kernels;
 use crate::parallel;
 use crate::rng::Rng;
@@ -97,27 +96,15 @@ impl BenchDenseMlp {
         Ok(BenchDenseMlp { mlp: DenseMlp::new(&sizes, 7) })
     }
 
-    /// One inference pass over the first `limit` samples of `data` in batches of `batch`;
-    /// returns the milliseconds it took (timed inside wasm).
-    pub fn pass(&mut self, data: &Dataset, batch: usize, limit: usize) -> Result<f64, JsError> {
-        let d = &data.inner;
-        if batch == 0 {
-            return Err(JsError::new("BenchDenseMlp.pass: batch must be > 0"));
+    /// Inference on one batch: `x` is `[n × sizes[0]]` values (a Float32Array, copied in like
+    /// `Network.predict`'s input, so that both sides of the comparison pay the same).
+    pub fn run(&mut self, x: &[f32], n: usize) -> Result<(), JsError> {
+        let f = self.mlp.inputs();
+        if n == 0 || x.len() != n * f {
+            return Err(JsError::new(&format!("BenchDenseMlp.run: {} values for {n} samples of {f}", x.len())));
         }
-        let total = limit.min(d.len());
-        let mut xb = Vec::new();
-        let t = now_ms();
-        let mut s = 0;
-        while s < total {
-            let e = (s + batch).min(total);
-            xb.clear();
-            for i in s..e {
-                xb.extend_from_slice(&d.sample(i));
-            }
-            std::hint::black_box(self.mlp.predict(&xb, e - s));
-            s = e;
-        }
-        Ok(now_ms() - t)
+        std::hint::black_box(self.mlp.predict(x, n));
+        Ok(())
     }
 }
 
