@@ -4,6 +4,7 @@
 //! next layer's product consumes, so a spike-fed layer touches only the weight rows that spiked.
 
 use crate::kernels;
+use crate::parallel;
 use crate::neuron::Signal;
 
 /// Compressed sparse rows: row r's events are `idx[ptr[r]..ptr[r + 1]]`, with values `val` unless
@@ -21,6 +22,8 @@ impl Events {
     /// Rebuilds from a dense `[rows × cols]` matrix, keeping non-zero entries (see
     /// [`kernels::compact_nonzero`]). Buffers are reused: `idx` (and `val`) keep room for a fully
     /// dense batch, and entries past `ptr[rows]` are scratch — so no step writes the buffers twice.
+    /// Big batches are compacted in two halves on two threads (each into its own part of the
+    /// room), then the second half's events are moved down behind the first's.
     pub fn rebuild(&mut self, dense: &[f32], rows: usize, cols: usize, binary: bool) {
         self.binary = binary;
         let room = rows * cols;
@@ -31,13 +34,33 @@ impl Events {
             self.val.resize(room, 0.0);
         }
         self.ptr.clear();
-        self.ptr.push(0);
-        let mut k = 0usize;
-        for r in 0..rows {
-            let row = &dense[r * cols..(r + 1) * cols];
-            let val = (!binary).then(|| &mut self.val[k..k + cols]);
-            k += kernels::compact_nonzero(row, &mut self.idx[k..k + cols], val);
-            self.ptr.push(k as u32);
+        self.ptr.resize(rows + 1, 0);
+        let idx = &mut self.idx[..room];
+        let mut val = (!binary).then(|| &mut self.val[..room]);
+        let dense = &dense[..room];
+        if parallel::threads_here() < 2 || rows < 2 || room < 4 * parallel::MIN_PARALLEL_ELEMS {
+            compact_rows(dense, cols, idx, val, &mut self.ptr[1..]);
+            return;
+        }
+        let mid = rows / 2;
+        let at = mid * cols;
+        let (ia, ib) = idx.split_at_mut(at);
+        let (va, vb) = match val.as_deref_mut() {
+            Some(v) => {
+                let (a, b) = v.split_at_mut(at);
+                (Some(a), Some(b))
+            }
+            None => (None, None),
+        };
+        let (pa, pb) = self.ptr[1..].split_at_mut(mid);
+        let (da, db) = dense.split_at(at);
+        let (ka, kb) = parallel::join(|| compact_rows(da, cols, ia, va, pa), || compact_rows(db, cols, ib, vb, pb));
+        self.idx.copy_within(at..at + kb, ka);
+        if !binary {
+            self.val.copy_within(at..at + kb, ka);
+        }
+        for p in &mut self.ptr[mid + 1..] {
+            *p += ka as u32;
         }
     }
 
@@ -58,6 +81,19 @@ impl Events {
     pub fn count(&self) -> usize {
         self.ptr.last().copied().unwrap_or(0) as usize
     }
+}
+
+/// Compacts the rows of `dense` into `idx`/`val` from position 0, writing each row's end
+/// position to `ends`; returns the number of events.
+fn compact_rows(dense: &[f32], cols: usize, idx: &mut [u32], mut val: Option<&mut [f32]>, ends: &mut [u32]) -> usize {
+    let mut k = 0usize;
+    for (r, end) in ends.iter_mut().enumerate() {
+        let row = &dense[r * cols..(r + 1) * cols];
+        let v = val.as_deref_mut().map(|v| &mut v[k..k + cols]);
+        k += kernels::compact_nonzero(row, &mut idx[k..k + cols], v);
+        *end = k as u32;
+    }
+    k
 }
 
 /// A layer's output for a whole batch (rows = steps × batch, t-major).

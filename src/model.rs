@@ -11,6 +11,7 @@ use crate::layers::conv::ConvGeom;
 use crate::layers::linear::Linear;
 use crate::layers::pool::PoolGeom;
 use crate::neuron::{NeuronModel, Signal};
+use crate::parallel::{self, for_row_chunks};
 use crate::rng::Rng;
 use crate::spec::{LayerSpec, NetworkSpec, Shape};
 
@@ -162,7 +163,15 @@ impl Network {
         }
         // A branch-free pass first (it vectorizes; `position` with its early exit does not),
         // then the search for the culprit only when there is one.
-        if !x.iter().fold(true, |ok, v| ok & v.is_finite()) {
+        let all_finite = |x: &[f32]| x.iter().fold(true, |ok, v| ok & v.is_finite());
+        let finite = if x.len() >= 2 * parallel::MIN_PARALLEL_ELEMS {
+            let (a, b) = x.split_at(x.len() / 2);
+            let (fa, fb) = parallel::join(|| all_finite(a), || all_finite(b));
+            fa && fb
+        } else {
+            all_finite(x)
+        };
+        if !finite {
             let i = x.iter().position(|v| !v.is_finite()).unwrap_or(0);
             return Err(S3nnError::Data(format!("input value {i} is {} (sample {}, feature {})", x[i], i / f, i % f)));
         }
@@ -182,20 +191,22 @@ impl Network {
         let f = self.features();
         let [c, h, w] = self.spec.input;
         self.input.reset(rows, f, Signal::Real);
-        for s in 0..n {
-            let src = &x[s * f..(s + 1) * f];
-            let dst = &mut self.input.dense[s * f..(s + 1) * f];
-            if c > 1 && h * w > 1 {
-                // CHW → HWC, so a pixel's channels are contiguous (one weight row per tap).
-                for ci in 0..c {
-                    for p in 0..h * w {
-                        dst[p * c + ci] = src[ci * h * w + p];
+        for_row_chunks(&mut self.input.dense[..n * f], f, 64, |s0, chunk| {
+            for (k, dst) in chunk.chunks_mut(f).enumerate() {
+                let s = s0 + k;
+                let src = &x[s * f..(s + 1) * f];
+                if c > 1 && h * w > 1 {
+                    // CHW → HWC, so a pixel's channels are contiguous (one weight row per tap).
+                    for ci in 0..c {
+                        for p in 0..h * w {
+                            dst[p * c + ci] = src[ci * h * w + p];
+                        }
                     }
+                } else {
+                    dst.copy_from_slice(src);
                 }
-            } else {
-                dst.copy_from_slice(src);
             }
-        }
+        });
         for t in 1..steps {
             let (first, rest) = self.input.dense.split_at_mut(n * f);
             rest[(t - 1) * n * f..t * n * f].copy_from_slice(first);

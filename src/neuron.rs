@@ -151,6 +151,40 @@ impl NeuronModel {
     /// `scratch` is reused working memory (the membrane between steps), so training allocates nothing.
     pub fn forward(&self, u: &mut [f32], out: &mut [f32], batch_width: usize, smooth: bool, scratch: &mut Vec<f32>) {
         match *self {
+            NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
+                // v carries the membrane between steps; u[t] becomes leak·v[t−1] + I[t].
+                scratch.clear();
+                scratch.resize(batch_width, 0.0);
+                let v = scratch;
+                for t in 0..steps {
+                    let ut = &mut u[t * batch_width..(t + 1) * batch_width];
+                    let ot = &mut out[t * batch_width..(t + 1) * batch_width];
+                    for i in 0..batch_width {
+                        let h = leak * v[i] + ut[i];
+                        ut[i] = h;
+                        let s = if smooth {
+                            surrogate.primitive(h - threshold)
+                        } else if h - threshold >= 0.0 {
+                            1.0
+                        } else {
+                            0.0
+                        };
+                        ot[i] = s;
+                        v[i] = h - threshold * s;
+                    }
+                }
+            }
+            _ => {
+                // One element at a time: halves on two threads for big batches.
+                let model = *self;
+                crate::parallel::for_elementwise(u, out, |u, out| model.forward_elementwise(u, out, smooth));
+            }
+        }
+    }
+
+    /// `forward` of the neurons without state (everything but the multi-step one).
+    fn forward_elementwise(&self, u: &[f32], out: &mut [f32], smooth: bool) {
+        match *self {
             NeuronModel::Spike { surrogate, threshold } if smooth => {
                 for (o, &x) in out.iter_mut().zip(u.iter()) {
                     *o = surrogate.primitive(x - threshold);
@@ -176,29 +210,7 @@ impl NeuronModel {
                     *o = if x >= 0.0 { 1.0 } else { -1.0 };
                 }
             }
-            NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
-                // v carries the membrane between steps; u[t] becomes leak·v[t−1] + I[t].
-                scratch.clear();
-                scratch.resize(batch_width, 0.0);
-                let v = scratch;
-                for t in 0..steps {
-                    let ut = &mut u[t * batch_width..(t + 1) * batch_width];
-                    let ot = &mut out[t * batch_width..(t + 1) * batch_width];
-                    for i in 0..batch_width {
-                        let h = leak * v[i] + ut[i];
-                        ut[i] = h;
-                        let s = if smooth {
-                            surrogate.primitive(h - threshold)
-                        } else if h - threshold >= 0.0 {
-                            1.0
-                        } else {
-                            0.0
-                        };
-                        ot[i] = s;
-                        v[i] = h - threshold * s;
-                    }
-                }
-            }
+            NeuronModel::MultiStep { .. } => unreachable!("the multi-step neuron has state across steps"),
         }
     }
 

@@ -15,6 +15,10 @@ use crate::kernels::ColsMut;
 /// than half the work saves.
 pub const MIN_PARALLEL_ELEMS: usize = 16_384;
 
+/// Smallest sparse product (events × output columns) worth splitting by rows: the batch-1000
+/// readout (≈ 200 k events × 10) is, the batch-100 one (≈ 20 k × 10) is not.
+pub const MIN_PARALLEL_WORK: usize = 500_000;
+
 /// Column blocks are cut at multiples of this (one AVX2 strip of 8 vectors, 4 cache lines).
 const COL_ALIGN: usize = 64;
 
@@ -90,7 +94,8 @@ where
 {
     let rows = ptr.len().saturating_sub(1);
     let parts = threads_here();
-    if parts > 1 && rows >= ROW_SPLIT_MIN_ROWS && rows * n >= MIN_PARALLEL_ELEMS {
+    let work = (ptr.last().copied().unwrap_or(0) - ptr.first().copied().unwrap_or(0)) as usize * n;
+    if parts > 1 && rows >= ROW_SPLIT_MIN_ROWS && work >= MIN_PARALLEL_WORK {
         split_rows(ptr, out, n, parts, &f);
     } else {
         for_col_blocks(out, n, |cols| f(ptr, cols));

@@ -319,3 +319,39 @@ fn two_threads_train_bit_identical_weights() {
     assert_eq!(one.len(), two.len());
     assert!(one == two, "2-thread training differs from 1-thread training");
 }
+
+/// Big batches are compacted into events in two halves, and every layer of inference is split
+/// by rows: same events and same logits bit for bit as one thread.
+#[cfg(feature = "parallel")]
+#[test]
+fn two_threads_give_identical_events_and_logits_at_batch_1000() {
+    let mut rng = rng::Rng::new(6);
+    let (rows, cols) = (1000, 300);
+    let dense: Vec<f32> = (0..rows * cols).map(|_| if rng.uniform() < 0.2 { rng.uniform() - 0.5 } else { 0.0 }).collect();
+    let x: Vec<f32> = dense.iter().map(|v| v.abs()).collect();
+    let pool = |t: usize| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+    let run = |t: usize| {
+        pool(t).install(|| {
+            let mut real = s3nn::activation::Events::default();
+            real.rebuild(&dense, rows, cols, false);
+            let mut spikes = s3nn::activation::Events::default();
+            spikes.rebuild(&dense, rows, cols, true);
+            let spec = NetworkSpec::parse("300-256-200-10", NeuronModel::default()).unwrap();
+            let mut net = Network::new(spec, 4).unwrap();
+            let logits: Vec<u32> = net.forward(&x, rows, false).unwrap().iter().map(|v| v.to_bits()).collect();
+            let n = real.count();
+            let m = spikes.count();
+            (real.ptr.clone(), real.idx[..n].to_vec(), real.val[..n].iter().map(|v| v.to_bits()).collect::<Vec<_>>(), spikes.ptr.clone(), spikes.idx[..m].to_vec(), logits)
+        })
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.0, two.0, "real-valued event rows");
+    assert_eq!(one.1, two.1, "real-valued event columns");
+    assert_eq!(one.2, two.2, "event values");
+    assert_eq!(one.3, two.3, "spike rows");
+    assert_eq!(one.4, two.4, "spike columns");
+    assert!(one.5 == two.5, "logits differ between 1 and 2 threads");
+    // and the events are right: every non-zero, in order
+    let expect: usize = dense.iter().filter(|v| **v != 0.0).count();
+    assert_eq!(one.1.len(), expect);
+}
