@@ -36,7 +36,7 @@ impl Events {
         self.ptr.clear();
         self.ptr.resize(rows + 1, 0);
         let idx = &mut self.idx[..room];
-        let mut val = (!binary).then(|| &mut self.val[..room]);
+        let val = (!binary).then(|| &mut self.val[..room]);
         let dense = &dense[..room];
         if parallel::threads_here() < 2 || rows < 2 || room < 4 * parallel::MIN_PARALLEL_ELEMS {
             compact_rows(dense, cols, idx, val, &mut self.ptr[1..]);
@@ -45,7 +45,7 @@ impl Events {
         let mid = rows / 2;
         let at = mid * cols;
         let (ia, ib) = idx.split_at_mut(at);
-        let (va, vb) = match val.as_deref_mut() {
+        let (va, vb) = match val {
             Some(v) => {
                 let (a, b) = v.split_at_mut(at);
                 (Some(a), Some(b))
