@@ -55,6 +55,9 @@ test('MNIST: one epoch of the default MLP reaches ≥ 95 % test accuracy', { tim
   };
   await page.click('#b-clear');
   await stroke([[0.3, 0.25], [0.7, 0.25], [0.45, 0.8]]);
+  // The pad sends its drawing at most every 80 ms; let the last send land before reading it, so
+  // that no drawn probe is still in flight when the test image is selected below.
+  await page.waitForTimeout(400);
   await waitFor(page, () => window.__s3nn.probe?.source?.kind === 'drawn', undefined, 5000, 'drawn probe');
   const p = await page.evaluate(() => window.__s3nn.probe);
   assert.ok(p.prediction >= 0 && p.prediction < 10, 'the drawing gets a prediction');
