@@ -38,7 +38,7 @@ impl Events {
         let idx = &mut self.idx[..room];
         let val = (!binary).then(|| &mut self.val[..room]);
         let dense = &dense[..room];
-        if parallel::threads_here() < 2 || rows < 2 || room < 4 * parallel::MIN_PARALLEL_ELEMS {
+        if parallel::threads_here() < 2 || rows < 2 || room < parallel::MIN_PARALLEL_ELEMENTWISE {
             compact_rows(dense, cols, idx, val, &mut self.ptr[1..]);
             return;
         }

@@ -164,7 +164,7 @@ impl Network {
         // A branch-free pass first (it vectorizes; `position` with its early exit does not),
         // then the search for the culprit only when there is one.
         let all_finite = |x: &[f32]| x.iter().fold(true, |ok, v| ok & v.is_finite());
-        let finite = if x.len() >= 2 * parallel::MIN_PARALLEL_ELEMS {
+        let finite = if x.len() >= parallel::MIN_PARALLEL_ELEMENTWISE && parallel::threads_here() > 1 {
             let (a, b) = x.split_at(x.len() / 2);
             let (fa, fb) = parallel::join(|| all_finite(a), || all_finite(b));
             fa && fb

@@ -15,6 +15,12 @@ use crate::kernels::ColsMut;
 /// than half the work saves.
 pub const MIN_PARALLEL_ELEMS: usize = 16_384;
 
+/// Smallest element-wise pass (neuron, surrogate gradient, finiteness check, event compaction)
+/// worth two threads. These run at memory speed, ~10–30 µs for a batch-100 layer, and every split
+/// is a point where one thread waits for the other — which, on a shared host, may have been
+/// descheduled: so only batch-1000-sized passes split.
+pub const MIN_PARALLEL_ELEMENTWISE: usize = 262_144;
+
 /// Smallest sparse product (events × output columns) worth splitting by rows: the batch-1000
 /// readout (≈ 200 k events × 10) is, the batch-100 one (≈ 20 k × 10) is not.
 pub const MIN_PARALLEL_WORK: usize = 500_000;
@@ -157,7 +163,7 @@ pub fn for_elementwise<F>(x: &[f32], g: &mut [f32], f: F)
 where
     F: Fn(&[f32], &mut [f32]) + Sync + Send,
 {
-    if threads_here() < 2 || g.len() < MIN_PARALLEL_ELEMS {
+    if threads_here() < 2 || g.len() < MIN_PARALLEL_ELEMENTWISE {
         return f(x, g);
     }
     let mid = g.len() / 2 / 8 * 8; // keep both halves on the vector loop

@@ -7,7 +7,7 @@
 use crate::activation::Events;
 use crate::kernels;
 use crate::kernels::TransposedEvents;
-use crate::parallel::{for_row_chunks, for_sparse_blocks, join};
+use crate::parallel::{for_row_chunks, for_sparse_blocks, join, MIN_PARALLEL_ELEMENTWISE};
 use crate::rng::Rng;
 
 /// Inner dimension below which the input-gradient product is not split across threads.
@@ -82,15 +82,19 @@ impl Linear {
         // the two sequential rebuilds run side by side.
         let (events_t, wt, w, fan_in, fan_out) = (&mut self.events_t, &mut self.wt, &self.w, self.fan_in, self.fan_out);
         let refresh_wt = din.is_some() && !self.wt_fresh;
-        join(
-            || events_t.rebuild(&ev.ptr, &ev.idx, vals, 0, fan_in as u32),
-            || {
-                if refresh_wt {
-                    wt.resize(w.len(), 0.0);
-                    kernels::transpose(w, fan_in, fan_out, wt);
-                }
-            },
-        );
+        let mut rebuild = || events_t.rebuild(&ev.ptr, &ev.idx, vals, 0, fan_in as u32);
+        let mut transpose = || {
+            wt.resize(w.len(), 0.0);
+            kernels::transpose(w, fan_in, fan_out, wt);
+        };
+        if refresh_wt && w.len() >= MIN_PARALLEL_ELEMENTWISE {
+            join(rebuild, transpose);
+        } else {
+            rebuild();
+            if refresh_wt {
+                transpose();
+            }
+        }
         self.wt_fresh |= refresh_wt;
         let t = &self.events_t;
         for_sparse_blocks(&t.ptr, &mut self.gw, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &t.row, t.values(), dy, block));
