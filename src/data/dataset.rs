@@ -259,9 +259,8 @@ impl Dataset {
     }
 }
 
-/// `out[i] = byte_value(bytes[i])`, written as an indexed loop over equal-length slices so that it
-/// vectorizes (8 conversions and one `vdivps` at a time with AVX2); `extend` over a mapped
-/// iterator compiled to one scalar division per pixel here, 0.1 ms of every 100-sample batch.
+/// `out[i] = byte_value(bytes[i])`: a plain loop over two equal-length slices, the shape LLVM
+/// vectorizes most reliably (no capacity checks inside, unlike `extend` over a mapped iterator).
 fn bytes_to_values(bytes: &[u8], out: &mut [f32]) {
     for (o, &b) in out.iter_mut().zip(bytes) {
         *o = byte_value(b);
