@@ -45,13 +45,7 @@ impl Events {
         let mid = rows / 2;
         let at = mid * cols;
         let (ia, ib) = idx.split_at_mut(at);
-        let (va, vb) = match val {
-            Some(v) => {
-                let (a, b) = v.split_at_mut(at);
-                (Some(a), Some(b))
-            }
-            None => (None, None),
-        };
+        let (va, vb) = parallel::split_opt_mut(val, at);
         let (pa, pb) = self.ptr[1..].split_at_mut(mid);
         let (da, db) = dense.split_at(at);
         let (ka, kb) = parallel::join(|| compact_rows(da, cols, ia, va, pa), || compact_rows(db, cols, ib, vb, pb));

@@ -159,12 +159,6 @@ where
     let (w0, w1) = w.split_at_mut(mid);
     let (g0, g1) = g.split_at(mid);
     let (m0, m1) = m.split_at_mut(mid);
-    let (v0, v1) = match v {
-        Some(v) => {
-            let (a, b) = v.split_at_mut(mid);
-            (Some(a), Some(b))
-        }
-        None => (None, None),
-    };
+    let (v0, v1) = parallel::split_opt_mut(v, mid);
     parallel::join(|| split_elementwise(w0, g0, m0, v0, f), || split_elementwise(w1, g1, m1, v1, f));
 }

@@ -171,3 +171,15 @@ where
     let (g0, g1) = g.split_at_mut(mid);
     join(|| f(x0, g0), || f(x1, g1));
 }
+
+/// `v.split_at_mut(at)` for an optional slice (a buffer some models or optimizers do not have),
+/// so that both halves can go to the two sides of a [`join`].
+pub fn split_opt_mut(v: Option<&mut [f32]>, at: usize) -> (Option<&mut [f32]>, Option<&mut [f32]>) {
+    match v {
+        Some(v) => {
+            let (a, b) = v.split_at_mut(at);
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    }
+}
