@@ -129,7 +129,7 @@ fn vm_hwm_bytes() -> Option<u64> {
 /// One inference pass over the test set (`x`: all test images as f32, converted once, as the wasm
 /// suite does) at batch 1000: (milliseconds, accuracy, per-layer firing rates averaged over the
 /// batches when `stats`).
-fn infer_pass(net: &mut s3nn::Network, x: &[f32], y: &[u32], stats: bool) -> (f64, f64, Vec<f64>) {
+fn infer_pass(net: &mut s3nn::Model, x: &[f32], y: &[u32], stats: bool) -> (f64, f64, Vec<f64>) {
     let (mut correct, mut batches, mut rates) = (0usize, 0usize, Vec::<f64>::new());
     let (len, f) = (y.len(), x.len() / y.len());
     let t = Instant::now();
@@ -180,7 +180,7 @@ fn run_e2e() {
     for neuron in names {
         let model = NeuronModel::from_name(neuron, None, None, None, None, None).expect("neuron");
         let spec = NetworkSpec::parse(ARCH, model).expect("arch");
-        let net = s3nn::Network::new(spec, 1).expect("network");
+        let net = s3nn::Model::new(spec, 1).expect("network");
         let mut tr = Trainer::new(net, OptimizerSpec::from_name("adam", 1e-3).expect("adam"), 1).expect("trainer");
         tr.train_steps(&train, WARMUP_STEPS, BATCH).expect("warm-up");
         let mut sps = Vec::new();

@@ -14,7 +14,7 @@
 
 use crate::error::{Result, S3nnError};
 use crate::layers::linear::Linear;
-use crate::model::{Network, StageKind};
+use crate::model::{Model, StageKind};
 use crate::spec::{NetworkSpec, Shape};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::collections::HashMap;
@@ -90,7 +90,7 @@ fn bytes(v: &[f32]) -> Vec<u8> {
 }
 
 /// Serializes a network (weights, biases, batch-norm state, spec) to safetensors bytes.
-pub fn save(net: &Network) -> Result<Vec<u8>> {
+pub fn save(net: &Model) -> Result<Vec<u8>> {
     let mut owned: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     let mut k = 0;
     for st in &net.stages {
@@ -123,7 +123,7 @@ pub fn save(net: &Network) -> Result<Vec<u8>> {
 }
 
 /// Reads a network back; every tensor is checked against the spec in the metadata.
-pub fn load(buf: &[u8]) -> Result<Network> {
+pub fn load(buf: &[u8]) -> Result<Model> {
     if buf.len() > MAX_FILE_BYTES {
         return Err(S3nnError::TooLarge(format!("model file of {} bytes (limit {MAX_FILE_BYTES})", buf.len())));
     }
@@ -143,7 +143,7 @@ pub fn load(buf: &[u8]) -> Result<Network> {
     }
     let spec_value = header.get("spec").cloned().ok_or_else(|| S3nnError::ModelFile("'s3nn' metadata has no spec".into()))?;
     let spec: NetworkSpec = serde_json::from_value(spec_value).map_err(|e| S3nnError::ModelFile(format!("bad spec in metadata: {e}")))?;
-    let mut net = Network::new(spec, 0)?;
+    let mut net = Model::new(spec, 0)?;
 
     let read = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {
         let t = st.tensor(name).map_err(|_| S3nnError::ModelFile(format!("missing tensor '{name}'")))?;

@@ -30,7 +30,7 @@ pub mod wasm;
 
 pub use data::Dataset;
 pub use error::{Result, S3nnError};
-pub use model::Network;
+pub use model::Model;
 pub use neuron::NeuronModel;
 pub use ops::{EnergyModel, OpReport};
 pub use optim::OptimizerSpec;

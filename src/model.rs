@@ -47,7 +47,7 @@ pub struct Stage {
 }
 
 #[derive(Clone, Debug)]
-pub struct Network {
+pub struct Model {
     pub spec: NetworkSpec,
     pub stages: Vec<Stage>,
     pub readout: Linear,
@@ -66,7 +66,7 @@ pub struct Network {
     grad_next: Vec<f32>,
 }
 
-impl Network {
+impl Model {
     /// Builds a network with seeded initialization.
     pub fn new(spec: NetworkSpec, seed: u64) -> Result<Self> {
         spec.validate()?;
@@ -358,7 +358,7 @@ impl Network {
     }
 
     /// A copy with every batch norm folded into its layer's weights (identical inference).
-    pub fn folded(&self) -> Network {
+    pub fn folded(&self) -> Model {
         let mut net = self.clone();
         for st in &mut net.stages {
             if let (Some(bn), Some(lin)) = (st.bn.take(), st.linear.as_mut()) {

@@ -9,7 +9,7 @@
 //! - a multi-step SNN sums all of that over its T steps;
 //! - max-pool comparisons are not counted (as in the reference papers).
 
-use crate::model::{Network, StageKind};
+use crate::model::{Model, StageKind};
 use crate::neuron::Signal;
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +90,7 @@ pub struct OpReport {
 }
 
 /// Counts the last forward pass of `net`, per sample.
-pub fn count(net: &Network, energy: &EnergyModel) -> OpReport {
+pub fn count(net: &Model, energy: &EnergyModel) -> OpReport {
     let n = net.batch.max(1) as f64;
     let steps = net.steps();
     let mut layers = Vec::new();

@@ -3,7 +3,7 @@
 use crate::error::{Result, S3nnError};
 use crate::kernels;
 use crate::parallel;
-use crate::model::Network;
+use crate::model::Model;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,7 +107,7 @@ impl Optimizer {
 
     /// Applies one update from the gradients accumulated in `net`. Moment buffers are created on
     /// the first step; later steps allocate nothing.
-    pub fn step(&mut self, net: &mut Network) {
+    pub fn step(&mut self, net: &mut Model) {
         self.t += 1;
         let (ms, vs) = (&mut self.m, &mut self.v);
         let state = |i: usize, len: usize, bufs: &mut Vec<Vec<f32>>| {

@@ -3,7 +3,7 @@
 use crate::data::Dataset;
 use crate::error::{Result, S3nnError};
 use crate::loss::softmax_cross_entropy;
-use crate::model::{argmax, Network};
+use crate::model::{argmax, Model};
 use crate::ops::{self, EnergyModel, OpReport};
 use crate::optim::{Optimizer, OptimizerSpec};
 use crate::parallel;
@@ -42,7 +42,7 @@ pub struct EvalReport {
 
 /// A network, its optimizer and the data order: everything a run needs to continue.
 pub struct Trainer {
-    pub net: Network,
+    pub net: Model,
     pub opt: Optimizer,
     rng: Rng,
     order: Vec<u32>,
@@ -54,7 +54,7 @@ pub struct Trainer {
 }
 
 impl Trainer {
-    pub fn new(net: Network, opt: OptimizerSpec, seed: u64) -> Result<Self> {
+    pub fn new(net: Model, opt: OptimizerSpec, seed: u64) -> Result<Self> {
         Ok(Self {
             net,
             opt: Optimizer::new(opt)?,
@@ -207,7 +207,7 @@ impl Trainer {
 }
 
 /// Firing rate of each hidden dense/conv layer in the last forward pass.
-pub fn firing_rates(net: &Network) -> Vec<f32> {
+pub fn firing_rates(net: &Model) -> Vec<f32> {
     net.stages
         .iter()
         .filter(|s| s.linear.is_some())
@@ -219,11 +219,11 @@ pub fn firing_rates(net: &Network) -> Vec<f32> {
 }
 
 /// Loss, accuracy, confusion matrix and per-sample operation counts over (up to `limit` of) `data`.
-pub fn evaluate(net: &mut Network, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
+pub fn evaluate(net: &mut Model, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
     parallel::on_pool(|| evaluate_here(net, data, batch, limit, energy))
 }
 
-fn evaluate_here(net: &mut Network, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
+fn evaluate_here(net: &mut Model, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
     if data.features() != net.features() {
         return Err(S3nnError::Shape(format!(
             "data has {} features per sample, the network expects {}",

@@ -53,7 +53,7 @@ fn training_steps_allocate_nothing_after_warm_up() {
         let data = Dataset::new("synthetic", shape, 10, x, y).unwrap();
         let mut spec = NetworkSpec::parse(arch, NeuronModel::from_name(neuron, None, None, None, None, None).unwrap()).unwrap();
         spec.batch_norm = bn;
-        let mut t = Trainer::new(Network::new(spec, 1).unwrap(), OptimizerSpec::default(), 1).unwrap();
+        let mut t = Trainer::new(Model::new(spec, 1).unwrap(), OptimizerSpec::default(), 1).unwrap();
         // Batch 32 divides 256, so every step sees a full batch (the last partial batch of an
         // epoch would legitimately shrink and regrow nothing, but keep shapes fixed here).
         for _ in 0..10 {

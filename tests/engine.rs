@@ -15,7 +15,7 @@ fn neurons() -> Vec<NeuronModel> {
     v
 }
 
-fn loss_of(net: &mut Network, x: &[f32], y: &[u32]) -> f64 {
+fn loss_of(net: &mut Model, x: &[f32], y: &[u32]) -> f64 {
     let k = net.classes();
     let logits = net.forward(x, y.len(), true).unwrap().to_vec();
     f64::from(softmax_cross_entropy(&logits, y, k, &mut Vec::new()).0)
@@ -24,7 +24,7 @@ fn loss_of(net: &mut Network, x: &[f32], y: &[u32]) -> f64 {
 /// Which piece of a piecewise-smooth neuron every pre-activation sits on (rect window edges,
 /// the BNN clip at ±1, ReLU's 0, a max-pool's winner). A finite difference that moves any of them across a kink
 /// measures the kink, not the gradient, so such probes are redrawn.
-fn pieces(net: &Network) -> Vec<i8> {
+fn pieces(net: &Model) -> Vec<i8> {
     let kink = |u: f32| -> i8 {
         match net.spec.neuron {
             NeuronModel::Spike { surrogate: Surrogate::Rect { width }, threshold } => ((u - threshold).abs() < width / 2.0) as i8,
@@ -44,7 +44,7 @@ fn pieces(net: &Network) -> Vec<i8> {
 fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
     let mut spec = NetworkSpec::parse(arch, neuron).unwrap();
     spec.batch_norm = bn;
-    let mut net = Network::new(spec, 5).unwrap();
+    let mut net = Model::new(spec, 5).unwrap();
     net.smooth = true;
     let n = 4;
     let mut rng = Rng::new(9);
@@ -114,7 +114,7 @@ fn train_toy(seed: u64) -> (Trainer, Dataset) {
     let d = data::toy(data::ToyKind::Spiral, 2000, 0.1, seed).unwrap();
     let (train, test) = d.split(0.8, seed).unwrap();
     let spec = NetworkSpec::parse("2-64-64-2", NeuronModel::default()).unwrap();
-    let mut t = Trainer::new(Network::new(spec, seed).unwrap(), OptimizerSpec::from_name("adam", 0.01).unwrap(), seed).unwrap();
+    let mut t = Trainer::new(Model::new(spec, seed).unwrap(), OptimizerSpec::from_name("adam", 0.01).unwrap(), seed).unwrap();
     for _ in 0..60 {
         t.train_epoch(&train, 32, |_, _| {}).unwrap();
     }
@@ -141,7 +141,7 @@ fn toy_spiral_converges_above_97_percent_and_same_seed_gives_identical_weights()
 fn model_files_round_trip_and_reject_corruption() {
     let mut spec = NetworkSpec::parse("1x8x8-c4-mp-c6k3s2p1-12-3", NeuronModel::default()).unwrap();
     spec.batch_norm = true;
-    let mut net = Network::new(spec, 3).unwrap();
+    let mut net = Model::new(spec, 3).unwrap();
     let mut rng = Rng::new(4);
     let x: Vec<f32> = (0..10 * 64).map(|_| rng.uniform()).collect();
     // train a little so batch-norm statistics are not the defaults
@@ -167,7 +167,7 @@ fn model_files_round_trip_and_reject_corruption() {
 #[test]
 fn model_file_with_mismatched_tensor_shape_is_rejected() {
     use safetensors::tensor::{Dtype, TensorView};
-    let net = Network::new(NetworkSpec::parse("4-3-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let net = Model::new(NetworkSpec::parse("4-3-2", NeuronModel::default()).unwrap(), 1).unwrap();
     let header = serde_json::json!({"format": "1", "arch": "4-3-2", "spec": net.spec}).to_string();
     let w = vec![0u8; 4 * 5 * 4]; // [5, 4] but the spec says [3, 4]
     let b = vec![0u8; 3 * 4];
@@ -189,7 +189,7 @@ fn model_file_with_mismatched_tensor_shape_is_rejected() {
 fn batch_norm_folds_into_the_weights_with_the_same_predictions() {
     let mut spec = NetworkSpec::parse("1x8x8-c4-mp-10-3", NeuronModel::default()).unwrap();
     spec.batch_norm = true;
-    let mut net = Network::new(spec, 8).unwrap();
+    let mut net = Model::new(spec, 8).unwrap();
     let mut rng = Rng::new(1);
     let x: Vec<f32> = (0..32 * 64).map(|_| rng.uniform()).collect();
     for _ in 0..5 {
@@ -207,7 +207,7 @@ fn batch_norm_folds_into_the_weights_with_the_same_predictions() {
 #[test]
 fn operation_counts_equal_a_brute_force_count() {
     let spec = NetworkSpec::parse("6-8-5-3", NeuronModel::default()).unwrap();
-    let mut net = Network::new(spec, 2).unwrap();
+    let mut net = Model::new(spec, 2).unwrap();
     let mut rng = Rng::new(3);
     let x: Vec<f32> = (0..4 * 6).map(|_| rng.range(-1.0, 1.0)).collect();
     net.forward(&x, 4, false).unwrap();
@@ -228,7 +228,7 @@ fn operation_counts_equal_a_brute_force_count() {
 
 #[test]
 fn bad_inputs_are_errors_not_panics() {
-    let mut net = Network::new(NetworkSpec::parse("4-3-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let mut net = Model::new(NetworkSpec::parse("4-3-2", NeuronModel::default()).unwrap(), 1).unwrap();
     assert!(matches!(net.forward(&[0.0; 7], 2, false), Err(S3nnError::Shape(_))));
     assert!(matches!(net.forward(&[0.0, 1.0, f32::NAN, 0.0], 1, false), Err(S3nnError::Data(_))));
     assert!(matches!(net.forward(&[], 0, false), Err(S3nnError::Shape(_))));
@@ -241,7 +241,7 @@ fn bad_inputs_are_errors_not_panics() {
     assert!(matches!(t.step(&d, 4), Err(S3nnError::Shape(_))));
     // a learning rate that blows up is reported as divergence, not NaN weights
     let spec = NetworkSpec::parse("2-8-2", NeuronModel::from_name("relu", None, None, None, None, None).unwrap()).unwrap();
-    let mut t = Trainer::new(Network::new(spec, 1).unwrap(), OptimizerSpec::Sgd { lr: 90.0, momentum: 0.99, weight_decay: 0.0 }, 1).unwrap();
+    let mut t = Trainer::new(Model::new(spec, 1).unwrap(), OptimizerSpec::Sgd { lr: 90.0, momentum: 0.99, weight_decay: 0.0 }, 1).unwrap();
     let r = (0..200).try_for_each(|_| t.step(&d, 10).map(|_| ()));
     if let Err(e) = r {
         assert!(matches!(e, S3nnError::Diverged(_)), "{e}");
@@ -254,7 +254,7 @@ fn model_files_use_pytorch_layouts() {
     // conv 2→3 channels (k3) on a 2×4×4 input, 2×2 pool, then a dense layer whose inputs need the
     // HWC → CHW flatten permutation
     let spec = NetworkSpec::parse("2x4x4-c3-mp-5-2", NeuronModel::default()).unwrap();
-    let mut net = Network::new(spec, 1).unwrap();
+    let mut net = Model::new(spec, 1).unwrap();
     // our conv weight row = (ky·k + kx)·C_in + ci, column = co
     let conv = net.stages[0].linear.as_mut().unwrap();
     for (i, w) in conv.w.iter_mut().enumerate() {
@@ -310,7 +310,7 @@ fn two_threads_train_bit_identical_weights() {
         pool.install(|| {
             assert_eq!(s3nn::parallel::threads_here(), threads);
             let spec = NetworkSpec::parse("196-256-200-10", NeuronModel::default()).unwrap();
-            let mut t = Trainer::new(Network::new(spec, 3).unwrap(), OptimizerSpec::from_name("adam", 1e-3).unwrap(), 3).unwrap();
+            let mut t = Trainer::new(Model::new(spec, 3).unwrap(), OptimizerSpec::from_name("adam", 1e-3).unwrap(), 3).unwrap();
             t.train_steps(&data, 12, 100).unwrap();
             t.net.linears().flat_map(|l| l.w.iter().chain(&l.b).map(|v| v.to_bits()).collect::<Vec<_>>()).collect::<Vec<u32>>()
         })
@@ -337,7 +337,7 @@ fn two_threads_give_identical_events_and_logits_at_batch_1000() {
             let mut spikes = s3nn::activation::Events::default();
             spikes.rebuild(&dense, rows, cols, true);
             let spec = NetworkSpec::parse("300-256-200-10", NeuronModel::default()).unwrap();
-            let mut net = Network::new(spec, 4).unwrap();
+            let mut net = Model::new(spec, 4).unwrap();
             let logits: Vec<u32> = net.forward(&x, rows, false).unwrap().iter().map(|v| v.to_bits()).collect();
             let n = real.count();
             let m = spikes.count();

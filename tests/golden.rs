@@ -7,7 +7,7 @@
 //! A deliberate change of results (a new summation order, say) regenerates the list with
 //! `S3NN_GOLDEN_WRITE=1 cargo test --release --test golden -- --nocapture` and says why in its commit.
 
-use s3nn::{data, io, Dataset, Network, NetworkSpec, NeuronModel, OptimizerSpec, Trainer};
+use s3nn::{data, io, Dataset, Model, NetworkSpec, NeuronModel, OptimizerSpec, Trainer};
 use sha2::{Digest, Sha256};
 
 #[cfg(target_arch = "wasm32")]
@@ -120,7 +120,7 @@ fn run(case: &Case) -> (String, String) {
     let neuron = NeuronModel::from_name(case.neuron, None, None, case.threshold, None, None).unwrap();
     let mut spec = NetworkSpec::parse(case.arch, neuron).unwrap();
     spec.batch_norm = case.batch_norm;
-    let net = Network::new(spec, 3).unwrap();
+    let net = Model::new(spec, 3).unwrap();
     let mut t = Trainer::new(net, OptimizerSpec::from_name(case.optimizer, case.lr).unwrap(), 3).unwrap();
     t.train_steps(&data, case.steps, case.batch).unwrap();
     let model = Sha256::digest(io::save(&t.net).unwrap());

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use s3nn::data::{self, ToyKind};
 use s3nn::ops::LayerOps;
 use s3nn::rng::Rng;
-use s3nn::{evaluate, Dataset, EnergyModel, Network, NetworkSpec, NeuronModel, OpReport, OptimizerSpec, S3nnError, Trainer};
+use s3nn::{evaluate, Dataset, EnergyModel, Model, NetworkSpec, NeuronModel, OpReport, OptimizerSpec, S3nnError, Trainer};
 
 type CliResult<T> = std::result::Result<T, CliError>;
 
@@ -430,7 +430,7 @@ fn energy_from(e: &EnergyArgs) -> CliResult<EnergyModel> {
     Ok(m)
 }
 
-fn check_fit(net: &Network, d: &Dataset) -> CliResult<()> {
+fn check_fit(net: &Model, d: &Dataset) -> CliResult<()> {
     if d.features() != net.features() {
         return Err(format!(
             "data '{}' has {} features per sample ({}x{}x{}), the network '{}' expects {}",
@@ -450,13 +450,13 @@ fn check_fit(net: &Network, d: &Dataset) -> CliResult<()> {
     Ok(())
 }
 
-fn read_model(path: &Path) -> CliResult<Network> {
+fn read_model(path: &Path) -> CliResult<Model> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read model {}: {e}", path.display()))?;
     Ok(s3nn::io::load(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
 /// Data set for a loaded network when --data is not given: 28×28 inputs mean MNIST, 2 mean spiral.
-fn default_data_for(net: &Network) -> CliResult<String> {
+fn default_data_for(net: &Model) -> CliResult<String> {
     match net.features() {
         784 => Ok("mnist".into()),
         2 => Ok("spiral".into()),
@@ -510,7 +510,7 @@ fn train(a: TrainArgs) -> CliResult<()> {
         None => format!("{}-400-400-{}", train_set.features(), train_set.classes),
     };
     let spec = build_spec(&arch, &a.neuron)?;
-    let net = Network::new(spec, a.seed)?;
+    let net = Model::new(spec, a.seed)?;
     check_fit(&net, &train_set)?;
     let params = net.parameter_count();
     let mut trainer = Trainer::new(net, opt, a.seed)?;
@@ -753,7 +753,7 @@ fn print_ops_table(ops: &OpReport) {
     out(format!("ratio to ANN:                     {:.4}", ops.ratio_to_ann));
 }
 
-fn test_data_for(net: &Network, d: &DataArgs, seed: u64, limit: Option<usize>) -> CliResult<(String, Dataset)> {
+fn test_data_for(net: &Model, d: &DataArgs, seed: u64, limit: Option<usize>) -> CliResult<(String, Dataset)> {
     let name = match &d.data {
         Some(n) => n.to_ascii_lowercase(),
         None => default_data_for(net)?,
@@ -829,7 +829,7 @@ fn ops(a: OpsArgs) -> CliResult<()> {
         (Some(p), _) => (read_model(p)?, p.display().to_string()),
         (None, Some(arch)) => {
             let spec = build_spec(arch, &a.neuron)?;
-            (Network::new(spec, a.seed)?, format!("untrained, seed {}", a.seed))
+            (Model::new(spec, a.seed)?, format!("untrained, seed {}", a.seed))
         }
         (None, None) => return Err("give --model FILE or --arch ARCH (with --neuron) for an untrained network".into()),
     };

@@ -56,7 +56,7 @@ impl Network {
     #[wasm_bindgen(constructor)]
     pub fn new(cfg: JsValue) -> Result<Network, JsError> {
         let (spec, opt, seed) = build(&cfg)?;
-        let net = crate::model::Network::new(spec, seed).map_err(err)?;
+        let net = crate::model::Model::new(spec, seed).map_err(err)?;
         Ok(Network { trainer: Trainer::new(net, opt, seed).map_err(err)?, seed })
     }
 
