@@ -673,6 +673,75 @@ mod tests {
     }
 
     #[test]
+    fn catalog_rows_and_variants_agree() {
+        assert_eq!(NAMES.to_vec(), Surrogate::catalog().iter().map(|i| i.name).collect::<Vec<_>>());
+        for info in Surrogate::catalog() {
+            let s = Surrogate::default_for(info.name).unwrap();
+            assert_eq!(s.info(), info);
+            assert_eq!(s.name(), info.name);
+            // The serde tag is the catalog name.
+            let j = serde_json::to_value(s).unwrap();
+            assert_eq!(j["kind"], info.name);
+            let defaults: Vec<f32> = info.params.iter().map(|p| p.default).collect();
+            assert_eq!(s.params(), defaults);
+            assert_eq!(Surrogate::from_params(info.name, &[]).unwrap(), s);
+            for (k, p) in info.params.iter().enumerate() {
+                assert_eq!(j[p.name], f64::from(p.default), "{} field {}", info.name, p.name);
+                assert!(p.min > 0.0 && p.min <= p.default && p.default <= p.max && p.step > 0.0, "{p:?}");
+                assert!(!p.meaning.is_empty() && !p.symbol.is_empty());
+                // Setting one value changes exactly that parameter.
+                let mut values = vec![None; info.params.len()];
+                values[k] = Some(p.max);
+                let t = Surrogate::from_params(info.name, &values).unwrap();
+                let mut want = defaults.clone();
+                want[k] = p.max;
+                assert_eq!(t.params(), want);
+            }
+            assert!(info.formula.starts_with("g′(x) = "), "{}", info.formula);
+        }
+    }
+
+    #[test]
+    fn from_params_refuses_unknown_names_extra_and_bad_values() {
+        let e = Surrogate::from_params("nope", &[]).unwrap_err().to_string();
+        assert!(e.contains("unknown surrogate 'nope'") && e.contains("s3nn, sigmoid, rect, atan, fastSigmoid"), "{e}");
+        let e = Surrogate::from_params("rect", &[Some(1.0), Some(2.0)]).unwrap_err().to_string();
+        assert!(e.contains("'rect' takes 1 parameter(s) (width)"), "{e}");
+        // Trailing `None`s are no values at all.
+        assert_eq!(Surrogate::from_params("rect", &[Some(0.5), None, None]).unwrap(), Surrogate::Rect { width: 0.5 });
+        let e = Surrogate::from_params("s3nn", &[None, Some(0.0)]).unwrap_err().to_string();
+        assert!(e.contains("'beta' must be a positive finite number"), "{e}");
+        assert_eq!(Surrogate::from_params("S2NN", &[]).unwrap(), Surrogate::default());
+    }
+
+    #[test]
+    fn catalog_serializes_camel_case() {
+        let j = serde_json::to_value(Surrogate::catalog()).unwrap();
+        let s3nn = &j[0];
+        assert_eq!(s3nn["name"], "s3nn");
+        assert_eq!(s3nn["label"], "S³NN");
+        assert_eq!(s3nn["params"][1]["name"], "beta");
+        assert_eq!(s3nn["params"][1]["symbol"], "β");
+        for key in ["default", "min", "max", "step", "meaning"] {
+            assert!(s3nn["params"][0].get(key).is_some(), "{key}");
+        }
+        assert_eq!(j[4]["name"], "fastSigmoid");
+    }
+
+    #[test]
+    fn nan_input_gives_nan_except_for_the_window() {
+        // As before the lane form: comparisons with NaN are false, so S³NN takes the sigmoid
+        // side (exp(NaN) = NaN) and the rectangle is outside its window (0).
+        for s in all() {
+            let g = s.grad(f32::NAN);
+            match s {
+                Surrogate::Rect { .. } => assert_eq!(g.to_bits(), 0.0f32.to_bits(), "{s:?}"),
+                _ => assert!(g.is_nan(), "{s:?} grad(NaN) = {g}"),
+            }
+        }
+    }
+
+    #[test]
     fn serde_uses_kind_tags() {
         let j = serde_json::to_string(&Surrogate::FastSigmoid { slope: 25.0 }).unwrap();
         assert_eq!(j, r#"{"kind":"fastSigmoid","slope":25.0}"#);
