@@ -7,7 +7,7 @@
 //! Each surrogate is written in one place here: its enum variant, its row of the metadata table
 //! ([`Surrogate::catalog`]: names, parameters with defaults and slider ranges, formula), and its
 //! gradient formula once over [`Lanes`] ([`LaneMap::map`]) — which is what the SIMD kernel
-//! [`kernels::mul_by_map`] runs on every ISA, and, at the scalar lane, what [`Surrogate::grad`] is.
+//! [`crate::kernels::mul_by_map`] runs on every ISA, and, at the scalar lane, what [`Surrogate::grad`] is.
 //! Names, defaults, validation and the names list are all derived from the table.
 
 use crate::error::{Result, S3nnError};

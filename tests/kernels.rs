@@ -1,7 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Native kernel tests: every dispatched kernel must return exactly the bits of `kernels::scalar`
-//! (the cross-ISA determinism invariant), and the scalar kernels must agree with naive f64 loops
-//! (so the reference itself is right).
+//! Native kernel tests: every dispatched kernel must return exactly the bits of `Kernels::SCALAR`
+//! — the same generic kernels at the scalar lane (the cross-ISA determinism invariant: different
+//! widths, strips and tails must not change an element's operation order) — and the scalar
+//! kernels must agree with naive f64 loops (so the reference itself is right).
 //!
 //! `set_force_scalar` is flipped only by the fingerprint test, under a write lock (see DISPATCH).
 #![cfg(not(target_arch = "wasm32"))]
