@@ -72,7 +72,7 @@ const SIGMOID_ALPHA: ParamInfo = ParamInfo {
 };
 
 /// The table every name, default and slider range comes from.
-const CATALOG: [SurrogateInfo; 5] = [
+const CATALOG: &[SurrogateInfo] = &[
     SurrogateInfo {
         name: "s3nn",
         label: "S³NN",
@@ -222,7 +222,7 @@ impl LaneMap for Surrogate {
 impl Surrogate {
     /// Every surrogate with its parameters, in display order.
     pub fn catalog() -> &'static [SurrogateInfo] {
-        &CATALOG
+        CATALOG
     }
 
     /// This surrogate's row of the catalog.
