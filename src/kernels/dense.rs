@@ -79,6 +79,14 @@ unsafe fn panel<L: Lanes, const NV: usize>(a: *const f32, b: *const f32, out: *m
 #[inline(always)]
 pub unsafe fn matmul<L: Lanes>(a: *const f32, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
     let mut j = 0;
+    if L::WIDTH == 1 {
+        // The scalar lane: 8-column panels, which LLVM packs into SSE/simd128 registers itself
+        // (element-independent adds, so this changes no result).
+        while j + 8 <= n {
+            panel::<L, 8>(a, b, out, m, k, n, j);
+            j += 8;
+        }
+    }
     while j + 2 * L::WIDTH <= n {
         panel::<L, 2>(a, b, out, m, k, n, j);
         j += 2 * L::WIDTH;

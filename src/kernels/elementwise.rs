@@ -18,12 +18,15 @@ unsafe fn mul_by_map_from<L: Lanes, F: LaneMap>(f: &F, x: *const f32, g: *mut f3
     i
 }
 
-/// `g[i] *= f(x[i])`.
+/// `g[i] *= f(x[i])`. Slices, not pointers, at this level: their no-alias guarantee is what lets
+/// LLVM vectorize the scalar lane's loop by itself (which changes no result: elements are
+/// independent).
 ///
 /// # Safety
-/// `x` and `g` have `len` floats.
+/// `x` and `g` have the same length.
 #[inline(always)]
-pub unsafe fn mul_by_map<L: Lanes, F: LaneMap>(f: &F, x: *const f32, g: *mut f32, len: usize) {
+pub unsafe fn mul_by_map<L: Lanes, F: LaneMap>(f: &F, x: &[f32], g: &mut [f32]) {
+    let (len, x, g) = (x.len(), x.as_ptr(), g.as_mut_ptr());
     let i = mul_by_map_from::<L, F>(f, x, g, len, 0);
     mul_by_map_from::<Scalar, F>(f, x, g, len, i);
 }
@@ -57,13 +60,15 @@ unsafe fn adam_at<L: Lanes>(h: &Adam, w: *mut f32, g: *const f32, m: *mut f32, v
     L::store(w.add(i), L::sub(wi, step));
 }
 
-/// Adam over `len` elements: two vectors per iteration (the divisions and sqrt are long-latency
-/// and V8 does not interleave independent iterations by itself), then one, then scalar lanes.
+/// Adam: two vectors per iteration (the divisions and sqrt are long-latency and V8 does not
+/// interleave independent iterations by itself), then one, then scalar lanes. Slices for the
+/// no-alias guarantee, as in [`mul_by_map`].
 ///
 /// # Safety
-/// All four buffers have `len` floats.
+/// All four slices have the same length.
 #[inline(always)]
-pub unsafe fn adam_step<L: Lanes>(h: &Adam, w: *mut f32, g: *const f32, m: *mut f32, v: *mut f32, len: usize) {
+pub unsafe fn adam_step<L: Lanes>(h: &Adam, w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
+    let (len, w, g, m, v) = (w.len(), w.as_mut_ptr(), g.as_ptr(), m.as_mut_ptr(), v.as_mut_ptr());
     let mut i = 0;
     while i + 2 * L::WIDTH <= len {
         adam_at::<L>(h, w, g, m, v, i);
@@ -90,13 +95,13 @@ unsafe fn sgd_at<L: Lanes>(lr: f32, momentum: f32, weight_decay: f32, w: *mut f3
     L::store(w.add(i), L::sub(wi, L::mul(L::splat(lr), vi)));
 }
 
-/// SGD with momentum over `len` elements.
+/// SGD with momentum (slices for the no-alias guarantee, as in [`mul_by_map`]).
 ///
 /// # Safety
-/// All three buffers have `len` floats.
-#[allow(clippy::too_many_arguments)]
+/// All three slices have the same length.
 #[inline(always)]
-pub unsafe fn sgd_step<L: Lanes>(lr: f32, momentum: f32, weight_decay: f32, w: *mut f32, g: *const f32, vel: *mut f32, len: usize) {
+pub unsafe fn sgd_step<L: Lanes>(lr: f32, momentum: f32, weight_decay: f32, w: &mut [f32], g: &[f32], vel: &mut [f32]) {
+    let (len, w, g, vel) = (w.len(), w.as_mut_ptr(), g.as_ptr(), vel.as_mut_ptr());
     let mut i = 0;
     while i + L::WIDTH <= len {
         sgd_at::<L>(lr, momentum, weight_decay, w, g, vel, i);

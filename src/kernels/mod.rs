@@ -56,16 +56,16 @@ macro_rules! entry_points {
             super::dense::transpose::<$lanes>(src, rows, cols, dst)
         }
         $(#[target_feature(enable = $feature)])?
-        pub(super) unsafe fn mul_by_map<F: super::LaneMap>(f: &F, x: *const f32, g: *mut f32, len: usize) {
-            super::elementwise::mul_by_map::<$lanes, F>(f, x, g, len)
+        pub(super) unsafe fn mul_by_map<F: super::LaneMap>(f: &F, x: &[f32], g: &mut [f32]) {
+            super::elementwise::mul_by_map::<$lanes, F>(f, x, g)
         }
         $(#[target_feature(enable = $feature)])?
-        pub(super) unsafe fn adam_step(h: &super::elementwise::Adam, w: *mut f32, g: *const f32, m: *mut f32, v: *mut f32, len: usize) {
-            super::elementwise::adam_step::<$lanes>(h, w, g, m, v, len)
+        pub(super) unsafe fn adam_step(h: &super::elementwise::Adam, w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
+            super::elementwise::adam_step::<$lanes>(h, w, g, m, v)
         }
         $(#[target_feature(enable = $feature)])?
-        pub(super) unsafe fn sgd_step(lr: f32, momentum: f32, weight_decay: f32, w: *mut f32, g: *const f32, vel: *mut f32, len: usize) {
-            super::elementwise::sgd_step::<$lanes>(lr, momentum, weight_decay, w, g, vel, len)
+        pub(super) unsafe fn sgd_step(lr: f32, momentum: f32, weight_decay: f32, w: &mut [f32], g: &[f32], vel: &mut [f32]) {
+            super::elementwise::sgd_step::<$lanes>(lr, momentum, weight_decay, w, g, vel)
         }
     };
 }
@@ -308,7 +308,7 @@ impl Kernels {
     /// `g[i] *= f(x[i])` — e.g. the surrogate-gradient step of backprop (f = a surrogate, x = u − θ).
     pub fn mul_by_map<F: LaneMap>(self, f: &F, x: &[f32], g: &mut [f32]) {
         assert_eq!(x.len(), g.len(), "mul_by_map: x and g lengths differ");
-        dispatch!(self.isa, mul_by_map(f, x.as_ptr(), g.as_mut_ptr(), x.len()))
+        dispatch!(self.isa, mul_by_map(f, x, g))
     }
 
     /// Adam (PyTorch semantics, L2 weight decay added to g):
@@ -332,14 +332,14 @@ impl Kernels {
         let len = w.len();
         assert!(g.len() == len && m.len() == len && v.len() == len, "adam_step: slice lengths differ");
         let h = elementwise::Adam { lr, b1, b2, eps, bc1, bc2, weight_decay };
-        dispatch!(self.isa, adam_step(&h, w.as_mut_ptr(), g.as_ptr(), m.as_mut_ptr(), v.as_mut_ptr(), len))
+        dispatch!(self.isa, adam_step(&h, w, g, m, v))
     }
 
     /// SGD with momentum (PyTorch semantics): `g' = g + wd w; vel = mu vel + g'; w −= lr vel`.
     pub fn sgd_step(self, w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momentum: f32, weight_decay: f32) {
         let len = w.len();
         assert!(g.len() == len && vel.len() == len, "sgd_step: slice lengths differ");
-        dispatch!(self.isa, sgd_step(lr, momentum, weight_decay, w.as_mut_ptr(), g.as_ptr(), vel.as_mut_ptr(), len))
+        dispatch!(self.isa, sgd_step(lr, momentum, weight_decay, w, g, vel))
     }
 }
 

@@ -85,6 +85,13 @@ pub unsafe fn sparse_matmul<L: Lanes>(
     out: *mut f32,
 ) {
     let mut j = 0;
+    if L::WIDTH == 1 {
+        // The scalar lane: 32-column strips, which LLVM packs into SSE/simd128 registers itself.
+        while j + 32 <= cols {
+            strip::<L, 32>(ptr, idx, val, w, ld, out, j);
+            j += 32;
+        }
+    }
     while j + 8 * L::WIDTH <= cols {
         strip::<L, 8>(ptr, idx, val, w, ld, out, j);
         j += 8 * L::WIDTH;
