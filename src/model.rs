@@ -163,7 +163,10 @@ impl Model {
         self.read_input(x, &pass);
         for i in 0..self.layers.len() {
             let (before, after) = self.layers.split_at_mut(i);
-            let input = before.last().map_or(&self.input, Layer::output);
+            let input = match before.last_mut() {
+                Some(layer) => layer.output_mut(),
+                None => &mut self.input,
+            };
             after[0].forward(input, &pass);
         }
         let last = self.layers.last().map_or(&self.input, Layer::output);
@@ -248,7 +251,7 @@ impl Model {
         self.layers
             .iter()
             .filter_map(|l| match l {
-                Layer::Fire(fire) => Some(fire.output().firing_rate() as f32),
+                Layer::Fire(_) => Some(l.output().firing_rate() as f32),
                 _ => None,
             })
             .collect()

@@ -141,8 +141,8 @@ pub fn count(net: &Model, energy: &EnergyModel) -> OpReport {
         if let Some(ops) = layer.ops(format!("layer{}", layers.len() + 1), input, &pass, energy) {
             layers.push(ops);
         }
-        if let (Layer::Fire(fire), Some(last)) = (layer, layers.last_mut()) {
-            last.fired(fire.output(), &pass);
+        if let (Layer::Fire(_), Some(last)) = (layer, layers.last_mut()) {
+            last.fired(layer.output(), &pass);
         }
         input = layer.output().signal.unwrap_or(input);
     }

@@ -30,16 +30,18 @@ pub fn check_batch(batch: usize) -> Result<()> {
 /// outputs (fewer is fine: the unused outputs are simply never the target), and some samples.
 pub fn check_fit(net: &Model, data: &Dataset) -> Result<()> {
     if data.features() != net.features() {
+        let [c, h, w] = data.shape;
         return Err(S3nnError::Shape(format!(
-            "data '{}' has {} features per sample, the network expects {}",
+            "data '{}' has {} features per sample ({c}x{h}x{w}), the network '{}' expects {}",
             data.name,
             data.features(),
+            net.spec.arch_string(),
             net.features()
         )));
     }
     if data.classes > net.classes() {
         return Err(S3nnError::Shape(format!(
-            "data '{}' has {} classes, the network outputs {}",
+            "data '{}' has {} classes, the network outputs only {}",
             data.name,
             data.classes,
             net.classes()

@@ -5,7 +5,6 @@
 use super::linear::Linear;
 use super::Pass;
 use crate::activation::Activation;
-use crate::neuron::Signal;
 use crate::params::{shared_and_mut, Layout, Owner, Param, ParamMut};
 
 #[derive(Clone, Debug)]
@@ -24,7 +23,7 @@ pub struct BatchNorm {
     sum: Vec<f64>,
     sum2: Vec<f64>,
     /// Normalized output of the last forward.
-    out: Activation,
+    pub(super) out: Activation,
 }
 
 impl BatchNorm {
@@ -46,17 +45,13 @@ impl BatchNorm {
         }
     }
 
-    /// Normalizes a copy of `input` (a pre-activation: what a weight layer wrote).
-    pub fn forward(&mut self, input: &Activation, pass: &Pass) {
-        let mut out = std::mem::take(&mut self.out);
-        out.reset(input.rows, input.cols, Signal::Real);
-        out.dense.copy_from_slice(&input.dense);
-        self.normalize(&mut out.dense, pass.train);
-        self.out = out;
-    }
-
-    pub fn output(&self) -> &Activation {
-        &self.out
+    /// Normalizes `input` (the pre-activation a weight layer wrote), taking its buffer: nothing
+    /// else reads it, and so nothing is copied.
+    pub fn forward(&mut self, input: &mut Activation, pass: &Pass) {
+        std::mem::swap(&mut self.out, input);
+        let mut u = std::mem::take(&mut self.out.dense);
+        self.normalize(&mut u, pass.train);
+        self.out.dense = u;
     }
 
     pub fn channels(&self) -> usize {

@@ -23,7 +23,7 @@ pub struct Conv {
     /// Gradient with respect to the im2col matrix, before col2im.
     dcol: Vec<f32>,
     /// Pre-activation of the last forward (HWC per sample).
-    out: Activation,
+    pub(super) out: Activation,
 }
 
 impl Conv {
@@ -47,13 +47,11 @@ impl Conv {
     pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
         self.linear.backward(&self.events, g, input_grad.then_some(&mut self.dcol));
         if input_grad {
-            self.geom.col2im(&self.dcol, self.out.rows, spare);
+            // (not `out.rows`: the neuron step took `out`'s buffer)
+            let samples = self.events.rows() / self.geom.positions();
+            self.geom.col2im(&self.dcol, samples, spare);
             std::mem::swap(g, spare);
         }
-    }
-
-    pub fn output(&self) -> &Activation {
-        &self.out
     }
 
     pub fn ops(&self, name: String, input: Signal, pass: &Pass, energy: &EnergyModel) -> LayerOps {

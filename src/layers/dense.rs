@@ -18,7 +18,7 @@ pub struct Dense {
     /// Input events of the last forward.
     events: Events,
     /// Pre-activation of the last forward.
-    out: Activation,
+    pub(super) out: Activation,
 }
 
 impl Dense {
@@ -38,10 +38,6 @@ impl Dense {
         if input_grad {
             std::mem::swap(g, spare);
         }
-    }
-
-    pub fn output(&self) -> &Activation {
-        &self.out
     }
 
     pub fn ops(&self, name: String, input: Signal, pass: &Pass, energy: &EnergyModel) -> LayerOps {

@@ -15,16 +15,16 @@ pub struct Fire {
     pub shape: Shape,
     /// The pre-activation of the last forward; for the multi-step neuron the pre-reset membrane
     /// potential of every step (where the surrogate is evaluated in backward).
-    u: Vec<f32>,
+    u: Activation,
     /// The emitted signal of the last forward.
-    out: Activation,
+    pub(super) out: Activation,
     /// Working memory (the membrane between steps, shifted potentials).
     scratch: Vec<f32>,
 }
 
 impl Fire {
     pub fn new(neuron: NeuronModel, shape: Shape) -> Self {
-        Self { neuron, shape, u: Vec::new(), out: Activation::default(), scratch: Vec::new() }
+        Self { neuron, shape, u: Activation::default(), out: Activation::default(), scratch: Vec::new() }
     }
 
     /// Neurons of one time step over the whole batch: the stride between steps.
@@ -32,23 +32,20 @@ impl Fire {
         self.out.rows / self.neuron.steps() * self.shape.len()
     }
 
-    pub fn forward(&mut self, input: &Activation, pass: &Pass) {
-        self.u.clear();
-        self.u.extend_from_slice(&input.dense);
+    /// Fires on `input` (the pre-activation), taking its buffer: nothing else reads it, and so
+    /// nothing is copied.
+    pub fn forward(&mut self, input: &mut Activation, pass: &Pass) {
+        std::mem::swap(&mut self.u, input);
         let signal = if pass.smooth { Signal::Real } else { self.neuron.signal() };
-        self.out.reset(input.rows, input.cols, signal);
+        self.out.reset(self.u.rows, self.u.cols, signal);
         let width = self.step_width();
-        self.neuron.forward(&mut self.u, &mut self.out.dense, width, pass.smooth, &mut self.scratch);
+        self.neuron.forward(&mut self.u.dense, &mut self.out.dense, width, pass.smooth, &mut self.scratch);
     }
 
     /// Turns dL/d output into dL/du in place.
     pub fn backward(&mut self, g: &mut [f32]) {
         let width = self.step_width();
-        self.neuron.backward(&self.u, &self.out.dense, g, width, &mut self.scratch);
-    }
-
-    pub fn output(&self) -> &Activation {
-        &self.out
+        self.neuron.backward(&self.u.dense, &self.out.dense, g, width, &mut self.scratch);
     }
 
     /// The last forward's spikes and potentials `u − θ`, as `name` (of kind `kind`).
@@ -60,7 +57,7 @@ impl Fire {
             shape: self.shape,
             steps: self.neuron.steps(),
             spikes: (0..self.out.dense.len()).map(|i| u8::from(self.out.is_spike(i))).collect(),
-            potentials: self.u.iter().map(|&v| v - theta).collect(),
+            potentials: self.u.dense.iter().map(|&v| v - theta).collect(),
             firing_rate: self.out.firing_rate(),
         }
     }

@@ -4,6 +4,9 @@
 //!
 //! Every layer reads the previous layer's output [`Activation`] and keeps its own (rows
 //! `steps × batch`, t-major), so the backward pass and the spike record find what they need.
+//! A layer whose input is needed by nobody else (the pre-activation, read only by the batch norm
+//! or neuron step after it) takes the input's buffer instead of copying it; so dense and conv
+//! layers, which such takers follow, never read their own output after their forward.
 
 pub mod batchnorm;
 pub mod conv;
@@ -54,7 +57,8 @@ pub enum Layer {
 }
 
 impl Layer {
-    pub fn forward(&mut self, input: &Activation, pass: &Pass) {
+    /// Forward over `input` (the previous layer's output; see the module note on taking it).
+    pub fn forward(&mut self, input: &mut Activation, pass: &Pass) {
         match self {
             Layer::Dense(l) => l.forward(input, pass),
             Layer::Conv(l) => l.forward(input, pass),
@@ -80,11 +84,22 @@ impl Layer {
     /// Output of the last forward.
     pub fn output(&self) -> &Activation {
         match self {
-            Layer::Dense(l) => l.output(),
-            Layer::Conv(l) => l.output(),
-            Layer::MaxPool(l) => l.output(),
-            Layer::BatchNorm(l) => l.output(),
-            Layer::Fire(l) => l.output(),
+            Layer::Dense(l) => &l.out,
+            Layer::Conv(l) => &l.out,
+            Layer::MaxPool(l) => &l.out,
+            Layer::BatchNorm(l) => &l.out,
+            Layer::Fire(l) => &l.out,
+        }
+    }
+
+    /// The output, for the next layer's forward.
+    pub fn output_mut(&mut self) -> &mut Activation {
+        match self {
+            Layer::Dense(l) => &mut l.out,
+            Layer::Conv(l) => &mut l.out,
+            Layer::MaxPool(l) => &mut l.out,
+            Layer::BatchNorm(l) => &mut l.out,
+            Layer::Fire(l) => &mut l.out,
         }
     }
 

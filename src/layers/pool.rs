@@ -11,7 +11,7 @@ use crate::spec::Shape;
 pub struct MaxPool {
     pub geom: PoolGeom,
     argmax: Vec<u32>,
-    out: Activation,
+    pub(super) out: Activation,
 }
 
 impl MaxPool {
@@ -31,10 +31,6 @@ impl MaxPool {
             self.geom.backward(g, &self.argmax, self.out.rows, spare);
             std::mem::swap(g, spare);
         }
-    }
-
-    pub fn output(&self) -> &Activation {
-        &self.out
     }
 
     /// Input index of each window's maximum in the last forward.
