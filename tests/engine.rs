@@ -432,3 +432,42 @@ fn evaluate_rejects_a_bad_batch_and_data_that_does_not_fit() {
     let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
     assert!(matches!(t.step(&three, 10), Err(S3nnError::Shape(_))));
 }
+
+#[test]
+fn the_parameter_walk_names_every_tensor_as_pytorch_does() {
+    let mut spec = NetworkSpec::parse("1x6x6-c3-mp-5-2", NeuronModel::default()).unwrap();
+    spec.batch_norm = true;
+    let net = Model::new(spec, 1).unwrap();
+    let mut seen = Vec::new();
+    net.visit_params(|p| seen.push((p.name.to_string(), p.layout.torch_shape(), p.grad.is_some(), p.value.len())));
+    let expected: Vec<(&str, Vec<usize>, bool)> = vec![
+        ("layers.0.weight", vec![3, 1, 3, 3], true),
+        ("layers.0.bias", vec![3], true),
+        ("layers.0.bn.weight", vec![3], true),
+        ("layers.0.bn.bias", vec![3], true),
+        ("layers.0.bn.running_mean", vec![3], false),
+        ("layers.0.bn.running_var", vec![3], false),
+        ("layers.1.weight", vec![5, 27], true), // 3 channels × 3×3 after the pool
+        ("layers.1.bias", vec![5], true),
+        ("layers.1.bn.weight", vec![5], true),
+        ("layers.1.bn.bias", vec![5], true),
+        ("layers.1.bn.running_mean", vec![5], false),
+        ("layers.1.bn.running_var", vec![5], false),
+        ("readout.weight", vec![2, 5], true),
+        ("readout.bias", vec![2], true),
+    ];
+    assert_eq!(seen.len(), expected.len());
+    for ((name, shape, trainable, len), (en, es, et)) in seen.iter().zip(&expected) {
+        assert_eq!((name.as_str(), shape, trainable), (*en, es, et));
+        assert_eq!(*len, shape.iter().product::<usize>(), "{name}");
+    }
+    let trainable: usize = seen.iter().filter(|s| s.2).map(|s| s.3).sum();
+    assert_eq!(net.parameter_count(), trainable);
+    let bytes = io::save(&net).unwrap();
+    let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let mut names: Vec<String> = file.names().into_iter().map(String::from).collect();
+    names.sort();
+    let mut walked: Vec<String> = seen.into_iter().map(|s| s.0).collect();
+    walked.sort();
+    assert_eq!(names, walked, "a model file holds exactly the walked tensors");
+}
