@@ -11,6 +11,7 @@
 pub mod activation;
 pub mod data;
 pub mod error;
+pub mod inspect;
 pub mod io;
 pub mod kernels;
 pub mod layers;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod neuron;
 pub mod ops;
 pub mod optim;
+pub mod params;
 pub mod parallel;
 pub mod rng;
 pub mod spec;
@@ -30,6 +32,7 @@ pub mod wasm;
 
 pub use data::Dataset;
 pub use error::{Result, S3nnError};
+pub use inspect::{Inspection, LayerRecord};
 pub use model::Model;
 pub use neuron::NeuronModel;
 pub use ops::{EnergyModel, OpReport};

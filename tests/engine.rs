@@ -33,11 +33,45 @@ fn pieces(net: &Model) -> Vec<i8> {
             _ => 0,
         }
     };
+    let theta = net.spec.neuron.threshold();
+    let mut out: Vec<i8> = net.layer_records().iter().flat_map(|r| r.potentials.iter().map(|&p| kink(p + theta))).collect();
     // A max-pool's choice of maximum is a kink too.
-    net.stages
-        .iter()
-        .flat_map(|s| s.u.iter().map(|&u| kink(u)).chain(s.argmax.iter().map(|&a| (a % 97) as i8)).collect::<Vec<_>>())
-        .collect()
+    for layer in &net.layers {
+        if let layers::Layer::MaxPool(p) = layer {
+            out.extend(p.argmax().iter().map(|&a| (a % 97) as i8));
+        }
+    }
+    out
+}
+
+/// (name, gradient) of every trainable tensor.
+fn gradients(net: &Model) -> Vec<(String, Vec<f32>)> {
+    let mut out = Vec::new();
+    net.visit_params(|p| {
+        if let Some(g) = p.grad {
+            out.push((p.name.to_string(), g.to_vec()));
+        }
+    });
+    out
+}
+
+/// The bits of every tensor, in walk order.
+fn param_bits(net: &Model) -> Vec<u32> {
+    let mut out = Vec::new();
+    net.visit_params(|p| out.extend(p.value.iter().map(|v| v.to_bits())));
+    out
+}
+
+/// Sets element `i` of the tensor called `name`.
+fn set_param(net: &mut Model, name: &str, f: impl Fn(&mut [f32])) {
+    let mut found = false;
+    net.visit_params_mut(|p| {
+        if p.name.to_string() == name {
+            f(p.value);
+            found = true;
+        }
+    });
+    assert!(found, "no tensor {name}");
 }
 
 /// Central differences on the smooth network (spikes → surrogate primitive) against backward.
@@ -56,42 +90,39 @@ fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
     let mut g = Vec::new();
     softmax_cross_entropy(&logits, &y, k, &mut g);
     net.backward(&g).unwrap();
-    let analytic: Vec<(Vec<f32>, Vec<f32>)> = net.linears().map(|l| (l.gw.clone(), l.gb.clone())).collect();
-    let layers = analytic.len();
+    let analytic = gradients(&net);
     let eps = 1e-3f32;
     let mut checked = 0;
-    for li in 0..layers {
-        for which in 0..2 {
-            let len = if which == 0 { analytic[li].0.len() } else { analytic[li].1.len() };
-            let base = pieces(&net);
-            let mut probes = 0;
-            let mut attempts = 0;
-            while probes < 6 {
-                attempts += 1;
-                assert!(attempts < 200, "{arch}: no probe away from kinks");
-                let i = rng.below(len as u32) as usize;
-                let eval = |delta: f32| {
-                    let mut probe = net.clone();
-                    let l = probe.linears_mut().nth(li).unwrap();
-                    if which == 0 { l.w[i] += delta } else { l.b[i] += delta }
-                    l.weights_changed();
-                    let loss = loss_of(&mut probe, &x, &y);
-                    (loss, pieces(&probe))
-                };
-                let ((lp, pp), (lm, pm)) = (eval(eps), eval(-eps));
-                if pp != base || pm != base {
-                    continue;
-                }
-                probes += 1;
-                let fd = (lp - lm) / (2.0 * f64::from(eps));
-                let an = f64::from(if which == 0 { analytic[li].0[i] } else { analytic[li].1[i] });
-                let tol = 2e-3 + 3e-2 * fd.abs().max(an.abs());
-                assert!((fd - an).abs() < tol, "{arch} {neuron:?} bn={bn} layer {li} {} [{i}]: fd {fd} vs backward {an}", if which == 0 { "w" } else { "b" });
-                checked += 1;
+    for (name, grad) in &analytic {
+        let base = pieces(&net);
+        let mut probes = 0;
+        let mut attempts = 0;
+        while probes < 6 {
+            attempts += 1;
+            assert!(attempts < 200, "{arch}: no probe away from kinks");
+            let i = rng.below(grad.len() as u32) as usize;
+            let eval = |delta: f32| {
+                let mut probe = net.clone();
+                set_param(&mut probe, name, |v| v[i] += delta);
+                let loss = loss_of(&mut probe, &x, &y);
+                (loss, pieces(&probe))
+            };
+            let ((lp, pp), (lm, pm)) = (eval(eps), eval(-eps));
+            if pp != base || pm != base {
+                continue;
             }
+            probes += 1;
+            let fd = (lp - lm) / (2.0 * f64::from(eps));
+            let an = f64::from(grad[i]);
+            let tol = 2e-3 + 3e-2 * fd.abs().max(an.abs());
+            assert!((fd - an).abs() < tol, "{arch} {neuron:?} bn={bn} {name}[{i}]: fd {fd} vs backward {an}");
+            checked += 1;
         }
     }
-    assert_eq!(checked, layers * 12);
+    let weight_layers = arch.split('-').filter(|t| !t.starts_with("mp")).count() - 1;
+    assert_eq!(checked, 6 * analytic.len());
+    let norms = if bn { weight_layers - 1 } else { 0 }; // every hidden weight layer, not the readout
+    assert_eq!(analytic.len(), 2 * weight_layers + 2 * norms, "weight and bias of each layer, γ and β of each batch norm");
 }
 
 #[test]
@@ -129,12 +160,9 @@ fn toy_spiral_converges_above_97_percent_and_same_seed_gives_identical_weights()
     println!("spiral test accuracy {acc:.4} after {:.2} s", start.elapsed().as_secs_f64());
     assert!(acc >= 0.97, "accuracy {acc}");
     let (b, _) = train_toy(1);
-    for (la, lb) in a.net.linears().zip(b.net.linears()) {
-        assert!(la.w.iter().zip(&lb.w).all(|(x, y)| x.to_bits() == y.to_bits()));
-        assert!(la.b.iter().zip(&lb.b).all(|(x, y)| x.to_bits() == y.to_bits()));
-    }
+    assert!(param_bits(&a.net) == param_bits(&b.net));
     let (c, _) = train_toy(2);
-    assert_ne!(a.net.readout.w, c.net.readout.w);
+    assert_ne!(a.net.readout.linear.w, c.net.readout.linear.w);
 }
 
 #[test]
@@ -197,7 +225,7 @@ fn batch_norm_folds_into_the_weights_with_the_same_predictions() {
     }
     let a = net.forward(&x, 32, false).unwrap().to_vec();
     let mut folded = net.folded();
-    assert!(folded.stages.iter().all(|s| s.bn.is_none()));
+    assert!(!folded.layers.iter().any(|l| matches!(l, layers::Layer::BatchNorm(_))));
     let b = folded.forward(&x, 32, false).unwrap().to_vec();
     for (p, q) in a.iter().zip(&b) {
         assert!((p - q).abs() < 1e-4 * (1.0 + p.abs()), "{p} vs {q}");
@@ -213,8 +241,9 @@ fn operation_counts_equal_a_brute_force_count() {
     net.forward(&x, 4, false).unwrap();
     let e = EnergyModel::default();
     let r = ops::count(&net, &e);
-    let s1 = net.stages[0].out.dense.iter().filter(|&&v| v > 0.0).count() as f64;
-    let s2 = net.stages[1].out.dense.iter().filter(|&&v| v > 0.0).count() as f64;
+    let records = net.layer_records();
+    let s1 = records[0].spikes.iter().filter(|&&s| s == 1).count() as f64;
+    let s2 = records[1].spikes.iter().filter(|&&s| s == 1).count() as f64;
     assert_eq!(r.layers[0].macs, 6.0 * 8.0);
     assert_eq!(r.layers[0].acs, 0.0);
     assert_eq!(r.layers[1].acs, s1 * 5.0 / 4.0);
@@ -256,14 +285,9 @@ fn model_files_use_pytorch_layouts() {
     let spec = NetworkSpec::parse("2x4x4-c3-mp-5-2", NeuronModel::default()).unwrap();
     let mut net = Model::new(spec, 1).unwrap();
     // our conv weight row = (ky·k + kx)·C_in + ci, column = co
-    let conv = net.stages[0].linear.as_mut().unwrap();
-    for (i, w) in conv.w.iter_mut().enumerate() {
-        *w = i as f32;
-    }
-    let dense = net.stages[2].linear.as_mut().unwrap();
-    for (i, w) in dense.w.iter_mut().enumerate() {
-        *w = i as f32;
-    }
+    let count_up = |w: &mut [f32]| w.iter_mut().enumerate().for_each(|(i, w)| *w = i as f32);
+    set_param(&mut net, "layers.0.weight", count_up);
+    set_param(&mut net, "layers.1.weight", count_up);
     let bytes = io::save(&net).unwrap();
     let st = SafeTensors::deserialize(&bytes).unwrap();
     let read = |name: &str| -> (Vec<usize>, Vec<f32>) {
@@ -312,7 +336,7 @@ fn two_threads_train_bit_identical_weights() {
             let spec = NetworkSpec::parse("196-256-200-10", NeuronModel::default()).unwrap();
             let mut t = Trainer::new(Model::new(spec, 3).unwrap(), OptimizerSpec::from_name("adam", 1e-3).unwrap(), 3).unwrap();
             t.train_steps(&data, 12, 100).unwrap();
-            t.net.linears().flat_map(|l| l.w.iter().chain(&l.b).map(|v| v.to_bits()).collect::<Vec<_>>()).collect::<Vec<u32>>()
+            param_bits(&t.net)
         })
     };
     let (one, two) = (train(1), train(2));
@@ -354,4 +378,96 @@ fn two_threads_give_identical_events_and_logits_at_batch_1000() {
     // and the events are right: every non-zero, in order
     let expect: usize = dense.iter().filter(|v| **v != 0.0).count();
     assert_eq!(one.1.len(), expect);
+}
+
+#[test]
+fn inspect_reports_one_forward_pass() {
+    let spec = NetworkSpec::parse("1x6x6-c3-mp-5-3", NeuronModel::default()).unwrap();
+    let mut net = Model::new(spec, 2).unwrap();
+    let mut rng = Rng::new(3);
+    let x: Vec<f32> = (0..4 * 36).map(|_| rng.uniform()).collect();
+    let e = EnergyModel::default();
+    let got = net.inspect(&x, 4, &e).unwrap();
+    let logits = net.forward(&x, 4, false).unwrap().to_vec();
+    assert_eq!(got.probabilities, loss::softmax(&logits, 3));
+    assert_eq!(got.ops, ops::count(&net, &e));
+    let names: Vec<&str> = got.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["layer1", "layer2"]);
+    assert_eq!((got.layers[0].kind, got.layers[1].kind), ("conv", "dense"));
+    for (l, o) in got.layers.iter().zip(&got.ops.layers) {
+        assert_eq!(l.spikes.len(), 4 * l.shape.len());
+        assert_eq!(l.potentials.len(), l.spikes.len());
+        let fired = l.spikes.iter().filter(|&&s| s == 1).count();
+        assert_eq!(l.firing_rate, fired as f64 / l.spikes.len() as f64);
+        assert!((l.firing_rate - o.firing_rate).abs() < 1e-12, "inspect and ops agree on the firing rate");
+        // θ = 0: a neuron spikes exactly where its potential is ≥ 0
+        assert!(l.spikes.iter().zip(&l.potentials).all(|(&s, &p)| (s == 1) == (p >= 0.0)));
+    }
+    assert!(net.inspect(&x, 4, &EnergyModel { snn_steps: 0, ..e }).is_err());
+}
+
+#[test]
+fn relu_outputs_are_not_spikes() {
+    let relu = NeuronModel::from_name("relu", None, None, None, None, None).unwrap();
+    let mut net = Model::new(NetworkSpec::parse("4-16-2", relu).unwrap(), 1).unwrap();
+    let x = [0.5f32, -1.0, 2.0, 1.0, 1.0, 1.0, -0.5, 0.0];
+    let got = net.inspect(&x, 2, &EnergyModel::default()).unwrap();
+    assert!(got.layers[0].potentials.iter().any(|&p| p > 0.0), "some ReLU outputs are positive");
+    assert_eq!(got.layers[0].firing_rate, 0.0);
+    assert_eq!(train::firing_rates(&net), vec![0.0]);
+    assert_eq!(got.ops.layers[0].firing_rate, 0.0);
+}
+
+#[test]
+fn evaluate_rejects_a_bad_batch_and_data_that_does_not_fit() {
+    let mut net = Model::new(NetworkSpec::parse("2-8-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let e = EnergyModel::default();
+    let two = data::toy(data::ToyKind::Xor, 20, 0.1, 1).unwrap();
+    assert!(matches!(evaluate(&mut net, &two, 0, None, &e), Err(S3nnError::Config(_))));
+    assert!(matches!(evaluate(&mut net, &two, train::MAX_BATCH + 1, None, &e), Err(S3nnError::Config(_))));
+    assert!(evaluate(&mut net, &two, train::EVAL_BATCH, None, &e).is_ok());
+    let three = data::toy(data::ToyKind::Blobs, 30, 0.1, 1).unwrap();
+    assert!(three.classes > 2);
+    assert!(matches!(evaluate(&mut net, &three, 10, None, &e), Err(S3nnError::Shape(_))));
+    let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
+    assert!(matches!(t.step(&three, 10), Err(S3nnError::Shape(_))));
+}
+
+#[test]
+fn the_parameter_walk_names_every_tensor_as_pytorch_does() {
+    let mut spec = NetworkSpec::parse("1x6x6-c3-mp-5-2", NeuronModel::default()).unwrap();
+    spec.batch_norm = true;
+    let net = Model::new(spec, 1).unwrap();
+    let mut seen = Vec::new();
+    net.visit_params(|p| seen.push((p.name.to_string(), p.layout.torch_shape(), p.grad.is_some(), p.value.len())));
+    let expected: Vec<(&str, Vec<usize>, bool)> = vec![
+        ("layers.0.weight", vec![3, 1, 3, 3], true),
+        ("layers.0.bias", vec![3], true),
+        ("layers.0.bn.weight", vec![3], true),
+        ("layers.0.bn.bias", vec![3], true),
+        ("layers.0.bn.running_mean", vec![3], false),
+        ("layers.0.bn.running_var", vec![3], false),
+        ("layers.1.weight", vec![5, 27], true), // 3 channels × 3×3 after the pool
+        ("layers.1.bias", vec![5], true),
+        ("layers.1.bn.weight", vec![5], true),
+        ("layers.1.bn.bias", vec![5], true),
+        ("layers.1.bn.running_mean", vec![5], false),
+        ("layers.1.bn.running_var", vec![5], false),
+        ("readout.weight", vec![2, 5], true),
+        ("readout.bias", vec![2], true),
+    ];
+    assert_eq!(seen.len(), expected.len());
+    for ((name, shape, trainable, len), (en, es, et)) in seen.iter().zip(&expected) {
+        assert_eq!((name.as_str(), shape, trainable), (*en, es, et));
+        assert_eq!(*len, shape.iter().product::<usize>(), "{name}");
+    }
+    let trainable: usize = seen.iter().filter(|s| s.2).map(|s| s.3).sum();
+    assert_eq!(net.parameter_count(), trainable);
+    let bytes = io::save(&net).unwrap();
+    let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let mut names: Vec<String> = file.names().into_iter().map(String::from).collect();
+    names.sort();
+    let mut walked: Vec<String> = seen.into_iter().map(|s| s.0).collect();
+    walked.sort();
+    assert_eq!(names, walked, "a model file holds exactly the walked tensors");
 }
