@@ -10,6 +10,7 @@
 
 pub mod activation;
 pub mod catalog;
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod io;
@@ -30,6 +31,7 @@ pub mod train;
 pub mod wasm;
 
 pub use catalog::{catalog, Catalog};
+pub use config::RunConfig;
 pub use data::Dataset;
 pub use error::{Result, S3nnError};
 pub use model::Model;

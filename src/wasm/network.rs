@@ -3,9 +3,8 @@
 use super::convert::{self, err, to_js};
 use super::dataset::Dataset;
 use crate::model::StageKind;
-use crate::neuron::NeuronModel;
+use crate::config::RunConfig;
 use crate::optim::OptimizerSpec;
-use crate::spec::NetworkSpec;
 use crate::train::{self, Trainer};
 use wasm_bindgen::prelude::*;
 
@@ -16,46 +15,16 @@ pub struct Network {
     seed: u64,
 }
 
-fn build(cfg: &JsValue) -> Result<(NetworkSpec, OptimizerSpec, u64), JsError> {
-    if !cfg.is_object() {
-        return Err(JsError::new("Network config must be an object like {arch: '2-16-16-2', neuron: 's3nn'}"));
-    }
-    let f32_of = |k: &str| convert::num(cfg, k).map(|v| v.map(|x| x as f32));
-    let neuron_name = convert::string(cfg, "neuron")?.unwrap_or_else(|| "s3nn".into());
-    let a = match f32_of("alpha")? {
-        Some(v) => Some(v),
-        None => match f32_of("width")? {
-            Some(v) => Some(v),
-            None => f32_of("slope")?,
-        },
-    };
-    let neuron = NeuronModel::from_name(
-        &neuron_name,
-        a,
-        f32_of("beta")?,
-        f32_of("threshold")?,
-        convert::count(cfg, "steps")?,
-        f32_of("leak")?,
-    )
-    .map_err(err)?;
-    let arch = convert::string(cfg, "arch")?.ok_or_else(|| JsError::new("Network config needs 'arch', e.g. '784-400-400-10'"))?;
-    let mut spec = NetworkSpec::parse(&arch, neuron).map_err(err)?;
-    let bn = convert::get(cfg, "batchNorm");
-    spec.batch_norm = bn.as_bool().unwrap_or(false);
-    let opt_name = convert::string(cfg, "optimizer")?.unwrap_or_else(|| "adam".into());
-    let lr = f32_of("lr")?.unwrap_or(1e-3);
-    let opt = OptimizerSpec::from_name(&opt_name, lr).map_err(err)?;
-    let seed = convert::count(cfg, "seed")?.unwrap_or(1) as u64;
-    Ok((spec, opt, seed))
-}
-
 #[wasm_bindgen]
 impl Network {
-    /// `{arch, neuron?, alpha?, beta?, threshold?, steps?, leak?, batchNorm?, optimizer?, lr?, seed?}`.
-    /// `neuron` is one of s3nn, sigmoid, rect, atan, fastsigmoid, bnn, relu, lif.
+    /// `{arch, neuron?, alpha?, beta?, width?, slope?, threshold?, steps?, leak?, batchNorm?,
+    /// optimizer?, lr?, seed?}` (the core's `RunConfig`); names and defaults are the catalog's
+    /// (`catalog()`: `neurons[].name`, `optimizers[].name`). An unknown key or a value of the
+    /// wrong type throws.
     #[wasm_bindgen(constructor)]
     pub fn new(cfg: JsValue) -> Result<Network, JsError> {
-        let (spec, opt, seed) = build(&cfg)?;
+        let cfg: RunConfig = serde_wasm_bindgen::from_value(cfg).map_err(|e| err(RunConfig::error(&e)))?;
+        let (spec, opt, seed) = cfg.build().map_err(err)?;
         let net = crate::model::Model::new(spec, seed).map_err(err)?;
         Ok(Network { trainer: Trainer::new(net, opt, seed).map_err(err)?, seed })
     }
@@ -63,7 +32,7 @@ impl Network {
     /// Reads a model saved by `save()` or by the CLI (safetensors). Training continues with Adam 1e-3.
     pub fn load(bytes: &[u8]) -> Result<Network, JsError> {
         let net = crate::io::load(bytes).map_err(err)?;
-        Ok(Network { trainer: Trainer::new(net, OptimizerSpec::default(), 1).map_err(err)?, seed: 1 })
+        Ok(Network { trainer: Trainer::new(net, OptimizerSpec::default(), crate::catalog::DEFAULT_SEED).map_err(err)?, seed: crate::catalog::DEFAULT_SEED })
     }
 
     /// The model as safetensors bytes (weights in PyTorch layout, spec in the metadata).
