@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::catalog;
 use crate::error::{Result, S3nnError};
 use crate::neuron::NeuronModel;
+use crate::ops::EnergyModel;
 use crate::optim::OptimizerSpec;
 use crate::spec::NetworkSpec;
+use crate::surrogate::Surrogate;
 
 /// `{arch, neuron?, alpha?, beta?, width?, slope?, threshold?, steps?, leak?, batchNorm?,
 /// optimizer?, lr?, seed?}`. Absent or `null` means the catalog's default; an unknown key is an
@@ -102,10 +104,74 @@ impl RunConfig {
     }
 }
 
+/// A surrogate as the faces name it, for plotting: `{kind, alpha?, beta?, width?, slope?}` with
+/// `kind` a surrogate name of the catalog (`surrogates[].name`) and the parameters as in
+/// [`RunConfig`] (`alpha` = first parameter, `width`/`slope` its names, `beta` the second);
+/// absent ones take the catalog's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SurrogateConfig {
+    pub kind: String,
+    pub alpha: Option<f32>,
+    pub beta: Option<f32>,
+    pub width: Option<f32>,
+    pub slope: Option<f32>,
+    /// Rejected by `build` (see `RunConfig::unknown`).
+    #[serde(flatten, skip_serializing)]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+impl SurrogateConfig {
+    pub fn build(&self) -> Result<Surrogate> {
+        if let Some(key) = self.unknown.keys().next() {
+            return Err(S3nnError::Config(format!(
+                "surrogate config: unknown key '{key}' (known keys: kind, alpha, beta, width, slope)"
+            )));
+        }
+        let wanted = Surrogate::catalog()
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(&self.kind))
+            .map_or(2, |s| s.params.len());
+        // β belongs to two-parameter surrogates only; a page may send it for every kind.
+        let values = [self.alpha.or(self.width).or(self.slope), self.beta];
+        Surrogate::from_params(&self.kind, &values[..wanted.min(values.len())])
+    }
+}
+
+/// Energy constants as the faces give them: `{eMacPj?, eAcPj?, snnSteps?}`, absent ones from
+/// `EnergyModel::default()` (the catalog's `energy`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnergyConfig {
+    pub e_mac_pj: Option<f64>,
+    pub e_ac_pj: Option<f64>,
+    pub snn_steps: Option<usize>,
+    /// Rejected by `build` (see `RunConfig::unknown`).
+    #[serde(flatten, skip_serializing)]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+impl EnergyConfig {
+    pub fn build(&self) -> Result<EnergyModel> {
+        if let Some(key) = self.unknown.keys().next() {
+            return Err(S3nnError::Config(format!(
+                "energy config: unknown key '{key}' (known keys: eMacPj, eAcPj, snnSteps)"
+            )));
+        }
+        let d = EnergyModel::default();
+        let e = EnergyModel {
+            e_mac_pj: self.e_mac_pj.unwrap_or(d.e_mac_pj),
+            e_ac_pj: self.e_ac_pj.unwrap_or(d.e_ac_pj),
+            snn_steps: self.snn_steps.unwrap_or(d.snn_steps),
+        };
+        e.validate()?;
+        Ok(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::surrogate::Surrogate;
 
     #[test]
     fn defaults_come_from_the_catalog() {
@@ -176,5 +242,20 @@ mod tests {
         assert!(bad(r#"{"arch":"2-8-2","neuron":"banana"}"#).contains("unknown neuron"));
         assert!(bad(r#"{"arch":"2-8-2","lr":-1}"#).contains("learning rate"));
         assert!(bad(r#"{"arch":"2-x-2"}"#).contains("'x'"));
+    }
+
+    #[test]
+    fn surrogate_and_energy_configs_default_from_the_catalog() {
+        let s = |j: &str| serde_json::from_str::<SurrogateConfig>(j).unwrap().build();
+        assert_eq!(s(r#"{"kind":"s3nn"}"#).unwrap(), Surrogate::default());
+        assert_eq!(s(r#"{"kind":"rect","width":0.5,"beta":1}"#).unwrap(), Surrogate::Rect { width: 0.5 });
+        assert!(s(r#"{"kind":"nope"}"#).unwrap_err().to_string().contains("unknown surrogate"));
+        assert!(s(r#"{"kind":"rect","width":-1}"#).unwrap_err().to_string().contains("width"));
+        assert!(s(r#"{"kind":"rect","widht":1}"#).unwrap_err().to_string().contains("widht"));
+        let e = |j: &str| serde_json::from_str::<EnergyConfig>(j).unwrap().build();
+        assert_eq!(e("{}").unwrap(), EnergyModel::default());
+        assert_eq!(e(r#"{"eAcPj":0.5}"#).unwrap().e_ac_pj, 0.5);
+        assert!(e(r#"{"snnSteps":0}"#).is_err());
+        assert!(e(r#"{"eMac":1}"#).unwrap_err().to_string().contains("eMacPj"));
     }
 }

@@ -90,7 +90,7 @@ impl Network {
 
     /// Loss, accuracy, confusion matrix and mean operation counts over (the first `limit` of) `data`.
     pub fn evaluate(&mut self, data: &Dataset, limit: Option<usize>, energy: JsValue) -> Result<JsValue, JsError> {
-        let e = convert::energy_from_js(&energy)?;
+        let e = convert::energy_from_js(energy)?;
         let r = train::evaluate(&mut self.trainer.net, &data.inner, 500, limit, &e).map_err(err)?;
         to_js(&r)
     }
@@ -151,7 +151,7 @@ impl Network {
     /// `{eMacPj, eAcPj, snnSteps}` (defaults 4.6, 0.9, 4).
     #[wasm_bindgen(js_name = opCounts)]
     pub fn op_counts(&mut self, x: &[f32], n: usize, energy: JsValue) -> Result<JsValue, JsError> {
-        let e = convert::energy_from_js(&energy)?;
+        let e = convert::energy_from_js(energy)?;
         self.trainer.net.forward(x, n, false).map_err(err)?;
         to_js(&crate::ops::count(&self.trainer.net, &e))
     }
