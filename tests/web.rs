@@ -154,3 +154,35 @@ fn the_network_config_rejects_unknown_keys_and_wrong_types() {
     ]));
     assert!(ok.is_ok());
 }
+
+#[wasm_bindgen_test]
+fn inspect_returns_spikes_probabilities_and_ops_of_one_pass() {
+    let data = Dataset::toy("blobs", 40, 0.1, 5).unwrap();
+    let mut net = Network::new(obj(&[("arch", "2-16-8-3".into()), ("seed", 4.into())])).unwrap();
+    let x = data.inputs();
+    let r = net.inspect(&x, 40, JsValue::UNDEFINED).unwrap();
+    let layers: js_sys::Array = field(&r, "layers").dyn_into().unwrap();
+    assert_eq!(layers.length(), 2);
+    let spikes: js_sys::Uint8Array = field(&layers.get(1), "spikes").dyn_into().unwrap();
+    let pots: js_sys::Float32Array = field(&layers.get(1), "potentials").dyn_into().unwrap();
+    assert_eq!((spikes.length(), pots.length()), (40 * 8, 40 * 8));
+    let p: js_sys::Float32Array = field(&r, "probabilities").dyn_into().unwrap();
+    let p = p.to_vec();
+    assert_eq!(p.len(), 40 * 3);
+    for row in p.chunks(3) {
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{row:?}");
+    }
+    // The thin wrappers agree with the one pass.
+    assert_eq!(net.predict_proba(&x, 40).unwrap(), p);
+    let rec = net.record(&x, 40).unwrap();
+    let rec_spikes: js_sys::Uint8Array = field(&rec.get(1), "spikes").dyn_into().unwrap();
+    assert_eq!(rec_spikes.to_vec(), spikes.to_vec());
+    let ops = net.op_counts(&x, 40, JsValue::UNDEFINED).unwrap();
+    assert_eq!(field(&field(&r, "ops"), "acs").as_f64(), field(&ops, "acs").as_f64());
+    let rate = field(&layers.get(0), "firingRate").as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&rate));
+    // Bad input throws and names the problem.
+    assert!(message(net.inspect(&x[..5], 40, JsValue::UNDEFINED).err().unwrap()).contains("shape mismatch"));
+    assert!(message(net.inspect(&x, 40, obj(&[("snnSteps", 0.into())])).err().unwrap()).contains("snnSteps"));
+    assert!(message(net.inspect(&x, 40, obj(&[("eMac", 1.into())])).err().unwrap()).contains("eMacPj"));
+}

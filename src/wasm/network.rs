@@ -2,8 +2,8 @@
 
 use super::convert::{self, err, to_js};
 use super::dataset::Dataset;
-use crate::model::StageKind;
 use crate::config::RunConfig;
+use crate::inspect::LayerRecord;
 use crate::optim::OptimizerSpec;
 use crate::train::{self, Trainer};
 use wasm_bindgen::prelude::*;
@@ -88,10 +88,11 @@ impl Network {
         to_js(&stats)
     }
 
-    /// Loss, accuracy, confusion matrix and mean operation counts over (the first `limit` of) `data`.
+    /// Loss, accuracy, confusion matrix and mean operation counts over (the first `limit` of) `data`,
+    /// in batches of the core's `train::EVAL_BATCH`.
     pub fn evaluate(&mut self, data: &Dataset, limit: Option<usize>, energy: JsValue) -> Result<JsValue, JsError> {
         let e = convert::energy_from_js(energy)?;
-        let r = train::evaluate(&mut self.trainer.net, &data.inner, 500, limit, &e).map_err(err)?;
+        let r = train::evaluate(&mut self.trainer.net, &data.inner, train::EVAL_BATCH, limit, &e).map_err(err)?;
         to_js(&r)
     }
 
@@ -100,59 +101,58 @@ impl Network {
         self.trainer.net.predict(x, n).map_err(err)
     }
 
-    /// Softmax probabilities, `n × classes`.
+    /// One inference pass over `n` samples and everything it shows:
+    /// `{layers: [{name, kind, shape: {c, h, w}, steps, spikes: Uint8Array, potentials: Float32Array,
+    /// firingRate}], probabilities: Float32Array, ops}`. Each layer's arrays are `(steps·n) × neurons`
+    /// (rows t-major, conv layers in HWC order); potentials are `u − θ`; `probabilities` is
+    /// `n × classes`; `ops` is what `opCounts` returns. `energy` is optional `{eMacPj, eAcPj,
+    /// snnSteps}` (defaults: the catalog's `energy`).
+    pub fn inspect(&mut self, x: &[f32], n: usize, energy: JsValue) -> Result<JsValue, JsError> {
+        let e = convert::energy_from_js(energy)?;
+        let inspection = self.trainer.net.inspect(x, n, &e).map_err(err)?;
+        let out = js_sys::Object::new();
+        convert::set(&out, "layers", &layers_to_js(&inspection.layers)?.into());
+        convert::set(&out, "probabilities", &js_sys::Float32Array::from(&inspection.probabilities[..]).into());
+        convert::set(&out, "ops", &to_js(&inspection.ops)?);
+        Ok(out.into())
+    }
+
+    /// Softmax probabilities, `n × classes` (`inspect(...).probabilities` without the layer records).
     #[wasm_bindgen(js_name = predictProba)]
     pub fn predict_proba(&mut self, x: &[f32], n: usize) -> Result<Vec<f32>, JsError> {
         let k = self.trainer.net.classes();
         let logits = self.trainer.net.forward(x, n, false).map_err(err)?;
-        let mut out = Vec::with_capacity(logits.len());
-        for row in logits.chunks(k) {
-            let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let e: Vec<f32> = row.iter().map(|&v| libm::expf(v - m)).collect();
-            let s: f32 = e.iter().sum();
-            out.extend(e.iter().map(|v| v / s));
-        }
-        Ok(out)
+        Ok(crate::loss::softmax(logits, k))
     }
 
-    /// Runs `n` samples and returns every hidden layer's record:
-    /// `[{name, kind, shape: {c, h, w}, steps, spikes: Uint8Array, potentials: Float32Array, firingRate}]`,
-    /// each array `(steps·n) × neurons` (conv layers in HWC order); potentials are `u − θ`.
+    /// Every hidden layer's record for `n` samples: `inspect(x, n).layers`.
     pub fn record(&mut self, x: &[f32], n: usize) -> Result<js_sys::Array, JsError> {
-        let net = &mut self.trainer.net;
-        net.forward(x, n, false).map_err(err)?;
-        let theta = net.spec.neuron.threshold();
-        let steps = net.steps();
-        let out = js_sys::Array::new();
-        let mut k = 0;
-        for st in &net.stages {
-            if st.linear.is_none() {
-                continue;
-            }
-            k += 1;
-            let spikes: Vec<u8> = st.out.dense.iter().map(|&v| u8::from(v > 0.0)).collect();
-            let pots: Vec<f32> = st.u.iter().map(|&v| v - theta).collect();
-            let rate = spikes.iter().filter(|&&s| s > 0).count() as f64 / spikes.len().max(1) as f64;
-            let o = js_sys::Object::new();
-            convert::set(&o, "name", &format!("layer{k}").into());
-            convert::set(&o, "kind", &(if matches!(st.kind, StageKind::Conv(_)) { "conv" } else { "dense" }).into());
-            convert::set(&o, "shape", &to_js(&st.output)?);
-            convert::set(&o, "steps", &(steps as u32).into());
-            convert::set(&o, "spikes", &js_sys::Uint8Array::from(&spikes[..]).into());
-            convert::set(&o, "potentials", &js_sys::Float32Array::from(&pots[..]).into());
-            convert::set(&o, "firingRate", &rate.into());
-            out.push(&o);
-        }
-        Ok(out)
+        let inspection = self.trainer.net.inspect(x, n, &crate::ops::EnergyModel::default()).map_err(err)?;
+        layers_to_js(&inspection.layers)
     }
 
-    /// Operation counts and energy for `n` samples: per layer MACs, ACs, firing rate, energy;
-    /// totals; and the same network as an ANN and as a T-step SNN. `energy` is optional
-    /// `{eMacPj, eAcPj, snnSteps}` (defaults 4.6, 0.9, 4).
+    /// Operation counts and energy for `n` samples (`inspect(x, n, energy).ops`): per layer MACs,
+    /// ACs, firing rate, energy; totals; and the same network as an ANN and as a T-step SNN.
     #[wasm_bindgen(js_name = opCounts)]
     pub fn op_counts(&mut self, x: &[f32], n: usize, energy: JsValue) -> Result<JsValue, JsError> {
         let e = convert::energy_from_js(energy)?;
-        self.trainer.net.forward(x, n, false).map_err(err)?;
-        to_js(&crate::ops::count(&self.trainer.net, &e))
+        to_js(&self.trainer.net.inspect(x, n, &e).map_err(err)?.ops)
     }
+}
+
+/// Layer records as JS objects with typed arrays (serde would make plain arrays of numbers).
+fn layers_to_js(layers: &[LayerRecord]) -> Result<js_sys::Array, JsError> {
+    let out = js_sys::Array::new();
+    for r in layers {
+        let o = js_sys::Object::new();
+        convert::set(&o, "name", &r.name.as_str().into());
+        convert::set(&o, "kind", &r.kind.into());
+        convert::set(&o, "shape", &to_js(&r.shape)?);
+        convert::set(&o, "steps", &(r.steps as u32).into());
+        convert::set(&o, "spikes", &js_sys::Uint8Array::from(&r.spikes[..]).into());
+        convert::set(&o, "potentials", &js_sys::Float32Array::from(&r.potentials[..]).into());
+        convert::set(&o, "firingRate", &r.firing_rate.into());
+        out.push(&o);
+    }
+    Ok(out)
 }
