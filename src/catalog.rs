@@ -245,20 +245,6 @@ fn default_lr() -> f32 {
     }
 }
 
-/// The surrogate parameters' names, e.g. `alpha (s3nn, sigmoid, atan), beta (s3nn), width (rect)`.
-pub fn surrogate_param_summary() -> String {
-    let mut names: Vec<(&str, Vec<&str>)> = Vec::new();
-    for s in Surrogate::catalog() {
-        for p in s.params {
-            match names.iter_mut().find(|(n, _)| *n == p.name) {
-                Some((_, users)) => users.push(s.name),
-                None => names.push((p.name, vec![s.name])),
-            }
-        }
-    }
-    names.iter().map(|(n, users)| format!("{n} ({})", users.join(", "))).collect::<Vec<_>>().join(", ")
-}
-
 fn build() -> Catalog {
     let surrogates = Surrogate::catalog();
     let mut neurons: Vec<NeuronInfo> = surrogates
