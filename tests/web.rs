@@ -82,7 +82,7 @@ fn surrogate_curve_matches_the_formula() {
 
 #[wasm_bindgen_test]
 fn every_bad_input_throws_an_error_with_a_message_and_the_instance_survives() {
-    let msg = |r: Result<JsValue, JsError>| message(r.err().expect("should fail"));
+    let msg = |r: Result<JsValue, JsError>| message(r.expect_err("should fail"));
     assert!(msg(surrogate_curve(obj(&[("kind", "nope".into())]), -1.0, 1.0, 10)).contains("unknown surrogate"));
     assert!(msg(surrogate_curve(obj(&[("kind", "rect".into()), ("width", (-1.0).into())]), -1.0, 1.0, 10)).contains("width"));
     assert!(message(Network::new(obj(&[("arch", "2-x-2".into())])).err().unwrap()).contains("'x'"));
