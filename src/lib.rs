@@ -9,6 +9,8 @@
 //! them, `train` on top; `wasm` is the thin JS face and compiles only for wasm32.
 
 pub mod activation;
+pub mod catalog;
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod inspect;
@@ -30,6 +32,8 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use catalog::{catalog, Catalog};
+pub use config::RunConfig;
 pub use data::Dataset;
 pub use error::{Result, S3nnError};
 pub use inspect::{Inspection, LayerRecord};

@@ -32,12 +32,21 @@ pub fn active_isa() -> String {
     crate::kernels::active_isa().to_string()
 }
 
+/// Every name, default and range the page shows (neurons, surrogates and their parameters,
+/// neuron parameters, optimizers, data presets, energy constants, class names): the core's
+/// `catalog::catalog()` as a plain object, see `Catalog` for the fields.
+#[wasm_bindgen]
+pub fn catalog() -> Result<JsValue, JsError> {
+    convert::to_js_via_json(&crate::catalog::catalog())
+}
+
 /// Samples a surrogate gradient and its primitive on `n` even points in `[lo, hi]`.
-/// `cfg` is `{kind: 's3nn'|'sigmoid'|'rect'|'atan'|'fastSigmoid', alpha?, beta?, width?, slope?}`.
+/// `cfg` is `{kind, alpha?, beta?, width?, slope?}` with `kind` one of `catalog().surrogates[].name`
+/// (the core's `SurrogateConfig`).
 /// Returns `{x: Float32Array, grad: Float32Array, primitive: Float32Array}`.
 #[wasm_bindgen(js_name = surrogateCurve)]
 pub fn surrogate_curve(cfg: JsValue, lo: f32, hi: f32, n: usize) -> Result<JsValue, JsError> {
-    let s = convert::surrogate_from_js(&cfg)?;
+    let s = convert::surrogate_from_js(cfg)?;
     let (x, g, p) = crate::surrogate::sample(&s, lo, hi, n).map_err(err)?;
     let out = js_sys::Object::new();
     convert::set(&out, "x", &js_sys::Float32Array::from(&x[..]).into());
