@@ -9,6 +9,7 @@
 //! them, `train` on top; `wasm` is the thin JS face and compiles only for wasm32.
 
 pub mod activation;
+pub mod catalog;
 pub mod data;
 pub mod error;
 pub mod io;
@@ -28,6 +29,7 @@ pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use catalog::{catalog, Catalog};
 pub use data::Dataset;
 pub use error::{Result, S3nnError};
 pub use model::Model;

@@ -4,6 +4,7 @@
 //! `Spike` is the S³NN neuron (one time step, `s = H(u − θ)`, surrogate gradient); the others are
 //! the baselines the paper compares against, all usable in the same network type.
 
+use crate::catalog::{self, NeuronFamily};
 use crate::error::{Result, S3nnError};
 use crate::surrogate::Surrogate;
 use serde::{Deserialize, Serialize};
@@ -45,8 +46,10 @@ impl Default for NeuronModel {
 pub const MAX_STEPS: usize = 64;
 
 impl NeuronModel {
-    /// Builds a neuron from the CLI/JS names: s3nn|sigmoid|rect|atan|fastsigmoid|bnn|relu|lif.
-    /// `a` is the surrogate's first parameter (α, width or slope), `b` its second (β).
+    /// Builds a neuron from its catalog name (`catalog::neuron_names()`, or an alias such as `if`).
+    /// `a` is the surrogate's first parameter (α, width or slope), `b` its second (β); `None`
+    /// means the catalog's default. Parameters beyond the neuron's surrogate's are ignored (a
+    /// page sends β for every neuron), so are surrogate parameters of ReLU/BNN.
     pub fn from_name(
         name: &str,
         a: Option<f32>,
@@ -55,26 +58,23 @@ impl NeuronModel {
         steps: Option<usize>,
         leak: Option<f32>,
     ) -> Result<Self> {
-        let model = match name.to_ascii_lowercase().as_str() {
-            "relu" | "ann" => NeuronModel::Relu,
-            "bnn" | "sign" => NeuronModel::Sign,
-            "lif" | "if" | "snn" | "multistep" => NeuronModel::MultiStep {
-                steps: steps.unwrap_or(4),
-                leak: leak.unwrap_or(if name.eq_ignore_ascii_case("if") { 1.0 } else { 0.5 }),
-                threshold: threshold.unwrap_or(1.0),
-                surrogate: Surrogate::from_name("sigmoid", a, None)?,
+        let choice = catalog::neuron(name)?;
+        let surrogate = || -> Result<Surrogate> {
+            let sname = choice.info.surrogate.expect("spike and multi-step neurons name a surrogate");
+            let wanted = Surrogate::catalog().iter().find(|s| s.name == sname).map_or(0, |s| s.params.len());
+            let values = [a, b];
+            Surrogate::from_params(sname, &values[..wanted.min(values.len())])
+        };
+        let model = match choice.info.family {
+            NeuronFamily::Relu => NeuronModel::Relu,
+            NeuronFamily::Sign => NeuronModel::Sign,
+            NeuronFamily::MultiStep => NeuronModel::MultiStep {
+                steps: steps.unwrap_or(choice.steps),
+                leak: leak.unwrap_or(choice.leak),
+                threshold: threshold.unwrap_or(choice.threshold),
+                surrogate: surrogate()?,
             },
-            other => {
-                let sname = if other == "fastsigmoid" { "fastSigmoid" } else { other };
-                // β belongs to the S³NN surrogate only; the one-parameter surrogates ignore it.
-                let b = if sname == "s3nn" { b } else { None };
-                let surrogate = Surrogate::from_name(sname, a, b).map_err(|_| {
-                    S3nnError::Config(format!(
-                        "unknown neuron '{name}' (expected one of s3nn, sigmoid, rect, atan, fastsigmoid, bnn, relu, lif)"
-                    ))
-                })?;
-                NeuronModel::Spike { surrogate, threshold: threshold.unwrap_or(0.0) }
-            }
+            NeuronFamily::Spike => NeuronModel::Spike { surrogate: surrogate()?, threshold: threshold.unwrap_or(choice.threshold) },
         };
         model.validate()?;
         Ok(model)
@@ -101,14 +101,15 @@ impl NeuronModel {
         }
     }
 
-    /// Short name as used by the CLI and the page.
+    /// The catalog name of this neuron (what `from_name` takes), e.g. "fastsigmoid", "lif".
     pub fn name(&self) -> &'static str {
-        match self {
-            NeuronModel::Spike { surrogate, .. } => surrogate.name(),
-            NeuronModel::Relu => "relu",
-            NeuronModel::Sign => "bnn",
-            NeuronModel::MultiStep { .. } => "lif",
-        }
+        let family = match self {
+            NeuronModel::Spike { .. } => NeuronFamily::Spike,
+            NeuronModel::Relu => NeuronFamily::Relu,
+            NeuronModel::Sign => NeuronFamily::Sign,
+            NeuronModel::MultiStep { .. } => NeuronFamily::MultiStep,
+        };
+        catalog::neuron_info_of(family, self.surrogate().as_ref()).name.as_str()
     }
 
     pub fn signal(&self) -> Signal {

@@ -15,6 +15,14 @@ pub fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("internal: cannot convert result to JS: {e}")))
 }
 
+/// Through JSON text, for values whose `f32` fields must read as typed (0.05, not the
+/// 0.05000000074505806 a direct f32 → f64 conversion gives): serde_json writes the shortest
+/// decimal that round-trips the f32.
+pub fn to_js_via_json<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(v).map_err(|e| JsError::new(&format!("internal: cannot encode JSON: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal: cannot parse JSON"))
+}
+
 pub fn set(obj: &js_sys::Object, key: &str, v: &JsValue) {
     let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), v);
 }

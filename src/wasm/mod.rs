@@ -32,6 +32,14 @@ pub fn active_isa() -> String {
     crate::kernels::active_isa().to_string()
 }
 
+/// Every name, default and range the page shows (neurons, surrogates and their parameters,
+/// neuron parameters, optimizers, data presets, energy constants, class names): the core's
+/// `catalog::catalog()` as a plain object, see `Catalog` for the fields.
+#[wasm_bindgen]
+pub fn catalog() -> Result<JsValue, JsError> {
+    convert::to_js_via_json(&crate::catalog::catalog())
+}
+
 /// Samples a surrogate gradient and its primitive on `n` even points in `[lo, hi]`.
 /// `cfg` is `{kind: 's3nn'|'sigmoid'|'rect'|'atan'|'fastSigmoid', alpha?, beta?, width?, slope?}`.
 /// Returns `{x: Float32Array, grad: Float32Array, primitive: Float32Array}`.

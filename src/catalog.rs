@@ -1,0 +1,540 @@
+//! The catalog: every name, default and range a face shows — neuron models, surrogates and their
+//! parameters, neuron parameters, optimizers, data presets, energy constants, class names.
+//!
+//! It is assembled from the tables that own each fact (surrogates from `Surrogate::catalog()`,
+//! toy sets from `data::ToyKind::ALL`, Fashion's class names from `data::fashion`, energy from
+//! `EnergyModel::default()`) plus the few facts that have no other home (which neurons exist, their
+//! parameter defaults, the per-data hyper-parameter presets). The CLI builds its `--neuron`/`--data`
+//! help and defaults from it, the page its menus and sliders (through the JS `catalog()` export),
+//! and `NeuronModel::from_name` resolves names through it — so adding a surrogate to
+//! `src/surrogate.rs` adds a neuron everywhere with no other edit.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::data::{ToyKind, FASHION_CLASS_NAMES};
+use crate::error::{Result, S3nnError};
+use crate::neuron::MAX_STEPS;
+use crate::ops::EnergyModel;
+use crate::optim::OptimizerSpec;
+use crate::surrogate::Surrogate;
+// TEMPORARY: from `crate::surrogate` once the kernels branch has contract 2.
+pub use surrogate_adapter::{ParamInfo, SurrogateInfo};
+
+/// The neuron a run uses when none is named.
+pub const DEFAULT_NEURON: &str = "s3nn";
+
+/// How a neuron model turns the pre-activation into its output (decides the neuron's parameters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum NeuronFamily {
+    /// Single-step spike `H(u − θ)`, trained through a surrogate gradient.
+    Spike,
+    /// Full-precision ReLU (the ANN baseline).
+    Relu,
+    /// `sign(u)` with a straight-through estimator (the BNN baseline).
+    Sign,
+    /// IF/LIF neuron over T time steps (the multi-step SNN baseline).
+    MultiStep,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NeuronInfo {
+    /// The name the CLI (`--neuron`) and the JS config (`neuron`) take.
+    pub name: String,
+    pub label: String,
+    pub family: NeuronFamily,
+    /// The surrogate (its `SurrogateInfo::name`) whose parameters this neuron takes, if any.
+    pub surrogate: Option<&'static str>,
+    pub description: String,
+}
+
+/// A neuron parameter (threshold, steps, leak). One entry per (parameter, default): the
+/// threshold appears twice because its default is 0 for single-step neurons and 1 for LIF.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NeuronParamInfo {
+    pub name: &'static str,
+    pub symbol: &'static str,
+    pub default: f32,
+    /// `min`/`max`/`step` are the UI range; validation is `NeuronModel::validate`.
+    pub min: f32,
+    pub max: f32,
+    pub step: f32,
+    pub meaning: &'static str,
+    /// Names of the neurons this entry applies to.
+    pub applies_to: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptimizerInfo {
+    pub name: &'static str,
+    /// Learning rate when neither the run nor a data preset gives one.
+    pub lr_default: f32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DataKind {
+    /// Generated 2-D points (`data::toy`).
+    Toy,
+    /// 28×28 grey images from files (MNIST, Fashion-MNIST).
+    Image,
+    /// The user's own `x,y,label` points.
+    Csv,
+}
+
+/// A data set and the hyper-parameters a run on it starts from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetPreset {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: DataKind,
+    /// `None` when only the data decides (CSV).
+    pub classes: Option<usize>,
+    /// `[c, h, w]` of one sample; `None` when only the data decides (CSV).
+    pub shape: Option<[usize; 3]>,
+    /// Hidden layers in the compact grammar of `NetworkSpec::parse` (between input and classes).
+    pub hidden: &'static str,
+    pub lr: f32,
+    pub batch: usize,
+    /// Epochs of a CLI `train` run (the page trains until paused).
+    pub epochs: usize,
+    pub class_names: Option<Vec<String>>,
+}
+
+/// `EnergyModel::default()` and where its figures come from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnergyInfo {
+    pub e_mac_pj: f64,
+    pub e_ac_pj: f64,
+    pub snn_steps: usize,
+    pub source: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Catalog {
+    pub neurons: Vec<NeuronInfo>,
+    pub surrogates: &'static [SurrogateInfo],
+    pub neuron_params: Vec<NeuronParamInfo>,
+    pub optimizers: Vec<OptimizerInfo>,
+    pub datasets: Vec<DatasetPreset>,
+    pub energy: EnergyInfo,
+}
+
+/// The whole catalog (a copy of the table built once).
+pub fn catalog() -> Catalog {
+    table().clone()
+}
+
+/// The catalog, built on first use.
+pub fn table() -> &'static Catalog {
+    static TABLE: OnceLock<Catalog> = OnceLock::new();
+    TABLE.get_or_init(build)
+}
+
+/// Other spellings accepted for a neuron (older names, the paper's v1 name, IF for LIF with no
+/// leak). Matching ignores case, `_` and `-`, so `fast_sigmoid` needs no entry.
+struct Alias {
+    alias: &'static str,
+    neuron: &'static str,
+    /// A default that differs from the neuron's (IF is LIF with leak 1).
+    leak: Option<f32>,
+}
+const ALIASES: [Alias; 6] = [
+    Alias { alias: "s2nn", neuron: "s3nn", leak: None },
+    Alias { alias: "ann", neuron: "relu", leak: None },
+    Alias { alias: "sign", neuron: "bnn", leak: None },
+    Alias { alias: "if", neuron: "lif", leak: Some(1.0) },
+    Alias { alias: "snn", neuron: "lif", leak: None },
+    Alias { alias: "multistep", neuron: "lif", leak: None },
+];
+
+/// The surrogate the multi-step neuron is trained through (SpikingJelly's default).
+const MULTI_STEP_SURROGATE: &str = "sigmoid";
+
+/// A neuron name resolved against the catalog, with the defaults of its parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct NeuronChoice {
+    pub info: &'static NeuronInfo,
+    pub threshold: f32,
+    pub steps: usize,
+    pub leak: f32,
+}
+
+fn key(name: &str) -> String {
+    name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+}
+
+/// Resolves a neuron name (or alias); the error lists the names.
+pub fn neuron(name: &str) -> Result<NeuronChoice> {
+    let t = table();
+    let k = key(name);
+    let alias = ALIASES.iter().find(|a| a.alias == k);
+    let wanted = alias.map_or(k.as_str(), |a| a.neuron);
+    let info = t.neurons.iter().find(|n| n.name == wanted).ok_or_else(|| {
+        S3nnError::Config(format!("unknown neuron '{name}' (expected one of {})", neuron_names().join(", ")))
+    })?;
+    let default_of = |param: &str| {
+        t.neuron_params
+            .iter()
+            .find(|p| p.name == param && p.applies_to.contains(&info.name))
+            .map_or(0.0, |p| p.default)
+    };
+    Ok(NeuronChoice {
+        info,
+        threshold: default_of("threshold"),
+        steps: default_of("steps") as usize,
+        leak: alias.and_then(|a| a.leak).unwrap_or_else(|| default_of("leak")),
+    })
+}
+
+/// The neuron names, in menu order.
+pub fn neuron_names() -> Vec<&'static str> {
+    table().neurons.iter().map(|n| n.name.as_str()).collect()
+}
+
+/// The catalog entry of a built neuron (its `name`).
+pub fn neuron_info_of(family: NeuronFamily, surrogate: Option<&Surrogate>) -> &'static NeuronInfo {
+    let t = table();
+    let found = match family {
+        NeuronFamily::Spike => {
+            let s = surrogate.map(|s| s.info().name);
+            t.neurons.iter().find(|n| n.family == family && n.surrogate == s)
+        }
+        _ => t.neurons.iter().find(|n| n.family == family),
+    };
+    found.expect("every neuron family and surrogate has a catalog entry (built from the same tables)")
+}
+
+/// Resolves a data preset by name (case-insensitive; `fashion-mnist` for `fashion`).
+pub fn dataset(name: &str) -> Result<&'static DatasetPreset> {
+    let k = key(name);
+    let k = if k == "fashionmnist" { "fashion".to_string() } else { k };
+    table().datasets.iter().find(|d| d.name == k).ok_or_else(|| {
+        let names: Vec<&str> = table().datasets.iter().map(|d| d.name).collect();
+        S3nnError::Config(format!("unknown data set '{name}' (expected one of {})", names.join(", ")))
+    })
+}
+
+/// The default learning rate of an optimizer that names none (`OptimizerSpec::default()`'s).
+fn default_lr() -> f32 {
+    match OptimizerSpec::default() {
+        OptimizerSpec::Adam { lr, .. } | OptimizerSpec::Sgd { lr, .. } => lr,
+    }
+}
+
+/// The surrogate parameters' names, e.g. `alpha (s3nn, sigmoid, atan), beta (s3nn), width (rect)`.
+pub fn surrogate_param_summary() -> String {
+    let mut names: Vec<(&str, Vec<&str>)> = Vec::new();
+    for s in Surrogate::catalog() {
+        for p in s.params {
+            match names.iter_mut().find(|(n, _)| *n == p.name) {
+                Some((_, users)) => users.push(s.name),
+                None => names.push((p.name, vec![s.name])),
+            }
+        }
+    }
+    names.iter().map(|(n, users)| format!("{n} ({})", users.join(", "))).collect::<Vec<_>>().join(", ")
+}
+
+fn build() -> Catalog {
+    let surrogates = Surrogate::catalog();
+    let mut neurons: Vec<NeuronInfo> = surrogates
+        .iter()
+        .map(|s| NeuronInfo {
+            name: s.name.to_ascii_lowercase(),
+            label: s.label.to_string(),
+            family: NeuronFamily::Spike,
+            surrogate: Some(s.name),
+            description: format!(
+                "single-step spiking neuron s = H(u − θ), trained through the {} surrogate gradient {}",
+                s.label, s.formula
+            ),
+        })
+        .collect();
+    let spike_names: Vec<String> = neurons.iter().map(|n| n.name.clone()).collect();
+    neurons.push(NeuronInfo {
+        name: "bnn".into(),
+        label: "BNN (sign)".into(),
+        family: NeuronFamily::Sign,
+        surrogate: None,
+        description: "binary neural network baseline: sign(u) in {−1, +1}, straight-through gradient for |u| ≤ 1".into(),
+    });
+    neurons.push(NeuronInfo {
+        name: "relu".into(),
+        label: "ANN (ReLU)".into(),
+        family: NeuronFamily::Relu,
+        surrogate: None,
+        description: "full-precision ANN baseline: max(0, u)".into(),
+    });
+    neurons.push(NeuronInfo {
+        name: "lif".into(),
+        label: "LIF, T steps".into(),
+        family: NeuronFamily::MultiStep,
+        surrogate: Some(
+            surrogates
+                .iter()
+                .find(|s| s.name == MULTI_STEP_SURROGATE)
+                .map(|s| s.name)
+                .expect("the multi-step neuron's surrogate is in the surrogate table"),
+        ),
+        description: "multi-step SNN baseline: IF/LIF neuron over T steps, v ← λ·v + I, reset by subtraction, trained by BPTT through the sigmoid surrogate (λ = 1 is IF)".into(),
+    });
+    let lif = vec!["lif".to_string()];
+    let neuron_params = vec![
+        NeuronParamInfo {
+            name: "threshold",
+            symbol: "θ",
+            default: 0.0,
+            min: -1.0,
+            max: 1.0,
+            step: 0.05,
+            meaning: "firing threshold: the neuron spikes when u − θ ≥ 0",
+            applies_to: spike_names,
+        },
+        NeuronParamInfo {
+            name: "threshold",
+            symbol: "θ",
+            default: 1.0,
+            min: 0.1,
+            max: 4.0,
+            step: 0.1,
+            meaning: "firing threshold: the neuron spikes when its membrane v ≥ θ, then v ← v − θ",
+            applies_to: lif.clone(),
+        },
+        NeuronParamInfo {
+            name: "steps",
+            symbol: "T",
+            default: 4.0,
+            min: 1.0,
+            max: MAX_STEPS as f32,
+            step: 1.0,
+            meaning: "time steps the multi-step network runs per input",
+            applies_to: lif.clone(),
+        },
+        NeuronParamInfo {
+            name: "leak",
+            symbol: "λ",
+            default: 0.5,
+            min: 0.05,
+            max: 1.0,
+            step: 0.05,
+            meaning: "membrane leak: v ← λ·v + I between steps (1 = IF, no leak); in (0, 1]",
+            applies_to: lif,
+        },
+    ];
+    let optimizers = ["adam", "sgd"].iter().map(|&name| OptimizerInfo { name, lr_default: default_lr() }).collect();
+
+    let digits = |k: usize| Some((0..k).map(|i| i.to_string()).collect::<Vec<_>>());
+    let mut datasets: Vec<DatasetPreset> = ToyKind::ALL
+        .iter()
+        .map(|k| DatasetPreset {
+            name: k.name(),
+            label: if k.classes() == 2 { k.name().to_string() } else { format!("{} ({} classes)", k.name(), k.classes()) },
+            kind: DataKind::Toy,
+            classes: Some(k.classes()),
+            shape: Some([2, 1, 1]),
+            hidden: "32-32",
+            lr: 1e-2,
+            batch: 32,
+            epochs: 30,
+            class_names: digits(k.classes()),
+        })
+        .collect();
+    let image = |name: &'static str, label: &str, class_names: Option<Vec<String>>| DatasetPreset {
+        name,
+        label: label.to_string(),
+        kind: DataKind::Image,
+        classes: Some(10),
+        shape: Some([1, 28, 28]),
+        hidden: "400-400",
+        lr: 1e-3,
+        batch: 100,
+        epochs: 10,
+        class_names,
+    };
+    datasets.push(image("mnist", "MNIST", digits(10)));
+    datasets.push(image("fashion", "Fashion-MNIST", Some(FASHION_CLASS_NAMES.iter().map(|s| s.to_string()).collect())));
+    datasets.push(DatasetPreset {
+        name: "csv",
+        label: "CSV upload (x,y,label)".into(),
+        kind: DataKind::Csv,
+        classes: None,
+        shape: None,
+        hidden: "32-32",
+        lr: 1e-2,
+        batch: 32,
+        epochs: 30,
+        class_names: None,
+    });
+
+    let e = EnergyModel::default();
+    Catalog {
+        neurons,
+        surrogates,
+        neuron_params,
+        optimizers,
+        datasets,
+        energy: EnergyInfo {
+            e_mac_pj: e.e_mac_pj,
+            e_ac_pj: e.e_ac_pj,
+            snn_steps: e.snn_steps,
+            source: "Horowitz, ISSCC 2014: 45 nm, 32-bit float",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::neuron::NeuronModel;
+    use crate::spec::NetworkSpec;
+
+    #[test]
+    fn one_spike_neuron_per_surrogate_and_every_neuron_builds() {
+        let t = table();
+        let spikes: Vec<_> = t.neurons.iter().filter(|n| n.family == NeuronFamily::Spike).collect();
+        assert_eq!(spikes.len(), Surrogate::catalog().len());
+        for n in &t.neurons {
+            let m = NeuronModel::from_name(&n.name, None, None, None, None, None).unwrap();
+            assert_eq!(m.name(), n.name, "name() round-trips");
+            assert_eq!(m.surrogate().map(|s| s.info().name), n.surrogate, "{}", n.name);
+        }
+        assert_eq!(t.neurons.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), neuron_names());
+    }
+
+    #[test]
+    fn neuron_defaults_come_from_the_param_table() {
+        let lif = neuron("lif").unwrap();
+        assert_eq!((lif.threshold, lif.steps, lif.leak), (1.0, 4, 0.5));
+        let iff = neuron("IF").unwrap();
+        assert_eq!((iff.info.name.as_str(), iff.leak), ("lif", 1.0));
+        assert_eq!(neuron("s3nn").unwrap().threshold, 0.0);
+        assert_eq!(neuron("fast_sigmoid").unwrap().info.name, "fastsigmoid");
+        let e = neuron("banana").unwrap_err().to_string();
+        assert!(e.contains("unknown neuron 'banana'") && e.contains("fastsigmoid") && e.contains("lif"), "{e}");
+    }
+
+    #[test]
+    fn optimizers_and_presets_are_usable() {
+        let t = table();
+        for o in &t.optimizers {
+            OptimizerSpec::from_name(o.name, o.lr_default).unwrap();
+        }
+        for d in &t.datasets {
+            if let (Some(shape), Some(classes)) = (d.shape, d.classes) {
+                let input = if shape[1] == 1 && shape[2] == 1 { shape[0].to_string() } else { format!("{}x{}x{}", shape[0], shape[1], shape[2]) };
+                let flat = shape.iter().product::<usize>();
+                NetworkSpec::parse(&format!("{flat}-{}-{classes}", d.hidden), NeuronModel::default()).unwrap();
+                assert!(!input.is_empty());
+                assert_eq!(d.class_names.as_ref().map(Vec::len), Some(classes), "{}", d.name);
+            }
+            assert!(d.batch >= 1 && d.batch <= crate::train::MAX_BATCH);
+        }
+        assert_eq!(dataset("Fashion-MNIST").unwrap().name, "fashion");
+        assert!(dataset("nonsense").unwrap_err().to_string().contains("spiral"));
+        let e = t.energy.clone();
+        let d = EnergyModel::default();
+        assert_eq!((e.e_mac_pj, e.e_ac_pj, e.snn_steps), (d.e_mac_pj, d.e_ac_pj, d.snn_steps));
+    }
+
+    #[test]
+    fn serializes_with_the_contract_keys() {
+        let v = serde_json::to_value(catalog()).unwrap();
+        for k in ["neurons", "surrogates", "neuronParams", "optimizers", "datasets", "energy"] {
+            assert!(v.get(k).is_some(), "{k}");
+        }
+        assert_eq!(v["neurons"][0]["family"], "spike");
+        assert_eq!(v["neuronParams"][0]["appliesTo"][0], "s3nn");
+        assert_eq!(v["optimizers"][0]["lrDefault"], serde_json::json!(default_lr()));
+        assert_eq!(v["energy"]["eMacPj"], 4.6);
+        let csv = v["datasets"].as_array().unwrap().iter().find(|d| d["name"] == "csv").unwrap();
+        assert!(csv["classes"].is_null() && csv["shape"].is_null() && csv["classNames"].is_null());
+        assert_eq!(v["surrogates"][0]["params"][0]["name"], "alpha");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TEMPORARY adapter: contract 2 (`Surrogate::catalog/info/from_params/params`, `SurrogateInfo`,
+// `ParamInfo`) over today's surrogate.rs, until the kernels branch lands the real table in
+// src/surrogate.rs. Delete this module (and point the `use` above at `crate::surrogate`) then.
+pub(crate) mod surrogate_adapter {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ParamInfo {
+        pub name: &'static str,
+        pub symbol: &'static str,
+        pub default: f32,
+        pub min: f32,
+        pub max: f32,
+        pub step: f32,
+        pub meaning: &'static str,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SurrogateInfo {
+        pub name: &'static str,
+        pub label: &'static str,
+        pub formula: &'static str,
+        pub params: &'static [ParamInfo],
+    }
+
+    const ALPHA: ParamInfo = ParamInfo { name: "alpha", symbol: "α", default: 4.0, min: 0.5, max: 16.0, step: 0.1, meaning: "steepness of the sigmoid side" };
+    static TABLE: [SurrogateInfo; 5] = [
+        SurrogateInfo {
+            name: "s3nn",
+            label: "S³NN (single step)",
+            formula: "α σ(αx)(1−σ(αx)) for x < 0, β/(x+1) for x ≥ 0",
+            params: &[ALPHA, ParamInfo { name: "beta", symbol: "β", default: 1.0, min: 0.1, max: 4.0, step: 0.05, meaning: "scale of the β/(x+1) side at and above threshold" }],
+        },
+        SurrogateInfo { name: "sigmoid", label: "sigmoid surrogate", formula: "α σ(αx)(1−σ(αx))", params: &[ALPHA] },
+        SurrogateInfo {
+            name: "rect",
+            label: "rectangular (STE)",
+            formula: "1/w for |x| < w/2, else 0",
+            params: &[ParamInfo { name: "width", symbol: "w", default: 1.0, min: 0.1, max: 4.0, step: 0.05, meaning: "width of the window" }],
+        },
+        SurrogateInfo {
+            name: "atan",
+            label: "arctan",
+            formula: "α / (2(1 + (παx/2)²))",
+            params: &[ParamInfo { name: "alpha", symbol: "α", default: 2.0, min: 0.2, max: 10.0, step: 0.1, meaning: "steepness" }],
+        },
+        SurrogateInfo {
+            name: "fastSigmoid",
+            label: "fast sigmoid",
+            formula: "1/(1 + k|x|)²",
+            params: &[ParamInfo { name: "slope", symbol: "k", default: 25.0, min: 1.0, max: 100.0, step: 1.0, meaning: "slope" }],
+        },
+    ];
+
+    impl Surrogate {
+        pub fn catalog() -> &'static [SurrogateInfo] {
+            &TABLE
+        }
+        pub fn info(&self) -> &'static SurrogateInfo {
+            TABLE.iter().find(|i| i.name == self.name()).expect("every surrogate has a row")
+        }
+        pub fn from_params(name: &str, values: &[Option<f32>]) -> Result<Surrogate> {
+            Surrogate::from_name(name, values.first().copied().flatten(), values.get(1).copied().flatten())
+        }
+        pub fn params(&self) -> Vec<f32> {
+            match *self {
+                Surrogate::S3nn { alpha, beta } => vec![alpha, beta],
+                Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => vec![alpha],
+                Surrogate::Rect { width } => vec![width],
+                Surrogate::FastSigmoid { slope } => vec![slope],
+            }
+        }
+    }
+}
