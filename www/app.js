@@ -6,7 +6,7 @@ import { store, take } from './store.js';
 import { PAGE, on, emit } from './bus.js';
 import { showMessage } from './message.js';
 import { createScheduler } from './scheduler.js';
-import { syncControls, configure } from './controls.js';
+import { startControls, configure } from './controls.js';
 import { installHook } from './hook.js';
 import { VIEWS } from './views/index.js';
 import './files.js';
@@ -33,5 +33,8 @@ worker.onerror = (e) => {
 window.addEventListener('resize', () => emit(PAGE.all));
 
 installHook(scheduler.slowViews);
-syncControls();
-configure({ autoplay: true });
+// The controls and the URL state are built from the catalog, which comes with `ready`.
+on(FROM_WORKER.ready, () => {
+  startControls(store.catalog);
+  configure({ autoplay: true });
+});

@@ -48,8 +48,9 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  */
 /**
  * Worker → page messages:
- * @typedef {{type:'ready', version: string, isa: string}} ReadyMsg  the wasm package is loaded
- * @typedef {{type:'catalog', catalog: object}} CatalogMsg  the package's catalog() (neurons, surrogates, data sets, energy), sent once after ready
+ * @typedef {{type:'ready', version: string, isa: string, catalog: object}} ReadyMsg
+ *   the wasm package is loaded; `catalog` is its catalog() (neurons, surrogates and their parameters,
+ *   data presets, energy, class names), from which the page builds its controls and URL state
  * @typedef {{type:'fatal', message: string}} FatalMsg  the package could not load: nothing will work
  * @typedef {{type:'error', where: string, message: string}} ErrorMsg  a command failed (where = its name, or 'views'/'train')
  * @typedef {{type:'loading', label: string, loaded: number, total: number, done?: boolean}} LoadingMsg  download progress
@@ -85,7 +86,7 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'loadError', message: string}} LoadErrorMsg
  */
 export const FROM_WORKER = names([
-  'ready', 'catalog', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
+  'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
   'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError',
 ]);
 

@@ -5,6 +5,7 @@ import { FROM_WORKER, receive } from './protocol.js';
 import { releaseImages } from './draw.js';
 import { resetHistory, recordProgress, recordEval } from './history.js';
 import { showMessage } from './message.js';
+import { datasetInfo } from './catalog.js';
 
 export const store = {
   run: null, // resolved URL state (controls.js)
@@ -49,13 +50,11 @@ export function resetRun() {
   store.region = null;
 }
 
-// Until the package exports catalog() (then the catalog names them).
-const FASHION_NAMES = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 /** Generic class names where the data set has none (the catalog names Fashion's classes). */
 function withNames(info) {
   if (!info) return info;
   const generic = !info.classNames?.length || info.classNames.every((n, i) => n === String(i));
-  const known = store.catalog?.datasets?.find((d) => d.name === info.data)?.classNames ?? (info.data === 'fashion' ? FASHION_NAMES : null);
+  const known = store.catalog && datasetInfo(store.catalog, info.data)?.classNames;
   if (generic && known?.length) return { ...info, classNames: known };
   if (generic) return { ...info, classNames: Array.from({ length: info.classes }, (_, i) => (info.kind === 'image' ? String(i) : `class ${i}`)) };
   return info;
@@ -66,8 +65,6 @@ export const take = receive(FROM_WORKER, {
   ready(m) {
     store.ready = true;
     store.pkg = { version: m.version, isa: m.isa };
-  },
-  catalog(m) {
     store.catalog = m.catalog;
   },
   fatal(m) {

@@ -60,7 +60,7 @@ test('operation counts shown equal the package API for the same model and input'
     const cells = (sel) => [...document.querySelectorAll(sel)].map((td) => ({ k: td.dataset.k, v: Number(td.dataset.v) }));
     const rows = [...document.querySelectorAll('#ops-table tr[data-layer]')].map((tr) => cells(`#ops-table tr[data-layer="${tr.dataset.layer}"] td[data-k]`));
     const total = cells('#ops-table tr.total td[data-k]');
-    return { rows, total, x: window.__s3nn.probe.x, emac: Number(document.getElementById('c-emac').value), eac: Number(document.getElementById('c-eac').value), T: window.__s3nn.config.T, shownOps: window.__s3nn.shownOps };
+    return { rows, total, x: window.__s3nn.probe.x, emac: Number(document.getElementById('c-emac').value), eac: Number(document.getElementById('c-eac').value), T: window.__s3nn.config.steps, shownOps: window.__s3nn.shownOps };
   });
   assert.equal(shown.shownOps.mode, 'input');
   const api = await page.evaluate(async ({ bytes, x, emac, eac, T }) => {

@@ -5,6 +5,7 @@ import { FROM_WORKER } from '../protocol.js';
 import { $, fmtInt, fmtNum, fmtPct } from '../format.js';
 import { store } from '../store.js';
 import { drawBars } from '../draw.js';
+import { on } from '../bus.js';
 
 // OpReport counts are already per inference (means over `samples` inputs).
 const per = (v) => v ?? 0;
@@ -19,6 +20,7 @@ export default {
     this.table = $('ops-table');
     this.energy = $('energy');
     this.mode.addEventListener('change', redraw);
+    on(FROM_WORKER.ready, (m) => ($('energy-source').textContent = m.catalog.energy.source));
   },
   render() {
     const mode = this.mode.value;
@@ -60,7 +62,7 @@ export default {
       [
         { label: `this net (${label})`, value: me, color: '#f59322', note: vsAnn(me) },
         { label: 'same net as ANN', value: ann, color: '#0877bd', note: '' },
-        { label: `as SNN, T=${ops.snnSteps ?? store.run.T}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: vsAnn(per(ops.snnEnergyPj)) },
+        { label: `as SNN, T=${ops.snnSteps ?? store.run.steps}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: vsAnn(per(ops.snnEnergyPj)) },
       ],
       'pJ',
       'Energy per inference',

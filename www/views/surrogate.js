@@ -8,21 +8,17 @@ import { store } from '../store.js';
 import { ask } from '../link.js';
 import { surrogateChart } from '../charts.js';
 import { exportPng } from '../files.js';
-import { ALPHA_DEFAULT, SURROGATES } from '../state.js';
+import { neuronInfo, surrogateOf, curveConfig } from '../catalog.js';
 
 const LO = -3;
 const HI = 3;
 const N = 241;
 
-function surrogateCfg(neuron, a, b) {
-  switch (neuron) {
-    case 's3nn': return { kind: 's3nn', alpha: a, beta: b };
-    case 'sigmoid': case 'lif': return { kind: 'sigmoid', alpha: a };
-    case 'rect': return { kind: 'rect', width: a };
-    case 'atan': return { kind: 'atan', alpha: a };
-    case 'fastsigmoid': return { kind: 'fastSigmoid', slope: a };
-    default: return { kind: 's3nn', alpha: 4, beta: 1 };
-  }
+// The chosen neuron's surrogate with the run's values; a neuron without one (ReLU, BNN) shows
+// the first surrogate of the catalog as a reference.
+function mainCurve(R) {
+  const own = surrogateOf(store.catalog, R.neuron);
+  return own ? curveConfig(own, R) : curveConfig(store.catalog.surrogates[0]);
 }
 
 let chart = null;
@@ -30,10 +26,8 @@ const theChart = () => (chart ||= surrogateChart($('ch-surrogate'), 200));
 
 function request() {
   const R = store.run;
-  const cfg = surrogateCfg(R.neuron, R.alpha, R.beta);
-  const overlays = $('c-overlay').checked
-    ? SURROGATES.filter((s) => s !== R.neuron && !(R.neuron === 'lif' && s === 'sigmoid')).map((s) => surrogateCfg(s, ALPHA_DEFAULT[s], 1))
-    : [];
+  const cfg = mainCurve(R);
+  const overlays = $('c-overlay').checked ? store.catalog.surrogates.filter((s) => s.name !== cfg.kind).map((s) => curveConfig(s)) : [];
   ask(TO_WORKER.surrogate, { seq: ++store.surrogateSeq, cfg, lo: LO, hi: HI, n: N, overlays });
 }
 
@@ -67,8 +61,12 @@ export default {
     const R = store.run;
     const main = s.curves[0];
     const x = Array.from(main.x);
-    const label = R.neuron === 'relu' || R.neuron === 'bnn' ? 'S³NN (reference)' : main.cfg.kind;
-    $('sg-name').textContent = R.neuron === 'relu' ? 'ReLU is full precision: no surrogate; S³NN shown' : R.neuron === 'bnn' ? 'BNN uses a clipped straight-through estimator; S³NN shown' : `${main.cfg.kind} ${Object.entries(main.cfg).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${fmtNum(v)}`).join(' ')}`;
+    const neuron = neuronInfo(store.catalog, R.neuron);
+    const reference = !neuron?.surrogate;
+    const label = reference ? `${main.cfg.kind} (reference)` : main.cfg.kind;
+    $('sg-name').textContent = reference
+      ? `${neuron?.label}: ${neuron?.description}; no surrogate, ${main.cfg.kind} shown`
+      : `${main.cfg.kind} ${Object.entries(main.cfg).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${fmtNum(v)}`).join(' ')}`;
     const grad = Array.from(main.grad);
     const primitive = Array.from(main.primitive);
     store.surrogatePlot = { cfg: main.cfg, lo: LO, hi: HI, n: N, x, grad, primitive };
