@@ -109,4 +109,24 @@ impl Activation {
         self.signal = Some(signal);
         self.dense.resize(rows * cols, 0.0);
     }
+
+    /// Whether `dense[i]` is a spike. The one definition behind every firing rate: a spike is a
+    /// non-zero output of a spiking neuron (`Signal::Spike`). ReLU and sign outputs are not
+    /// spikes, however positive, so those layers have no spikes and a firing rate of 0.
+    pub fn is_spike(&self, i: usize) -> bool {
+        self.signal == Some(Signal::Spike) && self.dense[i] != 0.0
+    }
+
+    /// Spikes in the whole batch (all rows, all steps).
+    pub fn spike_count(&self) -> usize {
+        if self.signal != Some(Signal::Spike) {
+            return 0;
+        }
+        self.dense.iter().filter(|&&v| v != 0.0).count()
+    }
+
+    /// Spikes per output entry: spikes / (samples × steps × neurons).
+    pub fn firing_rate(&self) -> f64 {
+        self.spike_count() as f64 / self.dense.len().max(1) as f64
+    }
 }

@@ -25,6 +25,9 @@ pub use surrogate_adapter::{ParamInfo, SurrogateInfo};
 /// The neuron a run uses when none is named.
 pub const DEFAULT_NEURON: &str = "s3nn";
 
+/// The seed of a run that names none (weights, data order, toy data).
+pub const DEFAULT_SEED: u64 = 1;
+
 /// How a neuron model turns the pre-activation into its output (decides the neuron's parameters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -221,6 +224,20 @@ pub fn dataset(name: &str) -> Result<&'static DatasetPreset> {
         let names: Vec<&str> = table().datasets.iter().map(|d| d.name).collect();
         S3nnError::Config(format!("unknown data set '{name}' (expected one of {})", names.join(", ")))
     })
+}
+
+/// Resolves an optimizer name (case-insensitive); the error lists the names.
+pub fn optimizer(name: &str) -> Result<&'static OptimizerInfo> {
+    let t = table();
+    t.optimizers.iter().find(|o| o.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let names: Vec<&str> = t.optimizers.iter().map(|o| o.name).collect();
+        S3nnError::Config(format!("unknown optimizer '{name}' (expected one of {})", names.join(", ")))
+    })
+}
+
+/// The optimizer of a run that names none: the first in the catalog.
+pub fn default_optimizer() -> &'static OptimizerInfo {
+    &table().optimizers[0]
 }
 
 /// The default learning rate of an optimizer that names none (`OptimizerSpec::default()`'s).

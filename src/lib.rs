@@ -10,8 +10,10 @@
 
 pub mod activation;
 pub mod catalog;
+pub mod config;
 pub mod data;
 pub mod error;
+pub mod inspect;
 pub mod io;
 pub mod kernels;
 pub mod layers;
@@ -30,8 +32,10 @@ pub mod train;
 pub mod wasm;
 
 pub use catalog::{catalog, Catalog};
+pub use config::RunConfig;
 pub use data::Dataset;
 pub use error::{Result, S3nnError};
+pub use inspect::{Inspection, LayerRecord};
 pub use model::Model;
 pub use neuron::NeuronModel;
 pub use ops::{EnergyModel, OpReport};

@@ -12,12 +12,7 @@ pub fn softmax_cross_entropy(logits: &[f32], labels: &[u32], classes: usize, gra
     for (i, &y) in labels.iter().enumerate() {
         let z = &logits[i * classes..(i + 1) * classes];
         let g = &mut grad[i * classes..(i + 1) * classes];
-        let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut sum = 0.0f32;
-        for (gj, &zj) in g.iter_mut().zip(z) {
-            *gj = libm::expf(zj - max);
-            sum += *gj;
-        }
+        let (max, sum) = shifted_exp(z, g);
         loss += f64::from(libm::logf(sum) - (z[y as usize] - max));
         for (j, gj) in g.iter_mut().enumerate() {
             *gj = (*gj / sum - if j == y as usize { 1.0 } else { 0.0 }) * inv_n;
@@ -27,6 +22,27 @@ pub fn softmax_cross_entropy(logits: &[f32], labels: &[u32], classes: usize, gra
         }
     }
     ((loss / n as f64) as f32, correct)
+}
+
+/// Class probabilities of each row of `logits` (`n × classes`), the same arithmetic as the loss.
+pub fn softmax(logits: &[f32], classes: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; logits.len()];
+    for (z, p) in logits.chunks(classes).zip(out.chunks_mut(classes)) {
+        let (_, sum) = shifted_exp(z, p);
+        p.iter_mut().for_each(|v| *v /= sum);
+    }
+    out
+}
+
+/// Writes `exp(z − max z)` to `out` (shifted so that no logit overflows); returns (max, sum).
+fn shifted_exp(z: &[f32], out: &mut [f32]) -> (f32, f32) {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0.0f32;
+    for (o, &v) in out.iter_mut().zip(z) {
+        *o = libm::expf(v - max);
+        sum += *o;
+    }
+    (max, sum)
 }
 
 #[cfg(test)]
@@ -56,6 +72,17 @@ mod tests {
             let (lm, _) = softmax_cross_entropy(&m, &labels, 3, &mut Vec::new());
             assert!(((lp - lm) / 2e-3 - g[i]).abs() < 1e-3, "{i}");
         }
+    }
+
+    #[test]
+    fn softmax_rows_sum_to_one_and_follow_the_logits() {
+        let p = softmax(&[1.0, 2.0, 0.5, -1.0, 0.0, 3.0], 3);
+        for row in p.chunks(3) {
+            assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        }
+        let e = |v: f64| v.exp();
+        assert!((f64::from(p[1]) - e(2.0) / (e(1.0) + e(2.0) + e(0.5))).abs() < 1e-6);
+        assert!(p[5] > p[4] && p[4] > p[3]);
     }
 
     #[test]

@@ -345,6 +345,26 @@ impl Model {
         }
     }
 
+    /// The record of every hidden dense/conv layer in the last forward (see [`Model::inspect`]).
+    pub fn layer_records(&self) -> Vec<crate::inspect::LayerRecord> {
+        let theta = self.spec.neuron.threshold();
+        let steps = self.steps();
+        self.stages
+            .iter()
+            .filter(|st| st.linear.is_some())
+            .enumerate()
+            .map(|(k, st)| crate::inspect::LayerRecord {
+                name: format!("layer{}", k + 1),
+                kind: if matches!(st.kind, StageKind::Conv(_)) { "conv" } else { "dense" },
+                shape: st.output,
+                steps,
+                spikes: (0..st.out.dense.len()).map(|i| u8::from(st.out.is_spike(i))).collect(),
+                potentials: st.u.iter().map(|&v| v - theta).collect(),
+                firing_rate: st.out.firing_rate(),
+            })
+            .collect()
+    }
+
     /// Logits of the last forward.
     pub fn logits(&self) -> &[f32] {
         &self.logits

@@ -125,11 +125,7 @@ pub fn count(net: &Model, energy: &EnergyModel) -> OpReport {
         });
     };
     for st in &net.stages {
-        let spikes_out = if st.out.signal == Some(Signal::Spike) {
-            st.out.dense.iter().filter(|&&v| v != 0.0).count() as f64 / n
-        } else {
-            0.0
-        };
+        let spikes_out = st.out.spike_count() as f64 / n;
         match &st.kind {
             StageKind::Pool(_) => {}
             StageKind::Dense | StageKind::Conv(_) => {

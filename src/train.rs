@@ -10,8 +10,45 @@ use crate::parallel;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
-/// Largest batch a training step accepts.
+/// Largest batch a training or evaluation step accepts.
 pub const MAX_BATCH: usize = 8192;
+
+/// Batch size `evaluate` is called with when the caller has no reason to choose: big enough that
+/// the per-batch overhead vanishes, small enough that a 784-input batch stays a few MB in wasm.
+pub const EVAL_BATCH: usize = 500;
+
+/// The one batch-size rule, for training and evaluation alike.
+pub fn check_batch(batch: usize) -> Result<()> {
+    if batch == 0 || batch > MAX_BATCH {
+        return Err(S3nnError::Config(format!("batch size must be in 1..={MAX_BATCH}, got {batch}")));
+    }
+    Ok(())
+}
+
+/// Whether `data` fits `net`: the same features per sample, no more classes than the net
+/// outputs (fewer is fine: the unused outputs are simply never the target), and some samples.
+pub fn check_fit(net: &Model, data: &Dataset) -> Result<()> {
+    if data.features() != net.features() {
+        return Err(S3nnError::Shape(format!(
+            "data '{}' has {} features per sample, the network expects {}",
+            data.name,
+            data.features(),
+            net.features()
+        )));
+    }
+    if data.classes > net.classes() {
+        return Err(S3nnError::Shape(format!(
+            "data '{}' has {} classes, the network outputs {}",
+            data.name,
+            data.classes,
+            net.classes()
+        )));
+    }
+    if data.is_empty() {
+        return Err(S3nnError::Data(format!("data '{}' is empty", data.name)));
+    }
+    Ok(())
+}
 
 /// Loss and accuracy over some training steps.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -68,29 +105,6 @@ impl Trainer {
         })
     }
 
-    fn check_data(&self, data: &Dataset) -> Result<()> {
-        if data.features() != self.net.features() {
-            return Err(S3nnError::Shape(format!(
-                "data '{}' has {} features per sample, the network expects {}",
-                data.name,
-                data.features(),
-                self.net.features()
-            )));
-        }
-        if data.classes > self.net.classes() {
-            return Err(S3nnError::Shape(format!(
-                "data '{}' has {} classes, the network outputs {}",
-                data.name,
-                data.classes,
-                self.net.classes()
-            )));
-        }
-        if data.is_empty() {
-            return Err(S3nnError::Data(format!("data '{}' is empty", data.name)));
-        }
-        Ok(())
-    }
-
     /// Completed epochs as a fraction.
     pub fn epoch(&self, data_len: usize) -> f64 {
         self.epochs_done as f64 + if data_len > 0 { self.cursor as f64 / data_len as f64 } else { 0.0 }
@@ -99,10 +113,8 @@ impl Trainer {
     /// One optimizer step on the next mini-batch of a seeded shuffle; reshuffles every epoch.
     /// Returns (loss, correct, batch size).
     pub fn step(&mut self, data: &Dataset, batch: usize) -> Result<(f32, usize, usize)> {
-        if batch == 0 || batch > MAX_BATCH {
-            return Err(S3nnError::Config(format!("batch size must be in 1..={MAX_BATCH}, got {batch}")));
-        }
-        self.check_data(data)?;
+        check_batch(batch)?;
+        check_fit(&self.net, data)?;
         if self.order.len() != data.len() {
             self.order = (0..data.len() as u32).collect();
             self.cursor = data.len(); // forces a shuffle below
@@ -206,16 +218,10 @@ impl Trainer {
     }
 }
 
-/// Firing rate of each hidden dense/conv layer in the last forward pass.
+/// Firing rate of each hidden dense/conv layer in the last forward pass
+/// (see [`crate::activation::Activation::firing_rate`]).
 pub fn firing_rates(net: &Model) -> Vec<f32> {
-    net.stages
-        .iter()
-        .filter(|s| s.linear.is_some())
-        .map(|s| {
-            let total = s.out.dense.len().max(1);
-            (s.out.dense.iter().filter(|&&v| v > 0.0).count() as f64 / total as f64) as f32
-        })
-        .collect()
+    net.stages.iter().filter(|s| s.linear.is_some()).map(|s| s.out.firing_rate() as f32).collect()
 }
 
 /// Loss, accuracy, confusion matrix and per-sample operation counts over (up to `limit` of) `data`.
@@ -224,19 +230,13 @@ pub fn evaluate(net: &mut Model, data: &Dataset, batch: usize, limit: Option<usi
 }
 
 fn evaluate_here(net: &mut Model, data: &Dataset, batch: usize, limit: Option<usize>, energy: &EnergyModel) -> Result<EvalReport> {
-    if data.features() != net.features() {
-        return Err(S3nnError::Shape(format!(
-            "data has {} features per sample, the network expects {}",
-            data.features(),
-            net.features()
-        )));
-    }
+    check_batch(batch)?;
+    check_fit(net, data)?;
     energy.validate()?;
     let total = limit.unwrap_or(data.len()).min(data.len());
     if total == 0 {
-        return Err(S3nnError::Data("nothing to evaluate: the data set is empty".into()));
+        return Err(S3nnError::Data("nothing to evaluate: the limit is 0".into()));
     }
-    let batch = batch.clamp(1, MAX_BATCH);
     let k = net.classes();
     let mut confusion = vec![0u32; k * k];
     let (mut loss, mut correct) = (0.0f64, 0usize);

@@ -355,3 +355,56 @@ fn two_threads_give_identical_events_and_logits_at_batch_1000() {
     let expect: usize = dense.iter().filter(|v| **v != 0.0).count();
     assert_eq!(one.1.len(), expect);
 }
+
+#[test]
+fn inspect_reports_one_forward_pass() {
+    let spec = NetworkSpec::parse("1x6x6-c3-mp-5-3", NeuronModel::default()).unwrap();
+    let mut net = Model::new(spec, 2).unwrap();
+    let mut rng = Rng::new(3);
+    let x: Vec<f32> = (0..4 * 36).map(|_| rng.uniform()).collect();
+    let e = EnergyModel::default();
+    let got = net.inspect(&x, 4, &e).unwrap();
+    let logits = net.forward(&x, 4, false).unwrap().to_vec();
+    assert_eq!(got.probabilities, loss::softmax(&logits, 3));
+    assert_eq!(got.ops, ops::count(&net, &e));
+    let names: Vec<&str> = got.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["layer1", "layer2"]);
+    assert_eq!((got.layers[0].kind, got.layers[1].kind), ("conv", "dense"));
+    for (l, o) in got.layers.iter().zip(&got.ops.layers) {
+        assert_eq!(l.spikes.len(), 4 * l.shape.len());
+        assert_eq!(l.potentials.len(), l.spikes.len());
+        let fired = l.spikes.iter().filter(|&&s| s == 1).count();
+        assert_eq!(l.firing_rate, fired as f64 / l.spikes.len() as f64);
+        assert!((l.firing_rate - o.firing_rate).abs() < 1e-12, "inspect and ops agree on the firing rate");
+        // θ = 0: a neuron spikes exactly where its potential is ≥ 0
+        assert!(l.spikes.iter().zip(&l.potentials).all(|(&s, &p)| (s == 1) == (p >= 0.0)));
+    }
+    assert!(net.inspect(&x, 4, &EnergyModel { snn_steps: 0, ..e }).is_err());
+}
+
+#[test]
+fn relu_outputs_are_not_spikes() {
+    let relu = NeuronModel::from_name("relu", None, None, None, None, None).unwrap();
+    let mut net = Model::new(NetworkSpec::parse("4-16-2", relu).unwrap(), 1).unwrap();
+    let x = [0.5f32, -1.0, 2.0, 1.0, 1.0, 1.0, -0.5, 0.0];
+    let got = net.inspect(&x, 2, &EnergyModel::default()).unwrap();
+    assert!(got.layers[0].potentials.iter().any(|&p| p > 0.0), "some ReLU outputs are positive");
+    assert_eq!(got.layers[0].firing_rate, 0.0);
+    assert_eq!(train::firing_rates(&net), vec![0.0]);
+    assert_eq!(got.ops.layers[0].firing_rate, 0.0);
+}
+
+#[test]
+fn evaluate_rejects_a_bad_batch_and_data_that_does_not_fit() {
+    let mut net = Model::new(NetworkSpec::parse("2-8-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let e = EnergyModel::default();
+    let two = data::toy(data::ToyKind::Xor, 20, 0.1, 1).unwrap();
+    assert!(matches!(evaluate(&mut net, &two, 0, None, &e), Err(S3nnError::Config(_))));
+    assert!(matches!(evaluate(&mut net, &two, train::MAX_BATCH + 1, None, &e), Err(S3nnError::Config(_))));
+    assert!(evaluate(&mut net, &two, train::EVAL_BATCH, None, &e).is_ok());
+    let three = data::toy(data::ToyKind::Blobs, 30, 0.1, 1).unwrap();
+    assert!(three.classes > 2);
+    assert!(matches!(evaluate(&mut net, &three, 10, None, &e), Err(S3nnError::Shape(_))));
+    let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
+    assert!(matches!(t.step(&three, 10), Err(S3nnError::Shape(_))));
+}

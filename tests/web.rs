@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Object, Reflect};
-use s3nn::wasm::{surrogate_curve, Dataset, Network};
+use s3nn::wasm::{catalog, surrogate_curve, Dataset, Network};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -105,4 +105,84 @@ fn every_bad_input_throws_an_error_with_a_message_and_the_instance_survives() {
     // still usable
     assert!(net.train_steps(&data, 5, 16).is_ok());
     assert_eq!(net.predict(&data.inputs(), data.length()).unwrap().len(), 100);
+}
+
+#[wasm_bindgen_test]
+fn the_catalog_lists_every_neuron_and_each_one_builds() {
+    let c = catalog().unwrap();
+    let neurons: js_sys::Array = field(&c, "neurons").dyn_into().unwrap();
+    let surrogates: js_sys::Array = field(&c, "surrogates").dyn_into().unwrap();
+    let mut spikes = 0;
+    for n in neurons.iter() {
+        let name = field(&n, "name").as_string().unwrap();
+        if field(&n, "family").as_string().unwrap() == "spike" {
+            spikes += 1;
+        }
+        let net = Network::new(obj(&[("arch", "2-8-2".into()), ("neuron", name.clone().into())]));
+        assert!(net.is_ok(), "catalog neuron '{name}' builds");
+    }
+    assert_eq!(spikes, surrogates.length(), "one spike neuron per surrogate");
+    // f32 defaults read as written, not as their f64 widening (0.05, not 0.0500000007).
+    let params: js_sys::Array = field(&c, "neuronParams").dyn_into().unwrap();
+    assert_eq!(field(&params.get(0), "step").as_f64(), Some(0.05));
+    let datasets: js_sys::Array = field(&c, "datasets").dyn_into().unwrap();
+    let spiral = datasets.iter().find(|d| field(d, "name").as_string().as_deref() == Some("spiral")).unwrap();
+    assert_eq!(field(&spiral, "lr").as_f64(), Some(0.01));
+    assert_eq!(field(&field(&c, "energy"), "eMacPj").as_f64(), Some(4.6));
+}
+
+#[wasm_bindgen_test]
+fn the_network_config_rejects_unknown_keys_and_wrong_types() {
+    let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("neuronn", "relu".into())])).err().unwrap());
+    assert!(e.contains("unknown key 'neuronn'") && e.contains("batchNorm"), "{e}");
+    let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("batchNorm", "yes".into())])).err().unwrap());
+    assert!(e.contains("boolean"), "{e}");
+    let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("lr", f64::NAN.into())])).err().unwrap());
+    assert!(e.contains("learning rate"), "{e}");
+    assert!(Network::new(JsValue::UNDEFINED).is_err());
+    // What the page sends: null for "default", β for every neuron, batchNorm as a boolean.
+    let ok = Network::new(obj(&[
+        ("arch", "2-8-2".into()),
+        ("neuron", "rect".into()),
+        ("alpha", 0.5.into()),
+        ("beta", 1.0.into()),
+        ("threshold", JsValue::NULL),
+        ("batchNorm", true.into()),
+        ("optimizer", "sgd".into()),
+        ("lr", 0.1.into()),
+        ("seed", 2.into()),
+    ]));
+    assert!(ok.is_ok());
+}
+
+#[wasm_bindgen_test]
+fn inspect_returns_spikes_probabilities_and_ops_of_one_pass() {
+    let data = Dataset::toy("blobs", 40, 0.1, 5).unwrap();
+    let mut net = Network::new(obj(&[("arch", "2-16-8-3".into()), ("seed", 4.into())])).unwrap();
+    let x = data.inputs();
+    let r = net.inspect(&x, 40, JsValue::UNDEFINED).unwrap();
+    let layers: js_sys::Array = field(&r, "layers").dyn_into().unwrap();
+    assert_eq!(layers.length(), 2);
+    let spikes: js_sys::Uint8Array = field(&layers.get(1), "spikes").dyn_into().unwrap();
+    let pots: js_sys::Float32Array = field(&layers.get(1), "potentials").dyn_into().unwrap();
+    assert_eq!((spikes.length(), pots.length()), (40 * 8, 40 * 8));
+    let p: js_sys::Float32Array = field(&r, "probabilities").dyn_into().unwrap();
+    let p = p.to_vec();
+    assert_eq!(p.len(), 40 * 3);
+    for row in p.chunks(3) {
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{row:?}");
+    }
+    // The thin wrappers agree with the one pass.
+    assert_eq!(net.predict_proba(&x, 40).unwrap(), p);
+    let rec = net.record(&x, 40).unwrap();
+    let rec_spikes: js_sys::Uint8Array = field(&rec.get(1), "spikes").dyn_into().unwrap();
+    assert_eq!(rec_spikes.to_vec(), spikes.to_vec());
+    let ops = net.op_counts(&x, 40, JsValue::UNDEFINED).unwrap();
+    assert_eq!(field(&field(&r, "ops"), "acs").as_f64(), field(&ops, "acs").as_f64());
+    let rate = field(&layers.get(0), "firingRate").as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&rate));
+    // Bad input throws and names the problem.
+    assert!(message(net.inspect(&x[..5], 40, JsValue::UNDEFINED).err().unwrap()).contains("shape mismatch"));
+    assert!(message(net.inspect(&x, 40, obj(&[("snnSteps", 0.into())])).err().unwrap()).contains("snnSteps"));
+    assert!(message(net.inspect(&x, 40, obj(&[("eMac", 1.into())])).err().unwrap()).contains("eMacPj"));
 }

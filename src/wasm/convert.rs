@@ -1,6 +1,9 @@
-//! Conversions at the boundary: core errors to JS `Error`, serde values to plain JS objects.
+//! Conversions at the boundary: core errors to JS `Error`, serde values to plain JS objects, JS
+//! config objects to the core's config types (which hold every rule and default).
 
+use crate::config::{EnergyConfig, SurrogateConfig};
 use crate::error::S3nnError;
+use crate::ops::EnergyModel;
 use crate::surrogate::Surrogate;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -27,6 +30,8 @@ pub fn set(obj: &js_sys::Object, key: &str, v: &JsValue) {
     let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), v);
 }
 
+/// Field readers for the benchmark hooks (`bench.rs`, until they move out of `src/`).
+#[cfg(feature = "wasm-bench")]
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() {
         js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -36,6 +41,7 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 /// Optional finite number field; a present non-number is an error.
+#[cfg(feature = "wasm-bench")]
 pub fn num(obj: &JsValue, key: &str) -> Result<Option<f64>, JsError> {
     let v = get(obj, key);
     if v.is_undefined() || v.is_null() {
@@ -47,15 +53,8 @@ pub fn num(obj: &JsValue, key: &str) -> Result<Option<f64>, JsError> {
     }
 }
 
-pub fn string(obj: &JsValue, key: &str) -> Result<Option<String>, JsError> {
-    let v = get(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_string().map(Some).ok_or_else(|| JsError::new(&format!("'{key}' must be a string")))
-}
-
 /// Non-negative integer field.
+#[cfg(feature = "wasm-bench")]
 pub fn count(obj: &JsValue, key: &str) -> Result<Option<usize>, JsError> {
     match num(obj, key)? {
         None => Ok(None),
@@ -64,37 +63,16 @@ pub fn count(obj: &JsValue, key: &str) -> Result<Option<usize>, JsError> {
     }
 }
 
-pub fn surrogate_from_js(cfg: &JsValue) -> Result<Surrogate, JsError> {
-    if !cfg.is_object() {
-        return Err(JsError::new("surrogate config must be an object like {kind: 's3nn', alpha: 4, beta: 1}"));
-    }
-    let kind = string(cfg, "kind")?.ok_or_else(|| JsError::new("surrogate config needs 'kind'"))?;
-    let a = ["alpha", "width", "slope"]
-        .iter()
-        .find_map(|k| num(cfg, k).transpose())
-        .transpose()?
-        .map(|v| v as f32);
-    // β belongs to the S³NN surrogate only; a page may send it for every kind.
-    let b = if kind.eq_ignore_ascii_case("s3nn") { num(cfg, "beta")?.map(|v| v as f32) } else { None };
-    let s = Surrogate::from_name(&kind, a, b).map_err(err)?;
-    s.validate().map_err(err)?;
-    Ok(s)
+/// `{kind, alpha?, beta?, width?, slope?}` → the core's `SurrogateConfig` → a surrogate.
+pub fn surrogate_from_js(cfg: JsValue) -> Result<Surrogate, JsError> {
+    let c: SurrogateConfig = serde_wasm_bindgen::from_value(cfg)
+        .map_err(|e| JsError::new(&format!("surrogate config (like {{kind: 's3nn', alpha: 4, beta: 1}}): {e}")))?;
+    c.build().map_err(err)
 }
 
-pub fn energy_from_js(cfg: &JsValue) -> Result<crate::ops::EnergyModel, JsError> {
-    let mut e = crate::ops::EnergyModel::default();
-    if cfg.is_undefined() || cfg.is_null() {
-        return Ok(e);
-    }
-    if let Some(v) = num(cfg, "eMacPj")? {
-        e.e_mac_pj = v;
-    }
-    if let Some(v) = num(cfg, "eAcPj")? {
-        e.e_ac_pj = v;
-    }
-    if let Some(v) = count(cfg, "snnSteps")? {
-        e.snn_steps = v;
-    }
-    e.validate().map_err(err)?;
-    Ok(e)
+/// Optional `{eMacPj?, eAcPj?, snnSteps?}` → the core's `EnergyConfig` → an energy model.
+pub fn energy_from_js(cfg: JsValue) -> Result<EnergyModel, JsError> {
+    let c: Option<EnergyConfig> =
+        serde_wasm_bindgen::from_value(cfg).map_err(|e| JsError::new(&format!("energy config: {e}")))?;
+    c.unwrap_or_default().build().map_err(err)
 }

@@ -45,7 +45,7 @@ pub fn catalog() -> Result<JsValue, JsError> {
 /// Returns `{x: Float32Array, grad: Float32Array, primitive: Float32Array}`.
 #[wasm_bindgen(js_name = surrogateCurve)]
 pub fn surrogate_curve(cfg: JsValue, lo: f32, hi: f32, n: usize) -> Result<JsValue, JsError> {
-    let s = convert::surrogate_from_js(&cfg)?;
+    let s = convert::surrogate_from_js(cfg)?;
     let (x, g, p) = crate::surrogate::sample(&s, lo, hi, n).map_err(err)?;
     let out = js_sys::Object::new();
     convert::set(&out, "x", &js_sys::Float32Array::from(&x[..]).into());

@@ -2,10 +2,9 @@
 
 use super::convert::{self, err, to_js};
 use super::dataset::Dataset;
-use crate::model::StageKind;
-use crate::neuron::NeuronModel;
+use crate::config::RunConfig;
+use crate::inspect::LayerRecord;
 use crate::optim::OptimizerSpec;
-use crate::spec::NetworkSpec;
 use crate::train::{self, Trainer};
 use wasm_bindgen::prelude::*;
 
@@ -16,46 +15,16 @@ pub struct Network {
     seed: u64,
 }
 
-fn build(cfg: &JsValue) -> Result<(NetworkSpec, OptimizerSpec, u64), JsError> {
-    if !cfg.is_object() {
-        return Err(JsError::new("Network config must be an object like {arch: '2-16-16-2', neuron: 's3nn'}"));
-    }
-    let f32_of = |k: &str| convert::num(cfg, k).map(|v| v.map(|x| x as f32));
-    let neuron_name = convert::string(cfg, "neuron")?.unwrap_or_else(|| "s3nn".into());
-    let a = match f32_of("alpha")? {
-        Some(v) => Some(v),
-        None => match f32_of("width")? {
-            Some(v) => Some(v),
-            None => f32_of("slope")?,
-        },
-    };
-    let neuron = NeuronModel::from_name(
-        &neuron_name,
-        a,
-        f32_of("beta")?,
-        f32_of("threshold")?,
-        convert::count(cfg, "steps")?,
-        f32_of("leak")?,
-    )
-    .map_err(err)?;
-    let arch = convert::string(cfg, "arch")?.ok_or_else(|| JsError::new("Network config needs 'arch', e.g. '784-400-400-10'"))?;
-    let mut spec = NetworkSpec::parse(&arch, neuron).map_err(err)?;
-    let bn = convert::get(cfg, "batchNorm");
-    spec.batch_norm = bn.as_bool().unwrap_or(false);
-    let opt_name = convert::string(cfg, "optimizer")?.unwrap_or_else(|| "adam".into());
-    let lr = f32_of("lr")?.unwrap_or(1e-3);
-    let opt = OptimizerSpec::from_name(&opt_name, lr).map_err(err)?;
-    let seed = convert::count(cfg, "seed")?.unwrap_or(1) as u64;
-    Ok((spec, opt, seed))
-}
-
 #[wasm_bindgen]
 impl Network {
-    /// `{arch, neuron?, alpha?, beta?, threshold?, steps?, leak?, batchNorm?, optimizer?, lr?, seed?}`.
-    /// `neuron` is one of s3nn, sigmoid, rect, atan, fastsigmoid, bnn, relu, lif.
+    /// `{arch, neuron?, alpha?, beta?, width?, slope?, threshold?, steps?, leak?, batchNorm?,
+    /// optimizer?, lr?, seed?}` (the core's `RunConfig`); names and defaults are the catalog's
+    /// (`catalog()`: `neurons[].name`, `optimizers[].name`). An unknown key or a value of the
+    /// wrong type throws.
     #[wasm_bindgen(constructor)]
     pub fn new(cfg: JsValue) -> Result<Network, JsError> {
-        let (spec, opt, seed) = build(&cfg)?;
+        let cfg: RunConfig = serde_wasm_bindgen::from_value(cfg).map_err(|e| err(RunConfig::error(&e)))?;
+        let (spec, opt, seed) = cfg.build().map_err(err)?;
         let net = crate::model::Model::new(spec, seed).map_err(err)?;
         Ok(Network { trainer: Trainer::new(net, opt, seed).map_err(err)?, seed })
     }
@@ -63,7 +32,7 @@ impl Network {
     /// Reads a model saved by `save()` or by the CLI (safetensors). Training continues with Adam 1e-3.
     pub fn load(bytes: &[u8]) -> Result<Network, JsError> {
         let net = crate::io::load(bytes).map_err(err)?;
-        Ok(Network { trainer: Trainer::new(net, OptimizerSpec::default(), 1).map_err(err)?, seed: 1 })
+        Ok(Network { trainer: Trainer::new(net, OptimizerSpec::default(), crate::catalog::DEFAULT_SEED).map_err(err)?, seed: crate::catalog::DEFAULT_SEED })
     }
 
     /// The model as safetensors bytes (weights in PyTorch layout, spec in the metadata).
@@ -119,10 +88,11 @@ impl Network {
         to_js(&stats)
     }
 
-    /// Loss, accuracy, confusion matrix and mean operation counts over (the first `limit` of) `data`.
+    /// Loss, accuracy, confusion matrix and mean operation counts over (the first `limit` of) `data`,
+    /// in batches of the core's `train::EVAL_BATCH`.
     pub fn evaluate(&mut self, data: &Dataset, limit: Option<usize>, energy: JsValue) -> Result<JsValue, JsError> {
-        let e = convert::energy_from_js(&energy)?;
-        let r = train::evaluate(&mut self.trainer.net, &data.inner, 500, limit, &e).map_err(err)?;
+        let e = convert::energy_from_js(energy)?;
+        let r = train::evaluate(&mut self.trainer.net, &data.inner, train::EVAL_BATCH, limit, &e).map_err(err)?;
         to_js(&r)
     }
 
@@ -131,59 +101,58 @@ impl Network {
         self.trainer.net.predict(x, n).map_err(err)
     }
 
-    /// Softmax probabilities, `n × classes`.
+    /// One inference pass over `n` samples and everything it shows:
+    /// `{layers: [{name, kind, shape: {c, h, w}, steps, spikes: Uint8Array, potentials: Float32Array,
+    /// firingRate}], probabilities: Float32Array, ops}`. Each layer's arrays are `(steps·n) × neurons`
+    /// (rows t-major, conv layers in HWC order); potentials are `u − θ`; `probabilities` is
+    /// `n × classes`; `ops` is what `opCounts` returns. `energy` is optional `{eMacPj, eAcPj,
+    /// snnSteps}` (defaults: the catalog's `energy`).
+    pub fn inspect(&mut self, x: &[f32], n: usize, energy: JsValue) -> Result<JsValue, JsError> {
+        let e = convert::energy_from_js(energy)?;
+        let inspection = self.trainer.net.inspect(x, n, &e).map_err(err)?;
+        let out = js_sys::Object::new();
+        convert::set(&out, "layers", &layers_to_js(&inspection.layers)?.into());
+        convert::set(&out, "probabilities", &js_sys::Float32Array::from(&inspection.probabilities[..]).into());
+        convert::set(&out, "ops", &to_js(&inspection.ops)?);
+        Ok(out.into())
+    }
+
+    /// Softmax probabilities, `n × classes` (`inspect(...).probabilities` without the layer records).
     #[wasm_bindgen(js_name = predictProba)]
     pub fn predict_proba(&mut self, x: &[f32], n: usize) -> Result<Vec<f32>, JsError> {
         let k = self.trainer.net.classes();
         let logits = self.trainer.net.forward(x, n, false).map_err(err)?;
-        let mut out = Vec::with_capacity(logits.len());
-        for row in logits.chunks(k) {
-            let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let e: Vec<f32> = row.iter().map(|&v| libm::expf(v - m)).collect();
-            let s: f32 = e.iter().sum();
-            out.extend(e.iter().map(|v| v / s));
-        }
-        Ok(out)
+        Ok(crate::loss::softmax(logits, k))
     }
 
-    /// Runs `n` samples and returns every hidden layer's record:
-    /// `[{name, kind, shape: {c, h, w}, steps, spikes: Uint8Array, potentials: Float32Array, firingRate}]`,
-    /// each array `(steps·n) × neurons` (conv layers in HWC order); potentials are `u − θ`.
+    /// Every hidden layer's record for `n` samples: `inspect(x, n).layers`.
     pub fn record(&mut self, x: &[f32], n: usize) -> Result<js_sys::Array, JsError> {
-        let net = &mut self.trainer.net;
-        net.forward(x, n, false).map_err(err)?;
-        let theta = net.spec.neuron.threshold();
-        let steps = net.steps();
-        let out = js_sys::Array::new();
-        let mut k = 0;
-        for st in &net.stages {
-            if st.linear.is_none() {
-                continue;
-            }
-            k += 1;
-            let spikes: Vec<u8> = st.out.dense.iter().map(|&v| u8::from(v > 0.0)).collect();
-            let pots: Vec<f32> = st.u.iter().map(|&v| v - theta).collect();
-            let rate = spikes.iter().filter(|&&s| s > 0).count() as f64 / spikes.len().max(1) as f64;
-            let o = js_sys::Object::new();
-            convert::set(&o, "name", &format!("layer{k}").into());
-            convert::set(&o, "kind", &(if matches!(st.kind, StageKind::Conv(_)) { "conv" } else { "dense" }).into());
-            convert::set(&o, "shape", &to_js(&st.output)?);
-            convert::set(&o, "steps", &(steps as u32).into());
-            convert::set(&o, "spikes", &js_sys::Uint8Array::from(&spikes[..]).into());
-            convert::set(&o, "potentials", &js_sys::Float32Array::from(&pots[..]).into());
-            convert::set(&o, "firingRate", &rate.into());
-            out.push(&o);
-        }
-        Ok(out)
+        let inspection = self.trainer.net.inspect(x, n, &crate::ops::EnergyModel::default()).map_err(err)?;
+        layers_to_js(&inspection.layers)
     }
 
-    /// Operation counts and energy for `n` samples: per layer MACs, ACs, firing rate, energy;
-    /// totals; and the same network as an ANN and as a T-step SNN. `energy` is optional
-    /// `{eMacPj, eAcPj, snnSteps}` (defaults 4.6, 0.9, 4).
+    /// Operation counts and energy for `n` samples (`inspect(x, n, energy).ops`): per layer MACs,
+    /// ACs, firing rate, energy; totals; and the same network as an ANN and as a T-step SNN.
     #[wasm_bindgen(js_name = opCounts)]
     pub fn op_counts(&mut self, x: &[f32], n: usize, energy: JsValue) -> Result<JsValue, JsError> {
-        let e = convert::energy_from_js(&energy)?;
-        self.trainer.net.forward(x, n, false).map_err(err)?;
-        to_js(&crate::ops::count(&self.trainer.net, &e))
+        let e = convert::energy_from_js(energy)?;
+        to_js(&self.trainer.net.inspect(x, n, &e).map_err(err)?.ops)
     }
+}
+
+/// Layer records as JS objects with typed arrays (serde would make plain arrays of numbers).
+fn layers_to_js(layers: &[LayerRecord]) -> Result<js_sys::Array, JsError> {
+    let out = js_sys::Array::new();
+    for r in layers {
+        let o = js_sys::Object::new();
+        convert::set(&o, "name", &r.name.as_str().into());
+        convert::set(&o, "kind", &r.kind.into());
+        convert::set(&o, "shape", &to_js(&r.shape)?);
+        convert::set(&o, "steps", &(r.steps as u32).into());
+        convert::set(&o, "spikes", &js_sys::Uint8Array::from(&r.spikes[..]).into());
+        convert::set(&o, "potentials", &js_sys::Float32Array::from(&r.potentials[..]).into());
+        convert::set(&o, "firingRate", &r.firing_rate.into());
+        out.push(&o);
+    }
+    Ok(out)
 }

@@ -1,0 +1,261 @@
+//! A run's configuration as the faces give it — the JS `Network` config object, and what the CLI
+//! fills in from its flags — turned into the core's `NetworkSpec`, `OptimizerSpec` and seed.
+//! Every default comes from the catalog, so the JS API and the CLI cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog;
+use crate::error::{Result, S3nnError};
+use crate::neuron::NeuronModel;
+use crate::ops::EnergyModel;
+use crate::optim::OptimizerSpec;
+use crate::spec::NetworkSpec;
+use crate::surrogate::Surrogate;
+
+/// `{arch, neuron?, alpha?, beta?, width?, slope?, threshold?, steps?, leak?, batchNorm?,
+/// optimizer?, lr?, seed?}`. Absent or `null` means the catalog's default; an unknown key is an
+/// error that lists the known ones (so a misspelled key is not silently ignored), and every value
+/// must have its type (`batchNorm: "yes"` is an error, not `false`).
+///
+/// Surrogate parameters: `alpha` sets the surrogate's first parameter whatever its name (α, the
+/// window width of `rect`, the slope of `fastSigmoid`); `width` and `slope` are accepted as that
+/// parameter's own names. `beta` is the second parameter (β of `s3nn`). Parameters the chosen
+/// neuron does not have are ignored, because a page sends the same keys for every neuron.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunConfig {
+    /// Compact architecture, e.g. `784-400-400-10` or `1x28x28-c16-mp-c32-mp-10`.
+    pub arch: String,
+    /// A catalog neuron name (default `catalog::DEFAULT_NEURON`).
+    pub neuron: Option<String>,
+    pub alpha: Option<f32>,
+    pub beta: Option<f32>,
+    pub width: Option<f32>,
+    pub slope: Option<f32>,
+    pub threshold: Option<f32>,
+    pub steps: Option<usize>,
+    pub leak: Option<f32>,
+    pub batch_norm: Option<bool>,
+    /// A catalog optimizer name (default: the catalog's first, Adam).
+    pub optimizer: Option<String>,
+    /// Learning rate (default: the optimizer's `lrDefault` in the catalog).
+    pub lr: Option<f32>,
+    /// Seed of the weights and the data order (default `catalog::DEFAULT_SEED`).
+    pub seed: Option<u64>,
+    /// Keys that are none of the above; `build` rejects them. Collected rather than refused by
+    /// `deny_unknown_fields` because serde-wasm-bindgen reads a JS object as a struct by looking
+    /// up the known keys only, so it would never see a misspelled one; a flattened map makes
+    /// every format (JS objects, JSON) go through all the keys.
+    #[serde(flatten, skip_serializing)]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+/// The keys of [`RunConfig`], as written in JS and JSON (checked against the struct by a test).
+pub const KEYS: [&str; 13] =
+    ["arch", "neuron", "alpha", "beta", "width", "slope", "threshold", "steps", "leak", "batchNorm", "optimizer", "lr", "seed"];
+
+impl RunConfig {
+    /// Parses the JSON form (the same object the JS API takes).
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| Self::error(&e))
+    }
+
+    /// The error for a config that does not deserialize (unknown key, wrong type), from any serde
+    /// format: the JSON text here, the JS object in the bindings.
+    pub fn error(e: &dyn std::fmt::Display) -> S3nnError {
+        S3nnError::Config(format!("Network config: {e}"))
+    }
+
+    /// The neuron this config describes, defaults from the catalog.
+    pub fn neuron(&self) -> Result<NeuronModel> {
+        let first = self.alpha.or(self.width).or(self.slope);
+        NeuronModel::from_name(
+            self.neuron.as_deref().unwrap_or(catalog::DEFAULT_NEURON),
+            first,
+            self.beta,
+            self.threshold,
+            self.steps,
+            self.leak,
+        )
+    }
+
+    /// The optimizer, defaults from the catalog.
+    pub fn optimizer(&self) -> Result<OptimizerSpec> {
+        let info = match &self.optimizer {
+            Some(name) => catalog::optimizer(name)?,
+            None => catalog::default_optimizer(),
+        };
+        OptimizerSpec::from_name(info.name, self.lr.unwrap_or(info.lr_default))
+    }
+
+    /// Everything a `Trainer` needs: the validated network spec, the optimizer and the seed.
+    pub fn build(&self) -> Result<(NetworkSpec, OptimizerSpec, u64)> {
+        if let Some(key) = self.unknown.keys().next() {
+            return Err(S3nnError::Config(format!(
+                "Network config: unknown key '{key}' (known keys: {})",
+                KEYS.join(", ")
+            )));
+        }
+        let mut spec = NetworkSpec::parse(&self.arch, self.neuron()?)?;
+        spec.batch_norm = self.batch_norm.unwrap_or(false);
+        Ok((spec, self.optimizer()?, self.seed.unwrap_or(catalog::DEFAULT_SEED)))
+    }
+}
+
+/// A surrogate as the faces name it, for plotting: `{kind, alpha?, beta?, width?, slope?}` with
+/// `kind` a surrogate name of the catalog (`surrogates[].name`) and the parameters as in
+/// [`RunConfig`] (`alpha` = first parameter, `width`/`slope` its names, `beta` the second);
+/// absent ones take the catalog's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SurrogateConfig {
+    pub kind: String,
+    pub alpha: Option<f32>,
+    pub beta: Option<f32>,
+    pub width: Option<f32>,
+    pub slope: Option<f32>,
+    /// Rejected by `build` (see `RunConfig::unknown`).
+    #[serde(flatten, skip_serializing)]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+impl SurrogateConfig {
+    pub fn build(&self) -> Result<Surrogate> {
+        if let Some(key) = self.unknown.keys().next() {
+            return Err(S3nnError::Config(format!(
+                "surrogate config: unknown key '{key}' (known keys: kind, alpha, beta, width, slope)"
+            )));
+        }
+        let wanted = Surrogate::catalog()
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(&self.kind))
+            .map_or(2, |s| s.params.len());
+        // β belongs to two-parameter surrogates only; a page may send it for every kind.
+        let values = [self.alpha.or(self.width).or(self.slope), self.beta];
+        Surrogate::from_params(&self.kind, &values[..wanted.min(values.len())])
+    }
+}
+
+/// Energy constants as the faces give them: `{eMacPj?, eAcPj?, snnSteps?}`, absent ones from
+/// `EnergyModel::default()` (the catalog's `energy`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnergyConfig {
+    pub e_mac_pj: Option<f64>,
+    pub e_ac_pj: Option<f64>,
+    pub snn_steps: Option<usize>,
+    /// Rejected by `build` (see `RunConfig::unknown`).
+    #[serde(flatten, skip_serializing)]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+impl EnergyConfig {
+    pub fn build(&self) -> Result<EnergyModel> {
+        if let Some(key) = self.unknown.keys().next() {
+            return Err(S3nnError::Config(format!(
+                "energy config: unknown key '{key}' (known keys: eMacPj, eAcPj, snnSteps)"
+            )));
+        }
+        let d = EnergyModel::default();
+        let e = EnergyModel {
+            e_mac_pj: self.e_mac_pj.unwrap_or(d.e_mac_pj),
+            e_ac_pj: self.e_ac_pj.unwrap_or(d.e_ac_pj),
+            snn_steps: self.snn_steps.unwrap_or(d.snn_steps),
+        };
+        e.validate()?;
+        Ok(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_come_from_the_catalog() {
+        let (spec, opt, seed) = RunConfig::from_json(r#"{"arch": "2-8-2"}"#).unwrap().build().unwrap();
+        assert_eq!(spec.neuron, NeuronModel::from_name(catalog::DEFAULT_NEURON, None, None, None, None, None).unwrap());
+        assert_eq!(opt, OptimizerSpec::from_name("adam", catalog::default_optimizer().lr_default).unwrap());
+        assert_eq!(seed, catalog::DEFAULT_SEED);
+        assert!(!spec.batch_norm);
+    }
+
+    #[test]
+    fn every_key_the_faces_send_is_accepted() {
+        // What www/worker.js sends for a non-s3nn neuron: β and a null θ for every neuron.
+        let c = RunConfig::from_json(
+            r#"{"arch":"2-8-2","neuron":"rect","optimizer":"sgd","lr":0.1,"seed":3,"alpha":0.5,"beta":1,"threshold":null}"#,
+        )
+        .unwrap();
+        let (spec, opt, seed) = c.build().unwrap();
+        assert_eq!(spec.neuron, NeuronModel::Spike { surrogate: Surrogate::Rect { width: 0.5 }, threshold: 0.0 });
+        assert_eq!(opt, OptimizerSpec::from_name("sgd", 0.1).unwrap());
+        assert_eq!(seed, 3);
+        let c = RunConfig::from_json(r#"{"arch":"2-8-2","neuron":"lif","steps":3,"leak":0.7,"batchNorm":true,"slope":2}"#).unwrap();
+        let (spec, _, _) = c.build().unwrap();
+        assert!(spec.batch_norm);
+        assert_eq!(spec.neuron.steps(), 3);
+        let c = RunConfig::from_json(r#"{"arch":"2-8-2","neuron":"fastsigmoid","slope":5}"#).unwrap();
+        assert_eq!(c.neuron().unwrap().surrogate(), Some(Surrogate::FastSigmoid { slope: 5.0 }));
+    }
+
+    #[test]
+    fn keys_list_the_struct_fields() {
+        let full = RunConfig {
+            arch: "2-8-2".into(),
+            neuron: Some("s3nn".into()),
+            alpha: Some(1.0),
+            beta: Some(1.0),
+            width: Some(1.0),
+            slope: Some(1.0),
+            threshold: Some(0.0),
+            steps: Some(1),
+            leak: Some(1.0),
+            batch_norm: Some(false),
+            optimizer: Some("adam".into()),
+            lr: Some(0.1),
+            seed: Some(1),
+            unknown: BTreeMap::new(),
+        };
+        let v = serde_json::to_value(&full).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut want = KEYS.to_vec();
+        want.sort_unstable();
+        assert_eq!(keys, want);
+        assert_eq!(RunConfig::from_json(&v.to_string()).unwrap(), full);
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_errors_with_a_message() {
+        let e = RunConfig::from_json(r#"{"arch":"2-8-2","neuronn":"relu"}"#).unwrap().build().unwrap_err().to_string();
+        assert!(e.contains("neuronn") && e.contains("batchNorm") && e.contains("arch"), "{e}");
+        let e = RunConfig::from_json(r#"{"arch":"2-8-2","batchNorm":"yes"}"#).unwrap_err().to_string();
+        assert!(e.contains("boolean"), "{e}");
+        let e = RunConfig::from_json(r#"{"neuron":"relu"}"#).unwrap_err().to_string();
+        assert!(e.contains("arch"), "{e}");
+        let e = RunConfig::from_json(r#"{"arch":"2-8-2","steps":2.5}"#).unwrap_err().to_string();
+        assert!(e.contains("2.5"), "{e}");
+        let bad = |j: &str| RunConfig::from_json(j).unwrap().build().unwrap_err().to_string();
+        assert!(bad(r#"{"arch":"2-8-2","optimizer":"rmsprop"}"#).contains("adam"));
+        assert!(bad(r#"{"arch":"2-8-2","neuron":"banana"}"#).contains("unknown neuron"));
+        assert!(bad(r#"{"arch":"2-8-2","lr":-1}"#).contains("learning rate"));
+        assert!(bad(r#"{"arch":"2-x-2"}"#).contains("'x'"));
+    }
+
+    #[test]
+    fn surrogate_and_energy_configs_default_from_the_catalog() {
+        let s = |j: &str| serde_json::from_str::<SurrogateConfig>(j).unwrap().build();
+        assert_eq!(s(r#"{"kind":"s3nn"}"#).unwrap(), Surrogate::default());
+        assert_eq!(s(r#"{"kind":"rect","width":0.5,"beta":1}"#).unwrap(), Surrogate::Rect { width: 0.5 });
+        assert!(s(r#"{"kind":"nope"}"#).unwrap_err().to_string().contains("unknown surrogate"));
+        assert!(s(r#"{"kind":"rect","width":-1}"#).unwrap_err().to_string().contains("width"));
+        assert!(s(r#"{"kind":"rect","widht":1}"#).unwrap_err().to_string().contains("widht"));
+        let e = |j: &str| serde_json::from_str::<EnergyConfig>(j).unwrap().build();
+        assert_eq!(e("{}").unwrap(), EnergyModel::default());
+        assert_eq!(e(r#"{"eAcPj":0.5}"#).unwrap().e_ac_pj, 0.5);
+        assert!(e(r#"{"snnSteps":0}"#).is_err());
+        assert!(e(r#"{"eMac":1}"#).unwrap_err().to_string().contains("eMacPj"));
+    }
+}
