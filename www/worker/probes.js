@@ -189,15 +189,16 @@ function layerPayload(layers, transfer) {
   });
 }
 
-/** The probed input through the main model: spikes, potentials, probabilities, operation counts. */
+/** The probed input through the main model (one forward pass): spikes, potentials, probabilities, operation counts. */
 export function sendProbe() {
   if (!probeX) return;
   const { models, modelVersion } = session;
   const main = models[0];
   const transfer = [];
-  const layers = layerPayload(main.net.record(probeX, 1), transfer);
-  const proba = main.net.predictProba(probeX, 1).slice();
-  const ops = plainOps(main.net.opCounts(probeX, 1, energyCfg()));
+  const seen = main.net.inspect(probeX, 1, energyCfg());
+  const layers = layerPayload(seen.layers, transfer);
+  const proba = seen.probabilities.slice();
+  const ops = plainOps(seen.ops);
   const x = probeX.slice();
   transfer.push(proba.buffer, x.buffer);
   const others = models.slice(1).map((m) => ({ label: m.label, neuron: m.neuron, ops: plainOps(m.net.opCounts(probeX, 1, energyCfg())) }));
