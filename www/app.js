@@ -14,6 +14,7 @@ import './files.js';
 const scheduler = createScheduler(VIEWS);
 for (const v of VIEWS) v.init({ redraw: () => scheduler.redraw(v) });
 on('*', (topic, payload) => {
+  if (!store.run) return; // nothing to draw before the catalog has built the first run
   scheduler.touch(topic, payload);
   scheduler.schedule();
 });

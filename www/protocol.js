@@ -9,14 +9,15 @@
 
 // ---------------------------------------------------------------- page → worker
 /**
- * @typedef {object} RunConfig  the resolved URL state (state.js `resolved`) plus `kind`
- * @property {string} data  @property {string} kind "toy"|"image"|"csv"
- * @property {number} noise @property {number} n  @property {string} arch hidden layers, e.g. "32-32"
- * @property {string} neuron @property {number} alpha @property {number} beta @property {number} theta
- * @property {number} T @property {number} leak @property {number} lr @property {number} bs
- * @property {string} opt @property {number} seed @property {number} compare 0|1
- * @property {number} emac @property {number} eac
+ * @typedef {object} RunConfig  the resolved URL state (state.js `resolved`)
+ * @property {string} data  a catalog data set name  @property {string} kind "toy"|"image"|"csv" (its kind)
+ * @property {number} noise @property {number} n  samples (toy: points; images: first n, 0 = all)
+ * @property {string} arch hidden layers, e.g. "32-32" @property {string} neuron a catalog neuron name
+ * @property {number} lr @property {number} bs @property {string} opt a catalog optimizer name
+ * @property {number} seed @property {number} compare 0|1 @property {number} emac @property {number} eac pJ per MAC / AC
  * @property {boolean} [autoplay] start training once built
+ * Plus one key per catalog parameter name (alpha, beta, width, slope, threshold, steps, leak …):
+ * its value for the chosen neuron, or null where the neuron has no such parameter.
  */
 /**
  * Page → worker messages (`type` is the key):

@@ -37,7 +37,6 @@ export const store = {
   maxRate: 0,
   loading: null,
   csvOk: false,
-  configError: null,
 };
 
 /** Forgets the run's history and the views that belong to the old model. */
@@ -73,7 +72,6 @@ export const take = receive(FROM_WORKER, {
   },
   error(m) {
     showMessage(`${m.where}: ${m.message}`);
-    if (m.where === 'config') store.configError = m.message;
   },
   loading(m) {
     store.loading = m;
@@ -89,7 +87,6 @@ export const take = receive(FROM_WORKER, {
     store.info = withNames(m.info);
     store.models = m.models;
     store.modelVersion = m.modelVersion;
-    store.configError = null;
     if (!store.fatal) showMessage('');
     resetRun();
   },
