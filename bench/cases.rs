@@ -107,7 +107,7 @@ pub fn kernel_case(name: &str, density: f32, seed: u64) -> Option<Box<dyn FnMut(
             // g is reset every call: repeated products would otherwise decay into denormals.
             Box::new(move || {
                 g.copy_from_slice(&g0);
-                kernels::surrogate_grad_mul(&sur, &x, std::hint::black_box(&mut g))
+                kernels::mul_by_map(&sur, &x, std::hint::black_box(&mut g))
             })
         }
         "adam_step" => {

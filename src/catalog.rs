@@ -18,9 +18,7 @@ use crate::error::{Result, S3nnError};
 use crate::neuron::MAX_STEPS;
 use crate::ops::EnergyModel;
 use crate::optim::OptimizerSpec;
-use crate::surrogate::Surrogate;
-// TEMPORARY: from `crate::surrogate` once the kernels branch has contract 2.
-pub use surrogate_adapter::{ParamInfo, SurrogateInfo};
+use crate::surrogate::{Surrogate, SurrogateInfo};
 
 /// The neuron a run uses when none is named.
 pub const DEFAULT_NEURON: &str = "s3nn";
@@ -475,83 +473,5 @@ mod tests {
         let csv = v["datasets"].as_array().unwrap().iter().find(|d| d["name"] == "csv").unwrap();
         assert!(csv["classes"].is_null() && csv["shape"].is_null() && csv["classNames"].is_null());
         assert_eq!(v["surrogates"][0]["params"][0]["name"], "alpha");
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// TEMPORARY adapter: contract 2 (`Surrogate::catalog/info/from_params/params`, `SurrogateInfo`,
-// `ParamInfo`) over today's surrogate.rs, until the kernels branch lands the real table in
-// src/surrogate.rs. Delete this module (and point the `use` above at `crate::surrogate`) then.
-pub(crate) mod surrogate_adapter {
-    use super::*;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-    #[serde(rename_all = "camelCase")]
-    pub struct ParamInfo {
-        pub name: &'static str,
-        pub symbol: &'static str,
-        pub default: f32,
-        pub min: f32,
-        pub max: f32,
-        pub step: f32,
-        pub meaning: &'static str,
-    }
-
-    #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-    #[serde(rename_all = "camelCase")]
-    pub struct SurrogateInfo {
-        pub name: &'static str,
-        pub label: &'static str,
-        pub formula: &'static str,
-        pub params: &'static [ParamInfo],
-    }
-
-    const ALPHA: ParamInfo = ParamInfo { name: "alpha", symbol: "α", default: 4.0, min: 0.5, max: 16.0, step: 0.1, meaning: "steepness of the sigmoid side" };
-    static TABLE: [SurrogateInfo; 5] = [
-        SurrogateInfo {
-            name: "s3nn",
-            label: "S³NN (single step)",
-            formula: "α σ(αx)(1−σ(αx)) for x < 0, β/(x+1) for x ≥ 0",
-            params: &[ALPHA, ParamInfo { name: "beta", symbol: "β", default: 1.0, min: 0.1, max: 4.0, step: 0.05, meaning: "scale of the β/(x+1) side at and above threshold" }],
-        },
-        SurrogateInfo { name: "sigmoid", label: "sigmoid surrogate", formula: "α σ(αx)(1−σ(αx))", params: &[ALPHA] },
-        SurrogateInfo {
-            name: "rect",
-            label: "rectangular (STE)",
-            formula: "1/w for |x| < w/2, else 0",
-            params: &[ParamInfo { name: "width", symbol: "w", default: 1.0, min: 0.1, max: 4.0, step: 0.05, meaning: "width of the window" }],
-        },
-        SurrogateInfo {
-            name: "atan",
-            label: "arctan",
-            formula: "α / (2(1 + (παx/2)²))",
-            params: &[ParamInfo { name: "alpha", symbol: "α", default: 2.0, min: 0.2, max: 10.0, step: 0.1, meaning: "steepness" }],
-        },
-        SurrogateInfo {
-            name: "fastSigmoid",
-            label: "fast sigmoid",
-            formula: "1/(1 + k|x|)²",
-            params: &[ParamInfo { name: "slope", symbol: "k", default: 25.0, min: 1.0, max: 100.0, step: 1.0, meaning: "slope" }],
-        },
-    ];
-
-    impl Surrogate {
-        pub fn catalog() -> &'static [SurrogateInfo] {
-            &TABLE
-        }
-        pub fn info(&self) -> &'static SurrogateInfo {
-            TABLE.iter().find(|i| i.name == self.name()).expect("every surrogate has a row")
-        }
-        pub fn from_params(name: &str, values: &[Option<f32>]) -> Result<Surrogate> {
-            Surrogate::from_name(name, values.first().copied().flatten(), values.get(1).copied().flatten())
-        }
-        pub fn params(&self) -> Vec<f32> {
-            match *self {
-                Surrogate::S3nn { alpha, beta } => vec![alpha, beta],
-                Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => vec![alpha],
-                Surrogate::Rect { width } => vec![width],
-                Surrogate::FastSigmoid { slope } => vec![slope],
-            }
-        }
     }
 }

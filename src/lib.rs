@@ -22,6 +22,7 @@ pub mod model;
 pub mod neuron;
 pub mod ops;
 pub mod optim;
+pub mod params;
 pub mod parallel;
 pub mod rng;
 pub mod spec;

@@ -1,58 +1,30 @@
-//! A network built from its spec: forward with a record of every layer's input events,
-//! pre-activations and spikes (for backward, spike maps and operation counts), and backward.
+//! A network built from its spec: a list of layers (see [`crate::layers`]) and the loops over
+//! them: forward, backward, the parameter walk, records.
 //!
 //! Rows of every matrix are `steps × batch`, t-major: single-step models have one block, the
 //! multi-step SNN one per time step (its input is repeated each step: direct encoding).
 
-use crate::activation::{Activation, Events};
+use crate::activation::Activation;
 use crate::error::{Result, S3nnError};
-use crate::layers::batchnorm::BatchNorm;
+use crate::inspect::LayerRecord;
 use crate::layers::conv::ConvGeom;
-use crate::layers::linear::Linear;
 use crate::layers::pool::PoolGeom;
+use crate::layers::{BatchNorm, Conv, Dense, Fire, Layer, MaxPool, Pass, Readout};
 use crate::neuron::{NeuronModel, Signal};
+use crate::params::{Param, ParamMut};
 use crate::parallel::{self, for_row_chunks};
 use crate::rng::Rng;
-use crate::spec::{LayerSpec, NetworkSpec, Shape};
+use crate::spec::{LayerSpec, NetworkSpec};
 
 /// Largest batch (× steps) one forward pass accepts; bounds memory from bad input.
 pub const MAX_ROWS: usize = 1 << 16;
 
-#[derive(Clone, Debug)]
-pub enum StageKind {
-    Dense,
-    Conv(ConvGeom),
-    Pool(PoolGeom),
-}
-
-/// One hidden layer with its forward record.
-#[derive(Clone, Debug)]
-pub struct Stage {
-    pub kind: StageKind,
-    pub input: Shape,
-    pub output: Shape,
-    pub linear: Option<Linear>,
-    pub bn: Option<BatchNorm>,
-    /// Input events of the last forward (dense: the input itself; conv: im2col).
-    pub events: Events,
-    /// Pre-activation of the last forward (after batch norm; membrane for the multi-step neuron).
-    pub u: Vec<f32>,
-    /// Emitted signal of the last forward.
-    pub out: Activation,
-    /// Working memory reused across steps (neuron state, shifted potentials, conv input gradient).
-    scratch: Vec<f32>,
-    dcol: Vec<f32>,
-    /// Max-pool: input index of each window's maximum in the last forward.
-    pub argmax: Vec<u32>,
-}
-
+/// A network: its hidden layers in order, then the readout.
 #[derive(Clone, Debug)]
 pub struct Model {
     pub spec: NetworkSpec,
-    pub stages: Vec<Stage>,
-    pub readout: Linear,
-    /// Readout input events of the last forward.
-    pub readout_events: Events,
+    pub layers: Vec<Layer>,
+    pub readout: Readout,
     /// Input of the last forward (HWC, repeated per step).
     pub input: Activation,
     /// Samples in the last forward.
@@ -60,55 +32,44 @@ pub struct Model {
     /// Testing aid: spikes replaced by their surrogate's primitive (see `NeuronModel::forward`),
     /// which makes the backward pass the exact gradient for finite-difference checks.
     pub smooth: bool,
-    logits_t: Vec<f32>,
-    logits: Vec<f32>,
     grad: Vec<f32>,
     grad_next: Vec<f32>,
 }
 
 impl Model {
-    /// Builds a network with seeded initialization.
+    /// Builds a network with seeded initialization: each dense or conv layer is followed by
+    /// its batch norm (if the spec asks for it) and its neuron step.
     pub fn new(spec: NetworkSpec, seed: u64) -> Result<Self> {
         spec.validate()?;
         let shapes = spec.shapes()?;
         let mut rng = Rng::new(seed);
-        let mut stages = Vec::new();
+        let mut layers = Vec::new();
         for (l, &(input, output)) in spec.hidden.iter().zip(&shapes) {
-            let (kind, linear) = match *l {
-                LayerSpec::Dense { units } => (StageKind::Dense, Some(Linear::new(input.len(), units, &mut rng))),
+            match *l {
+                LayerSpec::Dense { units } => layers.push(Layer::Dense(Dense::new(input, units, &mut rng))),
                 LayerSpec::Conv { channels, kernel, stride, padding } => {
-                    let g = ConvGeom { input, output, kernel, stride, padding };
-                    (StageKind::Conv(g), Some(Linear::new(g.patch(), channels, &mut rng)))
+                    let geom = ConvGeom { input, output, kernel, stride, padding };
+                    layers.push(Layer::Conv(Conv::new(geom, channels, &mut rng)));
                 }
-                LayerSpec::MaxPool { size } => (StageKind::Pool(PoolGeom { input, output, size }), None),
-            };
-            let bn = (spec.batch_norm && linear.is_some()).then(|| BatchNorm::new(output.c));
-            stages.push(Stage {
-                kind,
-                input,
-                output,
-                linear,
-                bn,
-                events: Events::default(),
-                u: Vec::new(),
-                out: Activation::default(),
-                scratch: Vec::new(),
-                dcol: Vec::new(),
-                argmax: Vec::new(),
-            });
+                LayerSpec::MaxPool { size } => {
+                    layers.push(Layer::MaxPool(MaxPool::new(PoolGeom { input, output, size })));
+                    continue;
+                }
+            }
+            if spec.batch_norm {
+                layers.push(Layer::BatchNorm(BatchNorm::new(output.c)));
+            }
+            layers.push(Layer::Fire(Fire::new(spec.neuron, output)));
         }
         let (rin, _) = shapes[shapes.len() - 1];
-        let readout = Linear::new(rin.len(), spec.classes, &mut rng);
+        let readout = Readout::new(rin, spec.classes, &mut rng);
         Ok(Self {
             spec,
-            stages,
+            layers,
             readout,
-            readout_events: Events::default(),
             input: Activation::default(),
             batch: 0,
             smooth: false,
-            logits_t: Vec::new(),
-            logits: Vec::new(),
             grad: Vec::new(),
             grad_next: Vec::new(),
         })
@@ -130,19 +91,34 @@ impl Model {
         self.spec.neuron.steps()
     }
 
-    /// Total trainable parameters.
+    /// Total trainable parameters (buffers such as running statistics are not counted).
     pub fn parameter_count(&self) -> usize {
-        self.linears().map(|l| l.w.len() + l.b.len()).sum::<usize>()
-            + self.stages.iter().filter_map(|s| s.bn.as_ref()).map(|b| 2 * b.channels()).sum::<usize>()
+        let mut count = 0;
+        self.visit_params(|p| count += if p.grad.is_some() { p.value.len() } else { 0 });
+        count
     }
 
-    /// Every weight matrix in order (hidden layers, then the readout).
-    pub fn linears(&self) -> impl Iterator<Item = &Linear> {
-        self.stages.iter().filter_map(|s| s.linear.as_ref()).chain(std::iter::once(&self.readout))
+    /// Visits every tensor (see [`crate::params`]): hidden layers in order, then the readout.
+    pub fn visit_params(&self, mut f: impl FnMut(Param<'_>)) {
+        let mut next = 0;
+        for layer in &self.layers {
+            layer.params(&mut next, &mut f);
+        }
+        self.readout.params(&mut f);
     }
 
-    pub fn linears_mut(&mut self) -> impl Iterator<Item = &mut Linear> {
-        self.stages.iter_mut().filter_map(|s| s.linear.as_mut()).chain(std::iter::once(&mut self.readout))
+    /// [`Model::visit_params`] with write access to values and gradients.
+    pub fn visit_params_mut(&mut self, mut f: impl FnMut(ParamMut<'_>)) {
+        let mut next = 0;
+        for layer in &mut self.layers {
+            layer.params_mut(&mut next, &mut f);
+        }
+        self.readout.params_mut(&mut f);
+    }
+
+    /// The batch and steps of the last forward.
+    pub fn last_pass(&self) -> Pass {
+        Pass { samples: self.batch, steps: self.steps(), train: false, smooth: self.smooth }
     }
 
     /// Checks `x` holds `n` finite samples of the right size.
@@ -182,21 +158,33 @@ impl Model {
     /// logits `[n × classes]`. `train` selects batch statistics for batch norm.
     pub fn forward(&mut self, x: &[f32], n: usize, train: bool) -> Result<&[f32]> {
         self.check_input(x, n)?;
-        let steps = self.steps();
-        let neuron = self.spec.neuron;
-        let smooth = self.smooth;
-        let hidden_signal = if smooth { Signal::Real } else { neuron.signal() };
+        let pass = Pass { samples: n, steps: self.steps(), train, smooth: self.smooth };
         self.batch = n;
-        let rows = steps * n;
-        let f = self.features();
+        self.read_input(x, &pass);
+        for i in 0..self.layers.len() {
+            let (before, after) = self.layers.split_at_mut(i);
+            let input = before.last().map_or(&self.input, Layer::output);
+            after[0].forward(input, &pass);
+        }
+        let last = self.layers.last().map_or(&self.input, Layer::output);
+        let logits = self.readout.forward(last, &pass);
+        if let Some(i) = logits.iter().position(|v| !v.is_finite()) {
+            return Err(S3nnError::Diverged(format!("logit {i} is {}", logits[i])));
+        }
+        Ok(logits)
+    }
+
+    /// Copies `x` (CHW per sample) into `self.input`: HWC, so a pixel's channels are contiguous
+    /// (one weight row per tap), repeated for every time step (direct encoding).
+    fn read_input(&mut self, x: &[f32], pass: &Pass) {
+        let (n, f) = (pass.samples, self.features());
         let [c, h, w] = self.spec.input;
-        self.input.reset(rows, f, Signal::Real);
+        self.input.reset(pass.rows(), f, Signal::Real);
         for_row_chunks(&mut self.input.dense[..n * f], f, 64, |s0, chunk| {
             for (k, dst) in chunk.chunks_mut(f).enumerate() {
                 let s = s0 + k;
                 let src = &x[s * f..(s + 1) * f];
                 if c > 1 && h * w > 1 {
-                    // CHW → HWC, so a pixel's channels are contiguous (one weight row per tap).
                     for ci in 0..c {
                         for p in 0..h * w {
                             dst[p * c + ci] = src[ci * h * w + p];
@@ -207,58 +195,10 @@ impl Model {
                 }
             }
         });
-        for t in 1..steps {
+        for t in 1..pass.steps {
             let (first, rest) = self.input.dense.split_at_mut(n * f);
             rest[(t - 1) * n * f..t * n * f].copy_from_slice(first);
         }
-
-        for i in 0..self.stages.len() {
-            let (before, after) = self.stages.split_at_mut(i);
-            let prev = if i == 0 { &self.input } else { &before[i - 1].out };
-            let st = &mut after[0];
-            let binary = prev.signal == Some(Signal::Spike);
-            let in_signal = prev.signal.unwrap_or(Signal::Real);
-            match &st.kind {
-                StageKind::Pool(g) => {
-                    st.out.reset(rows, st.output.len(), in_signal);
-                    g.forward(&prev.dense, rows, &mut st.out.dense, &mut st.argmax);
-                }
-                kind => {
-                    match kind {
-                        StageKind::Conv(g) => g.im2col(&prev.dense, rows, binary, &mut st.events),
-                        _ => st.events.rebuild(&prev.dense, rows, prev.cols, binary),
-                    }
-                    let lin = st.linear.as_ref().expect("dense/conv stage has weights");
-                    lin.forward(&st.events, &mut st.u);
-                    if let Some(bn) = st.bn.as_mut() {
-                        bn.forward(&mut st.u, train);
-                    }
-                    st.out.reset(rows, st.output.len(), hidden_signal);
-                    neuron.forward(&mut st.u, &mut st.out.dense, n * st.output.len(), smooth, &mut st.scratch);
-                }
-            }
-        }
-
-        let last = self.stages.last().map(|s| &s.out).unwrap_or(&self.input);
-        self.readout_events.rebuild(&last.dense, rows, last.cols, last.signal == Some(Signal::Spike));
-        self.readout.forward(&self.readout_events, &mut self.logits_t);
-        // The readout is averaged over time steps.
-        let k = self.spec.classes;
-        self.logits.clear();
-        self.logits.resize(n * k, 0.0);
-        for t in 0..steps {
-            for (o, &v) in self.logits.iter_mut().zip(&self.logits_t[t * n * k..(t + 1) * n * k]) {
-                *o += v;
-            }
-        }
-        if steps > 1 {
-            let inv = 1.0 / steps as f32;
-            self.logits.iter_mut().for_each(|v| *v *= inv);
-        }
-        if let Some(i) = self.logits.iter().position(|v| !v.is_finite()) {
-            return Err(S3nnError::Diverged(format!("logit {i} is {}", self.logits[i])));
-        }
-        Ok(&self.logits)
     }
 
     /// Backward from dL/dlogits `[batch × classes]` of the last forward; accumulates gradients.
@@ -267,107 +207,56 @@ impl Model {
         if dlogits.len() != n * k {
             return Err(S3nnError::Shape(format!("dlogits has {} values, expected {}", dlogits.len(), n * k)));
         }
-        let neuron = self.spec.neuron;
-        // d logits_t = d logits / T for every step.
-        self.grad.clear();
-        let inv = 1.0 / steps as f32;
-        for _ in 0..steps {
-            self.grad.extend(dlogits.iter().map(|g| g * inv));
-        }
-        let has_hidden = !self.stages.is_empty();
         let mut g = std::mem::take(&mut self.grad);
-        let mut gn = std::mem::take(&mut self.grad_next);
-        self.readout.backward(&self.readout_events, &g, has_hidden.then_some(&mut gn));
-        std::mem::swap(&mut g, &mut gn);
-        for i in (0..self.stages.len()).rev() {
-            let need_din = i > 0;
-            let st = &mut self.stages[i];
-            let rows = st.out.rows;
-            match &st.kind {
-                StageKind::Pool(p) => {
-                    p.backward(&g, &st.argmax, rows, &mut gn);
-                    std::mem::swap(&mut g, &mut gn);
-                }
-                kind => {
-                    neuron.backward(&st.u, &st.out.dense, &mut g, n * st.output.len(), &mut st.scratch);
-                    if let Some(bn) = st.bn.as_mut() {
-                        bn.backward(&mut g);
-                    }
-                    let lin = st.linear.as_mut().expect("dense/conv stage has weights");
-                    match kind {
-                        StageKind::Conv(geom) => {
-                            lin.backward(&st.events, &g, need_din.then_some(&mut st.dcol));
-                            if need_din {
-                                geom.col2im(&st.dcol, rows, &mut gn);
-                            }
-                        }
-                        _ => lin.backward(&st.events, &g, need_din.then_some(&mut gn)),
-                    }
-                    if need_din {
-                        std::mem::swap(&mut g, &mut gn);
-                    }
-                }
-            }
+        let mut spare = std::mem::take(&mut self.grad_next);
+        let has_hidden = !self.layers.is_empty();
+        self.readout.backward(dlogits, steps, has_hidden.then_some(&mut g));
+        for (i, layer) in self.layers.iter_mut().enumerate().rev() {
+            layer.backward(&mut g, &mut spare, i > 0);
         }
         self.grad = g;
-        self.grad_next = gn;
+        self.grad_next = spare;
         Ok(())
     }
 
-    /// Visits every trainable tensor with its gradient, in a fixed order (hidden layers' weight,
-    /// bias, batch-norm γ and β, then the readout's weight and bias).
-    pub fn for_each_param(&mut self, mut f: impl FnMut(usize, &mut [f32], &[f32])) {
-        let mut i = 0;
-        let mut visit = |w: &mut [f32], g: &[f32]| {
-            f(i, w, g);
-            i += 1;
-        };
-        for st in &mut self.stages {
-            if let Some(l) = st.linear.as_mut() {
-                visit(&mut l.w, &l.gw);
-                visit(&mut l.b, &l.gb);
-            }
-            if let Some(bn) = st.bn.as_mut() {
-                visit(&mut bn.gamma, &bn.g_gamma);
-                visit(&mut bn.beta, &bn.g_beta);
-            }
-        }
-        visit(&mut self.readout.w, &self.readout.gw);
-        visit(&mut self.readout.b, &self.readout.gb);
-    }
-
     pub fn zero_grad(&mut self) {
-        self.linears_mut().for_each(Linear::zero_grad);
-        for st in &mut self.stages {
-            if let Some(bn) = st.bn.as_mut() {
-                bn.zero_grad();
+        self.visit_params_mut(|p| {
+            if let Some(g) = p.grad {
+                g.iter_mut().for_each(|g| *g = 0.0);
             }
-        }
+        });
     }
 
-    /// The record of every hidden dense/conv layer in the last forward (see [`Model::inspect`]).
-    pub fn layer_records(&self) -> Vec<crate::inspect::LayerRecord> {
-        let theta = self.spec.neuron.threshold();
-        let steps = self.steps();
-        self.stages
+    /// The record of every hidden dense/conv layer in the last forward (see [`Model::inspect`]),
+    /// named `layer1`, `layer2`, … as in the operation counts.
+    pub fn layer_records(&self) -> Vec<LayerRecord> {
+        let mut records = Vec::new();
+        let mut kind = "dense";
+        for layer in &self.layers {
+            match layer {
+                Layer::Fire(fire) => records.push(fire.record(format!("layer{}", records.len() + 1), kind)),
+                l if l.has_weights() => kind = l.kind(),
+                _ => {}
+            }
+        }
+        records
+    }
+
+    /// Firing rate of each hidden dense/conv layer in the last forward
+    /// (see [`Activation::firing_rate`]).
+    pub fn firing_rates(&self) -> Vec<f32> {
+        self.layers
             .iter()
-            .filter(|st| st.linear.is_some())
-            .enumerate()
-            .map(|(k, st)| crate::inspect::LayerRecord {
-                name: format!("layer{}", k + 1),
-                kind: if matches!(st.kind, StageKind::Conv(_)) { "conv" } else { "dense" },
-                shape: st.output,
-                steps,
-                spikes: (0..st.out.dense.len()).map(|i| u8::from(st.out.is_spike(i))).collect(),
-                potentials: st.u.iter().map(|&v| v - theta).collect(),
-                firing_rate: st.out.firing_rate(),
+            .filter_map(|l| match l {
+                Layer::Fire(fire) => Some(fire.output().firing_rate() as f32),
+                _ => None,
             })
             .collect()
     }
 
     /// Logits of the last forward.
     pub fn logits(&self) -> &[f32] {
-        &self.logits
+        self.readout.logits()
     }
 
     /// Class predictions for `n` samples (inference mode).
@@ -377,15 +266,18 @@ impl Model {
         Ok(logits.chunks(k).map(argmax).collect())
     }
 
-    /// A copy with every batch norm folded into its layer's weights (identical inference).
+    /// A copy with every batch norm folded into the weight layer before it (identical inference).
     pub fn folded(&self) -> Model {
         let mut net = self.clone();
-        for st in &mut net.stages {
-            if let (Some(bn), Some(lin)) = (st.bn.take(), st.linear.as_mut()) {
-                bn.fold_into(&mut lin.w, &mut lin.b);
-                lin.weights_changed();
+        let mut layers: Vec<Layer> = Vec::with_capacity(net.layers.len());
+        for layer in net.layers {
+            match (layer, layers.last_mut()) {
+                (Layer::BatchNorm(bn), Some(Layer::Dense(d))) => bn.fold_into(&mut d.linear),
+                (Layer::BatchNorm(bn), Some(Layer::Conv(c))) => bn.fold_into(&mut c.linear),
+                (layer, _) => layers.push(layer),
             }
         }
+        net.layers = layers;
         net.spec.batch_norm = false;
         net
     }

@@ -226,7 +226,7 @@ impl NeuronModel {
                     scratch.extend(u.iter().map(|&v| v - threshold));
                     &scratch[..]
                 };
-                crate::parallel::for_elementwise(x, g, |x, g| crate::kernels::surrogate_grad_mul(&surrogate, x, g));
+                crate::parallel::for_elementwise(x, g, |x, g| crate::kernels::mul_by_map(&surrogate, x, g));
             }
             NeuronModel::Relu => {
                 for (gi, &o) in g.iter_mut().zip(out) {

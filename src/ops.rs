@@ -9,7 +9,9 @@
 //! - a multi-step SNN sums all of that over its T steps;
 //! - max-pool comparisons are not counted (as in the reference papers).
 
-use crate::model::{Model, StageKind};
+use crate::activation::Activation;
+use crate::layers::{Layer, Pass};
+use crate::model::Model;
 use crate::neuron::Signal;
 use serde::{Deserialize, Serialize};
 
@@ -89,25 +91,22 @@ pub struct OpReport {
     pub energy_model: EnergyModel,
 }
 
-/// Counts the last forward pass of `net`, per sample.
-pub fn count(net: &Model, energy: &EnergyModel) -> OpReport {
-    let n = net.batch.max(1) as f64;
-    let steps = net.steps();
-    let mut layers = Vec::new();
-    let mut prev_signal = Signal::Real;
-    let mut idx = 0;
-    let mut add = |name: String, kind: &str, signal: Signal, fan_in: usize, fan_out: usize, positions: usize, events: usize, out: Option<(usize, f64)>| {
+impl LayerOps {
+    /// The products of a weight layer applying a `fan_in × fan_out` matrix at `positions` places
+    /// per sample, fed by `input` carrying `events` non-zero inputs in the whole pass.
+    #[allow(clippy::too_many_arguments)]
+    pub fn product(name: String, kind: &str, input: Signal, fan_in: usize, fan_out: usize, positions: usize, events: usize, pass: &Pass, energy: &EnergyModel) -> Self {
+        let (n, steps) = (pass.samples.max(1) as f64, pass.steps as f64);
         let dense_products = (fan_in * fan_out * positions) as f64;
-        let (macs, acs) = match signal {
-            Signal::Real => (dense_products * steps as f64, 0.0),
-            Signal::Sign => (0.0, dense_products * steps as f64),
+        let (macs, acs) = match input {
+            Signal::Real => (dense_products * steps, 0.0),
+            Signal::Sign => (0.0, dense_products * steps),
             Signal::Spike => (0.0, events as f64 * fan_out as f64 / n),
         };
-        let (neurons, spikes) = out.unwrap_or((fan_out * positions, 0.0));
-        layers.push(LayerOps {
+        LayerOps {
             name,
             kind: kind.into(),
-            input: match signal {
+            input: match input {
                 Signal::Real => "real",
                 Signal::Spike => "spike",
                 Signal::Sign => "sign",
@@ -115,32 +114,39 @@ pub fn count(net: &Model, energy: &EnergyModel) -> OpReport {
             .into(),
             fan_in,
             fan_out,
-            neurons,
+            neurons: fan_out * positions,
             macs,
             acs,
-            spikes,
-            firing_rate: if neurons > 0 { spikes / (neurons * steps) as f64 } else { 0.0 },
+            spikes: 0.0,
+            firing_rate: 0.0,
             energy_pj: energy.energy_pj(macs, acs),
             ann_macs: dense_products,
-        });
-    };
-    for st in &net.stages {
-        let spikes_out = st.out.spike_count() as f64 / n;
-        match &st.kind {
-            StageKind::Pool(_) => {}
-            StageKind::Dense | StageKind::Conv(_) => {
-                idx += 1;
-                let lin = st.linear.as_ref().expect("weights");
-                let (kind, positions) = match &st.kind {
-                    StageKind::Conv(g) => ("conv", g.positions()),
-                    _ => ("dense", 1),
-                };
-                add(format!("layer{idx}"), kind, prev_signal, lin.fan_in, lin.fan_out, positions, st.events.count(), Some((st.output.len(), spikes_out)));
-            }
         }
-        prev_signal = st.out.signal.unwrap_or(prev_signal);
     }
-    add("readout".into(), "dense", prev_signal, net.readout.fan_in, net.readout.fan_out, 1, net.readout_events.count(), None);
+
+    /// Adds the spikes of the neuron step that follows the layer.
+    fn fired(&mut self, out: &Activation, pass: &Pass) {
+        self.spikes = out.spike_count() as f64 / pass.samples.max(1) as f64;
+        self.firing_rate = out.firing_rate();
+    }
+}
+
+/// Counts the last forward pass of `net`, per sample.
+pub fn count(net: &Model, energy: &EnergyModel) -> OpReport {
+    let pass = net.last_pass();
+    let steps = pass.steps;
+    let mut layers: Vec<LayerOps> = Vec::new();
+    let mut input = Signal::Real;
+    for layer in &net.layers {
+        if let Some(ops) = layer.ops(format!("layer{}", layers.len() + 1), input, &pass, energy) {
+            layers.push(ops);
+        }
+        if let (Layer::Fire(fire), Some(last)) = (layer, layers.last_mut()) {
+            last.fired(fire.output(), &pass);
+        }
+        input = layer.output().signal.unwrap_or(input);
+    }
+    layers.push(net.readout.ops(input, &pass, energy));
 
     let macs: f64 = layers.iter().map(|l| l.macs).sum();
     let acs: f64 = layers.iter().map(|l| l.acs).sum();

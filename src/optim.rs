@@ -120,7 +120,7 @@ impl Optimizer {
         };
         match self.spec {
             OptimizerSpec::Sgd { lr, momentum, weight_decay } => {
-                net.for_each_param(|i, w, g| {
+                for_each_trainable(net, |i, w, g| {
                     state(i, w.len(), ms);
                     split_elementwise(w, g, &mut ms[i], None, &|w, g, m, _| kernels::sgd_step(w, g, m, lr, momentum, weight_decay));
                 });
@@ -129,7 +129,7 @@ impl Optimizer {
                 self.b1_pow *= beta1;
                 self.b2_pow *= beta2;
                 let (bc1, bc2) = (1.0 - self.b1_pow, 1.0 - self.b2_pow);
-                net.for_each_param(|i, w, g| {
+                for_each_trainable(net, |i, w, g| {
                     state(i, w.len(), ms);
                     state(i, w.len(), vs);
                     split_elementwise(w, g, &mut ms[i], Some(&mut vs[i]), &|w, g, m, v| {
@@ -139,8 +139,19 @@ impl Optimizer {
                 });
             }
         }
-        net.linears_mut().for_each(|l| l.weights_changed());
     }
+}
+
+/// Calls `f(i, value, grad)` for the i-th trainable tensor (buffers are skipped): the index
+/// of its moment buffers.
+fn for_each_trainable(net: &mut Model, mut f: impl FnMut(usize, &mut [f32], &[f32])) {
+    let mut i = 0;
+    net.visit_params_mut(|p| {
+        if let Some(g) = p.grad {
+            f(i, p.value, g);
+            i += 1;
+        }
+    });
 }
 
 /// Runs an element-wise update over `(w, g, m, v)`, in halves on two threads when the tensor is

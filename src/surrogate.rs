@@ -4,12 +4,15 @@
 //! of the Dirac delta. `primitive(x)` is the smooth function whose derivative is `grad(x)` — it exists
 //! so the UI can plot "what the network pretends the step looks like".
 //!
-//! `grad` is the per-element specification of `kernels::surrogate_grad_mul`: the SIMD kernels copy
-//! its operation order exactly (see the comments on each arm), so changing an expression here means
-//! changing `kernels/simd128.rs` and `kernels/x86.rs` too (the exactness tests will catch a mismatch).
+//! Each surrogate is written in one place here: its enum variant, its row of the metadata table
+//! ([`Surrogate::catalog`]: names, parameters with defaults and slider ranges, formula), and its
+//! gradient formula once over [`Lanes`] ([`LaneMap::map`]) — which is what the SIMD kernel
+//! [`kernels::mul_by_map`] runs on every ISA, and, at the scalar lane, what [`Surrogate::grad`] is.
+//! Names, defaults, validation and the names list are all derived from the table.
 
 use crate::error::{Result, S3nnError};
-use crate::kernels::math::exp_f32;
+use crate::kernels::math::{exp, exp_f32};
+use crate::kernels::{LaneMap, Lanes};
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -26,28 +29,147 @@ pub enum Surrogate {
     FastSigmoid { slope: f32 },
 }
 
-impl Default for Surrogate {
-    fn default() -> Self {
-        Surrogate::S3nn {
-            alpha: 4.0,
-            beta: 1.0,
-        }
-    }
+/// One parameter of a surrogate. `min/max/step` are the UI slider's range, not a validity range:
+/// any positive finite value is accepted.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParamInfo {
+    /// The field name in the serde form and in `params()` order ("alpha", "beta", "width", "slope").
+    pub name: &'static str,
+    /// The symbol used in the formula.
+    pub symbol: &'static str,
+    pub default: f32,
+    pub min: f32,
+    pub max: f32,
+    pub step: f32,
+    /// What the parameter does, in one line.
+    pub meaning: &'static str,
 }
 
-/// Names accepted by [`Surrogate::from_name`], in display order.
-pub const NAMES: [&str; 5] = ["s3nn", "sigmoid", "rect", "atan", "fastSigmoid"];
+/// One surrogate of the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SurrogateInfo {
+    /// The serde `kind` tag and canonical name ("s3nn", "sigmoid", "rect", "atan", "fastSigmoid").
+    pub name: &'static str,
+    /// Human-readable name.
+    pub label: &'static str,
+    /// The gradient g′(x) in plain text.
+    pub formula: &'static str,
+    /// Parameters, in the order of [`Surrogate::params`] and [`Surrogate::from_params`].
+    pub params: &'static [ParamInfo],
+}
+
+/// Steepness α of a sigmoid bump (S³NN's negative side and the sigmoid surrogate share it).
+const SIGMOID_ALPHA: ParamInfo = ParamInfo {
+    name: "alpha",
+    symbol: "α",
+    default: 4.0,
+    min: 0.5,
+    max: 16.0,
+    step: 0.1,
+    meaning: "steepness: the bump α σ(αx)(1−σ(αx)) peaks at α/4 and narrows as α grows",
+};
+
+/// The table every name, default and slider range comes from.
+const CATALOG: [SurrogateInfo; 5] = [
+    SurrogateInfo {
+        name: "s3nn",
+        label: "S³NN",
+        formula: "g′(x) = α σ(αx)(1−σ(αx)) for x < 0, β/(x+1) for x ≥ 0",
+        params: &[
+            SIGMOID_ALPHA,
+            ParamInfo {
+                name: "beta",
+                symbol: "β",
+                default: 1.0,
+                min: 0.1,
+                max: 4.0,
+                step: 0.05,
+                meaning: "height of the slowly decaying β/(x+1) tail at and above threshold (β at x = 0)",
+            },
+        ],
+    },
+    SurrogateInfo {
+        name: "sigmoid",
+        label: "Sigmoid",
+        formula: "g′(x) = α σ(αx)(1−σ(αx))",
+        params: &[SIGMOID_ALPHA],
+    },
+    SurrogateInfo {
+        name: "rect",
+        label: "Rectangular (STE)",
+        formula: "g′(x) = 1/w for |x| < w/2, else 0",
+        params: &[ParamInfo {
+            name: "width",
+            symbol: "w",
+            default: 1.0,
+            min: 0.1,
+            max: 4.0,
+            step: 0.05,
+            meaning: "width of the window around threshold that passes gradient 1/w",
+        }],
+    },
+    SurrogateInfo {
+        name: "atan",
+        label: "Arctan",
+        formula: "g′(x) = α / (2(1 + (παx/2)²))",
+        params: &[ParamInfo {
+            name: "alpha",
+            symbol: "α",
+            default: 2.0,
+            min: 0.2,
+            max: 10.0,
+            step: 0.1,
+            meaning: "peak height α/2 at threshold; the peak also narrows as α grows",
+        }],
+    },
+    SurrogateInfo {
+        name: "fastSigmoid",
+        label: "Fast sigmoid (SuperSpike)",
+        formula: "g′(x) = 1/(1 + k|x|)²",
+        params: &[ParamInfo {
+            name: "slope",
+            symbol: "k",
+            default: 25.0,
+            min: 1.0,
+            max: 100.0,
+            step: 1.0,
+            meaning: "how fast the gradient falls off away from threshold (1 at x = 0)",
+        }],
+    },
+];
+
+/// Other accepted spellings: "s2nn" is the paper's v1 name.
+const ALIASES: [(&str, &str); 1] = [("s2nn", "s3nn")];
+
+/// Names accepted by [`Surrogate::from_name`], in display order (the catalog's names).
+pub const NAMES: [&str; CATALOG.len()] = {
+    let mut names = [""; CATALOG.len()];
+    let mut i = 0;
+    while i < CATALOG.len() {
+        names[i] = CATALOG[i].name;
+        i += 1;
+    }
+    names
+};
+
+impl Default for Surrogate {
+    fn default() -> Self {
+        Surrogate::default_for("s3nn").expect("s3nn is in the catalog")
+    }
+}
 
 /// `α σ(z)(1−σ(z))` given `z = ±α|x|`-style argument `z ≤ 0` (or any z: exp is clamped).
 ///
 /// Written as `α e / (1+e)²` with `e = exp(z)`: for z ≤ 0, e ∈ [0, 1], so nothing can overflow.
 /// (The `k e^(−kx)/(e^(−kx)+1)²` form evaluated for large negative x is inf/inf = NaN — the failure
 /// mode described in the reference notes.) Operation order: e, t = 1+e, (α·e) / (t·t).
-#[inline]
-pub(crate) fn sig_bump(alpha: f32, z: f32) -> f32 {
-    let e = exp_f32(z);
-    let t = 1.0 + e;
-    (alpha * e) / (t * t)
+#[inline(always)]
+fn sig_bump<L: Lanes>(alpha: L::V, z: L::V) -> L::V {
+    let e = exp::<L>(z);
+    let t = L::add(L::splat(1.0), e);
+    L::div(L::mul(alpha, e), L::mul(t, t))
 }
 
 /// Overflow-safe logistic σ(z) (for primitives only).
@@ -60,83 +182,144 @@ fn sigmoid(z: f32) -> f32 {
     }
 }
 
-fn check_param(kind: &str, pname: &str, v: f32) -> Result<()> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(S3nnError::Config(format!(
-            "surrogate '{kind}': parameter '{pname}' must be a positive finite number, got {v}"
-        )))
+/// The gradient formulas, each written once: `kernels::mul_by_map` runs them on vectors, and
+/// [`Surrogate::grad`] is the same code at the scalar lane. Finite for every non-NaN x (including
+/// ±inf and x = −1).
+impl LaneMap for Surrogate {
+    #[inline(always)]
+    fn map<L: Lanes>(&self, x: L::V) -> L::V {
+        let one = L::splat(1.0);
+        match *self {
+            Surrogate::S3nn { alpha, beta } => {
+                // Both sides computed, then selected: the x < 0 lanes of β/(x+1) may be inf (at
+                // x = −1) but are discarded, so they never reach the output.
+                let a = L::splat(alpha);
+                let pos = L::div(L::splat(beta), L::add(x, one));
+                let neg = sig_bump::<L>(a, L::mul(a, x));
+                L::select(L::ge(x, L::splat(0.0)), pos, neg)
+            }
+            Surrogate::Sigmoid { alpha } => {
+                let a = L::splat(alpha);
+                sig_bump::<L>(a, L::neg(L::mul(a, L::abs(x))))
+            }
+            Surrogate::Rect { width } => {
+                let inside = L::lt(L::abs(x), L::splat(width * 0.5));
+                L::select(inside, L::splat(1.0 / width), L::splat(0.0))
+            }
+            Surrogate::Atan { alpha } => {
+                let y = L::mul(L::splat(alpha * core::f32::consts::FRAC_PI_2), x);
+                let d = L::add(one, L::mul(y, y));
+                L::div(L::splat(alpha * 0.5), d)
+            }
+            Surrogate::FastSigmoid { slope } => {
+                let d = L::add(one, L::mul(L::splat(slope), L::abs(x)));
+                L::div(one, L::mul(d, d))
+            }
+        }
     }
 }
 
 impl Surrogate {
+    /// Every surrogate with its parameters, in display order.
+    pub fn catalog() -> &'static [SurrogateInfo] {
+        &CATALOG
+    }
+
+    /// This surrogate's row of the catalog.
+    pub fn info(&self) -> &'static SurrogateInfo {
+        let name = match self {
+            Surrogate::S3nn { .. } => "s3nn",
+            Surrogate::Sigmoid { .. } => "sigmoid",
+            Surrogate::Rect { .. } => "rect",
+            Surrogate::Atan { .. } => "atan",
+            Surrogate::FastSigmoid { .. } => "fastSigmoid",
+        };
+        CATALOG.iter().find(|i| i.name == name).expect("every variant has a catalog row")
+    }
+
+    /// The parameter values, in the order of `info().params`.
+    pub fn params(&self) -> Vec<f32> {
+        match *self {
+            Surrogate::S3nn { alpha, beta } => vec![alpha, beta],
+            Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => vec![alpha],
+            Surrogate::Rect { width } => vec![width],
+            Surrogate::FastSigmoid { slope } => vec![slope],
+        }
+    }
+
+    /// The variant named by `info` with parameters `p` (one per `info.params`).
+    fn build(info: &SurrogateInfo, p: &[f32]) -> Self {
+        match info.name {
+            "s3nn" => Surrogate::S3nn { alpha: p[0], beta: p[1] },
+            "sigmoid" => Surrogate::Sigmoid { alpha: p[0] },
+            "rect" => Surrogate::Rect { width: p[0] },
+            "atan" => Surrogate::Atan { alpha: p[0] },
+            "fastSigmoid" => Surrogate::FastSigmoid { slope: p[0] },
+            other => unreachable!("catalog row '{other}' has no variant"),
+        }
+    }
+
+    /// Build from a name and parameter values in catalog order (`None`, or a missing trailing
+    /// value, means the default). Names match case-insensitively and ignore `_`/`-` (so
+    /// "fast_sigmoid", "FastSigmoid" work); "s2nn" (the paper's v1 name) is accepted for "s3nn".
+    /// A value for a parameter the surrogate does not have is an error rather than silently
+    /// ignored, so a mistyped CLI flag is noticed. The result is validated.
+    pub fn from_params(name: &str, values: &[Option<f32>]) -> Result<Self> {
+        let Some(info) = lookup(name) else {
+            return Err(S3nnError::Config(format!(
+                "unknown surrogate '{name}' (expected one of {})",
+                NAMES.join(", ")
+            )));
+        };
+        if let Some((extra, v)) = values.iter().enumerate().skip(info.params.len()).find_map(|(i, v)| v.map(|v| (i, v))) {
+            let names: Vec<&str> = info.params.iter().map(|p| p.name).collect();
+            return Err(S3nnError::Config(format!(
+                "surrogate '{}' takes {} parameter(s) ({}), but a value was given for parameter {} ({v})",
+                info.name,
+                names.len(),
+                names.join(", "),
+                extra + 1
+            )));
+        }
+        let p: Vec<f32> = info
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, param)| values.get(i).copied().flatten().unwrap_or(param.default))
+            .collect();
+        let s = Self::build(info, &p);
+        s.validate()?;
+        Ok(s)
+    }
+
     /// Default parameters for a surrogate name (`None` for unknown names).
     pub fn default_for(name: &str) -> Option<Self> {
-        Some(match canonical(name)? {
-            "s3nn" => Surrogate::S3nn {
-                alpha: 4.0,
-                beta: 1.0,
-            },
-            "sigmoid" => Surrogate::Sigmoid { alpha: 4.0 },
-            "rect" => Surrogate::Rect { width: 1.0 },
-            "atan" => Surrogate::Atan { alpha: 2.0 },
-            "fastSigmoid" => Surrogate::FastSigmoid { slope: 25.0 },
-            _ => unreachable!(),
-        })
+        let info = lookup(name)?;
+        let defaults: Vec<f32> = info.params.iter().map(|p| p.default).collect();
+        Some(Self::build(info, &defaults))
     }
 
     /// All parameters must be positive and finite (a zero or negative α flips or kills the
     /// gradient; NaN would spread through the optimiser).
     pub fn validate(&self) -> Result<()> {
-        let n = self.name();
-        match *self {
-            Surrogate::S3nn { alpha, beta } => {
-                check_param(n, "alpha", alpha)?;
-                check_param(n, "beta", beta)
+        let info = self.info();
+        for (param, v) in info.params.iter().zip(self.params()) {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(S3nnError::Config(format!(
+                    "surrogate '{}': parameter '{}' must be a positive finite number, got {v}",
+                    info.name, param.name
+                )));
             }
-            Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => {
-                check_param(n, "alpha", alpha)
-            }
-            Surrogate::Rect { width } => check_param(n, "width", width),
-            Surrogate::FastSigmoid { slope } => check_param(n, "slope", slope),
         }
+        Ok(())
     }
 
-    /// The surrogate derivative g'(x). Finite for every non-NaN x (including ±inf and x = −1).
+    /// The surrogate derivative g'(x): the lane formula of [`LaneMap::map`] at the scalar lane.
+    /// Finite for every non-NaN x (including ±inf and x = −1).
     #[inline]
     pub fn grad(&self, x: f32) -> f32 {
-        match *self {
-            Surrogate::S3nn { alpha, beta } => {
-                // Branch, not blend of both sides: β/(x+1) is only ever evaluated for x ≥ 0, so
-                // x = −1 cannot produce inf. (The SIMD versions compute both and select, which
-                // gives the same bits because the discarded lane never reaches the output.)
-                if x >= 0.0 {
-                    beta / (x + 1.0)
-                } else {
-                    sig_bump(alpha, alpha * x)
-                }
-            }
-            Surrogate::Sigmoid { alpha } => sig_bump(alpha, -(alpha * x.abs())),
-            Surrogate::Rect { width } => {
-                if x.abs() < width * 0.5 {
-                    1.0 / width
-                } else {
-                    0.0
-                }
-            }
-            Surrogate::Atan { alpha } => {
-                let y = (alpha * core::f32::consts::FRAC_PI_2) * x;
-                let d = 1.0 + y * y;
-                (alpha * 0.5) / d
-            }
-            Surrogate::FastSigmoid { slope } => {
-                let d = 1.0 + slope * x.abs();
-                1.0 / (d * d)
-            }
-        }
+        self.at(x)
     }
-
     /// The smooth function whose derivative is `grad` (continuous everywhere; value 1/2 at x = 0
     /// for every kind). Not used in training — for plots and finite-difference tests.
     pub fn primitive(&self, x: f32) -> f32 {
@@ -168,76 +351,24 @@ impl Surrogate {
         }
     }
 
+    /// The canonical name (the serde `kind` tag).
     pub fn name(&self) -> &'static str {
-        match self {
-            Surrogate::S3nn { .. } => "s3nn",
-            Surrogate::Sigmoid { .. } => "sigmoid",
-            Surrogate::Rect { .. } => "rect",
-            Surrogate::Atan { .. } => "atan",
-            Surrogate::FastSigmoid { .. } => "fastSigmoid",
-        }
+        self.info().name
     }
 
-    /// Build from a name plus optional parameters: `a` is alpha / width / slope, `b` is beta (S³NN
-    /// only). `None` means the default. Names match case-insensitively and ignore `_`/`-`
-    /// (so "fast_sigmoid", "FastSigmoid" work); "s2nn" (the paper's v1 name) is accepted for "s3nn".
-    /// Giving `b` to a one-parameter surrogate is an error rather than silently ignored, so a
-    /// mistyped CLI flag is noticed. The result is validated.
+    /// Build from a name plus optional parameters: `a` is the first parameter (alpha / width /
+    /// slope), `b` the second (beta, S³NN only); see [`Surrogate::from_params`].
     pub fn from_name(name: &str, a: Option<f32>, b: Option<f32>) -> Result<Self> {
-        let Some(def) = Self::default_for(name) else {
-            return Err(S3nnError::Config(format!(
-                "unknown surrogate '{name}' (expected one of {})",
-                NAMES.join(", ")
-            )));
-        };
-        let s = match def {
-            Surrogate::S3nn { alpha, beta } => Surrogate::S3nn {
-                alpha: a.unwrap_or(alpha),
-                beta: b.unwrap_or(beta),
-            },
-            other => {
-                if let Some(b) = b {
-                    return Err(S3nnError::Config(format!(
-                        "surrogate '{}' takes one parameter, but a second (beta = {b}) was given",
-                        other.name()
-                    )));
-                }
-                match other {
-                    Surrogate::Sigmoid { alpha } => Surrogate::Sigmoid {
-                        alpha: a.unwrap_or(alpha),
-                    },
-                    Surrogate::Rect { width } => Surrogate::Rect {
-                        width: a.unwrap_or(width),
-                    },
-                    Surrogate::Atan { alpha } => Surrogate::Atan {
-                        alpha: a.unwrap_or(alpha),
-                    },
-                    Surrogate::FastSigmoid { slope } => Surrogate::FastSigmoid {
-                        slope: a.unwrap_or(slope),
-                    },
-                    Surrogate::S3nn { .. } => unreachable!(),
-                }
-            }
-        };
-        s.validate()?;
-        Ok(s)
+        Self::from_params(name, &[a, b])
     }
 }
 
-fn canonical(name: &str) -> Option<&'static str> {
-    let key: String = name
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect();
-    match key.as_str() {
-        "s3nn" | "s2nn" => Some("s3nn"),
-        "sigmoid" => Some("sigmoid"),
-        "rect" => Some("rect"),
-        "atan" => Some("atan"),
-        "fastsigmoid" => Some("fastSigmoid"),
-        _ => None,
-    }
+/// The catalog row of a name, matched case-insensitively ignoring `_`/`-`, aliases included.
+fn lookup(name: &str) -> Option<&'static SurrogateInfo> {
+    let key = |s: &str| -> String { s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect() };
+    let wanted = key(name);
+    let wanted = ALIASES.iter().find(|(alias, _)| key(alias) == wanted).map_or(wanted, |(_, to)| key(to));
+    CATALOG.iter().find(|info| key(info.name) == wanted)
 }
 
 /// Sample a surrogate on `n` evenly spaced points of [lo, hi] (both ends included) for plotting.
@@ -539,6 +670,75 @@ mod tests {
         assert!(Surrogate::from_name("sigmoid", Some(-1.0), None).is_err());
         assert!(Surrogate::from_name("sigmoid", None, Some(1.0)).is_err());
         assert!(Surrogate::from_name("s3nn", None, Some(f32::NAN)).is_err());
+    }
+
+    #[test]
+    fn catalog_rows_and_variants_agree() {
+        assert_eq!(NAMES.to_vec(), Surrogate::catalog().iter().map(|i| i.name).collect::<Vec<_>>());
+        for info in Surrogate::catalog() {
+            let s = Surrogate::default_for(info.name).unwrap();
+            assert_eq!(s.info(), info);
+            assert_eq!(s.name(), info.name);
+            // The serde tag is the catalog name.
+            let j = serde_json::to_value(s).unwrap();
+            assert_eq!(j["kind"], info.name);
+            let defaults: Vec<f32> = info.params.iter().map(|p| p.default).collect();
+            assert_eq!(s.params(), defaults);
+            assert_eq!(Surrogate::from_params(info.name, &[]).unwrap(), s);
+            for (k, p) in info.params.iter().enumerate() {
+                assert_eq!(j[p.name], f64::from(p.default), "{} field {}", info.name, p.name);
+                assert!(p.min > 0.0 && p.min <= p.default && p.default <= p.max && p.step > 0.0, "{p:?}");
+                assert!(!p.meaning.is_empty() && !p.symbol.is_empty());
+                // Setting one value changes exactly that parameter.
+                let mut values = vec![None; info.params.len()];
+                values[k] = Some(p.max);
+                let t = Surrogate::from_params(info.name, &values).unwrap();
+                let mut want = defaults.clone();
+                want[k] = p.max;
+                assert_eq!(t.params(), want);
+            }
+            assert!(info.formula.starts_with("g′(x) = "), "{}", info.formula);
+        }
+    }
+
+    #[test]
+    fn from_params_refuses_unknown_names_extra_and_bad_values() {
+        let e = Surrogate::from_params("nope", &[]).unwrap_err().to_string();
+        assert!(e.contains("unknown surrogate 'nope'") && e.contains("s3nn, sigmoid, rect, atan, fastSigmoid"), "{e}");
+        let e = Surrogate::from_params("rect", &[Some(1.0), Some(2.0)]).unwrap_err().to_string();
+        assert!(e.contains("'rect' takes 1 parameter(s) (width)"), "{e}");
+        // Trailing `None`s are no values at all.
+        assert_eq!(Surrogate::from_params("rect", &[Some(0.5), None, None]).unwrap(), Surrogate::Rect { width: 0.5 });
+        let e = Surrogate::from_params("s3nn", &[None, Some(0.0)]).unwrap_err().to_string();
+        assert!(e.contains("'beta' must be a positive finite number"), "{e}");
+        assert_eq!(Surrogate::from_params("S2NN", &[]).unwrap(), Surrogate::default());
+    }
+
+    #[test]
+    fn catalog_serializes_camel_case() {
+        let j = serde_json::to_value(Surrogate::catalog()).unwrap();
+        let s3nn = &j[0];
+        assert_eq!(s3nn["name"], "s3nn");
+        assert_eq!(s3nn["label"], "S³NN");
+        assert_eq!(s3nn["params"][1]["name"], "beta");
+        assert_eq!(s3nn["params"][1]["symbol"], "β");
+        for key in ["default", "min", "max", "step", "meaning"] {
+            assert!(s3nn["params"][0].get(key).is_some(), "{key}");
+        }
+        assert_eq!(j[4]["name"], "fastSigmoid");
+    }
+
+    #[test]
+    fn nan_input_gives_nan_except_for_the_window() {
+        // As before the lane form: comparisons with NaN are false, so S³NN takes the sigmoid
+        // side (exp(NaN) = NaN) and the rectangle is outside its window (0).
+        for s in all() {
+            let g = s.grad(f32::NAN);
+            match s {
+                Surrogate::Rect { .. } => assert_eq!(g.to_bits(), 0.0f32.to_bits(), "{s:?}"),
+                _ => assert!(g.is_nan(), "{s:?} grad(NaN) = {g}"),
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::loss::softmax_cross_entropy;
 use crate::model::{argmax, Model};
 use crate::ops::{self, EnergyModel, OpReport};
 use crate::optim::{Optimizer, OptimizerSpec};
+use crate::params::{Layout, Owner};
 use crate::parallel;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -146,8 +147,15 @@ impl Trainer {
         self.net.backward(&self.grad)?;
         // A NaN/inf anywhere in the backward pass reaches every bias gradient below it; checking
         // those (a few hundred values) keeps non-finite updates out of the weights for ~free.
-        if let Some(l) = self.net.linears().position(|l| l.gb.iter().any(|g| !g.is_finite())) {
-            return Err(S3nnError::Diverged(format!("non-finite gradient in weight layer {l} at step {}", self.opt.t + 1)));
+        let mut bad = None;
+        self.net.visit_params(|p| {
+            let is_bias = p.name.field == "bias" && !matches!(p.name.owner, Owner::Norm(_));
+            if bad.is_none() && is_bias && p.grad.is_some_and(|g| g.iter().any(|g| !g.is_finite())) {
+                bad = Some(p.name);
+            }
+        });
+        if let Some(name) = bad {
+            return Err(S3nnError::Diverged(format!("non-finite gradient of {name} at step {}", self.opt.t + 1)));
         }
         self.opt.step(&mut self.net);
         Ok((loss, correct, n))
@@ -206,22 +214,26 @@ impl Trainer {
         })
     }
 
+    /// Mean |gradient| of each weight matrix (hidden layers, then the readout).
     pub fn grad_norms(&self) -> Vec<f32> {
-        self.net
-            .linears()
-            .map(|l| (l.gw.iter().map(|g| f64::from(g.abs())).sum::<f64>() / l.gw.len().max(1) as f64) as f32)
-            .collect()
+        let mut norms = Vec::new();
+        self.net.visit_params(|p| {
+            if let (Layout::Dense { .. } | Layout::Conv { .. }, Some(g)) = (p.layout, p.grad) {
+                norms.push((g.iter().map(|g| f64::from(g.abs())).sum::<f64>() / g.len().max(1) as f64) as f32);
+            }
+        });
+        norms
     }
 
     pub fn firing_rates(&self) -> Vec<f32> {
-        firing_rates(&self.net)
+        self.net.firing_rates()
     }
 }
 
 /// Firing rate of each hidden dense/conv layer in the last forward pass
 /// (see [`crate::activation::Activation::firing_rate`]).
 pub fn firing_rates(net: &Model) -> Vec<f32> {
-    net.stages.iter().filter(|s| s.linear.is_some()).map(|s| s.out.firing_rate() as f32).collect()
+    net.firing_rates()
 }
 
 /// Loss, accuracy, confusion matrix and per-sample operation counts over (up to `limit` of) `data`.

@@ -53,3 +53,23 @@ fn bad_input_is_a_message_and_exit_code_2() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn every_catalog_neuron_is_a_cli_value_and_the_help_shows_catalog_defaults() {
+    let (code, help, _) = s3nn(&["train", "--help"]);
+    assert_eq!(code, 0);
+    for name in s3nn::catalog::neuron_names() {
+        assert!(help.contains(name), "--help lists {name}:\n{help}");
+        let (code, out, err) = s3nn(&["ops", "--arch", "2-8-2", "--neuron", name, "--data", "xor", "--samples", "100", "--json"]);
+        assert_eq!(code, 0, "--neuron {name}: {err}");
+        assert_eq!(json_lines(&out)[0]["type"], "ops");
+    }
+    let e = s3nn::EnergyModel::default();
+    assert!(help.contains(&format!("[default: {}]", e.e_mac_pj)) && help.contains(&format!("[default: {}]", e.e_ac_pj)), "{help}");
+    let fashion = s3nn::catalog::dataset("fashion").unwrap();
+    assert!(help.contains(&format!("{} for", fashion.lr)), "per-data learning rates in --lr help:\n{help}");
+    // Aliases the core accepts are accepted here too; `csv` is the page's upload, not a CLI data set.
+    assert_eq!(s3nn(&["ops", "--arch", "2-8-2", "--neuron", "IF", "--data", "xor", "--samples", "100"]).0, 0);
+    let (code, _, err) = s3nn(&["train", "--data", "csv"]);
+    assert!(code == 2 && err.contains("spiral"), "{err}");
+}

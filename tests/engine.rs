@@ -33,11 +33,45 @@ fn pieces(net: &Model) -> Vec<i8> {
             _ => 0,
         }
     };
+    let theta = net.spec.neuron.threshold();
+    let mut out: Vec<i8> = net.layer_records().iter().flat_map(|r| r.potentials.iter().map(|&p| kink(p + theta))).collect();
     // A max-pool's choice of maximum is a kink too.
-    net.stages
-        .iter()
-        .flat_map(|s| s.u.iter().map(|&u| kink(u)).chain(s.argmax.iter().map(|&a| (a % 97) as i8)).collect::<Vec<_>>())
-        .collect()
+    for layer in &net.layers {
+        if let layers::Layer::MaxPool(p) = layer {
+            out.extend(p.argmax().iter().map(|&a| (a % 97) as i8));
+        }
+    }
+    out
+}
+
+/// (name, gradient) of every trainable tensor.
+fn gradients(net: &Model) -> Vec<(String, Vec<f32>)> {
+    let mut out = Vec::new();
+    net.visit_params(|p| {
+        if let Some(g) = p.grad {
+            out.push((p.name.to_string(), g.to_vec()));
+        }
+    });
+    out
+}
+
+/// The bits of every tensor, in walk order.
+fn param_bits(net: &Model) -> Vec<u32> {
+    let mut out = Vec::new();
+    net.visit_params(|p| out.extend(p.value.iter().map(|v| v.to_bits())));
+    out
+}
+
+/// Sets element `i` of the tensor called `name`.
+fn set_param(net: &mut Model, name: &str, f: impl Fn(&mut [f32])) {
+    let mut found = false;
+    net.visit_params_mut(|p| {
+        if p.name.to_string() == name {
+            f(p.value);
+            found = true;
+        }
+    });
+    assert!(found, "no tensor {name}");
 }
 
 /// Central differences on the smooth network (spikes → surrogate primitive) against backward.
@@ -56,42 +90,39 @@ fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
     let mut g = Vec::new();
     softmax_cross_entropy(&logits, &y, k, &mut g);
     net.backward(&g).unwrap();
-    let analytic: Vec<(Vec<f32>, Vec<f32>)> = net.linears().map(|l| (l.gw.clone(), l.gb.clone())).collect();
-    let layers = analytic.len();
+    let analytic = gradients(&net);
     let eps = 1e-3f32;
     let mut checked = 0;
-    for li in 0..layers {
-        for which in 0..2 {
-            let len = if which == 0 { analytic[li].0.len() } else { analytic[li].1.len() };
-            let base = pieces(&net);
-            let mut probes = 0;
-            let mut attempts = 0;
-            while probes < 6 {
-                attempts += 1;
-                assert!(attempts < 200, "{arch}: no probe away from kinks");
-                let i = rng.below(len as u32) as usize;
-                let eval = |delta: f32| {
-                    let mut probe = net.clone();
-                    let l = probe.linears_mut().nth(li).unwrap();
-                    if which == 0 { l.w[i] += delta } else { l.b[i] += delta }
-                    l.weights_changed();
-                    let loss = loss_of(&mut probe, &x, &y);
-                    (loss, pieces(&probe))
-                };
-                let ((lp, pp), (lm, pm)) = (eval(eps), eval(-eps));
-                if pp != base || pm != base {
-                    continue;
-                }
-                probes += 1;
-                let fd = (lp - lm) / (2.0 * f64::from(eps));
-                let an = f64::from(if which == 0 { analytic[li].0[i] } else { analytic[li].1[i] });
-                let tol = 2e-3 + 3e-2 * fd.abs().max(an.abs());
-                assert!((fd - an).abs() < tol, "{arch} {neuron:?} bn={bn} layer {li} {} [{i}]: fd {fd} vs backward {an}", if which == 0 { "w" } else { "b" });
-                checked += 1;
+    for (name, grad) in &analytic {
+        let base = pieces(&net);
+        let mut probes = 0;
+        let mut attempts = 0;
+        while probes < 6 {
+            attempts += 1;
+            assert!(attempts < 200, "{arch}: no probe away from kinks");
+            let i = rng.below(grad.len() as u32) as usize;
+            let eval = |delta: f32| {
+                let mut probe = net.clone();
+                set_param(&mut probe, name, |v| v[i] += delta);
+                let loss = loss_of(&mut probe, &x, &y);
+                (loss, pieces(&probe))
+            };
+            let ((lp, pp), (lm, pm)) = (eval(eps), eval(-eps));
+            if pp != base || pm != base {
+                continue;
             }
+            probes += 1;
+            let fd = (lp - lm) / (2.0 * f64::from(eps));
+            let an = f64::from(grad[i]);
+            let tol = 2e-3 + 3e-2 * fd.abs().max(an.abs());
+            assert!((fd - an).abs() < tol, "{arch} {neuron:?} bn={bn} {name}[{i}]: fd {fd} vs backward {an}");
+            checked += 1;
         }
     }
-    assert_eq!(checked, layers * 12);
+    let weight_layers = arch.split('-').filter(|t| !t.starts_with("mp")).count() - 1;
+    assert_eq!(checked, 6 * analytic.len());
+    let norms = if bn { weight_layers - 1 } else { 0 }; // every hidden weight layer, not the readout
+    assert_eq!(analytic.len(), 2 * weight_layers + 2 * norms, "weight and bias of each layer, γ and β of each batch norm");
 }
 
 #[test]
@@ -129,12 +160,9 @@ fn toy_spiral_converges_above_97_percent_and_same_seed_gives_identical_weights()
     println!("spiral test accuracy {acc:.4} after {:.2} s", start.elapsed().as_secs_f64());
     assert!(acc >= 0.97, "accuracy {acc}");
     let (b, _) = train_toy(1);
-    for (la, lb) in a.net.linears().zip(b.net.linears()) {
-        assert!(la.w.iter().zip(&lb.w).all(|(x, y)| x.to_bits() == y.to_bits()));
-        assert!(la.b.iter().zip(&lb.b).all(|(x, y)| x.to_bits() == y.to_bits()));
-    }
+    assert!(param_bits(&a.net) == param_bits(&b.net));
     let (c, _) = train_toy(2);
-    assert_ne!(a.net.readout.w, c.net.readout.w);
+    assert_ne!(a.net.readout.linear.w, c.net.readout.linear.w);
 }
 
 #[test]
@@ -197,7 +225,7 @@ fn batch_norm_folds_into_the_weights_with_the_same_predictions() {
     }
     let a = net.forward(&x, 32, false).unwrap().to_vec();
     let mut folded = net.folded();
-    assert!(folded.stages.iter().all(|s| s.bn.is_none()));
+    assert!(!folded.layers.iter().any(|l| matches!(l, layers::Layer::BatchNorm(_))));
     let b = folded.forward(&x, 32, false).unwrap().to_vec();
     for (p, q) in a.iter().zip(&b) {
         assert!((p - q).abs() < 1e-4 * (1.0 + p.abs()), "{p} vs {q}");
@@ -213,8 +241,9 @@ fn operation_counts_equal_a_brute_force_count() {
     net.forward(&x, 4, false).unwrap();
     let e = EnergyModel::default();
     let r = ops::count(&net, &e);
-    let s1 = net.stages[0].out.dense.iter().filter(|&&v| v > 0.0).count() as f64;
-    let s2 = net.stages[1].out.dense.iter().filter(|&&v| v > 0.0).count() as f64;
+    let records = net.layer_records();
+    let s1 = records[0].spikes.iter().filter(|&&s| s == 1).count() as f64;
+    let s2 = records[1].spikes.iter().filter(|&&s| s == 1).count() as f64;
     assert_eq!(r.layers[0].macs, 6.0 * 8.0);
     assert_eq!(r.layers[0].acs, 0.0);
     assert_eq!(r.layers[1].acs, s1 * 5.0 / 4.0);
@@ -256,14 +285,9 @@ fn model_files_use_pytorch_layouts() {
     let spec = NetworkSpec::parse("2x4x4-c3-mp-5-2", NeuronModel::default()).unwrap();
     let mut net = Model::new(spec, 1).unwrap();
     // our conv weight row = (ky·k + kx)·C_in + ci, column = co
-    let conv = net.stages[0].linear.as_mut().unwrap();
-    for (i, w) in conv.w.iter_mut().enumerate() {
-        *w = i as f32;
-    }
-    let dense = net.stages[2].linear.as_mut().unwrap();
-    for (i, w) in dense.w.iter_mut().enumerate() {
-        *w = i as f32;
-    }
+    let count_up = |w: &mut [f32]| w.iter_mut().enumerate().for_each(|(i, w)| *w = i as f32);
+    set_param(&mut net, "layers.0.weight", count_up);
+    set_param(&mut net, "layers.1.weight", count_up);
     let bytes = io::save(&net).unwrap();
     let st = SafeTensors::deserialize(&bytes).unwrap();
     let read = |name: &str| -> (Vec<usize>, Vec<f32>) {
@@ -312,7 +336,7 @@ fn two_threads_train_bit_identical_weights() {
             let spec = NetworkSpec::parse("196-256-200-10", NeuronModel::default()).unwrap();
             let mut t = Trainer::new(Model::new(spec, 3).unwrap(), OptimizerSpec::from_name("adam", 1e-3).unwrap(), 3).unwrap();
             t.train_steps(&data, 12, 100).unwrap();
-            t.net.linears().flat_map(|l| l.w.iter().chain(&l.b).map(|v| v.to_bits()).collect::<Vec<_>>()).collect::<Vec<u32>>()
+            param_bits(&t.net)
         })
     };
     let (one, two) = (train(1), train(2));

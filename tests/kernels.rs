@@ -6,7 +6,10 @@
 //! `set_force_scalar` is flipped only by the fingerprint test, under a write lock (see DISPATCH).
 #![cfg(not(target_arch = "wasm32"))]
 
-use s3nn::kernels::{self, math::exp_f32, scalar};
+use s3nn::kernels::{self, math::exp_f32, Kernels};
+
+/// The reference every dispatched kernel is compared with, bit for bit.
+const SCALAR: Kernels = Kernels::SCALAR;
 use s3nn::rng::Rng;
 use s3nn::surrogate::Surrogate;
 
@@ -102,7 +105,7 @@ fn sparse_matmul_matches_scalar_bitwise() {
                         let mut a = init.clone();
                         let mut b = init.clone();
                         kernels::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut a);
-                        scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut b);
+                        SCALAR.sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut b);
                         assert_bits_eq(
                             &format!("sparse_matmul n={n} rows={rows} d={density} val={with_val}"),
                             &a,
@@ -128,7 +131,7 @@ fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
     for with_val in [false, true] {
         let val = with_val.then_some(&c.val[..]);
         let mut whole = vec![0.25f32; rows * n];
-        scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
+        SCALAR.sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
         let mut parts = vec![0.25f32; rows * n];
         for (r0, r1) in [(0usize, 10usize), (10, 11), (11, 11), (11, 37)] {
             kernels::sparse_matmul(
@@ -155,7 +158,7 @@ fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
             wrows as u32,
             &mut a,
         );
-        scalar::sparse_t_matmul(
+        SCALAR.sparse_t_matmul(
             &c.ptr[10..=37],
             &c.idx,
             val,
@@ -182,7 +185,7 @@ fn sparse_matmul_column_blocks_are_exact() {
             let val = with_val.then_some(&c.val[..]);
             let init = randn(&mut rng, rows * n);
             let mut whole = init.clone();
-            scalar::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
+            SCALAR.sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut whole);
             for cuts in [vec![], vec![0], vec![n], vec![n / 2], vec![1, n / 3, (2 * n / 3).max(1)], vec![n.min(64), n.min(64)]] {
                 let mut parts = init.clone();
                 let mut rest = kernels::ColsMut::all(&mut parts, n);
@@ -211,7 +214,7 @@ fn transposed_events_times_dy_is_the_weight_gradient() {
             let val = with_val.then_some(&c.val[..]);
             let dy = randn(&mut rng, rows * n);
             let mut reference = vec![0f32; wrows * n];
-            scalar::sparse_t_matmul(&c.ptr, &c.idx, val, &dy, n, 0, wrows as u32, &mut reference);
+            SCALAR.sparse_t_matmul(&c.ptr, &c.idx, val, &dy, n, 0, wrows as u32, &mut reference);
             let mut t = kernels::TransposedEvents::default();
             t.rebuild(&c.ptr, &c.idx, val, 0, wrows as u32);
             let mut gw = vec![0f32; wrows * n];
@@ -252,7 +255,7 @@ fn compact_nonzero_matches_scalar_bitwise() {
             let (mut ia, mut va) = (vec![7u32; len], vec![7f32; len]);
             let (mut ib, mut vb) = (vec![9u32; len], vec![9f32; len]);
             let na = kernels::compact_nonzero(&row, &mut ia, Some(&mut va));
-            let nb = scalar::compact_nonzero(&row, &mut ib, Some(&mut vb));
+            let nb = SCALAR.compact_nonzero(&row, &mut ib, Some(&mut vb));
             assert_eq!(na, nb, "count len={len} d={density}");
             assert_eq!(ia[..na], ib[..nb], "indices len={len} d={density}");
             assert_bits_eq(&format!("values len={len} d={density}"), &va[..na], &vb[..nb]);
@@ -285,7 +288,7 @@ fn sparse_matmul_scalar_matches_f64_naive() {
         let init = randn(&mut rng, rows * n);
         for with_val in [false, true] {
             let mut out = init.clone();
-            scalar::sparse_matmul(
+            SCALAR.sparse_matmul(
                 &c.ptr,
                 &c.idx,
                 with_val.then_some(&c.val[..]),
@@ -339,7 +342,7 @@ fn sparse_t_matmul_matches_scalar_bitwise_and_splits_exactly() {
                             wrows as u32,
                             &mut a,
                         );
-                        scalar::sparse_t_matmul(
+                        SCALAR.sparse_t_matmul(
                             &c.ptr,
                             &c.idx,
                             val,
@@ -387,7 +390,7 @@ fn sparse_t_matmul_scalar_matches_f64_naive() {
     let dy = randn(&mut rng, rows * n);
     let (lo, hi) = (7u32, 41u32);
     let mut dw = vec![0f32; (hi - lo) as usize * n];
-    scalar::sparse_t_matmul(&c.ptr, &c.idx, Some(&c.val), &dy, n, lo, hi, &mut dw);
+    SCALAR.sparse_t_matmul(&c.ptr, &c.idx, Some(&c.val), &dy, n, lo, hi, &mut dw);
     let mut want = vec![0f64; dw.len()];
     let mut mag = vec![0f64; dw.len()];
     for r in 0..rows {
@@ -429,7 +432,7 @@ fn matmul_matches_scalar_bitwise() {
                 let mut x = init.clone();
                 let mut y = init.clone();
                 kernels::matmul(&a, &b, m, k, n, &mut x);
-                scalar::matmul(&a, &b, m, k, n, &mut y);
+                SCALAR.matmul(&a, &b, m, k, n, &mut y);
                 assert_bits_eq(&format!("matmul m={m} k={k} n={n}"), &x, &y);
             }
         }
@@ -445,7 +448,7 @@ fn matmul_scalar_matches_f64_naive() {
     let b = randn(&mut rng, k * n);
     let init = randn(&mut rng, m * n);
     let mut out = init.clone();
-    scalar::matmul(&a, &b, m, k, n, &mut out);
+    SCALAR.matmul(&a, &b, m, k, n, &mut out);
     for i in 0..m {
         for j in 0..n {
             let mut s = f64::from(init[i * n + j]);
@@ -477,7 +480,7 @@ fn transpose_and_broadcast_rows() {
         let mut d1 = vec![0f32; r * c];
         let mut d2 = vec![0f32; r * c];
         kernels::transpose(&src, r, c, &mut d1);
-        scalar::transpose(&src, r, c, &mut d2);
+        SCALAR.transpose(&src, r, c, &mut d2);
         assert_bits_eq("transpose", &d1, &d2);
         for i in 0..r {
             for j in 0..c {
@@ -511,7 +514,7 @@ fn all_surrogates() -> Vec<Surrogate> {
 }
 
 #[test]
-fn surrogate_grad_mul_matches_scalar_bitwise() {
+fn mul_by_map_matches_scalar_bitwise() {
     let _g = simd_guard();
     let mut rng = Rng::new(18);
     let specials = [
@@ -552,8 +555,8 @@ fn surrogate_grad_mul_matches_scalar_bitwise() {
                 let g0 = randn(&mut rng, len);
                 let mut a = g0.clone();
                 let mut b = g0.clone();
-                kernels::surrogate_grad_mul(&s, &x, &mut a);
-                scalar::surrogate_grad_mul(&s, &x, &mut b);
+                kernels::mul_by_map(&s, &x, &mut a);
+                SCALAR.mul_by_map(&s, &x, &mut b);
                 assert_bits_eq(&format!("surrogate {s:?} len={len}"), &a, &b);
                 assert!(
                     a.iter().all(|v| v.is_finite()),
@@ -567,8 +570,8 @@ fn surrogate_grad_mul_matches_scalar_bitwise() {
             x.extend_from_slice(&specials);
             let mut a = vec![1.0f32; x.len()];
             let mut b = a.clone();
-            kernels::surrogate_grad_mul(&s, &x, &mut a);
-            scalar::surrogate_grad_mul(&s, &x, &mut b);
+            kernels::mul_by_map(&s, &x, &mut a);
+            SCALAR.mul_by_map(&s, &x, &mut b);
             assert_bits_eq(&format!("surrogate specials {s:?} shift={shift}"), &a, &b);
             for (xi, gi) in x.iter().zip(&b) {
                 assert_eq!(gi.to_bits(), s.grad(*xi).to_bits());
@@ -600,11 +603,11 @@ fn adam_and_sgd_match_scalar_bitwise_over_many_steps() {
                 kernels::adam_step(
                     &mut w1, &g, &mut m1, &mut v1, 1e-3, b1, b2, 1e-8, bc1, bc2, wd,
                 );
-                scalar::adam_step(
+                SCALAR.adam_step(
                     &mut w2, &g, &mut m2, &mut v2, 1e-3, b1, b2, 1e-8, bc1, bc2, wd,
                 );
                 kernels::sgd_step(&mut s1, &g, &mut vel1, 0.05, 0.9, wd);
-                scalar::sgd_step(&mut s2, &g, &mut vel2, 0.05, 0.9, wd);
+                SCALAR.sgd_step(&mut s2, &g, &mut vel2, 0.05, 0.9, wd);
             }
             assert_bits_eq("adam w", &w1, &w2);
             assert_bits_eq("adam m", &m1, &m2);
@@ -626,7 +629,7 @@ fn adam_scalar_matches_pytorch_formula_in_f64() {
     for (t, &g) in gs.iter().enumerate() {
         let t = t as i32 + 1;
         let (bc1, bc2) = (1.0 - b1.powi(t), 1.0 - b2.powi(t));
-        scalar::adam_step(
+        SCALAR.adam_step(
             &mut w,
             &[g],
             &mut m,
@@ -647,8 +650,8 @@ fn adam_scalar_matches_pytorch_formula_in_f64() {
     assert!((f64::from(w[0]) - wf).abs() < 1e-6, "{} vs {wf}", w[0]);
     // SGD momentum, PyTorch: first step vel = g'.
     let (mut w, mut vel) = ([1.0f32], [0f32]);
-    scalar::sgd_step(&mut w, &[0.5], &mut vel, 0.1, 0.9, 0.0);
-    scalar::sgd_step(&mut w, &[0.5], &mut vel, 0.1, 0.9, 0.0);
+    SCALAR.sgd_step(&mut w, &[0.5], &mut vel, 0.1, 0.9, 0.0);
+    SCALAR.sgd_step(&mut w, &[0.5], &mut vel, 0.1, 0.9, 0.0);
     assert!((vel[0] - 0.95).abs() < 1e-7 && (w[0] - (1.0 - 0.05 - 0.095)).abs() < 1e-6);
 }
 

@@ -4,64 +4,67 @@
 //! `libm::expf` cannot be vectorised lane-wise. Surrogate gradients feed straight into training, so a
 //! one-ulp difference between native and browser would make the "same seed, same model" promise
 //! false. This is the Cephes `expf` algorithm (Cody–Waite range reduction + degree-5 polynomial)
-//! written with mul/add/floor/bit operations only, in exactly the same order as the SIMD versions in
-//! `simd128.rs` and `x86.rs`, so every ISA returns the same bits.
+//! written once over [`Lanes`] with mul/add/floor/bit operations only, so every ISA runs the same
+//! operation sequence and returns the same bits.
 //!
 //! Accuracy: relative error ≲ 2e-7 against f64 `exp` on [EXP_LO, EXP_HI] (tested).
 //! Out of range: x < EXP_LO → 0.0 (true value < 2^-126, i.e. subnormal: flushing it keeps the
 //! 2^n scaling a plain exponent-field construction); x > EXP_HI → exp(EXP_HI) ≈ 1.65e38, large but
 //! finite so that `e / (1 + e)^2`-style expressions never produce inf/inf = NaN. NaN → NaN.
 
+use super::lanes::{Lanes, Scalar};
+
 /// Below this the result is flushed to 0 (≈ ln(2^-126) rounded up so that 2^n stays a normal float).
 pub const EXP_LO: f32 = -87.336_54;
 /// Inputs are clamped to this; chosen so the reduced exponent is at most 127 (finite result).
 pub const EXP_HI: f32 = 88.0;
 
-pub(crate) const LOG2E: f32 = core::f32::consts::LOG2_E;
+const LOG2E: f32 = core::f32::consts::LOG2_E;
 // ln 2 split in two (Cody–Waite): C1 has few mantissa bits so n*C1 is exact for |n| ≤ 128.
 #[allow(clippy::excessive_precision)] // written as the exact value 355/512
-pub(crate) const C1: f32 = 0.693_359_375;
-pub(crate) const C2: f32 = -2.121_944_4e-4;
-pub(crate) const P0: f32 = 1.987_569_1e-4;
-pub(crate) const P1: f32 = 1.398_199_9e-3;
-pub(crate) const P2: f32 = 8.333_452e-3;
-pub(crate) const P3: f32 = 4.166_579_6e-2;
-pub(crate) const P4: f32 = 1.666_666_5e-1;
-pub(crate) const P5: f32 = 0.5; // Cephes lists 5.0000001201e-1, which rounds to 0.5 in f32
+const C1: f32 = 0.693_359_375;
+const C2: f32 = -2.121_944_4e-4;
+const P0: f32 = 1.987_569_1e-4;
+const P1: f32 = 1.398_199_9e-3;
+const P2: f32 = 8.333_452e-3;
+const P3: f32 = 4.166_579_6e-2;
+const P4: f32 = 1.666_666_5e-1;
+const P5: f32 = 0.5; // Cephes lists 5.0000001201e-1, which rounds to 0.5 in f32
 
-/// Deterministic e^x; see the module docs for range behaviour.
+/// e^x lane-wise: the one definition of the algorithm, used by every ISA (and by [`exp_f32`]).
 ///
-/// The operation sequence here is the specification that the SIMD versions copy step by step:
-/// 1. `c = min(x, HI)` with "x < HI ? x : HI" semantics, `c = max(c, LO)` as "c > LO ? c : LO"
-///    (these match x86 `minps/maxps` and wasm `pmin/pmax` operand order, including for NaN);
+/// Operation sequence (each step a single IEEE operation, no FMA):
+/// 1. `c = min(x, HI)` ("x < HI ? x : HI"), `c = max(c, LO)` ("c > LO ? c : LO") — a NaN `x`
+///    becomes `HI` here, so the exponent construction below never sees NaN;
 /// 2. `n = floor(c * LOG2E + 0.5)`;
 /// 3. `r = (c - n*C1) - n*C2`;
 /// 4. `p = ((((P0 r + P1) r + P2) r + P3) r + P4) r + P5`, `y = (p * (r*r) + r) + 1`;
 /// 5. `y *= 2^n` (built from the exponent field), then select 0 where x < LO and x where x is NaN.
+#[inline(always)]
+pub fn exp<L: Lanes>(x: L::V) -> L::V {
+    let c = L::min(x, L::splat(EXP_HI));
+    let c = L::max(c, L::splat(EXP_LO));
+    let n = L::floor(L::add(L::mul(c, L::splat(LOG2E)), L::splat(0.5)));
+    let r = L::sub(c, L::mul(n, L::splat(C1)));
+    let r = L::sub(r, L::mul(n, L::splat(C2)));
+    let z = L::mul(r, r);
+    let mut p = L::add(L::mul(L::splat(P0), r), L::splat(P1));
+    p = L::add(L::mul(p, r), L::splat(P2));
+    p = L::add(L::mul(p, r), L::splat(P3));
+    p = L::add(L::mul(p, r), L::splat(P4));
+    p = L::add(L::mul(p, r), L::splat(P5));
+    let y = L::add(L::add(L::mul(p, z), r), L::splat(1.0));
+    // n ∈ [-126, 127] after clamping, so the biased exponent is in [1, 254]: a normal float.
+    let y = L::mul(y, L::pow2i(n));
+    let y = L::select(L::lt(x, L::splat(EXP_LO)), L::splat(0.0), y);
+    L::select(L::is_nan(x), x, y)
+}
+
+/// Deterministic e^x for one float ([`exp`] at the scalar lane); see the module docs for range
+/// behaviour.
 #[inline]
 pub fn exp_f32(x: f32) -> f32 {
-    let c = if x < EXP_HI { x } else { EXP_HI };
-    let c = if c > EXP_LO { c } else { EXP_LO };
-    let n = (c * LOG2E + 0.5).floor();
-    let r = c - n * C1;
-    let r = r - n * C2;
-    let z = r * r;
-    let mut p = P0 * r + P1;
-    p = p * r + P2;
-    p = p * r + P3;
-    p = p * r + P4;
-    p = p * r + P5;
-    let y = p * z + r + 1.0;
-    // n ∈ [-126, 127] after clamping, so the biased exponent is in [1, 254]: a normal float.
-    let scale = f32::from_bits(((n as i32 + 127) as u32) << 23);
-    let y = y * scale;
-    if x < EXP_LO {
-        0.0
-    } else if x.is_nan() {
-        x
-    } else {
-        y
-    }
+    exp::<Scalar>(x)
 }
 
 #[cfg(test)]

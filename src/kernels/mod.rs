@@ -1,31 +1,139 @@
-//! Compute kernels with runtime ISA dispatch (scalar reference, x86_64 AVX2, wasm32 simd128).
+//! Compute kernels, each written once over a lanes abstraction ([`Lanes`]) and instantiated per
+//! instruction set: the scalar reference lane, x86_64 AVX2 (detected at run time) and wasm32
+//! simd128.
 //!
 //! **Invariant: every ISA returns bit-identical results.** The same seed must train the same model
-//! natively and in the browser, so the SIMD kernels are not allowed any numerical freedom:
+//! natively and in the browser, so the vector code is not allowed any numerical freedom:
 //! - vectors run only across independent output elements (the contiguous column dimension `n`);
 //! - each output element starts from its current value and accumulates its terms one at a time in
-//!   increasing reduction index (events / `k`), exactly like [`scalar`];
+//!   increasing reduction index (events / `k`);
 //! - multiply then add, never FMA (x86 code enables only `avx2`, not `fma`; wasm uses no
 //!   relaxed-simd); sqrt and division are correctly rounded everywhere, so they are allowed;
-//! - `exp` is our own [`math::exp_f32`], replicated lane-wise with the identical op sequence.
+//! - `exp` is our own [`math::exp`], written once over the lanes like everything else.
+//!
+//! The first two hold by construction: a kernel (`sparse.rs`, `dense.rs`, `elementwise.rs`,
+//! `math.rs`) is one generic function whose per-element operation sequence does not depend on the
+//! lane width, and tails that do not fill a vector run the same function at the [`Scalar`] lane.
+//! The ISA files (`avx2.rs`, `simd128.rs`) only say what each lane operation is. Per-ISA code
+//! remains only where the instructions really differ: the register transpose tile (part of the
+//! lane interface) and AVX2's movemask/left-pack event compaction (an override of `compact.rs`).
+//!
+//! Adding an ISA: a file implementing [`Lanes`] that ends with `entry_points!(Lane, "feature")`,
+//! and its line in `isas!` below.
 //!
 //! The public functions assert slice shapes once at entry (cheap, O(rows + events) at most) so the
-//! SIMD code can use unchecked pointer arithmetic without risking out-of-bounds access in release.
+//! kernels can use unchecked pointer arithmetic without risking out-of-bounds access in release.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 mod cols;
+mod compact;
+mod dense;
+mod elementwise;
+mod lanes;
 pub mod math;
-pub mod scalar;
+mod sparse;
 
 pub use cols::ColsMut;
+pub use lanes::{LaneMap, Lanes, Scalar};
+pub use sparse::TransposedEvents;
 
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod simd128;
-#[cfg(target_arch = "x86_64")]
-mod x86;
+/// The entry points of every kernel for one lane type: plain monomorphic functions, marked
+/// `#[target_feature(enable = $feature)]` so that the lane methods and their intrinsics inline
+/// into them. Invoked once at the end of each ISA file.
+macro_rules! entry_points {
+    ($lanes:ty $(, $feature:literal)?) => {
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: *const f32, ld: usize, cols: usize, out: *mut f32) {
+            super::sparse::sparse_matmul::<$lanes>(ptr, idx, val, w, ld, cols, out)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn matmul(a: *const f32, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
+            super::dense::matmul::<$lanes>(a, b, m, k, n, out)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn transpose(src: *const f32, rows: usize, cols: usize, dst: *mut f32) {
+            super::dense::transpose::<$lanes>(src, rows, cols, dst)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn mul_by_map<F: super::LaneMap>(f: &F, x: *const f32, g: *mut f32, len: usize) {
+            super::elementwise::mul_by_map::<$lanes, F>(f, x, g, len)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn adam_step(h: &super::elementwise::Adam, w: *mut f32, g: *const f32, m: *mut f32, v: *mut f32, len: usize) {
+            super::elementwise::adam_step::<$lanes>(h, w, g, m, v, len)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn sgd_step(lr: f32, momentum: f32, weight_decay: f32, w: *mut f32, g: *const f32, vel: *mut f32, len: usize) {
+            super::elementwise::sgd_step::<$lanes>(lr, momentum, weight_decay, w, g, vel, len)
+        }
+    };
+}
+use entry_points;
 
-use crate::surrogate::Surrogate;
+/// The ISAs, preferred first: `Variant => module, "name", cfg(where it can be compiled)`. Makes
+/// the [`Isa`] enum, the run-time choice and the one `dispatch!` match — the only place that
+/// lists the ISAs. The scalar lane is always last and always available.
+macro_rules! isas {
+    // `$d` is a literal `$` passed in, so that the inner macro can have its own metavariables.
+    ($d:tt $($variant:ident => $module:ident, $name:literal, cfg($($cfg:tt)*);)*) => {
+        $(#[cfg($($cfg)*)] mod $module;)*
+
+        /// The scalar lane's entry points (always compiled, no target feature).
+        mod scalar {
+            use super::Scalar;
+            super::entry_points!(Scalar);
+        }
+
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        enum Isa {
+            $(#[cfg($($cfg)*)] $variant,)*
+            Scalar,
+        }
+
+        impl Isa {
+            /// The fastest ISA this machine runs (unless forced to scalar).
+            #[inline]
+            fn best() -> Isa {
+                if FORCE_SCALAR.load(Ordering::Relaxed) {
+                    return Isa::Scalar;
+                }
+                $(
+                    #[cfg($($cfg)*)]
+                    if $module::detected() {
+                        return Isa::$variant;
+                    }
+                )*
+                Isa::Scalar
+            }
+
+            fn name(self) -> &'static str {
+                match self {
+                    $(#[cfg($($cfg)*)] Isa::$variant => $name,)*
+                    Isa::Scalar => "scalar",
+                }
+            }
+        }
+
+        /// `dispatch!(isa, kernel(args…))` calls `kernel` of the chosen ISA's entry points.
+        macro_rules! dispatch {
+            ($d isa:expr, $d kernel:ident($d ($d arg:expr),* $d (,)?)) => {
+                match $d isa {
+                    // SAFETY: an ISA other than scalar is only chosen when `detected()` says the
+                    // CPU runs it, and the public functions checked every shape and index first.
+                    $(#[cfg($($cfg)*)] Isa::$variant => unsafe { $module::$d kernel($d ($d arg),*) },)*
+                    // SAFETY: shapes and indices were checked by the public function.
+                    Isa::Scalar => unsafe { scalar::$d kernel($d ($d arg),*) },
+                }
+            };
+        }
+    };
+}
+
+isas! { $
+    Avx2 => avx2, "avx2", cfg(target_arch = "x86_64");
+    Simd128 => simd128, "simd128", cfg(all(target_arch = "wasm32", target_feature = "simd128"));
+}
 
 static FORCE_SCALAR: AtomicBool = AtomicBool::new(false);
 
@@ -35,50 +143,9 @@ pub fn set_force_scalar(force: bool) {
     FORCE_SCALAR.store(force, Ordering::Relaxed);
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Isa {
-    Scalar,
-    #[cfg(target_arch = "x86_64")]
-    Avx2,
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    Simd128,
-}
-
-#[cfg(target_arch = "x86_64")]
-fn has_avx2() -> bool {
-    // std caches the CPUID result too, but keeping our own flag makes the per-call cost one load.
-    static AVX2: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *AVX2.get_or_init(|| std::arch::is_x86_feature_detected!("avx2"))
-}
-
-#[inline]
-fn isa() -> Isa {
-    if FORCE_SCALAR.load(Ordering::Relaxed) {
-        return Isa::Scalar;
-    }
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    {
-        return Isa::Simd128;
-    }
-    #[cfg(target_arch = "x86_64")]
-    {
-        if has_avx2() {
-            return Isa::Avx2;
-        }
-    }
-    #[allow(unreachable_code)]
-    Isa::Scalar
-}
-
 /// The instruction set the dispatchers currently use: "avx2", "simd128" or "scalar".
 pub fn active_isa() -> &'static str {
-    match isa() {
-        Isa::Scalar => "scalar",
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => "avx2",
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Isa::Simd128 => "simd128",
-    }
+    Isa::best().name()
 }
 
 /// Checks a CSR structure; returns the number of rows. Needed before the unchecked SIMD paths.
@@ -110,186 +177,169 @@ fn check_csr(ptr: &[u32], idx: &[u32], val: Option<&[f32]>) -> usize {
     ptr.len() - 1
 }
 
-/// `out[r*n + j] += Σ_e val[e] * w[idx[e]*n + j]` for every row r, events in CSR order
-/// (`val = None`: binary spikes, additions only). `out` is accumulated into, starting from its
-/// current contents (e.g. a bias set by [`broadcast_rows`]). Batch rows are independent, so
-/// splitting them across threads (`&ptr[r0..=r1]`, see `check_csr`) gives identical bits.
-pub fn sparse_matmul(
-    ptr: &[u32],
-    idx: &[u32],
-    val: Option<&[f32]>,
-    w: &[f32],
-    n: usize,
-    out: &mut [f32],
-) {
-    let rows = check_csr(ptr, idx, val);
-    assert_eq!(
-        out.len(),
-        rows * n,
-        "sparse_matmul: out.len() must be rows*n"
-    );
-    sparse_matmul_cols(ptr, idx, val, w, &mut ColsMut::all(out, n));
+/// The kernels of one ISA. [`Kernels::active`] is what the free functions below use;
+/// [`Kernels::SCALAR`] is the reference that the tests compare every other ISA with (and that
+/// `set_force_scalar` selects). Every method checks the shapes and then runs the same generic
+/// kernel at that ISA's lanes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Kernels {
+    isa: Isa,
 }
 
-/// [`sparse_matmul`] restricted to the columns of `out` (a view of a `[rows × n]` matrix, n =
-/// `out.stride()`, also the row length of `w`). Every element is computed exactly as by the whole
-/// product, so column blocks can run on different threads.
-pub fn sparse_matmul_cols(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], out: &mut ColsMut) {
-    let rows = check_csr(ptr, idx, val);
-    let n = out.stride();
-    assert_eq!(out.rows(), rows, "sparse_matmul: out has {} rows, the events {rows}", out.rows());
-    if n == 0 || rows == 0 || out.cols() == 0 {
-        return;
-    }
-    assert_eq!(
-        w.len() % n,
-        0,
-        "sparse_matmul: w.len() must be a multiple of n"
-    );
-    let w_rows = w.len() / n;
-    let events = &idx[ptr[0] as usize..ptr[rows] as usize];
-    // `max` (not an early-exit `all`) so that this check over every event vectorizes.
-    assert!(
-        events.iter().copied().max().map_or(true, |i| (i as usize) < w_rows),
-        "sparse_matmul: column index out of range"
-    );
-    match isa() {
-        Isa::Scalar => scalar::sparse_matmul_cols(ptr, idx, val, w, out),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected at runtime; shapes and indices checked above, and the kernel
-        // touches only columns [first_col, first_col + cols) of rows < rows, at stride n.
-        Isa::Avx2 => unsafe {
-            x86::sparse_matmul(ptr, idx, val, w.as_ptr().add(out.first_col()), n, out.cols(), out.as_mut_ptr())
-        },
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: as above.
-        Isa::Simd128 => unsafe {
-            simd128::sparse_matmul(ptr, idx, val, w.as_ptr().add(out.first_col()), n, out.cols(), out.as_mut_ptr())
-        },
-    }
-}
+impl Kernels {
+    /// The scalar reference lane.
+    pub const SCALAR: Kernels = Kernels { isa: Isa::Scalar };
 
-/// Weight-gradient accumulation over active inputs only: for r in order, for each event e of row r
-/// with `idx[e]` in `[row_lo, row_hi)`: `dw_part[(idx[e]-row_lo)*n + j] += val[e] * dy[r*n + j]`.
-/// Events outside the range are skipped, so callers can split dw rows across threads and still get
-/// exactly the single-threaded result.
-///
-/// Fast path: transpose the events ([`TransposedEvents`]) and run [`sparse_matmul`] with `dy` as
-/// the matrix — what `Linear::backward` does directly, keeping the transposed lists between calls.
-#[allow(clippy::too_many_arguments)]
-pub fn sparse_t_matmul(
-    ptr: &[u32],
-    idx: &[u32],
-    val: Option<&[f32]>,
-    dy: &[f32],
-    n: usize,
-    row_lo: u32,
-    row_hi: u32,
-    dw_part: &mut [f32],
-) {
-    let rows = check_csr(ptr, idx, val);
-    assert!(row_lo <= row_hi, "sparse_t_matmul: row_lo > row_hi");
-    assert_eq!(
-        dy.len(),
-        rows * n,
-        "sparse_t_matmul: dy.len() must be rows*n"
-    );
-    assert_eq!(
-        dw_part.len(),
-        (row_hi - row_lo) as usize * n,
-        "sparse_t_matmul: dw_part.len() must be (row_hi-row_lo)*n"
-    );
-    if n == 0 || rows == 0 || row_lo == row_hi {
-        return;
+    /// The fastest ISA of this machine, or scalar when forced (see [`set_force_scalar`]).
+    #[inline]
+    pub fn active() -> Self {
+        Kernels { isa: Isa::best() }
     }
-    if isa() == Isa::Scalar {
-        return scalar::sparse_t_matmul(ptr, idx, val, dy, n, row_lo, row_hi, dw_part);
+
+    /// "avx2", "simd128" or "scalar".
+    pub fn isa(self) -> &'static str {
+        self.isa.name()
     }
-    TRANSPOSED.with(|cell| {
-        let mut t = cell.borrow_mut();
-        t.rebuild(ptr, idx, val, row_lo, row_hi);
-        sparse_matmul(&t.ptr, &t.row, t.values(), dy, n, dw_part);
-    })
-}
 
-/// The transpose of a CSR restricted to columns [lo, hi): for every dw row, the list of (batch row,
-/// value) events that touch it, **in increasing batch-row order** (a stable counting sort). With it
-/// the weight gradient becomes another `sparse_matmul` (dw row = Σ val·dy row), which keeps each dw
-/// chunk in registers instead of read-modify-writing whole dw rows per event — and the per-element
-/// accumulation order is unchanged (r increasing), so results equal [`scalar::sparse_t_matmul`]
-/// exactly. Buffers are reused: rebuilding allocates nothing once they have grown.
-#[derive(Clone, Debug, Default)]
-pub struct TransposedEvents {
-    /// CSR row pointers, one row per column in [lo, hi) (plus one).
-    pub ptr: Vec<u32>,
-    /// Batch rows, increasing within each list.
-    pub row: Vec<u32>,
-    /// Values per event (empty for binary spikes).
-    vals: Vec<f32>,
-    binary: bool,
-    /// Fill cursor of the counting sort.
-    fill: Vec<u32>,
-}
+    /// `out[r*n + j] += Σ_e val[e] * w[idx[e]*n + j]` for every row r, events in CSR order
+    /// (`val = None`: binary spikes, additions only). `out` is accumulated into, starting from its
+    /// current contents (e.g. a bias set by [`broadcast_rows`]). Batch rows are independent, so
+    /// splitting them across threads (`&ptr[r0..=r1]`, see `check_csr`) gives identical bits.
+    pub fn sparse_matmul(self, ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
+        let rows = check_csr(ptr, idx, val);
+        assert_eq!(out.len(), rows * n, "sparse_matmul: out.len() must be rows*n");
+        self.sparse_matmul_cols(ptr, idx, val, w, &mut ColsMut::all(out, n));
+    }
 
-impl TransposedEvents {
-    pub fn rebuild(&mut self, ptr: &[u32], idx: &[u32], val: Option<&[f32]>, lo: u32, hi: u32) {
-        check_csr(ptr, idx, val);
-        assert!(lo <= hi, "TransposedEvents: lo > hi");
-        let rows = ptr.len() - 1;
-        let span = (hi - lo) as usize;
-        self.binary = val.is_none();
-        let cptr = &mut self.ptr;
-        cptr.clear();
-        cptr.resize(span + 1, 0);
-        for &i in &idx[ptr[0] as usize..ptr[rows] as usize] {
-            if i >= lo && i < hi {
-                cptr[(i - lo) as usize + 1] += 1;
-            }
+    /// [`sparse_matmul`](Self::sparse_matmul) restricted to the columns of `out` (a view of a
+    /// `[rows × n]` matrix, n = `out.stride()`, also the row length of `w`). Every element is
+    /// computed exactly as by the whole product, so column blocks can run on different threads.
+    pub fn sparse_matmul_cols(self, ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], out: &mut ColsMut) {
+        let rows = check_csr(ptr, idx, val);
+        let n = out.stride();
+        assert_eq!(out.rows(), rows, "sparse_matmul: out has {} rows, the events {rows}", out.rows());
+        if n == 0 || rows == 0 || out.cols() == 0 {
+            return;
         }
-        for c in 0..span {
-            cptr[c + 1] += cptr[c];
+        assert_eq!(w.len() % n, 0, "sparse_matmul: w.len() must be a multiple of n");
+        let w_rows = w.len() / n;
+        let events = &idx[ptr[0] as usize..ptr[rows] as usize];
+        // `max` (not an early-exit `all`) so that this check over every event vectorizes.
+        assert!(
+            events.iter().copied().max().map_or(true, |i| (i as usize) < w_rows),
+            "sparse_matmul: column index out of range"
+        );
+        // The kernel touches only columns [first_col, first_col + cols) of rows < rows, at stride n.
+        let w = w[out.first_col()..].as_ptr();
+        dispatch!(self.isa, sparse_matmul(ptr, idx, val, w, n, out.cols(), out.as_mut_ptr()))
+    }
+
+    /// Weight-gradient accumulation over active inputs only: for r in order, for each event e of
+    /// row r with `idx[e]` in `[row_lo, row_hi)`: `dw_part[(idx[e]-row_lo)*n + j] += val[e] * dy[r*n + j]`.
+    /// Events outside the range are skipped, so callers can split dw rows across threads and
+    /// still get exactly the single-threaded result.
+    ///
+    /// The scalar ISA runs this definition directly; the vector ISAs transpose the events
+    /// ([`TransposedEvents`]) and run [`sparse_matmul`] with `dy` as the matrix — what
+    /// `Linear::backward` does directly, keeping the transposed lists between calls.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sparse_t_matmul(self, ptr: &[u32], idx: &[u32], val: Option<&[f32]>, dy: &[f32], n: usize, row_lo: u32, row_hi: u32, dw_part: &mut [f32]) {
+        let rows = check_csr(ptr, idx, val);
+        assert!(row_lo <= row_hi, "sparse_t_matmul: row_lo > row_hi");
+        assert_eq!(dy.len(), rows * n, "sparse_t_matmul: dy.len() must be rows*n");
+        assert_eq!(
+            dw_part.len(),
+            (row_hi - row_lo) as usize * n,
+            "sparse_t_matmul: dw_part.len() must be (row_hi-row_lo)*n"
+        );
+        if n == 0 || rows == 0 || row_lo == row_hi {
+            return;
         }
-        let total = cptr[span] as usize;
-        // Room for the densest possible batch of this shape up front, so that a later batch with
-        // more events than any before it does not reallocate in the middle of training.
-        let most = rows * span;
-        if self.row.capacity() < most {
-            self.row.reserve_exact(most - self.row.len());
+        if self.isa == Isa::Scalar {
+            return sparse::sparse_t_matmul_reference(ptr, idx, val, dy, n, row_lo, row_hi, dw_part);
         }
-        if val.is_some() && self.vals.capacity() < most {
-            self.vals.reserve_exact(most - self.vals.len());
+        TRANSPOSED.with(|cell| {
+            let mut t = cell.borrow_mut();
+            t.rebuild(ptr, idx, val, row_lo, row_hi);
+            self.sparse_matmul(&t.ptr, &t.row, t.values(), dy, n, dw_part);
+        })
+    }
+
+    /// `out[m×n] += a[m×k] · b[k×n]`; each out element starts from its current value and adds
+    /// `a[i,p]*b[p,j]` for p = 0, 1, …, k−1 in order.
+    pub fn matmul(self, a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
+        assert_eq!(a.len(), m * k, "matmul: a.len() must be m*k");
+        assert_eq!(b.len(), k * n, "matmul: b.len() must be k*n");
+        assert_eq!(out.len(), m * n, "matmul: out.len() must be m*n");
+        if m == 0 || n == 0 || k == 0 {
+            return;
         }
-        self.fill.clear();
-        self.fill.extend_from_slice(&cptr[..span]);
-        self.row.clear();
-        self.row.resize(total, 0);
-        self.vals.clear();
-        if val.is_some() {
-            self.vals.resize(total, 0.0);
+        dispatch!(self.isa, matmul(a.as_ptr(), b.as_ptr(), m, k, n, out.as_mut_ptr()))
+    }
+
+    /// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
+    /// trivial; the vector ISAs transpose WIDTH × WIDTH tiles in registers.
+    pub fn transpose(self, src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
+        assert_eq!(src.len(), rows * cols, "transpose: src.len() must be rows*cols");
+        assert_eq!(dst.len(), rows * cols, "transpose: dst.len() must be rows*cols");
+        dispatch!(self.isa, transpose(src.as_ptr(), rows, cols, dst.as_mut_ptr()))
+    }
+
+    /// Writes the column indices of the non-zero entries of `row` (in increasing order) to `idx`,
+    /// and their values to `val` if given; returns their number. `idx` and `val` must have room
+    /// for `row.len()` entries (entries past the returned count are scratch). `-0.0` counts as
+    /// zero. This turns a layer's dense output into the next layer's event list.
+    pub fn compact_nonzero(self, row: &[f32], idx: &mut [u32], val: Option<&mut [f32]>) -> usize {
+        assert!(idx.len() >= row.len(), "compact_nonzero: idx has room for {} of {}", idx.len(), row.len());
+        if let Some(v) = val.as_deref() {
+            assert!(v.len() >= row.len(), "compact_nonzero: val has room for {} of {}", v.len(), row.len());
         }
-        for r in 0..rows {
-            for e in ptr[r] as usize..ptr[r + 1] as usize {
-                let i = idx[e];
-                if i >= lo && i < hi {
-                    let c = (i - lo) as usize;
-                    let at = self.fill[c] as usize;
-                    self.fill[c] += 1;
-                    self.row[at] = r as u32;
-                    if let Some(v) = val {
-                        self.vals[at] = v[e];
-                    }
-                }
-            }
+        assert!(row.len() <= u32::MAX as usize, "compact_nonzero: row too long for u32 indices");
+        match self.isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: AVX2 detected; idx/val have room for row.len() entries (checked above).
+            Isa::Avx2 => unsafe { avx2::compact_nonzero(row, idx, val) },
+            // simd128 has no lane-compress instruction (a byte-shuffle table version is possible;
+            // not written yet), so it keeps the branch-free portable loop.
+            _ => compact::compact_nonzero(row, idx, val),
         }
     }
 
-    /// Values for the kernels: `None` for binary spikes.
-    pub fn values(&self) -> Option<&[f32]> {
-        if self.binary {
-            None
-        } else {
-            Some(&self.vals)
-        }
+    /// `g[i] *= f(x[i])` — e.g. the surrogate-gradient step of backprop (f = a surrogate, x = u − θ).
+    pub fn mul_by_map<F: LaneMap>(self, f: &F, x: &[f32], g: &mut [f32]) {
+        assert_eq!(x.len(), g.len(), "mul_by_map: x and g lengths differ");
+        dispatch!(self.isa, mul_by_map(f, x.as_ptr(), g.as_mut_ptr(), x.len()))
+    }
+
+    /// Adam (PyTorch semantics, L2 weight decay added to g):
+    /// `m = b1 m + (1−b1) g; v = b2 v + (1−b2) g²; w −= lr (m/bc1) / (sqrt(v/bc2) + eps)`,
+    /// with `bc1 = 1 − b1^t`, `bc2 = 1 − b2^t` supplied by the caller.
+    #[allow(clippy::too_many_arguments)]
+    pub fn adam_step(
+        self,
+        w: &mut [f32],
+        g: &[f32],
+        m: &mut [f32],
+        v: &mut [f32],
+        lr: f32,
+        b1: f32,
+        b2: f32,
+        eps: f32,
+        bc1: f32,
+        bc2: f32,
+        weight_decay: f32,
+    ) {
+        let len = w.len();
+        assert!(g.len() == len && m.len() == len && v.len() == len, "adam_step: slice lengths differ");
+        let h = elementwise::Adam { lr, b1, b2, eps, bc1, bc2, weight_decay };
+        dispatch!(self.isa, adam_step(&h, w.as_mut_ptr(), g.as_ptr(), m.as_mut_ptr(), v.as_mut_ptr(), len))
+    }
+
+    /// SGD with momentum (PyTorch semantics): `g' = g + wd w; vel = mu vel + g'; w −= lr vel`.
+    pub fn sgd_step(self, w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momentum: f32, weight_decay: f32) {
+        let len = w.len();
+        assert!(g.len() == len && vel.len() == len, "sgd_step: slice lengths differ");
+        dispatch!(self.isa, sgd_step(lr, momentum, weight_decay, w.as_mut_ptr(), g.as_ptr(), vel.as_mut_ptr(), len))
     }
 }
 
@@ -297,156 +347,64 @@ thread_local! {
     static TRANSPOSED: std::cell::RefCell<TransposedEvents> = std::cell::RefCell::new(TransposedEvents::default());
 }
 
-/// `out[m×n] += a[m×k] · b[k×n]`; each out element starts from its current value and adds
-/// `a[i,p]*b[p,j]` for p = 0, 1, …, k−1 in order.
+// The free functions: the active ISA's kernels (see the methods of [`Kernels`] for each contract).
+
+/// [`Kernels::sparse_matmul`] on the active ISA.
+pub fn sparse_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], n: usize, out: &mut [f32]) {
+    Kernels::active().sparse_matmul(ptr, idx, val, w, n, out)
+}
+
+/// [`Kernels::sparse_matmul_cols`] on the active ISA.
+pub fn sparse_matmul_cols(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, w: &[f32], out: &mut ColsMut) {
+    Kernels::active().sparse_matmul_cols(ptr, idx, val, w, out)
+}
+
+/// [`Kernels::sparse_t_matmul`] on the active ISA.
+#[allow(clippy::too_many_arguments)]
+pub fn sparse_t_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, dy: &[f32], n: usize, row_lo: u32, row_hi: u32, dw_part: &mut [f32]) {
+    Kernels::active().sparse_t_matmul(ptr, idx, val, dy, n, row_lo, row_hi, dw_part)
+}
+
+/// [`Kernels::matmul`] on the active ISA.
 pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
-    assert_eq!(a.len(), m * k, "matmul: a.len() must be m*k");
-    assert_eq!(b.len(), k * n, "matmul: b.len() must be k*n");
-    assert_eq!(out.len(), m * n, "matmul: out.len() must be m*n");
-    if m == 0 || n == 0 || k == 0 {
+    Kernels::active().matmul(a, b, m, k, n, out)
+}
+
+/// [`Kernels::transpose`] on the active ISA.
+pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
+    Kernels::active().transpose(src, rows, cols, dst)
+}
+
+/// [`Kernels::compact_nonzero`] on the active ISA.
+pub fn compact_nonzero(row: &[f32], idx: &mut [u32], val: Option<&mut [f32]>) -> usize {
+    Kernels::active().compact_nonzero(row, idx, val)
+}
+
+/// [`Kernels::mul_by_map`] on the active ISA: `g[i] *= f(x[i])`.
+pub fn mul_by_map<F: LaneMap>(f: &F, x: &[f32], g: &mut [f32]) {
+    Kernels::active().mul_by_map(f, x, g)
+}
+
+/// [`Kernels::adam_step`] on the active ISA.
+#[allow(clippy::too_many_arguments)]
+pub fn adam_step(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], lr: f32, b1: f32, b2: f32, eps: f32, bc1: f32, bc2: f32, weight_decay: f32) {
+    Kernels::active().adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay)
+}
+
+/// [`Kernels::sgd_step`] on the active ISA.
+pub fn sgd_step(w: &mut [f32], g: &[f32], vel: &mut [f32], lr: f32, momentum: f32, weight_decay: f32) {
+    Kernels::active().sgd_step(w, g, vel, lr, momentum, weight_decay)
+}
+
+/// `out[r*n + j] = bias[j]` for every row (n = bias.len()). A memcpy per row is already optimal
+/// on every target, so this has no per-ISA form.
+pub fn broadcast_rows(bias: &[f32], rows: usize, out: &mut [f32]) {
+    assert_eq!(out.len(), rows * bias.len(), "broadcast_rows: out.len() must be rows*bias.len()");
+    if bias.is_empty() {
         return;
     }
-    match isa() {
-        Isa::Scalar => scalar::matmul(a, b, m, k, n, out),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected; shapes checked above.
-        Isa::Avx2 => unsafe { x86::matmul(a, b, m, k, n, out) },
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: shapes checked above.
-        Isa::Simd128 => unsafe { simd128::matmul(a, b, m, k, n, out) },
-    }
-}
-
-/// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
-/// trivial; the SIMD versions transpose 8×8 (AVX2) / 4×4 (simd128) blocks in registers.
-pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
-    assert_eq!(
-        src.len(),
-        rows * cols,
-        "transpose: src.len() must be rows*cols"
-    );
-    assert_eq!(
-        dst.len(),
-        rows * cols,
-        "transpose: dst.len() must be rows*cols"
-    );
-    match isa() {
-        Isa::Scalar => scalar::transpose(src, rows, cols, dst),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected; shapes checked above.
-        Isa::Avx2 => unsafe { x86::transpose(src, rows, cols, dst) },
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: shapes checked above.
-        Isa::Simd128 => unsafe { simd128::transpose(src, rows, cols, dst) },
-    }
-}
-
-/// Writes the column indices of the non-zero entries of `row` (in increasing order) to `idx`, and
-/// their values to `val` if given; returns their number. `idx` and `val` must have room for
-/// `row.len()` entries (entries past the returned count are scratch). `-0.0` counts as zero.
-/// This turns a layer's dense output into the next layer's event list.
-pub fn compact_nonzero(row: &[f32], idx: &mut [u32], val: Option<&mut [f32]>) -> usize {
-    assert!(idx.len() >= row.len(), "compact_nonzero: idx has room for {} of {}", idx.len(), row.len());
-    if let Some(v) = val.as_deref() {
-        assert!(v.len() >= row.len(), "compact_nonzero: val has room for {} of {}", v.len(), row.len());
-    }
-    assert!(row.len() <= u32::MAX as usize, "compact_nonzero: row too long for u32 indices");
-    match isa() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected; idx/val have room for row.len() entries (checked above).
-        Isa::Avx2 => unsafe { x86::compact_nonzero(row, idx, val) },
-        // wasm keeps the branch-free reference: simd128 has no lane-compress instruction (a
-        // byte-shuffle table version is possible; not written yet).
-        _ => scalar::compact_nonzero(row, idx, val),
-    }
-}
-
-/// `out[r*n + j] = bias[j]` for every row (n = bias.len()).
-pub fn broadcast_rows(bias: &[f32], rows: usize, out: &mut [f32]) {
-    assert_eq!(
-        out.len(),
-        rows * bias.len(),
-        "broadcast_rows: out.len() must be rows*bias.len()"
-    );
-    // memcpy per row is already optimal on every target.
-    scalar::broadcast_rows(bias, rows, out)
-}
-
-/// `g[i] *= s.grad(x[i])` — the surrogate-gradient step of backprop (x = u − θ).
-pub fn surrogate_grad_mul(s: &Surrogate, x: &[f32], g: &mut [f32]) {
-    assert_eq!(
-        x.len(),
-        g.len(),
-        "surrogate_grad_mul: x and g lengths differ"
-    );
-    match isa() {
-        Isa::Scalar => scalar::surrogate_grad_mul(s, x, g),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected; lengths checked.
-        Isa::Avx2 => unsafe { x86::surrogate_grad_mul(s, x, g) },
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: lengths checked.
-        Isa::Simd128 => unsafe { simd128::surrogate_grad_mul(s, x, g) },
-    }
-}
-
-/// Adam (PyTorch semantics, L2 weight decay added to g):
-/// `m = b1 m + (1−b1) g; v = b2 v + (1−b2) g²; w −= lr (m/bc1) / (sqrt(v/bc2) + eps)`,
-/// with `bc1 = 1 − b1^t`, `bc2 = 1 − b2^t` supplied by the caller.
-#[allow(clippy::too_many_arguments)]
-pub fn adam_step(
-    w: &mut [f32],
-    g: &[f32],
-    m: &mut [f32],
-    v: &mut [f32],
-    lr: f32,
-    b1: f32,
-    b2: f32,
-    eps: f32,
-    bc1: f32,
-    bc2: f32,
-    weight_decay: f32,
-) {
-    let len = w.len();
-    assert!(
-        g.len() == len && m.len() == len && v.len() == len,
-        "adam_step: slice lengths differ"
-    );
-    match isa() {
-        Isa::Scalar => scalar::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected; lengths checked.
-        Isa::Avx2 => unsafe { x86::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay) },
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: lengths checked.
-        Isa::Simd128 => unsafe {
-            simd128::adam_step(w, g, m, v, lr, b1, b2, eps, bc1, bc2, weight_decay)
-        },
-    }
-}
-
-/// SGD with momentum (PyTorch semantics): `g' = g + wd w; vel = mu vel + g'; w −= lr vel`.
-pub fn sgd_step(
-    w: &mut [f32],
-    g: &[f32],
-    vel: &mut [f32],
-    lr: f32,
-    momentum: f32,
-    weight_decay: f32,
-) {
-    let len = w.len();
-    assert!(
-        g.len() == len && vel.len() == len,
-        "sgd_step: slice lengths differ"
-    );
-    match isa() {
-        Isa::Scalar => scalar::sgd_step(w, g, vel, lr, momentum, weight_decay),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 detected; lengths checked.
-        Isa::Avx2 => unsafe { x86::sgd_step(w, g, vel, lr, momentum, weight_decay) },
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: lengths checked.
-        Isa::Simd128 => unsafe { simd128::sgd_step(w, g, vel, lr, momentum, weight_decay) },
+    for row in out.chunks_exact_mut(bias.len()) {
+        row.copy_from_slice(bias);
     }
 }
 

@@ -2,6 +2,12 @@
 //! channels, rows = samples × positions), placed before the threshold. At inference it is an
 //! affine map that `fold_into` merges into the preceding weights, so it costs no operations.
 
+use super::linear::Linear;
+use super::Pass;
+use crate::activation::Activation;
+use crate::neuron::Signal;
+use crate::params::{shared_and_mut, Layout, Owner, Param, ParamMut};
+
 #[derive(Clone, Debug)]
 pub struct BatchNorm {
     pub gamma: Vec<f32>,
@@ -17,6 +23,8 @@ pub struct BatchNorm {
     /// Per-channel sums reused every step (training allocates nothing).
     sum: Vec<f64>,
     sum2: Vec<f64>,
+    /// Normalized output of the last forward.
+    out: Activation,
 }
 
 impl BatchNorm {
@@ -34,7 +42,21 @@ impl BatchNorm {
             inv_std: vec![0.0; c],
             sum: vec![0.0; c],
             sum2: vec![0.0; c],
+            out: Activation::default(),
         }
+    }
+
+    /// Normalizes a copy of `input` (a pre-activation: what a weight layer wrote).
+    pub fn forward(&mut self, input: &Activation, pass: &Pass) {
+        let mut out = std::mem::take(&mut self.out);
+        out.reset(input.rows, input.cols, Signal::Real);
+        out.dense.copy_from_slice(&input.dense);
+        self.normalize(&mut out.dense, pass.train);
+        self.out = out;
+    }
+
+    pub fn output(&self) -> &Activation {
+        &self.out
     }
 
     pub fn channels(&self) -> usize {
@@ -42,7 +64,7 @@ impl BatchNorm {
     }
 
     /// Normalizes `u` in place: batch statistics when training, running ones otherwise.
-    pub fn forward(&mut self, u: &mut [f32], train: bool) {
+    fn normalize(&mut self, u: &mut [f32], train: bool) {
         let c = self.channels();
         let rows = u.len() / c;
         if train && rows > 1 {
@@ -127,10 +149,11 @@ impl BatchNorm {
         }
     }
 
-    /// Merges the inference affine map into `w [fan_in × C]` and `b [C]`.
-    pub fn fold_into(&self, w: &mut [f32], b: &mut [f32]) {
+    /// Merges the inference affine map into the weights `[fan_in × C]` and bias `[C]` before it.
+    pub fn fold_into(&self, lin: &mut Linear) {
         let (scale, shift) = self.affine();
         let c = self.channels();
+        let (w, b) = (&mut lin.w, &mut lin.b);
         for row in w.chunks_mut(c) {
             for j in 0..c {
                 row[j] *= scale[j];
@@ -141,8 +164,21 @@ impl BatchNorm {
         }
     }
 
-    pub fn zero_grad(&mut self) {
-        self.g_gamma.iter_mut().for_each(|g| *g = 0.0);
-        self.g_beta.iter_mut().for_each(|g| *g = 0.0);
-    }
+}
+
+/// γ and β as PyTorch's `weight` and `bias`, then the running statistics (buffers).
+macro_rules! norm_params {
+    ($name:ident, $param:ident $(, $m:ident)?) => {
+        pub fn $name(& $($m)? self, owner: Owner, f: &mut dyn FnMut($param<'_>)) {
+            let layout = Layout::Vector(self.gamma.len());
+            f($param { name: owner.field("weight"), layout, value: & $($m)? self.gamma, grad: Some(& $($m)? self.g_gamma) });
+            f($param { name: owner.field("bias"), layout, value: & $($m)? self.beta, grad: Some(& $($m)? self.g_beta) });
+            f($param { name: owner.field("running_mean"), layout, value: & $($m)? self.running_mean, grad: None });
+            f($param { name: owner.field("running_var"), layout, value: & $($m)? self.running_var, grad: None });
+        }
+    };
+}
+
+impl BatchNorm {
+    shared_and_mut!(norm_params);
 }

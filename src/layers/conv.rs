@@ -2,10 +2,78 @@
 //! adds only the weights under input spikes) and its adjoint, col2im.
 //!
 //! Activations are HWC per sample: feature index `(y·W + x)·C + c`. A conv weight matrix is
-//! `[(ky·k + kx)·C_in + c_in] × C_out`; `io` maps it to PyTorch's `[C_out, C_in, k, k]`.
+//! `[(ky·k + kx)·C_in + c_in] × C_out`; [`Layout::Conv`] maps it to PyTorch's `[C_out, C_in, k, k]`.
 
-use crate::activation::Events;
+use super::linear::Linear;
+use super::Pass;
+use crate::activation::{Activation, Events};
+use crate::neuron::Signal;
+use crate::ops::{EnergyModel, LayerOps};
+use crate::params::{Layout, Owner, Param, ParamMut};
+use crate::rng::Rng;
 use crate::spec::Shape;
+
+/// A convolution layer (`nn.Conv2d`): the weight matrix applied to every input patch.
+#[derive(Clone, Debug)]
+pub struct Conv {
+    pub geom: ConvGeom,
+    pub linear: Linear,
+    /// im2col of the last forward's input, as events.
+    events: Events,
+    /// Gradient with respect to the im2col matrix, before col2im.
+    dcol: Vec<f32>,
+    /// Pre-activation of the last forward (HWC per sample).
+    out: Activation,
+}
+
+impl Conv {
+    pub fn new(geom: ConvGeom, channels: usize, rng: &mut Rng) -> Self {
+        Self {
+            linear: Linear::new(geom.patch(), channels, rng),
+            geom,
+            events: Events::default(),
+            dcol: Vec::new(),
+            out: Activation::default(),
+        }
+    }
+
+    pub fn forward(&mut self, input: &Activation, pass: &Pass) {
+        let rows = pass.rows();
+        self.geom.im2col(&input.dense, rows, input.signal == Some(Signal::Spike), &mut self.events);
+        self.out.reset(rows, self.geom.output.len(), Signal::Real);
+        self.linear.forward(&self.events, &mut self.out.dense);
+    }
+
+    pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
+        self.linear.backward(&self.events, g, input_grad.then_some(&mut self.dcol));
+        if input_grad {
+            self.geom.col2im(&self.dcol, self.out.rows, spare);
+            std::mem::swap(g, spare);
+        }
+    }
+
+    pub fn output(&self) -> &Activation {
+        &self.out
+    }
+
+    pub fn ops(&self, name: String, input: Signal, pass: &Pass, energy: &EnergyModel) -> LayerOps {
+        let l = &self.linear;
+        LayerOps::product(name, "conv", input, l.fan_in, l.fan_out, self.geom.positions(), self.events.count(), pass, energy)
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout::Conv { c_in: self.geom.input.c, c_out: self.linear.fan_out, kernel: self.geom.kernel }
+    }
+
+    pub fn params(&self, owner: Owner, f: &mut dyn FnMut(Param<'_>)) {
+        self.linear.params(owner, self.layout(), f)
+    }
+
+    pub fn params_mut(&mut self, owner: Owner, f: &mut dyn FnMut(ParamMut<'_>)) {
+        let layout = self.layout();
+        self.linear.params_mut(owner, layout, f)
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConvGeom {

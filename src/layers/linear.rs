@@ -2,12 +2,14 @@
 //! (through im2col events) and the readout.
 //!
 //! Layout: `w` is `[fan_in × fan_out]` (input-major), so the weights an input spike adds are one
-//! contiguous row. PyTorch stores `nn.Linear.weight` as `[fan_out × fan_in]`; `io` transposes.
+//! contiguous row. PyTorch stores `nn.Linear.weight` as `[fan_out × fan_in]`; the layer that
+//! owns the matrix states its PyTorch layout (`params::Layout`).
 
 use crate::activation::Events;
 use crate::kernels;
 use crate::kernels::TransposedEvents;
 use crate::parallel::{for_row_chunks, for_sparse_blocks, join, MIN_PARALLEL_ELEMENTWISE};
+use crate::params::{shared_and_mut, Layout, Owner, Param, ParamMut};
 use crate::rng::Rng;
 
 /// Inner dimension below which the input-gradient product is not split across threads.
@@ -21,9 +23,9 @@ pub struct Linear {
     pub b: Vec<f32>,
     pub gw: Vec<f32>,
     pub gb: Vec<f32>,
-    /// `w` transposed, for the input gradient; rebuilt lazily after each weight update.
+    /// `w` transposed, for the input gradient; rebuilt by every backward that needs it (the
+    /// weights change between any two backward passes of training).
     wt: Vec<f32>,
-    wt_fresh: bool,
     /// The input events transposed (per input, the batch rows where it was active), for the
     /// weight gradient; kept so that rebuilding it allocates nothing.
     events_t: TransposedEvents,
@@ -49,14 +51,8 @@ impl Linear {
             w,
             b,
             wt: Vec::new(),
-            wt_fresh: false,
             events_t: TransposedEvents::default(),
         }
-    }
-
-    /// Call after changing `w` in place.
-    pub fn weights_changed(&mut self) {
-        self.wt_fresh = false;
     }
 
     /// `out[rows × fan_out] = b + events · W`.
@@ -81,7 +77,7 @@ impl Linear {
         // The transposed events and (for din) the transposed weights do not depend on dy, so
         // the two sequential rebuilds run side by side.
         let (events_t, wt, w, fan_in, fan_out) = (&mut self.events_t, &mut self.wt, &self.w, self.fan_in, self.fan_out);
-        let refresh_wt = din.is_some() && !self.wt_fresh;
+        let refresh_wt = din.is_some();
         let mut rebuild = || events_t.rebuild(&ev.ptr, &ev.idx, vals, 0, fan_in as u32);
         let mut transpose = || {
             wt.resize(w.len(), 0.0);
@@ -95,7 +91,6 @@ impl Linear {
                 transpose();
             }
         }
-        self.wt_fresh |= refresh_wt;
         let t = &self.events_t;
         for_sparse_blocks(&t.ptr, &mut self.gw, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &t.row, t.values(), dy, block));
         for r in 0..rows {
@@ -120,8 +115,18 @@ impl Linear {
         }
     }
 
-    pub fn zero_grad(&mut self) {
-        self.gw.iter_mut().for_each(|g| *g = 0.0);
-        self.gb.iter_mut().for_each(|g| *g = 0.0);
-    }
+}
+
+/// `weight` (in the owner's `layout`) and `bias`.
+macro_rules! linear_params {
+    ($name:ident, $param:ident $(, $m:ident)?) => {
+        pub fn $name(& $($m)? self, owner: Owner, layout: Layout, f: &mut dyn FnMut($param<'_>)) {
+            f($param { name: owner.field("weight"), layout, value: & $($m)? self.w, grad: Some(& $($m)? self.gw) });
+            f($param { name: owner.field("bias"), layout: Layout::Vector(self.fan_out), value: & $($m)? self.b, grad: Some(& $($m)? self.gb) });
+        }
+    };
+}
+
+impl Linear {
+    shared_and_mut!(linear_params);
 }

@@ -1,6 +1,140 @@
-//! Layers: the weight matrix shared by dense and conv layers, convolution geometry, max-pool and
-//! batch normalization.
+//! Layer kinds, each in its own file, owning its forward, backward, record, operation count and
+//! parameters: [`Dense`], [`Conv`], [`MaxPool`], [`BatchNorm`], [`Fire`] (the neuron step) and the
+//! [`Readout`]. A model is a list of [`Layer`]s and a readout; the one dispatch is here.
+//!
+//! Every layer reads the previous layer's output [`Activation`] and keeps its own (rows
+//! `steps × batch`, t-major), so the backward pass and the spike record find what they need.
+
 pub mod batchnorm;
 pub mod conv;
+pub mod dense;
+pub mod fire;
 pub mod linear;
 pub mod pool;
+pub mod readout;
+
+pub use batchnorm::BatchNorm;
+pub use conv::Conv;
+pub use dense::Dense;
+pub use fire::Fire;
+pub use pool::MaxPool;
+pub use readout::Readout;
+
+use crate::activation::Activation;
+use crate::neuron::Signal;
+use crate::ops::{EnergyModel, LayerOps};
+use crate::params::{shared_and_mut, Owner, Param, ParamMut};
+
+/// What every layer needs to know about the pass it is in.
+#[derive(Clone, Copy, Debug)]
+pub struct Pass {
+    /// Samples in the batch.
+    pub samples: usize,
+    /// Time steps (rows of every matrix are `steps × samples`).
+    pub steps: usize,
+    /// Batch statistics for batch norm.
+    pub train: bool,
+    /// Spikes replaced by their surrogate's primitive (see `NeuronModel::forward`).
+    pub smooth: bool,
+}
+
+impl Pass {
+    pub fn rows(&self) -> usize {
+        self.steps * self.samples
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Layer {
+    Dense(Dense),
+    Conv(Conv),
+    MaxPool(MaxPool),
+    BatchNorm(BatchNorm),
+    Fire(Fire),
+}
+
+impl Layer {
+    pub fn forward(&mut self, input: &Activation, pass: &Pass) {
+        match self {
+            Layer::Dense(l) => l.forward(input, pass),
+            Layer::Conv(l) => l.forward(input, pass),
+            Layer::MaxPool(l) => l.forward(input, pass),
+            Layer::BatchNorm(l) => l.forward(input, pass),
+            Layer::Fire(l) => l.forward(input, pass),
+        }
+    }
+
+    /// Turns `g` (dL/d output of the last forward) into dL/d input, accumulating parameter
+    /// gradients on the way; `spare` is working memory. `input_grad = false` (the first layer)
+    /// skips the input gradient, leaving `g` as it is.
+    pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
+        match self {
+            Layer::Dense(l) => l.backward(g, spare, input_grad),
+            Layer::Conv(l) => l.backward(g, spare, input_grad),
+            Layer::MaxPool(l) => l.backward(g, spare, input_grad),
+            Layer::BatchNorm(l) => l.backward(g),
+            Layer::Fire(l) => l.backward(g),
+        }
+    }
+
+    /// Output of the last forward.
+    pub fn output(&self) -> &Activation {
+        match self {
+            Layer::Dense(l) => l.output(),
+            Layer::Conv(l) => l.output(),
+            Layer::MaxPool(l) => l.output(),
+            Layer::BatchNorm(l) => l.output(),
+            Layer::Fire(l) => l.output(),
+        }
+    }
+
+    /// The layer's operations in the last forward (weight layers only), fed by `input`.
+    pub fn ops(&self, name: String, input: Signal, pass: &Pass, energy: &EnergyModel) -> Option<LayerOps> {
+        match self {
+            Layer::Dense(l) => Some(l.ops(name, input, pass, energy)),
+            Layer::Conv(l) => Some(l.ops(name, input, pass, energy)),
+            Layer::MaxPool(_) | Layer::BatchNorm(_) | Layer::Fire(_) => None,
+        }
+    }
+
+    /// "dense", "conv", … as in records and op counts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Layer::Dense(_) => "dense",
+            Layer::Conv(_) => "conv",
+            Layer::MaxPool(_) => "maxPool",
+            Layer::BatchNorm(_) => "batchNorm",
+            Layer::Fire(_) => "fire",
+        }
+    }
+
+    /// Whether the layer holds a weight matrix (and so gets a `layers.{k}` name).
+    pub fn has_weights(&self) -> bool {
+        matches!(self, Layer::Dense(_) | Layer::Conv(_))
+    }
+}
+
+/// `next` is the index the next weight layer gets; a batch norm is named after the weight layer
+/// it follows (the model places one right after a weight layer, never elsewhere).
+macro_rules! layer_params {
+    ($name:ident, $param:ident $(, $m:ident)?) => {
+        pub fn $name(& $($m)? self, next: &mut usize, f: &mut dyn FnMut($param<'_>)) {
+            match self {
+                Layer::Dense(l) => {
+                    l.$name(Owner::Layer(*next), f);
+                    *next += 1;
+                }
+                Layer::Conv(l) => {
+                    l.$name(Owner::Layer(*next), f);
+                    *next += 1;
+                }
+                Layer::BatchNorm(l) => l.$name(Owner::Norm(next.saturating_sub(1)), f),
+                Layer::MaxPool(_) | Layer::Fire(_) => {}
+            }
+        }
+    };
+}
+
+impl Layer {
+    shared_and_mut!(layer_params);
+}

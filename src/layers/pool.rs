@@ -1,7 +1,47 @@
 //! Max-pool over non-overlapping size×size windows (HWC). On spikes it is an OR of the window.
 //! The gradient goes to the first maximum of each window (PyTorch's choice).
 
+use super::Pass;
+use crate::activation::Activation;
+use crate::neuron::Signal;
 use crate::spec::Shape;
+
+/// The max-pool layer: its windows, and where each window's maximum was in the last forward.
+#[derive(Clone, Debug)]
+pub struct MaxPool {
+    pub geom: PoolGeom,
+    argmax: Vec<u32>,
+    out: Activation,
+}
+
+impl MaxPool {
+    pub fn new(geom: PoolGeom) -> Self {
+        Self { geom, argmax: Vec::new(), out: Activation::default() }
+    }
+
+    /// The output carries the input's signal: the maximum of spikes is a spike.
+    pub fn forward(&mut self, input: &Activation, pass: &Pass) {
+        let rows = pass.rows();
+        self.out.reset(rows, self.geom.output.len(), input.signal.unwrap_or(Signal::Real));
+        self.geom.forward(&input.dense, rows, &mut self.out.dense, &mut self.argmax);
+    }
+
+    pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
+        if input_grad {
+            self.geom.backward(g, &self.argmax, self.out.rows, spare);
+            std::mem::swap(g, spare);
+        }
+    }
+
+    pub fn output(&self) -> &Activation {
+        &self.out
+    }
+
+    /// Input index of each window's maximum in the last forward.
+    pub fn argmax(&self) -> &[u32] {
+        &self.argmax
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolGeom {

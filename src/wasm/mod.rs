@@ -41,7 +41,8 @@ pub fn catalog() -> Result<JsValue, JsError> {
 }
 
 /// Samples a surrogate gradient and its primitive on `n` even points in `[lo, hi]`.
-/// `cfg` is `{kind: 's3nn'|'sigmoid'|'rect'|'atan'|'fastSigmoid', alpha?, beta?, width?, slope?}`.
+/// `cfg` is `{kind, alpha?, beta?, width?, slope?}` with `kind` one of `catalog().surrogates[].name`
+/// (the core's `SurrogateConfig`).
 /// Returns `{x: Float32Array, grad: Float32Array, primitive: Float32Array}`.
 #[wasm_bindgen(js_name = surrogateCurve)]
 pub fn surrogate_curve(cfg: JsValue, lo: f32, hi: f32, n: usize) -> Result<JsValue, JsError> {

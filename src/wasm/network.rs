@@ -29,7 +29,8 @@ impl Network {
         Ok(Network { trainer: Trainer::new(net, opt, seed).map_err(err)?, seed })
     }
 
-    /// Reads a model saved by `save()` or by the CLI (safetensors). Training continues with Adam 1e-3.
+    /// Reads a model saved by `save()` or by the CLI (safetensors). Training continues with the
+    /// default optimizer (`OptimizerSpec::default()`) and seed.
     pub fn load(bytes: &[u8]) -> Result<Network, JsError> {
         let net = crate::io::load(bytes).map_err(err)?;
         Ok(Network { trainer: Trainer::new(net, OptimizerSpec::default(), crate::catalog::DEFAULT_SEED).map_err(err)?, seed: crate::catalog::DEFAULT_SEED })
@@ -62,10 +63,10 @@ impl Network {
         self.trainer.net.steps()
     }
 
-    /// The seed this network was created with.
+    /// The seed this network was created with (a JS number: exact, since the config's `seed` is one).
     #[wasm_bindgen(getter)]
-    pub fn seed(&self) -> u32 {
-        self.seed as u32
+    pub fn seed(&self) -> f64 {
+        self.seed as f64
     }
 
     /// Changes the learning rate from the next step on (optimizer state is kept).

@@ -39,7 +39,7 @@ fn kernel_fingerprint() -> u64 {
         Surrogate::FastSigmoid { slope: 25.0 },
         Surrogate::Rect { width: 0.7 },
     ] {
-        kernels::surrogate_grad_mul(&s, &u, &mut g);
+        kernels::mul_by_map(&s, &u, &mut g);
         eat(&g);
     }
     // spikes of layer 1 as CSR → layer 2

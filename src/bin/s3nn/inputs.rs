@@ -1,0 +1,106 @@
+//! Flags turned into what the core runs on: data sets, model files, network configs, energy.
+
+use std::path::Path;
+
+use s3nn::catalog::{self, DataKind, DatasetPreset};
+use s3nn::data::{self, ToyKind};
+use s3nn::rng::Rng;
+use s3nn::{Dataset, EnergyModel, Model, RunConfig};
+
+use crate::args::{cli_data_sets, expand_arch, DataArgs, EnergyArgs, NeuronArgs};
+use crate::CliResult;
+
+/// (train, test) for a data preset; toy sets are generated and split 80/20 with `seed`.
+pub fn load_data(d: &DataArgs, preset: &DatasetPreset, seed: u64) -> CliResult<(Dataset, Dataset)> {
+    match preset.kind {
+        DataKind::Image if preset.name == "fashion" => Ok(data::load_fashion()?),
+        DataKind::Image => Ok(data::load_mnist()?),
+        DataKind::Toy => {
+            let kind: ToyKind = preset.name.parse()?;
+            let all = data::toy(kind, d.samples, d.noise, seed)?;
+            Ok(all.split(0.8, seed)?)
+        }
+        DataKind::Csv => Err(format!("data set '{}' cannot be loaded by the CLI", preset.name).into()),
+    }
+}
+
+/// A seeded random subset of `n` samples (class-sorted sets like Fashion-MNIST stay balanced).
+pub fn random_subset(d: &Dataset, n: usize, seed: u64, what: &str) -> CliResult<Dataset> {
+    if n == 0 {
+        return Err(format!("{what} must be at least 1").into());
+    }
+    if n >= d.len() {
+        return Ok(d.clone());
+    }
+    let mut idx: Vec<usize> = (0..d.len()).collect();
+    Rng::new(seed ^ 0x005A_B5E7).shuffle(&mut idx);
+    idx.truncate(n);
+    idx.sort_unstable();
+    Ok(d.subset(&idx)?)
+}
+
+/// The run config the neuron flags describe (no architecture yet: see [`with_arch`]).
+pub fn neuron_config(n: &NeuronArgs) -> CliResult<RunConfig> {
+    // Surrogate parameters are scales: a zero, negative or non-finite one silently stops learning
+    // (and ReLU/BNN ignore them, so the core would not notice).
+    for (flag, v) in [("--alpha", n.alpha), ("--beta", n.beta)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(format!("{flag} must be a finite number > 0, got {v}").into());
+            }
+        }
+    }
+    Ok(RunConfig {
+        neuron: Some(n.neuron.clone()),
+        alpha: n.alpha,
+        beta: n.beta,
+        threshold: n.threshold,
+        steps: n.steps,
+        leak: n.leak,
+        batch_norm: Some(n.batch_norm),
+        ..RunConfig::default()
+    })
+}
+
+/// `config` for the architecture `arch` ("mlp"/"cnn" expanded).
+pub fn with_arch(config: &RunConfig, arch: &str) -> RunConfig {
+    RunConfig { arch: expand_arch(arch), ..config.clone() }
+}
+
+pub fn energy_from(e: &EnergyArgs) -> CliResult<EnergyModel> {
+    let m = EnergyModel { e_mac_pj: e.e_mac, e_ac_pj: e.e_ac, snn_steps: e.snn_steps };
+    m.validate()?;
+    Ok(m)
+}
+
+pub fn read_model(path: &Path) -> CliResult<Model> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read model {}: {e}", path.display()))?;
+    Ok(s3nn::io::load(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
+}
+
+/// The data set for a loaded network when --data is not given: the first preset whose samples
+/// have as many values as the network has inputs (784 → mnist, 2 → spiral).
+fn default_data_for(net: &Model) -> CliResult<&'static DatasetPreset> {
+    let f = net.features();
+    cli_data_sets()
+        .find(|d| d.shape.is_some_and(|s| s.iter().product::<usize>() == f))
+        .ok_or_else(|| format!("no default data set for a network with {f} inputs; pass --data").into())
+}
+
+/// The test set `eval`/`ops` run on: `--data` or the default for the network, optionally a
+/// seeded subset, checked to fit the network. Returns it with the name to report.
+pub fn test_data_for(net: &Model, d: &DataArgs, seed: u64, limit: Option<usize>) -> CliResult<(String, Dataset)> {
+    let (name, preset) = match &d.data {
+        Some(n) => (n.to_ascii_lowercase(), catalog::dataset(n)?),
+        None => {
+            let p = default_data_for(net)?;
+            (p.name.to_string(), p)
+        }
+    };
+    let (_, mut test) = load_data(d, preset, seed)?;
+    if let Some(n) = limit {
+        test = random_subset(&test, n, seed.wrapping_add(1), "--limit")?;
+    }
+    s3nn::train::check_fit(net, &test)?;
+    Ok((name, test))
+}
