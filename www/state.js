@@ -1,58 +1,72 @@
 // The run's whole configuration, serialized into location.hash so that a link reproduces a run.
 // Only values that differ from the defaults are written, so default links stay short.
+//
+// The table of keys, their allowed values and defaults is built from the package's catalog()
+// (useCatalog, called once the worker has sent it): data sets, neurons, optimizers, data
+// presets (hidden layers, lr, batch), every surrogate and neuron parameter (one key per name:
+// alpha, beta, width, slope, threshold, steps, leak …) and the energy constants. What is left
+// here is the page's own: the toy noise, the sample count and the seed.
+import { datasetInfo, paramNames, paramEntry } from './catalog.js';
 
-export const TOY_SETS = ['spiral', 'moons', 'circles', 'xor', 'blobs'];
-export const IMAGE_SETS = ['mnist', 'fashion'];
-export const NEURONS = ['s3nn', 'sigmoid', 'rect', 'atan', 'fastsigmoid', 'bnn', 'relu', 'lif'];
-export const SURROGATES = ['s3nn', 'sigmoid', 'rect', 'atan', 'fastsigmoid'];
+/** Keys whose change requires rebuilding the data set (the rest only rebuild the model). */
+export const DATA_KEYS = ['data', 'noise', 'n', 'seed'];
+/** Points of a toy set when `n` is 0. */
+export const TOY_POINTS = 1000;
+// Links made before the keys were the catalog's parameter names.
+const LEGACY_KEYS = { theta: 'threshold', T: 'steps' };
 
-/** Default first surrogate parameter per neuron (α, width or slope) — matches src/neuron.rs. */
-export const ALPHA_DEFAULT = { s3nn: 4, sigmoid: 4, rect: 1, atan: 2, fastsigmoid: 25, lif: 4, bnn: 4, relu: 4 };
-/** The name of the first surrogate parameter, for labels. */
-export const ALPHA_NAME = { s3nn: 'α', sigmoid: 'α', rect: 'width', atan: 'α', fastsigmoid: 'slope', lif: 'α', bnn: 'α', relu: 'α' };
-export const ALPHA_RANGE = {
-  s3nn: [0.5, 16, 0.1], sigmoid: [0.5, 16, 0.1], rect: [0.1, 4, 0.05], atan: [0.2, 10, 0.1],
-  fastsigmoid: [1, 100, 1], lif: [0.5, 16, 0.1], bnn: [0.5, 16, 0.1], relu: [0.5, 16, 0.1],
-};
-
-export const DEFAULTS = {
-  data: 'spiral', // spiral|moons|circles|xor|blobs|mnist|fashion|csv
+const PAGE_DEFAULTS = {
   noise: 0.1, // toy noise
-  n: 0, // 0 = default size (toy: 1000 points; images: all 60 000)
-  arch: '', // '' = default for the data kind
-  neuron: 's3nn',
-  alpha: null, // null = default of the neuron
-  beta: 1,
-  theta: null, // null = default of the neuron (0, or 1 for lif)
-  T: 4, // steps for lif / the T-step SNN in the energy comparison
-  leak: 0.5,
-  lr: null, // null = default of the data kind
+  n: 0, // 0 = default size (toy: TOY_POINTS; images: all 60 000)
+  arch: '', // '' = the data preset's hidden layers
+  lr: null, // null = the data preset's
   bs: null,
-  opt: 'adam',
   seed: 1,
   compare: 0,
-  emac: 4.6,
-  eac: 0.9,
 };
 
-export const KIND_DEFAULTS = {
-  toy: { arch: '32-32', lr: 0.01, bs: 32 },
-  image: { arch: '400-400', lr: 0.001, bs: 100 },
-  csv: { arch: '32-32', lr: 0.01, bs: 32 },
-};
+let cat = null;
+let DEFAULTS = null;
+let NUMERIC = null;
+let PARAMS = null; // [{name, source}]
 
-export function dataKind(data) {
-  if (IMAGE_SETS.includes(data)) return 'image';
-  if (data === 'csv') return 'csv';
-  return 'toy';
+/** Builds the table from the catalog; every other export needs it. */
+export function useCatalog(catalog) {
+  cat = catalog;
+  PARAMS = paramNames(cat);
+  DEFAULTS = {
+    data: cat.datasets[0].name,
+    ...PAGE_DEFAULTS,
+    neuron: cat.neurons[0].name,
+    opt: cat.optimizers[0].name,
+    ...Object.fromEntries(PARAMS.map((p) => [p.name, null])), // null = the neuron's default
+    emac: cat.energy.eMacPj,
+    eac: cat.energy.eAcPj,
+  };
+  NUMERIC = Object.keys(DEFAULTS).filter((k) => !['data', 'arch', 'neuron', 'opt'].includes(k));
 }
 
-const NUMERIC = ['noise', 'n', 'alpha', 'beta', 'theta', 'T', 'leak', 'lr', 'bs', 'seed', 'compare', 'emac', 'eac'];
+export const dataKind = (data) => datasetInfo(cat, data)?.kind ?? 'toy';
+
+/** The data preset's run defaults: {arch, lr, bs}. */
+function presetOf(data) {
+  const d = datasetInfo(cat, data);
+  return { arch: d.hidden, lr: d.lr, bs: d.batch };
+}
+/** Do two data sets start runs from different presets (then arch, lr and batch go back to default)? */
+export function presetChanges(a, b) {
+  const [p, q] = [presetOf(a), presetOf(b)];
+  return p.arch !== q.arch || p.lr !== q.lr || p.bs !== q.bs;
+}
+
+/** The parameter keys; `neuron` resets the ones whose entry differs for the new neuron. */
+export const paramKeys = () => PARAMS.map((p) => p.name);
 
 export function parseHash(hash) {
   const s = { ...DEFAULTS };
   const params = new URLSearchParams(String(hash || '').replace(/^#/, ''));
-  for (const [k, v] of params) {
+  for (const [k0, v] of params) {
+    const k = LEGACY_KEYS[k0] ?? k0;
     if (!(k in DEFAULTS)) continue;
     if (NUMERIC.includes(k)) {
       const num = Number(v);
@@ -61,35 +75,32 @@ export function parseHash(hash) {
       s[k] = v;
     }
   }
-  if (![...TOY_SETS, ...IMAGE_SETS, 'csv'].includes(s.data)) s.data = DEFAULTS.data;
-  if (!NEURONS.includes(s.neuron)) s.neuron = DEFAULTS.neuron;
-  if (!['adam', 'sgd'].includes(s.opt)) s.opt = 'adam';
+  if (!datasetInfo(cat, s.data)) s.data = DEFAULTS.data;
+  if (!cat.neurons.some((n) => n.name === s.neuron)) s.neuron = DEFAULTS.neuron;
+  if (!cat.optimizers.some((o) => o.name === s.opt)) s.opt = DEFAULTS.opt;
   return s;
 }
 
 export function toHash(s) {
+  const r = resolved(s);
   const params = new URLSearchParams();
   for (const k of Object.keys(DEFAULTS)) {
     const v = s[k];
     if (v === null || v === undefined || v === '' || v === DEFAULTS[k]) continue;
+    if (PARAMS.some((p) => p.name === k) && v === paramEntry(cat, k, r.neuron)?.default) continue;
     params.set(k, String(v));
   }
   return '#' + params.toString();
 }
 
-/** Fills in per-kind and per-neuron defaults: the configuration the worker actually uses. */
+/**
+ * Fills in the data preset's and the neuron's defaults: the configuration the worker uses. Each
+ * parameter key holds the value for the chosen neuron, or null where it has none.
+ */
 export function resolved(s) {
-  const kd = KIND_DEFAULTS[dataKind(s.data)];
-  return {
-    ...s,
-    kind: dataKind(s.data),
-    arch: s.arch || kd.arch,
-    lr: s.lr ?? kd.lr,
-    bs: s.bs ?? kd.bs,
-    alpha: s.alpha ?? ALPHA_DEFAULT[s.neuron],
-    theta: s.theta ?? (s.neuron === 'lif' ? 1 : 0),
-  };
+  const kind = dataKind(s.data);
+  const kd = presetOf(s.data);
+  const r = { ...s, kind, n: s.n || (kind === 'toy' ? TOY_POINTS : 0), arch: s.arch || kd.arch, lr: s.lr ?? kd.lr, bs: s.bs ?? kd.bs };
+  for (const { name } of PARAMS) r[name] = s[name] ?? paramEntry(cat, name, s.neuron)?.default ?? null;
+  return r;
 }
-
-/** Keys whose change requires rebuilding the data set (the rest only rebuild the model). */
-export const DATA_KEYS = ['data', 'noise', 'n', 'seed'];

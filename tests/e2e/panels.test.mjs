@@ -60,7 +60,7 @@ test('operation counts shown equal the package API for the same model and input'
     const cells = (sel) => [...document.querySelectorAll(sel)].map((td) => ({ k: td.dataset.k, v: Number(td.dataset.v) }));
     const rows = [...document.querySelectorAll('#ops-table tr[data-layer]')].map((tr) => cells(`#ops-table tr[data-layer="${tr.dataset.layer}"] td[data-k]`));
     const total = cells('#ops-table tr.total td[data-k]');
-    return { rows, total, x: window.__s3nn.probe.x, emac: Number(document.getElementById('c-emac').value), eac: Number(document.getElementById('c-eac').value), T: window.__s3nn.config.T, shownOps: window.__s3nn.shownOps };
+    return { rows, total, x: window.__s3nn.probe.x, emac: Number(document.getElementById('c-emac').value), eac: Number(document.getElementById('c-eac').value), T: window.__s3nn.config.steps, shownOps: window.__s3nn.shownOps };
   });
   assert.equal(shown.shownOps.mode, 'input');
   const api = await page.evaluate(async ({ bytes, x, emac, eac, T }) => {
@@ -82,5 +82,37 @@ test('operation counts shown equal the package API for the same model and input'
   await page.fill('#c-emac', '3.7');
   await page.dispatchEvent('#c-emac', 'change');
   await waitFor(page, () => window.__s3nn.shownOps.ops.energyModel && Math.abs(window.__s3nn.shownOps.ops.energyModel.eMacPj - 3.7) < 1e-6, undefined, 5000, 'E_MAC applied');
+  assert.deepEqual(errors, []);
+});
+
+test('menus, sliders and the surrogate chart come from the package catalog', async () => {
+  const { page, errors } = await openDemo(browser, server.url);
+  await waitReady(page);
+  const cat = await page.evaluate(async () => {
+    const m = await import('/pkg/s3nn.js');
+    await m.default();
+    return m.catalog();
+  });
+  const values = (sel) => page.$$eval(`${sel} option`, (os) => os.map((o) => o.value));
+  assert.deepEqual(await values('#c-neuron'), cat.neurons.map((n) => n.name), 'one neuron option per catalog neuron, in order');
+  assert.deepEqual((await values('#c-data')).sort(), cat.datasets.map((d) => d.name).sort(), 'one data option per catalog data set');
+  assert.deepEqual(await values('#c-opt'), cat.optimizers.map((o) => o.name));
+  assert.equal(Number(await page.inputValue('#c-emac')), cat.energy.eMacPj);
+  assert.equal(Number(await page.inputValue('#c-eac')), cat.energy.eAcPj);
+  // Every spiking neuron: its surrogate is plotted, and each of its parameters has a visible slider
+  // with the catalog's range and default.
+  for (const n of cat.neurons.filter((x) => x.family === 'spike')) {
+    const s = cat.surrogates.find((x) => x.name === n.surrogate);
+    await page.selectOption('#c-neuron', n.name);
+    await waitFor(page, (k) => window.__s3nn.surrogatePlot?.cfg.kind === k, s.name, 10000, `${n.name} surrogate plotted`);
+    for (const p of s.params) {
+      const el = await page.$(`#c-${p.name}`);
+      assert.ok(el && (await el.isVisible()), `${n.name}: slider ${p.name} visible`);
+      const got = await el.evaluate((i) => ({ min: Number(i.min), max: Number(i.max), step: Number(i.step), value: Number(i.value) }));
+      assert.deepEqual(got, { min: p.min, max: p.max, step: p.step, value: p.default }, `${n.name}: slider ${p.name} = catalog`);
+    }
+    const plot = await page.evaluate(() => window.__s3nn.surrogatePlot.cfg);
+    assert.deepEqual(plot, { kind: s.name, ...Object.fromEntries(s.params.map((p) => [p.name, p.default])) }, `${n.name}: plotted surrogate = catalog defaults`);
+  }
   assert.deepEqual(errors, []);
 });

@@ -1,0 +1,34 @@
+// Test images (image sets) with their predicted class; a click probes that image.
+import { FROM_WORKER, TO_WORKER } from '../protocol.js';
+import { PAGE, on } from '../bus.js';
+import { $ } from '../format.js';
+import { store } from '../store.js';
+import { ask } from '../link.js';
+import { drawGallery } from '../draw.js';
+import { exportPng } from '../files.js';
+
+export default {
+  name: 'gallery',
+  watch: [FROM_WORKER.eval],
+  init() {
+    const canvas = (this.canvas = $('gallery'));
+    this.hit = null;
+    canvas.addEventListener('click', (ev) => {
+      if (!this.hit || !store.gallery) return;
+      const r = canvas.getBoundingClientRect();
+      const k = this.hit(ev.clientX - r.left, ev.clientY - r.top);
+      if (k >= 0) {
+        $('c-testidx').value = store.gallery.idx[k]; // the pad's "test #" shows what is probed
+        ask(TO_WORKER.probe, { index: store.gallery.idx[k] });
+      }
+    });
+    exportPng('gallery', () => canvas);
+    on(PAGE.sync, (R) => {
+      $('view-image').hidden = R.kind !== 'image';
+    });
+  },
+  render() {
+    if (!store.gallery || !store.info || store.info.features === 2) return;
+    this.hit = drawGallery(this.canvas, store.gallery, store.galleryPred, store.info.classNames, store.info.shape);
+  },
+};

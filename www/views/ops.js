@@ -1,0 +1,71 @@
+// Operations and energy of one inference: MACs, ACs, firing rate and pJ per layer (for the probed
+// input or the test-set mean), and bars comparing this net with the same net as an ANN and as a
+// T-step SNN.
+import { FROM_WORKER } from '../protocol.js';
+import { $, fmtInt, fmtNum, fmtPct } from '../format.js';
+import { store } from '../store.js';
+import { drawBars } from '../draw.js';
+import { on } from '../bus.js';
+
+// OpReport counts are already per inference (means over `samples` inputs).
+const per = (v) => v ?? 0;
+const fmtCell = { macs: (v) => fmtInt(per(v)), acs: (v) => fmtInt(per(v)), energyPj: (v) => fmtNum(per(v)), firingRate: (v) => (v === null || v === undefined ? '–' : fmtPct(v)) };
+const isReadout = (L) => /readout|output/i.test(L.name || '') || L.kind === 'readout';
+
+export default {
+  name: 'ops',
+  watch: [FROM_WORKER.probe, FROM_WORKER.eval],
+  init({ redraw }) {
+    this.mode = $('c-opsview');
+    this.table = $('ops-table');
+    this.energy = $('energy');
+    this.mode.addEventListener('change', redraw);
+    on(FROM_WORKER.ready, (m) => ($('energy-source').textContent = m.catalog.energy.source));
+  },
+  render() {
+    const mode = this.mode.value;
+    const ops = mode === 'test' ? store.eval?.models?.[0]?.ops : store.probe?.ops;
+    const table = this.table;
+    if (!ops) {
+      table.innerHTML = '';
+      table.__key = null;
+      return;
+    }
+    store.shownOps = { mode, ops };
+    // Rebuild the rows only when the layer list changes; otherwise update cell text in place.
+    const key = `${ops.layers.map((L) => `${L.name}:${L.input}`).join(',')}|${ops.samples}`;
+    if (table.__key !== key) {
+      table.__key = key;
+      const cells = '<td data-k="macs"></td><td data-k="acs"></td><td data-k="firingRate"></td><td data-k="energyPj"></td>';
+      table.innerHTML = `<tr><th>layer · input</th><th>MACs</th><th>ACs</th><th>rate</th><th>pJ</th></tr>${ops.layers
+        .map((L, i) => `<tr data-layer="${i}"><td>${L.name} <span class="tag-${L.input}">${L.input}</span></td>${cells}</tr>`)
+        .join('')}<tr class="total"><td>total${ops.samples > 1 ? ` (mean of ${fmtInt(ops.samples)} test inputs)` : ''}</td><td data-k="macs"></td><td data-k="acs"></td><td></td><td data-k="energyPj"></td></tr>`;
+      table.__rows = [...table.querySelectorAll('tr[data-layer], tr.total')].map((tr) => [...tr.querySelectorAll('td[data-k]')]);
+    }
+    const srcs = [...ops.layers, ops];
+    table.__rows.forEach((tds, i) => {
+      for (const td of tds) {
+        const v = srcs[i][td.dataset.k];
+        const sv = String(v);
+        if (td.dataset.v !== sv) {
+          td.dataset.v = sv;
+          td.textContent = td.dataset.k === 'firingRate' && isReadout(srcs[i]) ? '–' : fmtCell[td.dataset.k](v);
+        }
+      }
+    });
+    const me = per(ops.energyPj);
+    const ann = per(ops.annEnergyPj);
+    const label = store.models?.[0]?.neuron ?? store.run.neuron;
+    const vsAnn = (v) => (ops.annEnergyPj ? `${(v / ann).toFixed(2)}× ANN` : '');
+    drawBars(
+      this.energy,
+      [
+        { label: `this net (${label})`, value: me, color: '#f59322', note: vsAnn(me) },
+        { label: 'same net as ANN', value: ann, color: '#0877bd', note: '' },
+        { label: `as SNN, T=${ops.snnSteps ?? store.run.steps}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: vsAnn(per(ops.snnEnergyPj)) },
+      ],
+      'pJ',
+      'Energy per inference',
+    );
+  },
+};

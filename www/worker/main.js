@@ -1,0 +1,224 @@
+// The training worker's entry: loads the wasm package, answers the page's messages
+// (protocol.js) and runs the training loop in ~CHUNK_MS chunks so that messages are handled
+// between them. The page only sends commands and draws what comes back.
+import { TO_WORKER, FROM_WORKER, receive } from '../protocol.js';
+import { session, post, fail, errText } from './session.js';
+import { buildData, dataKey, takeCsv } from './data.js';
+import { buildModels, freeModels, modelInfo, readModel, adoptModel, trainChunk, samplesPerSec, resetRate } from './models.js';
+import { prepareViews, forgetProbe, setProbe, sendData, evaluateAll, sendProbe, sendViews, refreshViews, sendRegion } from './probes.js';
+
+const pkgReady = (async () => {
+  const mod = await import(new URL('../../pkg/s3nn.js', import.meta.url).href);
+  await mod.default();
+  session.pkg = mod;
+  session.catalog = mod.catalog();
+  session.energy = { eMacPj: session.catalog.energy.eMacPj, eAcPj: session.catalog.energy.eAcPj };
+  return mod;
+})();
+const fatal = (e) => post(FROM_WORKER.fatal, { message: `could not load the wasm package (pkg/s3nn.js): ${errText(e)}` });
+
+// ---------------------------------------------------------------- training loop
+let playing = false;
+let running = false;
+let playIntent = null; // a play/pause that arrived while a configuration was being built wins over autoplay
+let chunk = 1; // mini-batches per model per chunk (adapted to ~CHUNK_MS)
+let dataKeyNow = '';
+const CHUNK_MS = 35;
+const PROGRESS_MS = 100;
+const EVAL_MS = { toy: 150, image: 1500 }; // quick evaluations while training, per data kind
+const VIEWS_MS = { toy: 200, image: 1500 };
+const MAX_CHUNK = 500;
+
+const postState = () => post(FROM_WORKER.state, { playing });
+const stopped = async () => {
+  playing = false;
+  while (running) await new Promise((r) => setTimeout(r, 5));
+};
+
+function sendProgress() {
+  const { models, train } = session;
+  post(FROM_WORKER.progress, {
+    playing,
+    samplesPerSec: samplesPerSec(),
+    trainLen: train.length,
+    models: models.map((m) => ({ label: m.label, neuron: m.neuron, steps: m.steps, samples: m.samples, epoch: m.epoch, loss: m.loss, acc: m.acc, gradNorms: m.gradNorms, firingRates: m.firingRates })),
+  });
+}
+
+const noteEpochs = (crossed) => crossed.forEach((m) => m.epochEvals.push({ epoch: Math.round(m.epoch), testAcc: m.testAcc, steps: m.steps }));
+
+const yieldNow = () =>
+  new Promise((r) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => r();
+    ch.port2.postMessage(0);
+  });
+
+async function loop() {
+  if (running) return;
+  running = true;
+  let lastEval = 0;
+  let lastViews = 0;
+  let lastProgress = 0;
+  try {
+    while (playing && session.models.length) {
+      const { dt, epochCrossed } = trainChunk(chunk);
+      const perStep = dt / chunk;
+      chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(CHUNK_MS / Math.max(perStep, 0.01))));
+      const now = performance.now();
+      if (epochCrossed.length) {
+        evaluateAll(true);
+        noteEpochs(epochCrossed);
+        post(FROM_WORKER.epoch, { models: session.models.map((m) => ({ label: m.label, epochEvals: m.epochEvals })) });
+        lastEval = now;
+      }
+      if (now - lastProgress > PROGRESS_MS) {
+        sendProgress();
+        lastProgress = now;
+      }
+      const kind = session.cfg.kind === 'image' ? 'image' : 'toy';
+      if (now - lastEval > EVAL_MS[kind]) {
+        evaluateAll(false);
+        lastEval = performance.now();
+      }
+      if (now - lastViews > VIEWS_MS[kind]) {
+        sendViews();
+        lastViews = performance.now();
+      }
+      await yieldNow();
+    }
+  } catch (e) {
+    playing = false;
+    fail('train', e);
+  }
+  running = false;
+  if (session.models.length && session.train) {
+    sendProgress();
+    refreshViews(false);
+  }
+  postState();
+}
+
+// ---------------------------------------------------------------- commands
+async function configure(c) {
+  const wasPlaying = playing || running;
+  playIntent = null;
+  await stopped();
+  const key = dataKey(c);
+  const needData = key !== dataKeyNow || !session.train;
+  session.cfg = c;
+  session.energy = { eMacPj: c.emac, eAcPj: c.eac };
+  try {
+    if (needData) {
+      dataKeyNow = '';
+      await buildData(c);
+      dataKeyNow = key;
+      forgetProbe();
+      prepareViews(c);
+    }
+    buildModels(c);
+  } catch (e) {
+    freeModels();
+    fail(TO_WORKER.config, e);
+    postState();
+    return;
+  }
+  resetRate();
+  chunk = 1;
+  if (needData) sendData();
+  post(FROM_WORKER.reset, { info: session.info, models: modelInfo(), modelVersion: session.modelVersion, pkg: { version: session.pkg.version(), isa: session.pkg.activeIsa() } });
+  sendProgress();
+  refreshViews(false);
+  if (playIntent ?? c.autoplay ?? wasPlaying) {
+    playing = true;
+    loop();
+  }
+  playIntent = null;
+  postState();
+}
+
+async function stepN(n) {
+  if (!session.models.length) return;
+  await stopped();
+  try {
+    noteEpochs(trainChunk(n).epochCrossed);
+    sendProgress();
+    refreshViews(false);
+  } catch (e) {
+    fail('train', e);
+  }
+  postState();
+}
+
+const handle = receive(TO_WORKER, {
+  config: (m) => configure(m.cfg),
+  play() {
+    playIntent = true;
+    if (!session.models.length) return;
+    playing = true;
+    postState();
+    loop();
+  },
+  pause() {
+    playIntent = false;
+    playing = false;
+    if (!running) postState();
+  },
+  step: (m) => stepN(m.n || 10),
+  probe(m) {
+    setProbe(m);
+    if (session.models.length) sendProbe();
+  },
+  region: (m) => sendRegion(m.layer, m.neuron),
+  surrogate(m) {
+    const curves = [m.cfg, ...(m.overlays || [])].map((c) => {
+      const r = session.pkg.surrogateCurve(c, m.lo, m.hi, m.n);
+      return { cfg: c, x: r.x.slice(), grad: r.grad.slice(), primitive: r.primitive.slice() };
+    });
+    post(FROM_WORKER.surrogate, { seq: m.seq, curves });
+  },
+  energy(m) {
+    session.energy = { eMacPj: m.emac, eAcPj: m.eac };
+    if (session.cfg) {
+      session.cfg.emac = m.emac;
+      session.cfg.eac = m.eac;
+    }
+    if (session.models.length && !playing) {
+      evaluateAll(false);
+      sendProbe();
+    }
+  },
+  csv: (m) => takeCsv(m.text, m.seed),
+  save() {
+    const main = session.models[0];
+    const bytes = main.net.save().slice();
+    post(FROM_WORKER.saved, { bytes, arch: main.net.arch(), neuron: main.neuron }, [bytes.buffer]);
+  },
+  async load(m) {
+    const { net, error } = readModel(m.bytes);
+    if (error) return post(FROM_WORKER.loadError, { message: error });
+    await stopped();
+    adoptModel(net);
+    post(FROM_WORKER.loaded, { arch: net.arch(), models: modelInfo(), modelVersion: session.modelVersion });
+    sendProgress();
+    refreshViews(false);
+    postState();
+  },
+});
+
+self.onmessage = async (ev) => {
+  const msg = ev.data;
+  try {
+    await pkgReady;
+  } catch (e) {
+    fatal(e);
+    return;
+  }
+  try {
+    await handle(msg);
+  } catch (e) {
+    fail(msg.type, e);
+  }
+};
+
+pkgReady.then((m) => post(FROM_WORKER.ready, { version: m.version(), isa: m.activeIsa(), catalog: session.catalog }), fatal);
