@@ -1,5 +1,6 @@
 // The wasm benchmark suite, shared by Node (bench/node.mjs) and headless Chromium (bench/page.html).
-// `m` is an initialised s3nn module built with the `wasm-bench` feature (target/bench-pkg/*).
+// `m` is an initialised wasm_bench module (bench/wasm/hooks.rs: the s3nn JS API plus timing hooks,
+// target/bench-pkg/*).
 // Timing loops of the kernel cases run inside wasm; the end-to-end runs time the public JS API.
 
 export const ARCH = '784-400-400-10';

@@ -2,7 +2,8 @@
 //! scalar reference vs the dispatched SIMD path, plus the sum over one training step's kernels.
 //!
 //! Plain `main` (no criterion: keeps the dependency set small and works offline). Needs
-//! `[[bench]] name = "kernels" harness = false` in Cargo.toml; run `cargo bench --bench kernels`.
+//! `[[bench]] name = "kernels" path = "bench/kernels.rs" harness = false` in Cargo.toml; run
+//! `cargo bench --bench kernels`. Inputs come from the shared generators of bench/cases.rs.
 //! Single-threaded; the `parallel` feature splits this work across threads on top.
 
 use std::hint::black_box;
@@ -12,29 +13,9 @@ use s3nn::kernels;
 use s3nn::rng::Rng;
 use s3nn::surrogate::Surrogate;
 
-fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
-    (0..len).map(|_| rng.normal()).collect()
-}
-
-struct Csr {
-    ptr: Vec<u32>,
-    idx: Vec<u32>,
-    val: Vec<f32>,
-}
-
-fn random_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32) -> Csr {
-    let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
-    for _ in 0..rows {
-        for c in 0..cols {
-            if rng.uniform() < density {
-                idx.push(c as u32);
-                val.push(rng.uniform());
-            }
-        }
-        ptr.push(idx.len() as u32);
-    }
-    Csr { ptr, idx, val }
-}
+#[path = "cases.rs"]
+mod cases;
+use cases::{bench_csr as random_csr, bench_randn as randn};
 
 /// Nanoseconds this thread has spent on a CPU (Linux: /proc/thread-self/schedstat), so that
 /// numbers on a shared, oversubscribed machine measure the kernel rather than the time it waited
