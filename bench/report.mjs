@@ -255,7 +255,7 @@ if (series.length && xs.length) {
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: 1 });
-    await page.goto(`${server.url}/bench/plot.html`);
+    await page.goto(`${server.url}bench/plot.html`);
     await page.evaluate(({ xs, series, title }) => window.render(xs, series, title), {
       xs,
       series,
