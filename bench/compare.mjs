@@ -2,8 +2,9 @@
 // MNIST MLP (784-400-400-10, S³NN, Adam 1e-3, batch 100, seed 1) training samples/s
 //   native:   `<dir>/s3nn train --data mnist --epochs 1 --threads 2 --json` (its samplesPerSec)
 //   chromium: a fresh Network of `<dir>/pkg` trained for one epoch's worth of steps after a warm-up
-// Runs alternate old, new, old, new, … per engine, so that drifting load on the shared machine
-// hits both sides alike; each pair gives a ratio new / old, and the median of those is the verdict.
+// Runs alternate old and new (old first in odd pairs, new first in even ones), so that drifting
+// load on the shared machine hits both sides alike; each pair gives a ratio new / old, and the
+// median of those is the verdict.
 //
 // Usage: node bench/compare.mjs --old DIR --new DIR [--pairs N] [--out FILE]
 //   DIR holds `s3nn` (the CLI) and `pkg/` (s3nn.js, s3nn_bg.wasm) of one revision.
@@ -107,7 +108,10 @@ try {
   result.modules = await page.evaluate((names) => window.compareSetup(names), Object.keys(SIDES));
   log(`modules: ${JSON.stringify(result.modules)}`);
   for (let p = 1; p <= pairs; p++) {
-    for (const side of Object.keys(SIDES)) {
+    // old, new | new, old | old, new …: alternating, and each side goes first in half the pairs,
+    // so that neither always inherits the state (caches, load) the other left behind.
+    const order = p % 2 ? ['old', 'new'] : ['new', 'old'];
+    for (const side of order) {
       const n = await measured(() => nativeRun(side));
       result.native[side].push(n);
       const c = await measured(() => page.evaluate(([s, steps]) => window.compareTrain(s, steps), [side, CHROMIUM_STEPS]));
