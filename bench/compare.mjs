@@ -1,4 +1,4 @@
-// Old vs new, side by side in one run (driven by scripts/bench-compare.sh, which builds both):
+// Old vs new, side by side in one run (driven by scripts/bench-compare.sh, which builds both alike):
 // MNIST MLP (784-400-400-10, S³NN, Adam 1e-3, batch 100, seed 1) training samples/s
 //   native:   `<dir>/s3nn train --data mnist --epochs 1 --threads 2 --json` (its samplesPerSec)
 //   chromium: a fresh Network of `<dir>/pkg` trained for one epoch's worth of steps after a warm-up
