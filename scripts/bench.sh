@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark suite: `bash scripts/bench.sh` (≈ 5–10 minutes on 2 cores, plus first builds).
 #
-#  1. builds two wasm bench packages with the `wasm-bench` feature (src/wasm/bench.rs):
+#  1. builds two wasm bench modules from the example `wasm_bench` (bench/wasm/hooks.rs: the library's
+#     JS API plus timing hooks), bound by the wasm-bindgen CLI:
 #     target/bench-pkg/simd   (simd128, as published)       CARGO_TARGET_DIR=target/bench-wasm
 #     target/bench-pkg/scalar (RUSTFLAGS=-simd128, no SIMD)  CARGO_TARGET_DIR=target/nosimd
 #  1b. trains the 10-epoch reference models (S³NN, ReLU) with the CLI: inference is timed on them
-#  2. native: `cargo bench --bench e2e --features parallel` (benches/e2e.rs): kernels AVX2 vs forced
+#  2. native: `cargo bench --bench e2e --features parallel` (bench/e2e.rs): kernels AVX2 vs forced
 #     scalar and the firing sweep; MNIST end to end with RAYON_NUM_THREADS=1 and 2 (own processes,
 #     so each peak RSS is its own)
 #  3. Node: bench/node.mjs kernels | e2e
@@ -38,7 +39,7 @@ node -e '
 const os = require("node:os");
 const sh = (c) => { try { return require("node:child_process").execSync(c, { encoding: "utf8" }).trim(); } catch { return null; } };
 const v = {
-  rustc: sh("rustc -V"), cargo: sh("cargo -V"), wasmPack: sh("wasm-pack -V"), node: process.version,
+  rustc: sh("rustc -V"), cargo: sh("cargo -V"), wasmBindgen: sh("wasm-bindgen -V"), node: process.version,
   cpu: os.cpus()[0]?.model, cores: os.cpus().length, memory: (os.totalmem() / 2 ** 30).toFixed(1) + " GiB",
   os: `${os.type()} ${os.release()}`, commit: sh("git rev-parse --short HEAD"),
   dirtySrc: Number(sh("git status --porcelain -- src Cargo.toml | wc -l")), nice: Number(process.env.BENCH_NICE),
@@ -47,13 +48,17 @@ const v = {
 process.stdout.write(JSON.stringify(v));
 ' > "$OUT/versions.json"
 
+# build_wasm_bench VARIANT TARGET_DIR: the example wasm_bench, bound to target/bench-pkg/VARIANT/s3nn.js.
+build_wasm_bench() {
+  CARGO_TARGET_DIR=$2 cargo build -q --release --target wasm32-unknown-unknown --example wasm_bench
+  wasm-bindgen --target web --out-name s3nn --out-dir "target/bench-pkg/$1" \
+    "$2/wasm32-unknown-unknown/release/examples/wasm_bench.wasm"
+}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  say "building wasm bench package (simd128)"
-  CARGO_TARGET_DIR=target/bench-wasm wasm-pack --log-level warn build --release --target web \
-    --out-dir target/bench-pkg/simd --out-name s3nn --no-pack -- --features wasm-bench
-  say "building wasm bench package (no simd128)"
-  RUSTFLAGS="-C target-feature=-simd128" CARGO_TARGET_DIR=target/nosimd wasm-pack --log-level warn build \
-    --release --target web --out-dir target/bench-pkg/scalar --out-name s3nn --no-pack -- --features wasm-bench
+  say "building wasm bench module (simd128)"
+  build_wasm_bench simd target/bench-wasm
+  say "building wasm bench module (no simd128)"
+  RUSTFLAGS="-C target-feature=-simd128" build_wasm_bench scalar target/nosimd
 fi
 node -e '
 const fs = require("node:fs");
@@ -81,7 +86,7 @@ fi
 export S3NN_BENCH_MODELS=$PWD/$MODELS
 
 if [[ " $ONLY " == *" native "* ]]; then
-  say "native: building benches/e2e.rs"
+  say "native: building bench/e2e.rs"
   CARGO_TARGET_DIR=target/bench-native cargo bench --bench e2e --features parallel --no-run 2>&1 | tail -n 2 >&2
   say "native: kernels"
   CARGO_TARGET_DIR=target/bench-native "${NICE[@]}" cargo bench -q --bench e2e --features parallel -- kernels > "$OUT/native-kernels.json"

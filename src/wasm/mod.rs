@@ -4,8 +4,6 @@
 mod convert;
 mod dataset;
 mod network;
-#[cfg(feature = "wasm-bench")]
-pub mod bench;
 
 pub use dataset::Dataset;
 pub use network::Network;

@@ -1,30 +1,18 @@
-// Shared harness for the browser tests: starts scripts/serve.mjs on a free port, launches the
+// Shared harness for the browser tests: starts the demo server on a free port, launches the
 // system Chromium through playwright-core, and opens the demo with a long-task recorder installed.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
+import { startDemoServer } from '../../scripts/lib/demo-server.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const shotsDir = path.join(root, 'docs/screenshots');
 
-export function startServer() {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve.mjs did not start: ${out}`)), 10000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/localhost:(\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: `http://localhost:${m[1]}/`, stop: () => proc.kill('SIGTERM') });
-      }
-    });
-    proc.stderr.on('data', (d) => (out += d));
-    proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
+/** The demo server (scripts/lib/demo-server.mjs) in this process, on a free port. */
+export async function startServer() {
+  const server = await startDemoServer(0);
+  return { url: server.url, stop: () => server.close() };
 }
 
 export const launch = launchChromium;

@@ -2,7 +2,8 @@
 //! scalar reference vs the dispatched SIMD path, plus the sum over one training step's kernels.
 //!
 //! Plain `main` (no criterion: keeps the dependency set small and works offline). Needs
-//! `[[bench]] name = "kernels" harness = false` in Cargo.toml; run `cargo bench --bench kernels`.
+//! `[[bench]] name = "kernels" path = "bench/kernels.rs" harness = false` in Cargo.toml; run
+//! `cargo bench --bench kernels`. Inputs come from the shared generators of bench/cases.rs.
 //! Single-threaded; the `parallel` feature splits this work across threads on top.
 
 use std::hint::black_box;
@@ -12,29 +13,9 @@ use s3nn::kernels;
 use s3nn::rng::Rng;
 use s3nn::surrogate::Surrogate;
 
-fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
-    (0..len).map(|_| rng.normal()).collect()
-}
-
-struct Csr {
-    ptr: Vec<u32>,
-    idx: Vec<u32>,
-    val: Vec<f32>,
-}
-
-fn random_csr(rng: &mut Rng, rows: usize, cols: usize, density: f32) -> Csr {
-    let (mut ptr, mut idx, mut val) = (vec![0u32], Vec::new(), Vec::new());
-    for _ in 0..rows {
-        for c in 0..cols {
-            if rng.uniform() < density {
-                idx.push(c as u32);
-                val.push(rng.uniform());
-            }
-        }
-        ptr.push(idx.len() as u32);
-    }
-    Csr { ptr, idx, val }
-}
+#[path = "cases.rs"]
+mod cases;
+use cases::{bench_csr as random_csr, bench_randn as randn, BenchCsr};
 
 /// Nanoseconds this thread has spent on a CPU (Linux: /proc/thread-self/schedstat), so that
 /// numbers on a shared, oversubscribed machine measure the kernel rather than the time it waited
@@ -70,6 +51,16 @@ fn time_ms(mut f: impl FnMut()) -> f64 {
         .collect();
     samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
     samples[3]
+}
+
+/// One layer's weight gradient dW = xᵀ·dy (`in_cols` × `out_cols`) from its input events `x`, with
+/// their values (`real`, the first layer) or as spikes.
+fn weight_grad(x: BenchCsr, in_cols: usize, real: bool, dy: Vec<f32>, out_cols: usize) -> Box<dyn FnMut()> {
+    let mut o = vec![0f32; in_cols * out_cols];
+    Box::new(move || {
+        let val = if real { Some(&x.val[..]) } else { None };
+        kernels::sparse_t_matmul(&x.ptr, &x.idx, val, &dy, out_cols, 0, in_cols as u32, black_box(&mut o))
+    })
 }
 
 fn main() {
@@ -133,49 +124,13 @@ fn main() {
             Box::new(move || kernels::matmul(&dy, &b, batch, n2, n1, black_box(&mut o)))
         }),
         ("bwd dW1 sparse_t_matmul val 784×400 d=.19", 1, {
-            let (mut o, x0) = (z(n0 * n1), random_csr(&mut rng, batch, n0, 0.19));
-            Box::new(move || {
-                kernels::sparse_t_matmul(
-                    &x0.ptr,
-                    &x0.idx,
-                    Some(&x0.val),
-                    &dy1,
-                    n1,
-                    0,
-                    n0 as u32,
-                    black_box(&mut o),
-                )
-            })
+            weight_grad(random_csr(&mut rng, batch, n0, 0.19), n0, true, dy1, n1)
         }),
         ("bwd dW2 sparse_t_matmul spikes 400×400 d=.18", 1, {
-            let (mut o, s1) = (z(n1 * n2), random_csr(&mut rng, batch, n1, 0.18));
-            Box::new(move || {
-                kernels::sparse_t_matmul(
-                    &s1.ptr,
-                    &s1.idx,
-                    None,
-                    &dy2,
-                    n2,
-                    0,
-                    n1 as u32,
-                    black_box(&mut o),
-                )
-            })
+            weight_grad(random_csr(&mut rng, batch, n1, 0.18), n1, false, dy2, n2)
         }),
         ("bwd dW3 sparse_t_matmul spikes 400×10 d=.49", 1, {
-            let (mut o, s2) = (z(n2 * n3), random_csr(&mut rng, batch, n2, 0.49));
-            Box::new(move || {
-                kernels::sparse_t_matmul(
-                    &s2.ptr,
-                    &s2.idx,
-                    None,
-                    &dy3,
-                    n3,
-                    0,
-                    n2 as u32,
-                    black_box(&mut o),
-                )
-            })
+            weight_grad(random_csr(&mut rng, batch, n2, 0.49), n2, false, dy3, n3)
         }),
         ("adam_step all params (478k)", 1, {
             let (mut pw, pg, mut pm, mut pv) =

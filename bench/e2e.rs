@@ -1,4 +1,4 @@
-//! Native benchmark runner for `scripts/bench.sh`; prints one JSON object on stdout.
+//! Native benchmark runner for `scripts/bench.sh` (`[[bench]] e2e`); prints one JSON object on stdout.
 //!
 //!   cargo bench --bench e2e [--features parallel] -- kernels   kernel cases, AVX2 vs forced scalar,
 //!                                                              and the firing-rate sweep
@@ -11,12 +11,12 @@
 use std::time::Instant;
 
 use s3nn::kernels;
-use s3nn::parallel;
 use s3nn::rng::Rng;
-use s3nn::surrogate::Surrogate;
 use s3nn::{NetworkSpec, NeuronModel, OptimizerSpec, Trainer};
 
-include!("../bench/cases.rs");
+#[path = "cases.rs"]
+mod cases;
+use cases::{calibrate, median, kernel_case, sample_ms, timing_of, BenchTiming, DenseMlp, BENCH_BATCH, FIRING_RATES, KERNEL_CASES};
 
 const ARCH: &str = "784-400-400-10";
 const SIZES: [usize; 4] = [784, 400, 400, 10];
@@ -91,10 +91,6 @@ fn run_kernels() {
         cases.join(","),
         firing.join(",")
     );
-}
-
-fn median(v: &[f64]) -> f64 {
-    bench_median(v)
 }
 
 fn threads() -> usize {
