@@ -14,14 +14,15 @@ use crate::optim::OptimizerSpec;
 use crate::spec::NetworkSpec;
 use crate::surrogate::Surrogate;
 
-/// `{arch, neuron?, alpha?, beta?, width?, slope?, threshold?, steps?, leak?, batchNorm?,
+/// `{arch, neuron?, alpha?, beta?, <surrogate parameter>?…, threshold?, steps?, leak?, batchNorm?,
 /// optimizer?, lr?, seed?}`. Absent or `null` means the catalog's default; an unknown key is an
 /// error that lists the known ones (so a misspelled key is not silently ignored), and every value
 /// must have its type (`batchNorm: "yes"` is an error, not `false`).
 ///
 /// Surrogate parameters: `alpha` sets the surrogate's first parameter whatever its name (α, the
-/// window width of `rect`, the slope of `fastSigmoid`); `width` and `slope` are accepted as that
-/// parameter's own names. `beta` is the second parameter (β of `s3nn`). Parameters the chosen
+/// window width of `rect`, the slope of `fastSigmoid`), `beta` its second (β of `s3nn`); every
+/// parameter is also accepted under its own catalog name (`width`, `slope`, …), which wins over
+/// the positional `alpha`/`beta`. Parameters the chosen
 /// neuron does not have are ignored, because a page sends the same keys for every neuron.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,10 +31,10 @@ pub struct RunConfig {
     pub arch: String,
     /// A catalog neuron name (default `catalog::DEFAULT_NEURON`).
     pub neuron: Option<String>,
+    /// The surrogate's first parameter, whatever its name (α, `rect`'s width, `fastSigmoid`'s slope).
     pub alpha: Option<f32>,
+    /// The surrogate's second parameter (β of `s3nn`).
     pub beta: Option<f32>,
-    pub width: Option<f32>,
-    pub slope: Option<f32>,
     pub threshold: Option<f32>,
     pub steps: Option<usize>,
     pub leak: Option<f32>,
@@ -44,17 +45,69 @@ pub struct RunConfig {
     pub lr: Option<f32>,
     /// Seed of the weights and the data order (default `catalog::DEFAULT_SEED`).
     pub seed: Option<u64>,
-    /// Keys that are none of the above; `build` rejects them. Collected rather than refused by
-    /// `deny_unknown_fields` because serde-wasm-bindgen reads a JS object as a struct by looking
-    /// up the known keys only, so it would never see a misspelled one; a flattened map makes
-    /// every format (JS objects, JSON) go through all the keys.
-    #[serde(flatten, skip_serializing)]
+    /// Every other key: a surrogate parameter by its catalog name (`width`, `slope`, …), else an
+    /// error in `build`. Collected rather than refused by `deny_unknown_fields` because
+    /// serde-wasm-bindgen reads a JS object as a struct by looking up the known keys only, so it
+    /// would never see a misspelled one; a flattened map makes every format (JS objects, JSON) go
+    /// through all the keys.
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
-/// The keys of [`RunConfig`], as written in JS and JSON (checked against the struct by a test).
-pub const KEYS: [&str; 13] =
-    ["arch", "neuron", "alpha", "beta", "width", "slope", "threshold", "steps", "leak", "batchNorm", "optimizer", "lr", "seed"];
+/// The fixed keys of [`RunConfig`], as written in JS and JSON (checked against the struct by a
+/// test); the surrogates' own parameter names (`catalog().surrogates[].params[].name`) are keys too.
+pub const KEYS: [&str; 11] = ["arch", "neuron", "alpha", "beta", "threshold", "steps", "leak", "batchNorm", "optimizer", "lr", "seed"];
+
+/// Every surrogate parameter name of the catalog, in catalog order, once each.
+fn surrogate_param_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for p in Surrogate::catalog().iter().flat_map(|s| s.params) {
+        if !names.contains(&p.name) {
+            names.push(p.name);
+        }
+    }
+    names
+}
+
+/// Rejects a key of `extra` that is no surrogate parameter of the catalog, listing the known keys.
+fn check_keys(what: &str, fixed: &[&str], extra: &BTreeMap<String, serde_json::Value>) -> Result<()> {
+    let named = surrogate_param_names();
+    match extra.keys().find(|k| !named.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(key) => {
+            let known: Vec<&str> = fixed.iter().copied().chain(named.iter().copied().filter(|n| !fixed.contains(n))).collect();
+            Err(S3nnError::Config(format!("{what}: unknown key '{key}' (known keys: {})", known.join(", "))))
+        }
+    }
+}
+
+/// The values of surrogate `kind`'s parameters, in catalog order: each by its own name in
+/// `extra` (a number or null), else `alpha` for the first and `beta` for the second.
+/// Parameters `kind` does not have are ignored, because a page sends the same keys for every
+/// neuron.
+fn surrogate_values(kind: &str, alpha: Option<f32>, beta: Option<f32>, extra: &BTreeMap<String, serde_json::Value>) -> Result<Vec<Option<f32>>> {
+    let Some(info) = Surrogate::catalog().iter().find(|s| s.name.eq_ignore_ascii_case(kind)) else {
+        return Ok(vec![alpha, beta]); // from_params reports the unknown surrogate
+    };
+    info.params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let named = match extra.get(p.name) {
+                None | Some(serde_json::Value::Null) => None,
+                Some(v) => Some(v.as_f64().ok_or_else(|| {
+                    S3nnError::Config(format!("surrogate parameter '{}' must be a number, got {v}", p.name))
+                })? as f32),
+            };
+            let positional = match i {
+                0 => alpha,
+                1 => beta,
+                _ => None,
+            };
+            Ok(named.or(positional))
+        })
+        .collect()
+}
 
 impl RunConfig {
     /// Parses the JSON form (the same object the JS API takes).
@@ -70,15 +123,12 @@ impl RunConfig {
 
     /// The neuron this config describes, defaults from the catalog.
     pub fn neuron(&self) -> Result<NeuronModel> {
-        let first = self.alpha.or(self.width).or(self.slope);
-        NeuronModel::from_name(
-            self.neuron.as_deref().unwrap_or(catalog::DEFAULT_NEURON),
-            first,
-            self.beta,
-            self.threshold,
-            self.steps,
-            self.leak,
-        )
+        let name = self.neuron.as_deref().unwrap_or(catalog::DEFAULT_NEURON);
+        let values = match catalog::neuron(name)?.info.surrogate {
+            Some(kind) => surrogate_values(kind, self.alpha, self.beta, &self.unknown)?,
+            None => Vec::new(),
+        };
+        NeuronModel::from_catalog(name, &values, self.threshold, self.steps, self.leak)
     }
 
     /// The optimizer, defaults from the catalog.
@@ -92,30 +142,23 @@ impl RunConfig {
 
     /// Everything a `Trainer` needs: the validated network spec, the optimizer and the seed.
     pub fn build(&self) -> Result<(NetworkSpec, OptimizerSpec, u64)> {
-        if let Some(key) = self.unknown.keys().next() {
-            return Err(S3nnError::Config(format!(
-                "Network config: unknown key '{key}' (known keys: {})",
-                KEYS.join(", ")
-            )));
-        }
+        check_keys("Network config", &KEYS, &self.unknown)?;
         let mut spec = NetworkSpec::parse(&self.arch, self.neuron()?)?;
         spec.batch_norm = self.batch_norm.unwrap_or(false);
         Ok((spec, self.optimizer()?, self.seed.unwrap_or(catalog::DEFAULT_SEED)))
     }
 }
 
-/// A surrogate as the faces name it, for plotting: `{kind, alpha?, beta?, width?, slope?}` with
-/// `kind` a surrogate name of the catalog (`surrogates[].name`) and the parameters as in
-/// [`RunConfig`] (`alpha` = first parameter, `width`/`slope` its names, `beta` the second);
-/// absent ones take the catalog's defaults.
+/// A surrogate as the faces name it, for plotting: `{kind, alpha?, beta?, <parameter name>?…}`
+/// with `kind` a surrogate name of the catalog (`surrogates[].name`) and the parameters as in
+/// [`RunConfig`] (each by its catalog name, or `alpha` = first, `beta` = second); absent ones
+/// take the catalog's defaults.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SurrogateConfig {
     pub kind: String,
     pub alpha: Option<f32>,
     pub beta: Option<f32>,
-    pub width: Option<f32>,
-    pub slope: Option<f32>,
     /// Rejected by `build` (see `RunConfig::unknown`).
     #[serde(flatten, skip_serializing)]
     pub unknown: BTreeMap<String, serde_json::Value>,
@@ -123,18 +166,8 @@ pub struct SurrogateConfig {
 
 impl SurrogateConfig {
     pub fn build(&self) -> Result<Surrogate> {
-        if let Some(key) = self.unknown.keys().next() {
-            return Err(S3nnError::Config(format!(
-                "surrogate config: unknown key '{key}' (known keys: kind, alpha, beta, width, slope)"
-            )));
-        }
-        let wanted = Surrogate::catalog()
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(&self.kind))
-            .map_or(2, |s| s.params.len());
-        // β belongs to two-parameter surrogates only; a page may send it for every kind.
-        let values = [self.alpha.or(self.width).or(self.slope), self.beta];
-        Surrogate::from_params(&self.kind, &values[..wanted.min(values.len())])
+        check_keys("surrogate config", &["kind", "alpha", "beta"], &self.unknown)?;
+        Surrogate::from_params(&self.kind, &surrogate_values(&self.kind, self.alpha, self.beta, &self.unknown)?)
     }
 }
 
@@ -199,6 +232,11 @@ mod tests {
         assert_eq!(spec.neuron.steps(), 3);
         let c = RunConfig::from_json(r#"{"arch":"2-8-2","neuron":"fastsigmoid","slope":5}"#).unwrap();
         assert_eq!(c.neuron().unwrap().surrogate(), Some(Surrogate::FastSigmoid { slope: 5.0 }));
+        // a parameter's own name wins over the positional alpha; a number is required
+        let c = RunConfig::from_json(r#"{"arch":"2-8-2","neuron":"rect","alpha":3,"width":0.25}"#).unwrap();
+        assert_eq!(c.neuron().unwrap().surrogate(), Some(Surrogate::Rect { width: 0.25 }));
+        let e = RunConfig::from_json(r#"{"arch":"2-8-2","neuron":"rect","width":"wide"}"#).unwrap().build().unwrap_err().to_string();
+        assert!(e.contains("width") && e.contains("number"), "{e}");
     }
 
     #[test]
@@ -208,8 +246,6 @@ mod tests {
             neuron: Some("s3nn".into()),
             alpha: Some(1.0),
             beta: Some(1.0),
-            width: Some(1.0),
-            slope: Some(1.0),
             threshold: Some(0.0),
             steps: Some(1),
             leak: Some(1.0),
@@ -230,7 +266,7 @@ mod tests {
     #[test]
     fn unknown_keys_and_wrong_types_are_errors_with_a_message() {
         let e = RunConfig::from_json(r#"{"arch":"2-8-2","neuronn":"relu"}"#).unwrap().build().unwrap_err().to_string();
-        assert!(e.contains("neuronn") && e.contains("batchNorm") && e.contains("arch"), "{e}");
+        assert!(e.contains("neuronn") && e.contains("batchNorm") && e.contains("arch") && e.contains("slope"), "{e}");
         let e = RunConfig::from_json(r#"{"arch":"2-8-2","batchNorm":"yes"}"#).unwrap_err().to_string();
         assert!(e.contains("boolean"), "{e}");
         let e = RunConfig::from_json(r#"{"neuron":"relu"}"#).unwrap_err().to_string();

@@ -58,12 +58,24 @@ impl NeuronModel {
         steps: Option<usize>,
         leak: Option<f32>,
     ) -> Result<Self> {
+        Self::from_catalog(name, &[a, b], threshold, steps, leak)
+    }
+
+    /// [`NeuronModel::from_name`] with the surrogate's parameters in catalog order
+    /// (`Surrogate::catalog()[..].params`), any number of them; values beyond the surrogate's
+    /// parameters are ignored.
+    pub fn from_catalog(
+        name: &str,
+        surrogate_values: &[Option<f32>],
+        threshold: Option<f32>,
+        steps: Option<usize>,
+        leak: Option<f32>,
+    ) -> Result<Self> {
         let choice = catalog::neuron(name)?;
         let surrogate = || -> Result<Surrogate> {
             let sname = choice.info.surrogate.expect("spike and multi-step neurons name a surrogate");
             let wanted = Surrogate::catalog().iter().find(|s| s.name == sname).map_or(0, |s| s.params.len());
-            let values = [a, b];
-            Surrogate::from_params(sname, &values[..wanted.min(values.len())])
+            Surrogate::from_params(sname, &surrogate_values[..wanted.min(surrogate_values.len())])
         };
         let model = match choice.info.family {
             NeuronFamily::Relu => NeuronModel::Relu,

@@ -30,40 +30,7 @@ pub fn set(obj: &js_sys::Object, key: &str, v: &JsValue) {
     let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), v);
 }
 
-/// Field readers for the benchmark hooks (`bench.rs`, until they move out of `src/`).
-#[cfg(feature = "wasm-bench")]
-pub fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
-
-/// Optional finite number field; a present non-number is an error.
-#[cfg(feature = "wasm-bench")]
-pub fn num(obj: &JsValue, key: &str) -> Result<Option<f64>, JsError> {
-    let v = get(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(JsError::new(&format!("'{key}' must be a finite number"))),
-    }
-}
-
-/// Non-negative integer field.
-#[cfg(feature = "wasm-bench")]
-pub fn count(obj: &JsValue, key: &str) -> Result<Option<usize>, JsError> {
-    match num(obj, key)? {
-        None => Ok(None),
-        Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= 4_294_967_295.0 => Ok(Some(x as usize)),
-        Some(x) => Err(JsError::new(&format!("'{key}' must be a non-negative integer, got {x}"))),
-    }
-}
-
-/// `{kind, alpha?, beta?, width?, slope?}` → the core's `SurrogateConfig` → a surrogate.
+/// `{kind, alpha?, beta?, <parameter name>?…}` → the core's `SurrogateConfig` → a surrogate.
 pub fn surrogate_from_js(cfg: JsValue) -> Result<Surrogate, JsError> {
     let c: SurrogateConfig = serde_wasm_bindgen::from_value(cfg)
         .map_err(|e| JsError::new(&format!("surrogate config (like {{kind: 's3nn', alpha: 4, beta: 1}}): {e}")))?;

@@ -39,7 +39,7 @@ pub fn catalog() -> Result<JsValue, JsError> {
 }
 
 /// Samples a surrogate gradient and its primitive on `n` even points in `[lo, hi]`.
-/// `cfg` is `{kind, alpha?, beta?, width?, slope?}` with `kind` one of `catalog().surrogates[].name`
+/// `cfg` is `{kind, alpha?, beta?, <parameter by catalog name>?…}` with `kind` one of `catalog().surrogates[].name`
 /// (the core's `SurrogateConfig`).
 /// Returns `{x: Float32Array, grad: Float32Array, primitive: Float32Array}`.
 #[wasm_bindgen(js_name = surrogateCurve)]

@@ -17,7 +17,7 @@ pub struct Network {
 
 #[wasm_bindgen]
 impl Network {
-    /// `{arch, neuron?, alpha?, beta?, width?, slope?, threshold?, steps?, leak?, batchNorm?,
+    /// `{arch, neuron?, alpha?, beta?, <surrogate parameter by catalog name>?…, threshold?, steps?, leak?, batchNorm?,
     /// optimizer?, lr?, seed?}` (the core's `RunConfig`); names and defaults are the catalog's
     /// (`catalog()`: `neurons[].name`, `optimizers[].name`). An unknown key or a value of the
     /// wrong type throws.
