@@ -133,13 +133,8 @@ fn elementwise_kernels_match_scalar_bitwise() {
         f32::INFINITY,
         f32::NEG_INFINITY,
     ];
-    let surrogates = [
-        Surrogate::default(),
-        Surrogate::Sigmoid { alpha: 4.0 },
-        Surrogate::Rect { width: 1.0 },
-        Surrogate::Atan { alpha: 2.0 },
-        Surrogate::FastSigmoid { slope: 25.0 },
-    ];
+    // every surrogate of the catalog, at its defaults
+    let surrogates: Vec<Surrogate> = Surrogate::catalog().iter().map(|i| Surrogate::from_params(i.name, &[]).unwrap()).collect();
     for s in surrogates {
         for &len in &[0usize, 1, 4, 7, 15, 301] {
             let mut x: Vec<f32> = (0..len).map(|_| rng.normal() * 5.0).collect();
