@@ -27,6 +27,9 @@ pub enum Surrogate {
     Atan { alpha: f32 },
     /// Fast sigmoid / SuperSpike: `1/(1 + k|x|)²`.
     FastSigmoid { slope: f32 },
+    /// snnTorch's `surrogate.triangular`, as snnTorch computes it: `+h` below threshold, `−h` at
+    /// and above it — the slopes of the tent `½ − h|x|`, so firing neurons get a negative gradient.
+    Triangular { scale: f32 },
 }
 
 /// One parameter of a surrogate. `min/max/step` are the UI slider's range, not a validity range:
@@ -138,6 +141,20 @@ const CATALOG: &[SurrogateInfo] = &[
             meaning: "how fast the gradient falls off away from threshold (1 at x = 0)",
         }],
     },
+    SurrogateInfo {
+        name: "triangular",
+        label: "Triangular (snnTorch)",
+        formula: "g′(x) = h for x < 0, −h for x ≥ 0 (snnTorch's surrogate.triangular)",
+        params: &[ParamInfo {
+            name: "scale",
+            symbol: "h",
+            default: 1.0,
+            min: 0.1,
+            max: 4.0,
+            step: 0.05,
+            meaning: "snnTorch's `threshold` argument: the gradient's size, +h below threshold and −h at and above it",
+        }],
+    },
 ];
 
 /// Other accepted spellings: "s2nn" is the paper's v1 name.
@@ -215,6 +232,7 @@ impl LaneMap for Surrogate {
                 let d = L::add(one, L::mul(L::splat(slope), L::abs(x)));
                 L::div(one, L::mul(d, d))
             }
+            Surrogate::Triangular { scale } => L::select(L::ge(x, L::splat(0.0)), L::splat(-scale), L::splat(scale)),
         }
     }
 }
@@ -233,6 +251,7 @@ impl Surrogate {
             Surrogate::Rect { .. } => "rect",
             Surrogate::Atan { .. } => "atan",
             Surrogate::FastSigmoid { .. } => "fastSigmoid",
+            Surrogate::Triangular { .. } => "triangular",
         };
         CATALOG.iter().find(|i| i.name == name).expect("every variant has a catalog row")
     }
@@ -244,6 +263,7 @@ impl Surrogate {
             Surrogate::Sigmoid { alpha } | Surrogate::Atan { alpha } => vec![alpha],
             Surrogate::Rect { width } => vec![width],
             Surrogate::FastSigmoid { slope } => vec![slope],
+            Surrogate::Triangular { scale } => vec![scale],
         }
     }
 
@@ -255,6 +275,7 @@ impl Surrogate {
             "rect" => Surrogate::Rect { width: p[0] },
             "atan" => Surrogate::Atan { alpha: p[0] },
             "fastSigmoid" => Surrogate::FastSigmoid { slope: p[0] },
+            "triangular" => Surrogate::Triangular { scale: p[0] },
             other => unreachable!("catalog row '{other}' has no variant"),
         }
     }
@@ -348,6 +369,8 @@ impl Surrogate {
                     0.5 + x / (1.0 + t)
                 }
             }
+            // The tent whose slopes are ±h (unbounded below as |x| → ∞).
+            Surrogate::Triangular { scale } => 0.5 - scale * x.abs(),
         }
     }
 
@@ -455,6 +478,14 @@ mod tests {
                 a / (2.0 * (1.0 + (std::f64::consts::PI * a * x / 2.0).powi(2)))
             }
             Surrogate::FastSigmoid { slope } => 1.0 / (1.0 + f64::from(slope) * x.abs()).powi(2),
+            // snnTorch: grad = grad_output · threshold; grad[input ≥ 0] = −grad[input ≥ 0]
+            Surrogate::Triangular { scale } => {
+                if x >= 0.0 {
+                    -f64::from(scale)
+                } else {
+                    f64::from(scale)
+                }
+            }
         }
     }
 
@@ -498,7 +529,9 @@ mod tests {
         for s in all() {
             for &x in &points() {
                 let got = s.grad(x);
-                assert!(got.is_finite() && got >= 0.0, "{s:?} grad({x}) = {got}");
+                // only snnTorch's triangular is negative (at and above threshold), by its definition
+                let sign_ok = got >= 0.0 || matches!(s, Surrogate::Triangular { .. });
+                assert!(got.is_finite() && sign_ok, "{s:?} grad({x}) = {got}");
                 let want = reference(&s, f64::from(x));
                 let err = (f64::from(got) - want).abs();
                 // Relative 1e-5 wherever f32 represents the value well; in the far sigmoid tails
@@ -529,8 +562,8 @@ mod tests {
             for &x in &points() {
                 let p = s.primitive(x);
                 // Only the S³NN primitive is unbounded (β ln(x+1) → ∞), and only at x = +∞.
-                let unbounded_ok =
-                    matches!(s, Surrogate::S3nn { .. }) && x == f32::INFINITY && p == f32::INFINITY;
+                let unbounded_ok = (matches!(s, Surrogate::S3nn { .. }) && x == f32::INFINITY && p == f32::INFINITY)
+                    || (matches!(s, Surrogate::Triangular { .. }) && x.is_infinite() && p == f32::NEG_INFINITY);
                 assert!(p.is_finite() || unbounded_ok, "{s:?} primitive({x}) = {p}");
             }
             // continuity: no jump larger than slope bound × step on a fine grid through 0
@@ -590,17 +623,12 @@ mod tests {
                 Surrogate::Rect { width: bad },
                 Surrogate::Atan { alpha: bad },
                 Surrogate::FastSigmoid { slope: bad },
+                Surrogate::Triangular { scale: bad },
             ] {
                 let e = s.validate().unwrap_err();
                 assert!(matches!(e, S3nnError::Config(_)));
                 let msg = e.to_string();
-                assert!(
-                    msg.contains("alpha")
-                        || msg.contains("beta")
-                        || msg.contains("width")
-                        || msg.contains("slope"),
-                    "{msg}"
-                );
+                assert!(s.info().params.iter().any(|p| msg.contains(p.name)), "{msg}");
             }
         }
         let e = Surrogate::S3nn {
@@ -726,11 +754,13 @@ mod tests {
     #[test]
     fn nan_input_gives_nan_except_for_the_window() {
         // As before the lane form: comparisons with NaN are false, so S³NN takes the sigmoid
-        // side (exp(NaN) = NaN) and the rectangle is outside its window (0).
+        // side (exp(NaN) = NaN), the rectangle is outside its window (0) and the triangle on its
+        // x < 0 side (+h, as snnTorch's `input >= 0` mask leaves NaN there).
         for s in all() {
             let g = s.grad(f32::NAN);
             match s {
                 Surrogate::Rect { .. } => assert_eq!(g.to_bits(), 0.0f32.to_bits(), "{s:?}"),
+                Surrogate::Triangular { scale } => assert_eq!(g.to_bits(), scale.to_bits(), "{s:?}"),
                 _ => assert!(g.is_nan(), "{s:?} grad(NaN) = {g}"),
             }
         }
