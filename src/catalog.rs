@@ -18,7 +18,7 @@ use crate::error::{Result, S3nnError};
 use crate::neuron::MAX_STEPS;
 use crate::ops::EnergyModel;
 use crate::optim::OptimizerSpec;
-use crate::surrogate::{Surrogate, SurrogateInfo};
+use crate::surrogate::{ParamInfo, Surrogate, SurrogateInfo};
 
 /// The neuron a run uses when none is named.
 pub const DEFAULT_NEURON: &str = "s3nn";
@@ -57,14 +57,11 @@ pub struct NeuronInfo {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NeuronParamInfo {
-    pub name: &'static str,
-    pub symbol: &'static str,
-    pub default: f32,
-    /// `min`/`max`/`step` are the UI range; validation is `NeuronModel::validate`.
-    pub min: f32,
-    pub max: f32,
-    pub step: f32,
-    pub meaning: &'static str,
+    /// Name, symbol, default, UI range and meaning, as a surrogate parameter has them (flattened:
+    /// the JSON entry is `{name, symbol, default, min, max, step, meaning, appliesTo}`).
+    /// Validation is `NeuronModel::validate`.
+    #[serde(flatten)]
+    pub param: ParamInfo,
     /// Names of the neurons this entry applies to.
     pub applies_to: Vec<String>,
 }
@@ -185,8 +182,8 @@ pub fn neuron(name: &str) -> Result<NeuronChoice> {
     let default_of = |param: &str| {
         t.neuron_params
             .iter()
-            .find(|p| p.name == param && p.applies_to.contains(&info.name))
-            .map_or(0.0, |p| p.default)
+            .find(|p| p.param.name == param && p.applies_to.contains(&info.name))
+            .map_or(0.0, |p| p.param.default)
     };
     Ok(NeuronChoice {
         info,
@@ -291,43 +288,19 @@ fn build() -> Catalog {
     let lif = vec!["lif".to_string()];
     let neuron_params = vec![
         NeuronParamInfo {
-            name: "threshold",
-            symbol: "θ",
-            default: 0.0,
-            min: -1.0,
-            max: 1.0,
-            step: 0.05,
-            meaning: "firing threshold: the neuron spikes when u − θ ≥ 0",
+            param: ParamInfo { name: "threshold", symbol: "θ", default: 0.0, min: -1.0, max: 1.0, step: 0.05, meaning: "firing threshold: the neuron spikes when u − θ ≥ 0" },
             applies_to: spike_names,
         },
         NeuronParamInfo {
-            name: "threshold",
-            symbol: "θ",
-            default: 1.0,
-            min: 0.1,
-            max: 4.0,
-            step: 0.1,
-            meaning: "firing threshold: the neuron spikes when its membrane v ≥ θ, then v ← v − θ",
+            param: ParamInfo { name: "threshold", symbol: "θ", default: 1.0, min: 0.1, max: 4.0, step: 0.1, meaning: "firing threshold: the neuron spikes when its membrane v ≥ θ, then v ← v − θ" },
             applies_to: lif.clone(),
         },
         NeuronParamInfo {
-            name: "steps",
-            symbol: "T",
-            default: 4.0,
-            min: 1.0,
-            max: MAX_STEPS as f32,
-            step: 1.0,
-            meaning: "time steps the multi-step network runs per input",
+            param: ParamInfo { name: "steps", symbol: "T", default: 4.0, min: 1.0, max: MAX_STEPS as f32, step: 1.0, meaning: "time steps the multi-step network runs per input" },
             applies_to: lif.clone(),
         },
         NeuronParamInfo {
-            name: "leak",
-            symbol: "λ",
-            default: 0.5,
-            min: 0.05,
-            max: 1.0,
-            step: 0.05,
-            meaning: "membrane leak: v ← λ·v + I between steps (1 = IF, no leak); in (0, 1]",
+            param: ParamInfo { name: "leak", symbol: "λ", default: 0.5, min: 0.05, max: 1.0, step: 0.05, meaning: "membrane leak: v ← λ·v + I between steps (1 = IF, no leak); in (0, 1]" },
             applies_to: lif,
         },
     ];
@@ -454,6 +427,14 @@ mod tests {
         }
         assert_eq!(v["neurons"][0]["family"], "spike");
         assert_eq!(v["neuronParams"][0]["appliesTo"][0], "s3nn");
+        // The surrogate parameter's fields, flattened, then appliesTo: the page reads them by name.
+        for p in v["neuronParams"].as_array().unwrap() {
+            let mut keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(keys, ["appliesTo", "default", "max", "meaning", "min", "name", "step", "symbol"]);
+        }
+        assert_eq!(v["neuronParams"][2]["name"], "steps");
+        assert_eq!(v["neuronParams"][2]["step"], 1.0);
         assert_eq!(v["optimizers"][0]["lrDefault"], serde_json::json!(default_lr()));
         assert_eq!(v["energy"]["eMacPj"], 4.6);
         let csv = v["datasets"].as_array().unwrap().iter().find(|d| d["name"] == "csv").unwrap();

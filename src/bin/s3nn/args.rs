@@ -71,6 +71,19 @@ pub struct NeuronArgs {
     pub batch_norm: bool,
 }
 
+/// The test set `eval` and `ops` measure on: the data set, its seed, a seeded subset.
+#[derive(Args, Debug, Clone)]
+pub struct TestSetArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Seed of the toy data set (must match training to get the same test split).
+    #[arg(long, default_value_t = catalog::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Evaluate on a seeded random subset of this many test samples.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct EnergyArgs {
     #[arg(long, default_value_t = EnergyModel::default().e_mac_pj, allow_negative_numbers = true, help = energy_help("Energy of one multiply-accumulate in pJ"))]
@@ -132,13 +145,7 @@ pub struct EvalArgs {
     #[arg(long)]
     pub model: PathBuf,
     #[command(flatten)]
-    pub data: DataArgs,
-    /// Seed of the toy data set (must match training to get the same test split).
-    #[arg(long, default_value_t = catalog::DEFAULT_SEED)]
-    pub seed: u64,
-    /// Evaluate on a seeded random subset of this many test samples.
-    #[arg(long)]
-    pub limit: Option<usize>,
+    pub test: TestSetArgs,
     /// Evaluation batch size.
     #[arg(long, default_value_t = CLI_EVAL_BATCH)]
     pub batch: usize,
@@ -151,7 +158,12 @@ pub struct EvalArgs {
     pub common: CommonArgs,
 }
 
+/// `ops` takes `eval`'s test-set flags; its seed also seeds an untrained network.
 #[derive(Args, Debug)]
+#[command(
+    mut_arg("seed", |a| a.help("Seed of the untrained network and of a toy data set")),
+    mut_arg("limit", |a| a.help("Count over a seeded random subset of this many test samples"))
+)]
 pub struct OpsArgs {
     /// Model file written by `s3nn train --out` (or give --arch for an untrained network).
     #[arg(long, conflicts_with = "arch")]
@@ -162,13 +174,7 @@ pub struct OpsArgs {
     #[command(flatten)]
     pub neuron: NeuronArgs,
     #[command(flatten)]
-    pub data: DataArgs,
-    /// Seed of the untrained network and of a toy data set.
-    #[arg(long, default_value_t = catalog::DEFAULT_SEED)]
-    pub seed: u64,
-    /// Count over a seeded random subset of this many test samples.
-    #[arg(long)]
-    pub limit: Option<usize>,
+    pub test: TestSetArgs,
     #[command(flatten)]
     pub energy: EnergyArgs,
     #[command(flatten)]
@@ -265,11 +271,11 @@ fn neuron_param_help(name: &str, what: &str) -> String {
     let defaults: Vec<String> = catalog::table()
         .neuron_params
         .iter()
-        .filter(|p| p.name == name)
+        .filter(|p| p.param.name == name)
         .map(|p| {
             let all_spikes = p.applies_to.len() > 1;
             let who = if all_spikes { "single-step neurons".to_string() } else { p.applies_to.join(", ") };
-            format!("{} for {who}", p.default)
+            format!("{} for {who}", p.param.default)
         })
         .collect();
     format!("{what} (default {})", defaults.join(", "))

@@ -7,7 +7,7 @@ use s3nn::data::{self, ToyKind};
 use s3nn::rng::Rng;
 use s3nn::{Dataset, EnergyModel, Model, RunConfig};
 
-use crate::args::{cli_data_sets, expand_arch, DataArgs, EnergyArgs, NeuronArgs};
+use crate::args::{cli_data_sets, expand_arch, DataArgs, EnergyArgs, NeuronArgs, TestSetArgs};
 use crate::CliResult;
 
 /// (train, test) for a data preset; toy sets are generated and split 80/20 with `seed`.
@@ -89,7 +89,9 @@ fn default_data_for(net: &Model) -> CliResult<&'static DatasetPreset> {
 
 /// The test set `eval`/`ops` run on: `--data` or the default for the network, optionally a
 /// seeded subset, checked to fit the network. Returns it with the name to report.
-pub fn test_data_for(net: &Model, d: &DataArgs, seed: u64, limit: Option<usize>) -> CliResult<(String, Dataset)> {
+pub fn test_data_for(net: &Model, t: &TestSetArgs) -> CliResult<(String, Dataset)> {
+    let TestSetArgs { data: d, seed, limit } = t;
+    let (seed, limit) = (*seed, *limit);
     let (name, preset) = match &d.data {
         Some(n) => (n.to_ascii_lowercase(), catalog::dataset(n)?),
         None => {

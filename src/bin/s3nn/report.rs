@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use s3nn::neuron::Signal;
 use s3nn::ops::LayerOps;
-use s3nn::{EvalReport, NeuronModel, OpReport, OptimizerSpec, TrainStats};
+use s3nn::{EvalReport, Model, NeuronModel, OpReport, OptimizerSpec, TrainStats};
 
 use crate::CliResult;
 
@@ -113,6 +113,46 @@ pub fn neuron_label(n: &NeuronModel) -> String {
 // ---------------------------------------------------------------------------------------------
 // train
 
+/// The network a command reports on, as `train`, `eval` and `ops` describe it.
+pub struct NetFacts {
+    pub arch: String,
+    pub params: usize,
+    pub neuron: NeuronModel,
+}
+
+impl NetFacts {
+    pub fn of(net: &Model) -> Self {
+        NetFacts { arch: net.spec.arch_string(), params: net.parameter_count(), neuron: net.neuron() }
+    }
+}
+
+/// A network measured on a test set (what `eval` and `ops` both report).
+pub struct Measured<'a> {
+    pub net: NetFacts,
+    pub data: &'a str,
+    pub eval: &'a EvalReport,
+}
+
+impl Measured<'_> {
+    /// The JSON line of `eval` and `ops`: `head` (type and source), then the network, the data
+    /// and the sample count, then `rest` (what each command measured).
+    fn json(&self, head: Value, rest: Value) -> Value {
+        let measured = json!({
+            "arch": self.net.arch,
+            "neuron": neuron_label(&self.net.neuron),
+            "data": self.data,
+            "samples": self.eval.samples,
+        });
+        let mut line = serde_json::Map::new();
+        for part in [head, measured, rest] {
+            if let Value::Object(fields) = part {
+                line.extend(fields);
+            }
+        }
+        Value::Object(line)
+    }
+}
+
 /// What `train` says before the first epoch.
 pub struct TrainHeader<'a> {
     pub data: &'a str,
@@ -120,9 +160,7 @@ pub struct TrainHeader<'a> {
     pub test_samples: usize,
     pub classes: usize,
     pub load_s: f64,
-    pub arch: String,
-    pub params: usize,
-    pub neuron: &'a NeuronModel,
+    pub net: NetFacts,
     pub batch_norm: bool,
     pub optimizer: &'a str,
     pub lr: f32,
@@ -142,9 +180,9 @@ pub fn train_header(json: bool, h: &TrainHeader) {
     ));
     out(format!(
         "net {} ({} parameters), neuron {}{}, {} lr {}, batch {}, {} epochs, seed {}",
-        h.arch,
-        h.params,
-        neuron_label(h.neuron),
+        h.net.arch,
+        h.net.params,
+        neuron_label(&h.net.neuron),
         if h.batch_norm { " + batch norm" } else { "" },
         h.optimizer,
         h.lr,
@@ -222,11 +260,11 @@ pub fn train_summary(json: bool, s: &TrainSummary) -> CliResult<()> {
         out_json(&json!({
             "type": "summary",
             "data": h.data,
-            "arch": h.arch,
-            "neuron": neuron_label(h.neuron),
-            "neuronModel": to_value(h.neuron)?,
+            "arch": h.net.arch,
+            "neuron": neuron_label(&h.net.neuron),
+            "neuronModel": to_value(&h.net.neuron)?,
             "batchNorm": h.batch_norm,
-            "parameters": h.params,
+            "parameters": h.net.params,
             "optimizer": to_value(s.opt)?,
             "batch": h.batch,
             "epochs": h.epochs,
@@ -266,12 +304,8 @@ pub fn train_summary(json: bool, s: &TrainSummary) -> CliResult<()> {
 /// What `eval` measured.
 pub struct EvalSummary<'a> {
     pub model: String,
-    pub arch: String,
-    pub params: usize,
-    pub neuron: &'a NeuronModel,
+    pub measured: Measured<'a>,
     pub classes: usize,
-    pub data: &'a str,
-    pub eval: &'a EvalReport,
     pub batch: usize,
     pub load_s: f64,
     pub eval_s: f64,
@@ -279,33 +313,30 @@ pub struct EvalSummary<'a> {
 }
 
 pub fn eval(json: bool, s: &EvalSummary) -> CliResult<()> {
-    let ev = s.eval;
+    let Measured { net, data, eval: ev } = &s.measured;
     let sps = ev.samples as f64 / s.eval_s.max(1e-9);
     if json {
-        out_json(&json!({
-            "type": "eval",
-            "model": s.model,
-            "arch": s.arch,
-            "neuron": neuron_label(s.neuron),
-            "data": s.data,
-            "samples": ev.samples,
-            "loss": ev.loss,
-            "accuracy": ev.accuracy,
-            "firingRates": firing_rates(&ev.ops),
-            "dataLoadSeconds": s.load_s,
-            "evalSeconds": s.eval_s,
-            "samplesPerSec": sps,
-            "confusion": ev.confusion,
-            "ops": to_value(&ev.ops)?,
-        }));
+        out_json(&s.measured.json(
+            json!({ "type": "eval", "model": s.model }),
+            json!({
+                "loss": ev.loss,
+                "accuracy": ev.accuracy,
+                "firingRates": firing_rates(&ev.ops),
+                "dataLoadSeconds": s.load_s,
+                "evalSeconds": s.eval_s,
+                "samplesPerSec": sps,
+                "confusion": ev.confusion,
+                "ops": to_value(&ev.ops)?,
+            }),
+        ));
     } else {
-        out(format!("model {} : {} ({} parameters), neuron {}", s.model, s.arch, s.params, neuron_label(s.neuron)));
-        out(format!("data {}: {} test samples, loaded in {:.2} s", s.data, ev.samples, s.load_s));
+        out(format!("model {} : {} ({} parameters), neuron {}", s.model, net.arch, net.params, neuron_label(&net.neuron)));
+        out(format!("data {data}: {} test samples, loaded in {:.2} s", ev.samples, s.load_s));
         out(format!(
             "accuracy {} loss {:.4} | firing {} | {sps:.0} samples/s (batch {})",
             pct(f64::from(ev.accuracy)),
             ev.loss,
-            fmt_rates_for(s.neuron, &firing_rates(&ev.ops)),
+            fmt_rates_for(&net.neuron, &firing_rates(&ev.ops)),
             s.batch
         ));
         if s.confusion {
@@ -319,28 +350,18 @@ pub fn eval(json: bool, s: &EvalSummary) -> CliResult<()> {
 /// What `ops` counted.
 pub struct OpsSummary<'a> {
     pub source: String,
-    pub arch: String,
-    pub neuron: &'a NeuronModel,
-    pub data: &'a str,
-    pub eval: &'a EvalReport,
+    pub measured: Measured<'a>,
 }
 
 pub fn ops(json: bool, s: &OpsSummary) -> CliResult<()> {
-    let ev = s.eval;
+    let Measured { net, data, eval: ev } = &s.measured;
     if json {
-        out_json(&json!({
-            "type": "ops",
-            "source": s.source,
-            "arch": s.arch,
-            "neuron": neuron_label(s.neuron),
-            "data": s.data,
-            "samples": ev.samples,
-            "accuracy": ev.accuracy,
-            "firingRates": firing_rates(&ev.ops),
-            "ops": to_value(&ev.ops)?,
-        }));
+        out_json(&s.measured.json(
+            json!({ "type": "ops", "source": s.source }),
+            json!({ "accuracy": ev.accuracy, "firingRates": firing_rates(&ev.ops), "ops": to_value(&ev.ops)? }),
+        ));
     } else {
-        out(format!("{} ({}), neuron {}, over {} {} test samples", s.arch, s.source, neuron_label(s.neuron), ev.samples, s.data));
+        out(format!("{} ({}), neuron {}, over {} {data} test samples", net.arch, s.source, neuron_label(&net.neuron), ev.samples));
         ops_table(&ev.ops);
     }
     Ok(())

@@ -6,7 +6,7 @@ use s3nn::evaluate;
 
 use crate::args::EvalArgs;
 use crate::inputs::{energy_from, read_model, test_data_for};
-use crate::report::{self, EvalSummary};
+use crate::report::{self, EvalSummary, Measured, NetFacts};
 use crate::CliResult;
 
 pub fn run(a: EvalArgs) -> CliResult<()> {
@@ -14,7 +14,7 @@ pub fn run(a: EvalArgs) -> CliResult<()> {
     s3nn::train::check_batch(a.batch)?;
     let mut net = read_model(&a.model)?;
     let t_load = Instant::now();
-    let (name, test) = test_data_for(&net, &a.data, a.seed, a.limit)?;
+    let (name, test) = test_data_for(&net, &a.test)?;
     let load_s = t_load.elapsed().as_secs_f64();
     let t0 = Instant::now();
     let ev = evaluate(&mut net, &test, a.batch, None, &energy)?;
@@ -23,12 +23,8 @@ pub fn run(a: EvalArgs) -> CliResult<()> {
         a.common.json,
         &EvalSummary {
             model: a.model.display().to_string(),
-            arch: net.spec.arch_string(),
-            params: net.parameter_count(),
-            neuron: &net.neuron(),
+            measured: Measured { net: NetFacts::of(&net), data: &name, eval: &ev },
             classes: net.classes(),
-            data: &name,
-            eval: &ev,
             batch: a.batch,
             load_s,
             eval_s,

@@ -4,7 +4,7 @@ use s3nn::{evaluate, Model};
 
 use crate::args::{OpsArgs, CLI_EVAL_BATCH};
 use crate::inputs::{energy_from, neuron_config, read_model, test_data_for, with_arch};
-use crate::report::{self, OpsSummary};
+use crate::report::{self, Measured, NetFacts, OpsSummary};
 use crate::CliResult;
 
 pub fn run(a: OpsArgs) -> CliResult<()> {
@@ -13,11 +13,11 @@ pub fn run(a: OpsArgs) -> CliResult<()> {
         (Some(p), _) => (read_model(p)?, p.display().to_string()),
         (None, Some(arch)) => {
             let (spec, _, _) = with_arch(&neuron_config(&a.neuron)?, arch).build()?;
-            (Model::new(spec, a.seed)?, format!("untrained, seed {}", a.seed))
+            (Model::new(spec, a.test.seed)?, format!("untrained, seed {}", a.test.seed))
         }
         (None, None) => return Err("give --model FILE or --arch ARCH (with --neuron) for an untrained network".into()),
     };
-    let (name, test) = test_data_for(&net, &a.data, a.seed, a.limit)?;
+    let (name, test) = test_data_for(&net, &a.test)?;
     let ev = evaluate(&mut net, &test, CLI_EVAL_BATCH, None, &energy)?;
-    report::ops(a.common.json, &OpsSummary { source, arch: net.spec.arch_string(), neuron: &net.neuron(), data: &name, eval: &ev })
+    report::ops(a.common.json, &OpsSummary { source, measured: Measured { net: NetFacts::of(&net), data: &name, eval: &ev } })
 }

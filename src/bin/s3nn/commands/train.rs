@@ -7,7 +7,7 @@ use s3nn::{evaluate, Model, RunConfig, Trainer};
 
 use crate::args::{TrainArgs, CLI_EVAL_BATCH, DEFAULT_TRAIN_DATA};
 use crate::inputs::{energy_from, load_data, neuron_config, random_subset, with_arch};
-use crate::report::{self, EpochReport, TrainHeader, TrainSummary};
+use crate::report::{self, EpochReport, NetFacts, TrainHeader, TrainSummary};
 use crate::CliResult;
 
 pub fn run(a: TrainArgs) -> CliResult<()> {
@@ -63,9 +63,7 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
         test_samples: test_set.len(),
         classes: train_set.classes,
         load_s,
-        arch: trainer.net.spec.arch_string(),
-        params,
-        neuron: &neuron,
+        net: NetFacts { arch: trainer.net.spec.arch_string(), params, neuron },
         batch_norm: a.neuron.batch_norm,
         optimizer: &optimizer,
         lr,
