@@ -129,14 +129,7 @@ def run_one(binary, raw_dir, data, arch_key, arch, neuron, epochs, cfg, args):
     t0 = time.time()
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.time() - t0
-    lines = []
-    for ln in r.stdout.splitlines():
-        ln = ln.strip()
-        if ln:
-            try:
-                lines.append(json.loads(ln))
-            except json.JSONDecodeError:
-                pass
+    lines = json_lines(r.stdout.splitlines())
     s = summary_of(lines)
     if r.returncode != 0 or s is None:
         err = (r.stderr.strip().splitlines() or ["no output"])[-1]
@@ -153,17 +146,22 @@ def run_one(binary, raw_dir, data, arch_key, arch, neuron, epochs, cfg, args):
     return s, None
 
 
-def load_lines(path):
+def json_lines(text_lines):
+    """The JSON values of the non-blank lines that parse (progress and log lines are skipped)."""
     out = []
-    with open(path) as f:
-        for ln in f:
-            ln = ln.strip()
-            if ln:
-                try:
-                    out.append(json.loads(ln))
-                except json.JSONDecodeError:
-                    pass
+    for ln in text_lines:
+        ln = ln.strip()
+        if ln:
+            try:
+                out.append(json.loads(ln))
+            except json.JSONDecodeError:
+                pass
     return out
+
+
+def load_lines(path):
+    with open(path) as f:
+        return json_lines(f)
 
 
 def summary_of(lines):
@@ -173,20 +171,21 @@ def summary_of(lines):
     return None
 
 
+def fmt_scaled(v, scales, unit):
+    """`v` in the first of `scales` ((factor, decimals, prefixed unit), largest first) it reaches,
+    else as a whole number of `unit`."""
+    for factor, decimals, prefixed in scales:
+        if v >= factor:
+            return f"{v / factor:.{decimals}f} {prefixed}"
+    return f"{v:.0f}" + unit
+
+
 def fmt_count(v):
-    if v >= 1e6:
-        return f"{v / 1e6:.2f} M"
-    if v >= 1e3:
-        return f"{v / 1e3:.1f} k"
-    return f"{v:.0f}"
+    return fmt_scaled(v, ((1e6, 2, "M"), (1e3, 1, "k")), "")
 
 
 def fmt_energy(pj):
-    if pj >= 1e6:
-        return f"{pj / 1e6:.3f} µJ"
-    if pj >= 1e3:
-        return f"{pj / 1e3:.1f} nJ"
-    return f"{pj:.0f} pJ"
+    return fmt_scaled(pj, ((1e6, 3, "µJ"), (1e3, 1, "nJ")), " pJ")
 
 
 def row_cells(data_label, arch, neuron_label, s, err):
