@@ -2,6 +2,7 @@
 // system Chromium through playwright-core, and opens the demo with a long-task recorder installed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { startDemoServer } from '../../scripts/lib/demo-server.mjs';
@@ -16,6 +17,23 @@ export async function startServer() {
 }
 
 export const launch = launchChromium;
+
+/**
+ * The demo server and a browser for the tests of one file: started before its first test, closed
+ * after its last. `open(hash, size)` is `openDemo` on them.
+ */
+export function demoSuite() {
+  const suite = { server: null, browser: null, open: (hash, size) => openDemo(suite.browser, suite.server.url, hash, size) };
+  before(async () => {
+    suite.server = await startServer();
+    suite.browser = await launch();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    suite.server?.stop();
+  });
+  return suite;
+}
 
 /** Opens the demo; returns {page, errors, context}. errors collects console errors and page errors. */
 export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960 } = {}) {

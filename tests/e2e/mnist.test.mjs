@@ -1,25 +1,16 @@
 // MNIST in the page: download with progress, one epoch of the default MLP ≥ 95 % test accuracy,
 // no long main-thread tasks while training, and a digit drawn on the pad gets a prediction.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, screenshot, longTasksSince, recordTasks, taskSummary, blockingTasks } from './helpers.mjs';
+import { root, demoSuite, waitReady, waitFor, pauseAndSettle, screenshot, longTasksSince, recordTasks, taskSummary, blockingTasks } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const demo = demoSuite();
 
 test('MNIST: one epoch of the default MLP reaches ≥ 95 % test accuracy', { timeout: 600000 }, async (t) => {
-  const { page, errors } = await openDemo(browser, server.url, 'data=mnist');
+  const { page, errors } = await demo.open('data=mnist');
   await waitReady(page, 120000);
   const load = await page.evaluate(() => window.__s3nn.loading);
   assert.ok(load && load.total > 50e6 && load.loaded === load.total, `download progress reported: ${JSON.stringify(load)}`);
@@ -83,7 +74,7 @@ test('Fashion-MNIST loads and trains (conv stack)', { timeout: 300000 }, async (
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-data.mjs'), path.join(root, 'data-cache/fashion')], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 0, `prepare-data failed: ${r.stderr}`);
   }
-  const { page, errors } = await openDemo(browser, server.url, 'data=fashion&arch=c8-mp-64');
+  const { page, errors } = await demo.open('data=fashion&arch=c8-mp-64');
   await waitReady(page, 120000);
   await waitFor(page, () => window.__s3nn.trainSteps > 100 && window.__s3nn.testAccuracy > 0.6, undefined, 240000, 'Fashion training');
   const m = await page.evaluate(() => ({ acc: window.__s3nn.testAccuracy, arch: window.__s3nn.models[0].arch, probe: window.__s3nn.probe }));

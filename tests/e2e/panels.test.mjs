@@ -1,19 +1,10 @@
 // Surrogate panel and operation counts: plotted values equal the package's, shown op counts equal
 // what the package API returns for the same model and input.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, downloadBytes, screenshot } from './helpers.mjs';
+import { demoSuite, waitReady, waitFor, pauseAndSettle, downloadBytes, screenshot } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const demo = demoSuite();
 
 async function pkgCurve(page, plot) {
   return page.evaluate(async (p) => {
@@ -25,7 +16,7 @@ async function pkgCurve(page, plot) {
 }
 
 test('α slider changes the plotted surrogate; plotted values equal surrogateCurve', async () => {
-  const { page, errors } = await openDemo(browser, server.url);
+  const { page, errors } = await demo.open();
   await waitReady(page);
   await waitFor(page, () => window.__s3nn.surrogatePlot, undefined, 10000, 'surrogate plot');
   const before = await page.evaluate(() => window.__s3nn.surrogatePlot);
@@ -51,7 +42,7 @@ test('α slider changes the plotted surrogate; plotted values equal surrogateCur
 });
 
 test('operation counts shown equal the package API for the same model and input', async () => {
-  const { page, errors } = await openDemo(browser, server.url);
+  const { page, errors } = await demo.open();
   await waitReady(page);
   await waitFor(page, () => window.__s3nn.trainSteps > 200, undefined, 20000, 'some training');
   await pauseAndSettle(page);
@@ -86,7 +77,7 @@ test('operation counts shown equal the package API for the same model and input'
 });
 
 test('menus, sliders and the surrogate chart come from the package catalog', async () => {
-  const { page, errors } = await openDemo(browser, server.url);
+  const { page, errors } = await demo.open();
   await waitReady(page);
   const cat = await page.evaluate(async () => {
     const m = await import('/pkg/s3nn.js');

@@ -1,22 +1,13 @@
 // Toy set: page loads cleanly, reaches ≥ 97 % test accuracy within 20 s of pressing play, keeps the
 // main thread free of long tasks while training, and spike maps react to the chosen input.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, screenshot, longTasksSince, recordTasks, taskSummary, blockingTasks } from './helpers.mjs';
+import { demoSuite, waitReady, waitFor, pauseAndSettle, settle, screenshot, longTasksSince, recordTasks, taskSummary, blockingTasks } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const demo = demoSuite();
 
 test('spiral: autoplay, ≥97 % test accuracy within 20 s of play, no long tasks, spike maps', async (t) => {
-  const { page, errors } = await openDemo(browser, server.url);
+  const { page, errors } = await demo.open();
   await waitReady(page);
   // Autoplay: training starts on load without a click.
   await waitFor(page, () => window.__s3nn.trainSteps > 0, undefined, 20000, 'autoplay');
