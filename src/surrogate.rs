@@ -433,20 +433,7 @@ pub fn sample(s: &Surrogate, lo: f32, hi: f32, n: usize) -> Result<(Vec<f32>, Ve
 mod tests {
     use super::*;
 
-    /// Every surrogate of the catalog at its defaults, plus other parameter values.
-    fn all() -> Vec<Surrogate> {
-        let mut v: Vec<Surrogate> = CATALOG.iter().map(|i| Surrogate::from_params(i.name, &[]).unwrap()).collect();
-        v.extend([
-            Surrogate::S3nn {
-                alpha: 2.5,
-                beta: 0.3,
-            },
-            Surrogate::Sigmoid { alpha: 10.0 },
-            Surrogate::Rect { width: 0.3 },
-            Surrogate::FastSigmoid { slope: 1.0 },
-        ]);
-        v
-    }
+    include!("../tests/cases/surrogates.rs");
 
     /// Reference g'(x) in f64 straight from the formulas in the reference notes.
     fn reference(s: &Surrogate, x: f64) -> f64 {
@@ -490,34 +477,8 @@ mod tests {
     }
 
     fn points() -> Vec<f32> {
-        let mut v = vec![
-            -1.0,
-            0.0,
-            -0.0,
-            1e-3,
-            -1e-3,
-            30.0,
-            -30.0,
-            1e4,
-            -1e4,
-            1e30,
-            -1e30,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-            0.5,
-            -0.5,
-            0.49999997,
-            -0.49999997,
-            0.15,
-            -0.15,
-            20.0,
-            -20.0,
-            21.9,
-            -22.0,
-            -25.0,
-            -87.0,
-            -100.0,
-        ];
+        let mut v = SPECIALS.to_vec();
+        v.extend([0.49999997, -0.49999997, 0.15, -0.15, 20.0, -20.0, 21.9, -25.0, -100.0]);
         for i in -400..=400 {
             v.push(i as f32 * 0.0173);
         }
@@ -526,7 +487,7 @@ mod tests {
 
     #[test]
     fn grad_matches_f64_reference_and_is_never_nan() {
-        for s in all() {
+        for s in all_surrogates() {
             for &x in &points() {
                 let got = s.grad(x);
                 // only snnTorch's triangular is negative (at and above threshold), by its definition
@@ -557,7 +518,7 @@ mod tests {
 
     #[test]
     fn primitives_are_finite_continuous_and_half_at_zero() {
-        for s in all() {
+        for s in all_surrogates() {
             assert!((s.primitive(0.0) - 0.5).abs() < 1e-6, "{s:?}");
             for &x in &points() {
                 let p = s.primitive(x);
@@ -579,7 +540,7 @@ mod tests {
 
     #[test]
     fn finite_difference_of_primitive_matches_grad() {
-        for s in all() {
+        for s in all_surrogates() {
             let kinks: Vec<f64> = match s {
                 Surrogate::Rect { width } => {
                     vec![-f64::from(width) / 2.0, 0.0, f64::from(width) / 2.0]
@@ -639,7 +600,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("beta"), "{e}");
-        for s in all() {
+        for s in all_surrogates() {
             s.validate().unwrap();
         }
     }
@@ -677,7 +638,7 @@ mod tests {
             Surrogate::from_name("fast_sigmoid", Some(5.0), None).unwrap(),
             Surrogate::FastSigmoid { slope: 5.0 }
         );
-        for s in all() {
+        for s in all_surrogates() {
             assert_eq!(
                 Surrogate::from_name(s.name(), None, None).unwrap().name(),
                 s.name()
@@ -756,7 +717,7 @@ mod tests {
         // As before the lane form: comparisons with NaN are false, so S³NN takes the sigmoid
         // side (exp(NaN) = NaN), the rectangle is outside its window (0) and the triangle on its
         // x < 0 side (+h, as snnTorch's `input >= 0` mask leaves NaN there).
-        for s in all() {
+        for s in all_surrogates() {
             let g = s.grad(f32::NAN);
             match s {
                 Surrogate::Rect { .. } => assert_eq!(g.to_bits(), 0.0f32.to_bits(), "{s:?}"),

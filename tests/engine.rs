@@ -165,13 +165,19 @@ fn toy_spiral_converges_above_97_percent_and_same_seed_gives_identical_weights()
     assert_ne!(a.net.readout.linear.w, c.net.readout.linear.w);
 }
 
+/// A batch-norm net of `arch` (over 1×8×8 inputs) seeded with `seed`, and `rows` inputs of seeded
+/// uniform draws (`data_seed`).
+fn bn_net_and_inputs(arch: &str, seed: u64, data_seed: u64, rows: usize) -> (Model, Vec<f32>) {
+    let mut spec = NetworkSpec::parse(arch, NeuronModel::default()).unwrap();
+    spec.batch_norm = true;
+    let net = Model::new(spec, seed).unwrap();
+    let mut rng = Rng::new(data_seed);
+    (net, (0..rows * 64).map(|_| rng.uniform()).collect())
+}
+
 #[test]
 fn model_files_round_trip_and_reject_corruption() {
-    let mut spec = NetworkSpec::parse("1x8x8-c4-mp-c6k3s2p1-12-3", NeuronModel::default()).unwrap();
-    spec.batch_norm = true;
-    let mut net = Model::new(spec, 3).unwrap();
-    let mut rng = Rng::new(4);
-    let x: Vec<f32> = (0..10 * 64).map(|_| rng.uniform()).collect();
+    let (mut net, x) = bn_net_and_inputs("1x8x8-c4-mp-c6k3s2p1-12-3", 3, 4, 10);
     // train a little so batch-norm statistics are not the defaults
     net.forward(&x, 10, true).unwrap();
     let before = net.clone().predict(&x, 10).unwrap();
@@ -215,11 +221,7 @@ fn model_file_with_mismatched_tensor_shape_is_rejected() {
 
 #[test]
 fn batch_norm_folds_into_the_weights_with_the_same_predictions() {
-    let mut spec = NetworkSpec::parse("1x8x8-c4-mp-10-3", NeuronModel::default()).unwrap();
-    spec.batch_norm = true;
-    let mut net = Model::new(spec, 8).unwrap();
-    let mut rng = Rng::new(1);
-    let x: Vec<f32> = (0..32 * 64).map(|_| rng.uniform()).collect();
+    let (mut net, x) = bn_net_and_inputs("1x8x8-c4-mp-10-3", 8, 1, 32);
     for _ in 0..5 {
         net.forward(&x, 32, true).unwrap();
     }
@@ -240,7 +242,7 @@ fn operation_counts_equal_a_brute_force_count() {
     let x: Vec<f32> = (0..4 * 6).map(|_| rng.range(-1.0, 1.0)).collect();
     net.forward(&x, 4, false).unwrap();
     let e = EnergyModel::default();
-    let r = ops::count(&net, &e);
+    let r = net.op_report(&e);
     let records = net.layer_records();
     let s1 = records[0].spikes.iter().filter(|&&s| s == 1).count() as f64;
     let s2 = records[1].spikes.iter().filter(|&&s| s == 1).count() as f64;
@@ -390,7 +392,7 @@ fn inspect_reports_one_forward_pass() {
     let got = net.inspect(&x, 4, &e).unwrap();
     let logits = net.forward(&x, 4, false).unwrap().to_vec();
     assert_eq!(got.probabilities, loss::softmax(&logits, 3));
-    assert_eq!(got.ops, ops::count(&net, &e));
+    assert_eq!(got.ops, net.op_report(&e));
     let names: Vec<&str> = got.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["layer1", "layer2"]);
     assert_eq!((got.layers[0].kind, got.layers[1].kind), ("conv", "dense"));

@@ -43,47 +43,49 @@ fn sparse196() -> Dataset {
     Dataset::new("sparse196", [196, 1, 1], 10, x, y).unwrap()
 }
 
-/// 1000 single-channel 12×12 images of 4 classes: a bright bar whose place depends on the class,
-/// over seeded noise.
-fn bars12() -> Dataset {
-    let mut rng = s3nn::rng::Rng::new(9);
+/// 1000 seeded images of `classes` classes (class `i % classes` for image `i`), pixels in CHW order:
+/// `hi` where `bright(class, channel, row, col)`, else `lo`, plus `noise` × a uniform draw.
+fn images(
+    name: &str,
+    seed: u64,
+    shape: [usize; 3],
+    classes: usize,
+    (lo, hi, noise): (f32, f32, f32),
+    bright: fn(usize, usize, usize, usize) -> bool,
+) -> Dataset {
+    let mut rng = s3nn::rng::Rng::new(seed);
     let n = 1000;
-    let mut x = Vec::with_capacity(n * 144);
+    let [channels, rows, cols] = shape;
+    let mut x = Vec::with_capacity(n * channels * rows * cols);
     let mut y = Vec::with_capacity(n);
     for i in 0..n {
-        let class = i % 4;
-        for r in 0..12 {
-            for c in 0..12 {
-                let on = match class {
-                    0 => r == 3,
-                    1 => r == 8,
-                    2 => c == 3,
-                    _ => c == 8,
-                };
-                x.push(if on { 0.8 } else { 0.0 } + 0.3 * rng.uniform());
+        let class = i % classes;
+        for ch in 0..channels {
+            for r in 0..rows {
+                for c in 0..cols {
+                    x.push(if bright(class, ch, r, c) { hi } else { lo } + noise * rng.uniform());
+                }
             }
         }
         y.push(class as u32);
     }
-    Dataset::new("bars12", [1, 12, 12], 4, x, y).unwrap()
+    Dataset::new(name, shape, classes, x, y).unwrap()
+}
+
+/// 1000 single-channel 12×12 images of 4 classes: a bright bar whose place depends on the class,
+/// over seeded noise.
+fn bars12() -> Dataset {
+    images("bars12", 9, [1, 12, 12], 4, (0.0, 0.8, 0.3), |class, _, r, c| match class {
+        0 => r == 3,
+        1 => r == 8,
+        2 => c == 3,
+        _ => c == 8,
+    })
 }
 
 /// 1000 three-channel 8×8 images of 3 classes (which channel is bright), for the HWC/CHW mapping.
 fn rgb8() -> Dataset {
-    let mut rng = s3nn::rng::Rng::new(13);
-    let n = 1000;
-    let mut x = Vec::with_capacity(n * 192);
-    let mut y = Vec::with_capacity(n);
-    for i in 0..n {
-        let class = i % 3;
-        for c in 0..3 {
-            for _ in 0..64 {
-                x.push(if c == class { 0.6 } else { 0.1 } + 0.4 * rng.uniform());
-            }
-        }
-        y.push(class as u32);
-    }
-    Dataset::new("rgb8", [3, 8, 8], 3, x, y).unwrap()
+    images("rgb8", 13, [3, 8, 8], 3, (0.1, 0.6, 0.4), |class, ch, _, _| ch == class)
 }
 
 const fn mlp(name: &'static str, neuron: &'static str) -> Case {

@@ -23,21 +23,8 @@ fn simd_guard() -> std::sync::RwLockReadGuard<'static, ()> {
     DISPATCH.read().unwrap_or_else(|e| e.into_inner())
 }
 
-fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
-    assert_eq!(simd.len(), reference.len(), "{what}: length");
-    for (i, (a, b)) in simd.iter().zip(reference).enumerate() {
-        assert!(
-            a.to_bits() == b.to_bits(),
-            "{what}: element {i}: dispatched {a:e} ({:#010x}) vs scalar {b:e} ({:#010x})",
-            a.to_bits(),
-            b.to_bits()
-        );
-    }
-}
-
-fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
-    (0..len).map(|_| rng.normal()).collect()
-}
+include!("cases/kernel_checks.rs");
+include!("cases/surrogates.rs");
 
 struct Csr {
     ptr: Vec<u32>,
@@ -103,14 +90,10 @@ fn sparse_matmul_matches_scalar_bitwise() {
                     let init = randn(&mut rng, rows * n);
                     for with_val in [false, true] {
                         let val = with_val.then_some(&c.val[..]);
-                        let mut a = init.clone();
-                        let mut b = init.clone();
-                        kernels::sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut a);
-                        SCALAR.sparse_matmul(&c.ptr, &c.idx, val, &w, n, &mut b);
-                        assert_bits_eq(
+                        dispatched_matches_scalar(
                             &format!("sparse_matmul n={n} rows={rows} d={density} val={with_val}"),
-                            &a,
-                            &b,
+                            &init,
+                            |k, out| k.sparse_matmul(&c.ptr, &c.idx, val, &w, n, out),
                         );
                         cases += 1;
                     }
@@ -147,29 +130,9 @@ fn sparse_matmul_row_split_with_offset_ptr_is_exact() {
         assert_bits_eq("row split", &parts, &whole);
         // and the transposed kernel on a row subset equals the scalar kernel on that subset
         let dy = randn(&mut rng, 27 * n);
-        let mut a = vec![0f32; wrows * n];
-        let mut b = vec![0f32; wrows * n];
-        kernels::sparse_t_matmul(
-            &c.ptr[10..=37],
-            &c.idx,
-            val,
-            &dy,
-            n,
-            0,
-            wrows as u32,
-            &mut a,
-        );
-        SCALAR.sparse_t_matmul(
-            &c.ptr[10..=37],
-            &c.idx,
-            val,
-            &dy,
-            n,
-            0,
-            wrows as u32,
-            &mut b,
-        );
-        assert_bits_eq("t row subset", &a, &b);
+        dispatched_matches_scalar("t row subset", &vec![0f32; wrows * n], |k, out| {
+            k.sparse_t_matmul(&c.ptr[10..=37], &c.idx, val, &dy, n, 0, wrows as u32, out)
+        });
     }
 }
 
@@ -331,30 +294,10 @@ fn sparse_t_matmul_matches_scalar_bitwise_and_splits_exactly() {
                     for with_val in [false, true] {
                         let val = with_val.then_some(&c.val[..]);
                         let init = randn(&mut rng, wrows * n);
-                        let mut a = init.clone();
-                        let mut b = init.clone();
-                        kernels::sparse_t_matmul(
-                            &c.ptr,
-                            &c.idx,
-                            val,
-                            &dy,
-                            n,
-                            0,
-                            wrows as u32,
-                            &mut a,
-                        );
-                        SCALAR.sparse_t_matmul(
-                            &c.ptr,
-                            &c.idx,
-                            val,
-                            &dy,
-                            n,
-                            0,
-                            wrows as u32,
-                            &mut b,
-                        );
                         let what = format!("sparse_t_matmul n={n} rows={rows} wrows={wrows} d={density} val={with_val}");
-                        assert_bits_eq(&what, &a, &b);
+                        let b = dispatched_matches_scalar(&what, &init, |k, out| {
+                            k.sparse_t_matmul(&c.ptr, &c.idx, val, &dy, n, 0, wrows as u32, out)
+                        });
                         // Split the dw rows into uneven parts (as threads would): same bits.
                         let cuts = [0, wrows / 3, wrows / 3 + 1, wrows];
                         let mut parts = init.clone();
@@ -430,11 +373,9 @@ fn matmul_matches_scalar_bitwise() {
                 let a = randn(&mut rng, m * k);
                 let b = randn(&mut rng, k * n);
                 let init = randn(&mut rng, m * n);
-                let mut x = init.clone();
-                let mut y = init.clone();
-                kernels::matmul(&a, &b, m, k, n, &mut x);
-                SCALAR.matmul(&a, &b, m, k, n, &mut y);
-                assert_bits_eq(&format!("matmul m={m} k={k} n={n}"), &x, &y);
+                dispatched_matches_scalar(&format!("matmul m={m} k={k} n={n}"), &init, |ks, out| {
+                    ks.matmul(&a, &b, m, k, n, out)
+                });
             }
         }
     }
@@ -468,27 +409,7 @@ fn matmul_scalar_matches_f64_naive() {
 fn transpose_and_broadcast_rows() {
     let _g = simd_guard();
     let mut rng = Rng::new(17);
-    for &(r, c) in &[
-        (0usize, 3usize),
-        (3, 0),
-        (1, 1),
-        (5, 7),
-        (16, 16),
-        (33, 17),
-        (100, 400),
-    ] {
-        let src = randn(&mut rng, r * c);
-        let mut d1 = vec![0f32; r * c];
-        let mut d2 = vec![0f32; r * c];
-        kernels::transpose(&src, r, c, &mut d1);
-        SCALAR.transpose(&src, r, c, &mut d2);
-        assert_bits_eq("transpose", &d1, &d2);
-        for i in 0..r {
-            for j in 0..c {
-                assert_eq!(d2[j * r + i].to_bits(), src[i * c + j].to_bits());
-            }
-        }
-    }
+    check_transpose(&mut rng, &[(0usize, 3usize), (3, 0), (1, 1), (5, 7), (16, 16), (33, 17), (100, 400)]);
     let bias = randn(&mut rng, 13);
     let mut out = vec![0f32; 5 * 13];
     kernels::broadcast_rows(&bias, 5, &mut out);
@@ -498,68 +419,21 @@ fn transpose_and_broadcast_rows() {
     kernels::broadcast_rows(&bias, 0, &mut []);
 }
 
-/// Every surrogate of the catalog at its defaults, plus a few other parameter values: a surrogate
-/// added to the catalog is tested with no edit here.
-fn all_surrogates() -> Vec<Surrogate> {
-    let mut v: Vec<Surrogate> = Surrogate::catalog().iter().map(|i| Surrogate::from_params(i.name, &[]).unwrap()).collect();
-    v.extend([
-        Surrogate::S3nn {
-            alpha: 2.5,
-            beta: 0.3,
-        },
-        Surrogate::Sigmoid { alpha: 0.7 },
-        Surrogate::Rect { width: 0.25 },
-    ]);
-    v
-}
-
 #[test]
 fn mul_by_map_matches_scalar_bitwise() {
     let _g = simd_guard();
     let mut rng = Rng::new(18);
-    let specials = [
-        -1.0f32,
-        0.0,
-        -0.0,
-        1e-3,
-        -1e-3,
-        0.5,
-        -0.5,
-        0.125,
-        -0.125,
-        30.0,
-        -30.0,
-        -22.0,
-        -87.0,
-        -87.4,
-        -88.5,
-        88.5,
-        1e4,
-        -1e4,
-        1e30,
-        -1e30,
-        f32::INFINITY,
-        f32::NEG_INFINITY,
-        f32::MIN_POSITIVE,
-        -f32::MIN_POSITIVE,
-        1e-40,
-        -1e-40,
-    ];
     for s in all_surrogates() {
         for &len in &[0usize, 1, 3, 4, 7, 8, 9, 31, 1000] {
             for scale in [0.1f32, 1.0, 10.0, 40.0] {
                 let mut x: Vec<f32> = (0..len).map(|_| rng.normal() * scale).collect();
-                if len >= specials.len() && scale == 1.0 {
-                    x[..specials.len()].copy_from_slice(&specials);
+                if len >= SPECIALS.len() && scale == 1.0 {
+                    x[..SPECIALS.len()].copy_from_slice(&SPECIALS);
                 }
                 let g0 = randn(&mut rng, len);
-                let mut a = g0.clone();
-                let mut b = g0.clone();
-                kernels::mul_by_map(&s, &x, &mut a);
-                SCALAR.mul_by_map(&s, &x, &mut b);
-                assert_bits_eq(&format!("surrogate {s:?} len={len}"), &a, &b);
+                let b = dispatched_matches_scalar(&format!("surrogate {s:?} len={len}"), &g0, |k, g| k.mul_by_map(&s, &x, g));
                 assert!(
-                    a.iter().all(|v| v.is_finite()),
+                    b.iter().all(|v| v.is_finite()),
                     "{s:?}: non-finite gradient"
                 );
             }
@@ -567,12 +441,10 @@ fn mul_by_map_matches_scalar_bitwise() {
         // Specials alone, shifted through every lane position.
         for shift in 0..8 {
             let mut x = vec![0.3f32; shift];
-            x.extend_from_slice(&specials);
-            let mut a = vec![1.0f32; x.len()];
-            let mut b = a.clone();
-            kernels::mul_by_map(&s, &x, &mut a);
-            SCALAR.mul_by_map(&s, &x, &mut b);
-            assert_bits_eq(&format!("surrogate specials {s:?} shift={shift}"), &a, &b);
+            x.extend_from_slice(&SPECIALS);
+            let b = dispatched_matches_scalar(&format!("surrogate specials {s:?} shift={shift}"), &vec![1.0f32; x.len()], |k, g| {
+                k.mul_by_map(&s, &x, g)
+            });
             for (xi, gi) in x.iter().zip(&b) {
                 assert_eq!(gi.to_bits(), s.grad(*xi).to_bits());
             }

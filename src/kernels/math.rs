@@ -71,16 +71,11 @@ pub fn exp_f32(x: f32) -> f32 {
 mod tests {
     use super::*;
 
+    include!("../../tests/cases/exp_sweep.rs");
+
     #[test]
     fn exp_matches_f64_and_edges() {
-        let mut worst = 0.0f64;
-        let mut x = -87.0f32;
-        while x < 88.0 {
-            let got = f64::from(exp_f32(x));
-            let want = f64::from(x).exp();
-            worst = worst.max(((got - want) / want).abs());
-            x += 0.001_37;
-        }
+        let worst = exp_f32_worst_sweep_error(0.001_37);
         assert!(worst < 2e-7, "worst relative error {worst}");
         assert_eq!(exp_f32(0.0), 1.0);
         assert_eq!(exp_f32(-1000.0), 0.0);

@@ -8,19 +8,9 @@ use s3nn::rng::Rng;
 use s3nn::surrogate::Surrogate;
 use wasm_bindgen_test::*;
 
-fn assert_bits_eq(what: &str, simd: &[f32], reference: &[f32]) {
-    assert_eq!(simd.len(), reference.len(), "{what}: length");
-    for (i, (a, b)) in simd.iter().zip(reference).enumerate() {
-        assert!(
-            a.to_bits() == b.to_bits(),
-            "{what}: element {i}: simd {a:e} vs scalar {b:e}"
-        );
-    }
-}
-
-fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
-    (0..len).map(|_| rng.normal()).collect()
-}
+include!("kernel_checks.rs");
+include!("surrogates.rs");
+include!("exp_sweep.rs");
 
 fn random_csr(
     rng: &mut Rng,
@@ -60,35 +50,13 @@ fn sparse_kernels_match_scalar_bitwise() {
                 for with_val in [false, true] {
                     let v = with_val.then_some(&val[..]);
                     let init = randn(&mut rng, rows * n);
-                    let (mut a, mut b) = (init.clone(), init);
-                    kernels::sparse_matmul(&ptr, &idx, v, &w, n, &mut a);
-                    SCALAR.sparse_matmul(&ptr, &idx, v, &w, n, &mut b);
-                    assert_bits_eq("sparse_matmul", &a, &b);
+                    dispatched_matches_scalar("sparse_matmul", &init, |k, out| k.sparse_matmul(&ptr, &idx, v, &w, n, out));
                     let init = randn(&mut rng, wrows * n);
-                    let (mut a, mut b) = (init.clone(), init);
                     let lo = (wrows / 4) as u32;
                     let span = (wrows as u32 - lo) as usize;
-                    kernels::sparse_t_matmul(
-                        &ptr,
-                        &idx,
-                        v,
-                        &dy,
-                        n,
-                        lo,
-                        wrows as u32,
-                        &mut a[..span * n],
-                    );
-                    SCALAR.sparse_t_matmul(
-                        &ptr,
-                        &idx,
-                        v,
-                        &dy,
-                        n,
-                        lo,
-                        wrows as u32,
-                        &mut b[..span * n],
-                    );
-                    assert_bits_eq("sparse_t_matmul", &a, &b);
+                    dispatched_matches_scalar("sparse_t_matmul", &init, |k, out| {
+                        k.sparse_t_matmul(&ptr, &idx, v, &dy, n, lo, wrows as u32, &mut out[..span * n])
+                    });
                 }
             }
         }
@@ -104,10 +72,7 @@ fn matmul_matches_scalar_bitwise() {
                 let a = randn(&mut rng, m * k);
                 let b = randn(&mut rng, k * n);
                 let init = randn(&mut rng, m * n);
-                let (mut x, mut y) = (init.clone(), init);
-                kernels::matmul(&a, &b, m, k, n, &mut x);
-                SCALAR.matmul(&a, &b, m, k, n, &mut y);
-                assert_bits_eq("matmul", &x, &y);
+                dispatched_matches_scalar("matmul", &init, |ks, out| ks.matmul(&a, &b, m, k, n, out));
             }
         }
     }
@@ -116,36 +81,14 @@ fn matmul_matches_scalar_bitwise() {
 #[wasm_bindgen_test]
 fn elementwise_kernels_match_scalar_bitwise() {
     let mut rng = Rng::new(23);
-    let specials = [
-        -1.0f32,
-        0.0,
-        -0.0,
-        1e-3,
-        -1e-3,
-        0.5,
-        -0.5,
-        -22.0,
-        -87.4,
-        -88.5,
-        88.5,
-        1e30,
-        -1e30,
-        f32::INFINITY,
-        f32::NEG_INFINITY,
-    ];
-    // every surrogate of the catalog, at its defaults
-    let surrogates: Vec<Surrogate> = Surrogate::catalog().iter().map(|i| Surrogate::from_params(i.name, &[]).unwrap()).collect();
-    for s in surrogates {
+    for s in all_surrogates() {
         for &len in &[0usize, 1, 4, 7, 15, 301] {
             let mut x: Vec<f32> = (0..len).map(|_| rng.normal() * 5.0).collect();
-            if len >= specials.len() {
-                x[..specials.len()].copy_from_slice(&specials);
-            }
+            // the specials where they fit, at the start (every lane position of the first vectors)
+            let k = len.min(SPECIALS.len());
+            x[..k].copy_from_slice(&SPECIALS[..k]);
             let g = randn(&mut rng, len);
-            let (mut a, mut b) = (g.clone(), g);
-            kernels::mul_by_map(&s, &x, &mut a);
-            SCALAR.mul_by_map(&s, &x, &mut b);
-            assert_bits_eq("mul_by_map", &a, &b);
+            dispatched_matches_scalar(&format!("mul_by_map {s:?} len={len}"), &g, |ks, g| ks.mul_by_map(&s, &x, g));
         }
     }
     for &len in &[0usize, 3, 4, 9, 257] {
@@ -174,38 +117,12 @@ fn elementwise_kernels_match_scalar_bitwise() {
 #[wasm_bindgen_test]
 fn transpose_matches_scalar() {
     let mut rng = Rng::new(24);
-    for &(r, c) in &[
-        (0usize, 3usize),
-        (1, 1),
-        (3, 5),
-        (4, 4),
-        (9, 13),
-        (16, 7),
-        (64, 33),
-    ] {
-        let src = randn(&mut rng, r * c);
-        let (mut a, mut b) = (vec![0f32; r * c], vec![0f32; r * c]);
-        kernels::transpose(&src, r, c, &mut a);
-        SCALAR.transpose(&src, r, c, &mut b);
-        assert_bits_eq("transpose", &a, &b);
-        for i in 0..r {
-            for j in 0..c {
-                assert_eq!(b[j * r + i].to_bits(), src[i * c + j].to_bits());
-            }
-        }
-    }
+    check_transpose(&mut rng, &[(0usize, 3usize), (1, 1), (3, 5), (4, 4), (9, 13), (16, 7), (64, 33)]);
 }
 
 #[wasm_bindgen_test]
 fn exp_f32_is_accurate_in_wasm_too() {
-    let mut worst = 0.0f64;
-    let mut x = -87.0f32;
-    while x < 88.0 {
-        let got = f64::from(exp_f32(x));
-        let want = f64::from(x).exp();
-        worst = worst.max(((got - want) / want).abs());
-        x += 0.0137;
-    }
+    let worst = exp_f32_worst_sweep_error(0.0137);
     assert!(worst < 2e-7, "{worst}");
 }
 
