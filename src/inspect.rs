@@ -4,28 +4,9 @@
 use crate::error::Result;
 use crate::loss::softmax;
 use crate::model::Model;
-use crate::ops::{self, EnergyModel, OpReport};
-use crate::spec::Shape;
+pub use crate::layers::LayerRecord;
+use crate::ops::{EnergyModel, OpReport};
 use serde::Serialize;
-
-/// What one hidden dense/conv layer did in the pass.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LayerRecord {
-    /// "layer1", "layer2", …: counting the weight layers from 1 (as in [`OpReport`]).
-    pub name: String,
-    /// "dense" or "conv".
-    pub kind: &'static str,
-    /// Output shape per sample and step.
-    pub shape: Shape,
-    pub steps: usize,
-    /// 1 where a neuron spiked, `(steps·n) × neurons`, rows t-major, neurons HWC.
-    pub spikes: Vec<u8>,
-    /// `u − θ` (the distance to the threshold), same layout as `spikes`.
-    pub potentials: Vec<f32>,
-    /// See [`crate::activation::Activation::firing_rate`].
-    pub firing_rate: f64,
-}
 
 /// Everything one inference pass over `n` samples shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -44,6 +25,6 @@ impl Model {
         energy.validate()?;
         let classes = self.classes();
         let probabilities = softmax(self.forward(x, n, false)?, classes);
-        Ok(Inspection { layers: self.layer_records(), probabilities, ops: ops::count(self, energy) })
+        Ok(Inspection { layers: self.layer_records(), probabilities, ops: self.op_report(energy) })
     }
 }

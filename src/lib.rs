@@ -23,6 +23,7 @@ pub mod neuron;
 pub mod ops;
 pub mod optim;
 pub mod params;
+pub mod pass;
 pub mod parallel;
 pub mod rng;
 pub mod spec;

@@ -17,7 +17,7 @@ pub fn softmax_cross_entropy(logits: &[f32], labels: &[u32], classes: usize, gra
         for (j, gj) in g.iter_mut().enumerate() {
             *gj = (*gj / sum - if j == y as usize { 1.0 } else { 0.0 }) * inv_n;
         }
-        if crate::model::argmax(z) == y {
+        if argmax(z) == y {
             correct += 1;
         }
     }
@@ -43,6 +43,17 @@ fn shifted_exp(z: &[f32], out: &mut [f32]) -> (f32, f32) {
         sum += *o;
     }
     (max, sum)
+}
+
+/// Index of the largest value (first on ties).
+pub fn argmax(v: &[f32]) -> u32 {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best as u32
 }
 
 #[cfg(test)]

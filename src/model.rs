@@ -6,10 +6,11 @@
 
 use crate::activation::Activation;
 use crate::error::{Result, S3nnError};
-use crate::inspect::LayerRecord;
 use crate::layers::conv::ConvGeom;
 use crate::layers::pool::PoolGeom;
-use crate::layers::{BatchNorm, Conv, Dense, Fire, Layer, MaxPool, Pass, Readout};
+use crate::layers::{BatchNorm, Conv, Dense, Fire, Layer, LayerRecord, MaxPool, Pass, Readout};
+use crate::loss::argmax;
+use crate::ops::{EnergyModel, LayerOps, OpReport};
 use crate::neuron::{NeuronModel, Signal};
 use crate::params::{Param, ParamMut};
 use crate::parallel::{self, for_row_chunks};
@@ -284,15 +285,55 @@ impl Model {
         net.spec.batch_norm = false;
         net
     }
-}
 
-/// Index of the largest value (first on ties).
-pub fn argmax(v: &[f32]) -> u32 {
-    let mut best = 0;
-    for (i, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = i;
+    /// Operation counts and energy of the last forward pass, per sample.
+    pub fn op_report(&self, energy: &EnergyModel) -> OpReport {
+        let net = self;
+        let pass = net.last_pass();
+        let steps = pass.steps;
+        let mut layers: Vec<LayerOps> = Vec::new();
+        let mut input = Signal::Real;
+        for layer in &net.layers {
+            if let Some(ops) = layer.ops(format!("layer{}", layers.len() + 1), input, &pass, energy) {
+                layers.push(ops);
+            }
+            if let (Layer::Fire(_), Some(last)) = (layer, layers.last_mut()) {
+                last.fired(layer.output(), &pass);
+            }
+            input = layer.output().signal.unwrap_or(input);
+        }
+        layers.push(net.readout.ops(input, &pass, energy));
+
+        let macs: f64 = layers.iter().map(|l| l.macs).sum();
+        let acs: f64 = layers.iter().map(|l| l.acs).sum();
+        let ann_macs: f64 = layers.iter().map(|l| l.ann_macs).sum();
+        // T-step equivalent: real-input layers run every step as MACs; spike-fed layers see the
+        // observed spikes per step, T times.
+        let t_eq = energy.snn_steps as f64;
+        let per_step = |v: f64| if steps > 1 { v / steps as f64 } else { v };
+        let snn_macs: f64 = layers.iter().filter(|l| l.input == "real").map(|l| l.ann_macs * t_eq).sum();
+        let snn_acs: f64 = layers
+            .iter()
+            .filter(|l| l.input != "real")
+            .map(|l| if l.input == "spike" { per_step(l.acs) * t_eq } else { l.ann_macs * t_eq })
+            .sum();
+        let energy_pj = energy.energy_pj(macs, acs);
+        let ann_energy_pj = energy.energy_pj(ann_macs, 0.0);
+        OpReport {
+            samples: net.batch,
+            steps,
+            layers,
+            macs,
+            acs,
+            energy_pj,
+            ann_energy_pj,
+            snn_steps: energy.snn_steps,
+            snn_macs,
+            snn_acs,
+            snn_energy_pj: energy.energy_pj(snn_macs, snn_acs),
+            ratio_to_ann: if ann_energy_pj > 0.0 { energy_pj / ann_energy_pj } else { 0.0 },
+            energy_model: *energy,
         }
     }
-    best as u32
 }
+

@@ -10,8 +10,7 @@
 //! - max-pool comparisons are not counted (as in the reference papers).
 
 use crate::activation::Activation;
-use crate::layers::{Layer, Pass};
-use crate::model::Model;
+use crate::pass::Pass;
 use crate::neuron::Signal;
 use serde::{Deserialize, Serialize};
 
@@ -125,58 +124,9 @@ impl LayerOps {
     }
 
     /// Adds the spikes of the neuron step that follows the layer.
-    fn fired(&mut self, out: &Activation, pass: &Pass) {
+    pub(crate) fn fired(&mut self, out: &Activation, pass: &Pass) {
         self.spikes = out.spike_count() as f64 / pass.samples.max(1) as f64;
         self.firing_rate = out.firing_rate();
-    }
-}
-
-/// Counts the last forward pass of `net`, per sample.
-pub fn count(net: &Model, energy: &EnergyModel) -> OpReport {
-    let pass = net.last_pass();
-    let steps = pass.steps;
-    let mut layers: Vec<LayerOps> = Vec::new();
-    let mut input = Signal::Real;
-    for layer in &net.layers {
-        if let Some(ops) = layer.ops(format!("layer{}", layers.len() + 1), input, &pass, energy) {
-            layers.push(ops);
-        }
-        if let (Layer::Fire(_), Some(last)) = (layer, layers.last_mut()) {
-            last.fired(layer.output(), &pass);
-        }
-        input = layer.output().signal.unwrap_or(input);
-    }
-    layers.push(net.readout.ops(input, &pass, energy));
-
-    let macs: f64 = layers.iter().map(|l| l.macs).sum();
-    let acs: f64 = layers.iter().map(|l| l.acs).sum();
-    let ann_macs: f64 = layers.iter().map(|l| l.ann_macs).sum();
-    // T-step equivalent: real-input layers run every step as MACs; spike-fed layers see the
-    // observed spikes per step, T times.
-    let t_eq = energy.snn_steps as f64;
-    let per_step = |v: f64| if steps > 1 { v / steps as f64 } else { v };
-    let snn_macs: f64 = layers.iter().filter(|l| l.input == "real").map(|l| l.ann_macs * t_eq).sum();
-    let snn_acs: f64 = layers
-        .iter()
-        .filter(|l| l.input != "real")
-        .map(|l| if l.input == "spike" { per_step(l.acs) * t_eq } else { l.ann_macs * t_eq })
-        .sum();
-    let energy_pj = energy.energy_pj(macs, acs);
-    let ann_energy_pj = energy.energy_pj(ann_macs, 0.0);
-    OpReport {
-        samples: net.batch,
-        steps,
-        layers,
-        macs,
-        acs,
-        energy_pj,
-        ann_energy_pj,
-        snn_steps: energy.snn_steps,
-        snn_macs,
-        snn_acs,
-        snn_energy_pj: energy.energy_pj(snn_macs, snn_acs),
-        ratio_to_ann: if ann_energy_pj > 0.0 { energy_pj / ann_energy_pj } else { 0.0 },
-        energy_model: *energy,
     }
 }
 

@@ -2,9 +2,9 @@
 
 use crate::data::Dataset;
 use crate::error::{Result, S3nnError};
-use crate::loss::softmax_cross_entropy;
-use crate::model::{argmax, Model};
-use crate::ops::{self, EnergyModel, OpReport};
+use crate::loss::{argmax, softmax_cross_entropy};
+use crate::model::Model;
+use crate::ops::{EnergyModel, OpReport};
 use crate::optim::{Optimizer, OptimizerSpec};
 use crate::params::{Layout, Owner};
 use crate::parallel;
@@ -268,7 +268,7 @@ fn evaluate_here(net: &mut Model, data: &Dataset, batch: usize, limit: Option<us
         }
         loss += f64::from(l) * (end - start) as f64;
         correct += c;
-        reports.push(ops::count(net, energy));
+        reports.push(net.op_report(energy));
         start = end;
     }
     Ok(EvalReport {

@@ -4,7 +4,7 @@
 
 use super::Pass;
 use crate::activation::Activation;
-use crate::inspect::LayerRecord;
+use serde::Serialize;
 use crate::neuron::{NeuronModel, Signal};
 use crate::spec::Shape;
 
@@ -62,3 +62,23 @@ impl Fire {
         }
     }
 }
+
+/// What one hidden dense/conv layer did in the pass.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerRecord {
+    /// "layer1", "layer2", …: counting the weight layers from 1 (as in `OpReport`).
+    pub name: String,
+    /// "dense" or "conv".
+    pub kind: &'static str,
+    /// Output shape per sample and step.
+    pub shape: Shape,
+    pub steps: usize,
+    /// 1 where a neuron spiked, `(steps·n) × neurons`, rows t-major, neurons HWC.
+    pub spikes: Vec<u8>,
+    /// `u − θ` (the distance to the threshold), same layout as `spikes`.
+    pub potentials: Vec<f32>,
+    /// See [`crate::activation::Activation::firing_rate`].
+    pub firing_rate: f64,
+}
+

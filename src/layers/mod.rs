@@ -19,7 +19,7 @@ pub mod readout;
 pub use batchnorm::BatchNorm;
 pub use conv::Conv;
 pub use dense::Dense;
-pub use fire::Fire;
+pub use fire::{Fire, LayerRecord};
 pub use pool::MaxPool;
 pub use readout::Readout;
 
@@ -28,24 +28,8 @@ use crate::neuron::Signal;
 use crate::ops::{EnergyModel, LayerOps};
 use crate::params::{shared_and_mut, Owner, Param, ParamMut};
 
-/// What every layer needs to know about the pass it is in.
-#[derive(Clone, Copy, Debug)]
-pub struct Pass {
-    /// Samples in the batch.
-    pub samples: usize,
-    /// Time steps (rows of every matrix are `steps × samples`).
-    pub steps: usize,
-    /// Batch statistics for batch norm.
-    pub train: bool,
-    /// Spikes replaced by their surrogate's primitive (see `NeuronModel::forward`).
-    pub smooth: bool,
-}
+pub use crate::pass::Pass;
 
-impl Pass {
-    pub fn rows(&self) -> usize {
-        self.steps * self.samples
-    }
-}
 
 #[derive(Clone, Debug)]
 pub enum Layer {
