@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::data::{ToyKind, FASHION_CLASS_NAMES};
 use crate::error::{Result, S3nnError};
-use crate::neuron::MAX_STEPS;
+pub use crate::neuron::NeuronFamily;
+use crate::neuron::{NeuronModel, MAX_STEPS};
 use crate::ops::EnergyModel;
 use crate::optim::OptimizerSpec;
 use crate::surrogate::{ParamInfo, Surrogate, SurrogateInfo};
@@ -25,20 +26,6 @@ pub const DEFAULT_NEURON: &str = "s3nn";
 
 /// The seed of a run that names none (weights, data order, toy data).
 pub const DEFAULT_SEED: u64 = 1;
-
-/// How a neuron model turns the pre-activation into its output (decides the neuron's parameters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum NeuronFamily {
-    /// Single-step spike `H(u − θ)`, trained through a surrogate gradient.
-    Spike,
-    /// Full-precision ReLU (the ANN baseline).
-    Relu,
-    /// `sign(u)` with a straight-through estimator (the BNN baseline).
-    Sign,
-    /// IF/LIF neuron over T time steps (the multi-step SNN baseline).
-    MultiStep,
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -362,6 +349,61 @@ fn build() -> Catalog {
             snn_steps: e.snn_steps,
             source: "Horowitz, ISSCC 2014: 45 nm, 32-bit float",
         },
+    }
+}
+
+/// Neurons by their catalog names: here rather than in src/neuron.rs, so that the neuron model
+/// knows nothing of the catalog built on top of it.
+impl NeuronModel {
+    /// Builds a neuron from its catalog name (`catalog::neuron_names()`, or an alias such as `if`).
+    /// `a` is the surrogate's first parameter (α, width or slope), `b` its second (β); `None`
+    /// means the catalog's default. Parameters beyond the neuron's surrogate's are ignored (a
+    /// page sends β for every neuron), so are surrogate parameters of ReLU/BNN.
+    pub fn from_name(
+        name: &str,
+        a: Option<f32>,
+        b: Option<f32>,
+        threshold: Option<f32>,
+        steps: Option<usize>,
+        leak: Option<f32>,
+    ) -> Result<Self> {
+        Self::from_catalog(name, &[a, b], threshold, steps, leak)
+    }
+
+    /// [`NeuronModel::from_name`] with the surrogate's parameters in catalog order
+    /// (`Surrogate::catalog()[..].params`), any number of them; values beyond the surrogate's
+    /// parameters are ignored.
+    pub fn from_catalog(
+        name: &str,
+        surrogate_values: &[Option<f32>],
+        threshold: Option<f32>,
+        steps: Option<usize>,
+        leak: Option<f32>,
+    ) -> Result<Self> {
+        let choice = neuron(name)?;
+        let surrogate = || -> Result<Surrogate> {
+            let sname = choice.info.surrogate.expect("spike and multi-step neurons name a surrogate");
+            let wanted = Surrogate::catalog().iter().find(|s| s.name == sname).map_or(0, |s| s.params.len());
+            Surrogate::from_params(sname, &surrogate_values[..wanted.min(surrogate_values.len())])
+        };
+        let model = match choice.info.family {
+            NeuronFamily::Relu => NeuronModel::Relu,
+            NeuronFamily::Sign => NeuronModel::Sign,
+            NeuronFamily::MultiStep => NeuronModel::MultiStep {
+                steps: steps.unwrap_or(choice.steps),
+                leak: leak.unwrap_or(choice.leak),
+                threshold: threshold.unwrap_or(choice.threshold),
+                surrogate: surrogate()?,
+            },
+            NeuronFamily::Spike => NeuronModel::Spike { surrogate: surrogate()?, threshold: threshold.unwrap_or(choice.threshold) },
+        };
+        model.validate()?;
+        Ok(model)
+    }
+
+    /// The catalog name of this neuron (what `from_name` takes), e.g. "fastsigmoid", "lif".
+    pub fn name(&self) -> &'static str {
+        neuron_info_of(self.family(), self.surrogate().as_ref()).name.as_str()
     }
 }
 

@@ -4,7 +4,6 @@
 //! `Spike` is the S³NN neuron (one time step, `s = H(u − θ)`, surrogate gradient); the others are
 //! the baselines the paper compares against, all usable in the same network type.
 
-use crate::catalog::{self, NeuronFamily};
 use crate::error::{Result, S3nnError};
 use crate::surrogate::Surrogate;
 use serde::{Deserialize, Serialize};
@@ -42,54 +41,32 @@ impl Default for NeuronModel {
     }
 }
 
+/// How a neuron model turns the pre-activation into its output (decides the neuron's parameters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum NeuronFamily {
+    /// Single-step spike `H(u − θ)`, trained through a surrogate gradient.
+    Spike,
+    /// Full-precision ReLU (the ANN baseline).
+    Relu,
+    /// `sign(u)` with a straight-through estimator (the BNN baseline).
+    Sign,
+    /// IF/LIF neuron over T time steps (the multi-step SNN baseline).
+    MultiStep,
+}
+
 /// Upper bound on T for the multi-step neuron: memory grows with T × batch × width.
 pub const MAX_STEPS: usize = 64;
 
 impl NeuronModel {
-    /// Builds a neuron from its catalog name (`catalog::neuron_names()`, or an alias such as `if`).
-    /// `a` is the surrogate's first parameter (α, width or slope), `b` its second (β); `None`
-    /// means the catalog's default. Parameters beyond the neuron's surrogate's are ignored (a
-    /// page sends β for every neuron), so are surrogate parameters of ReLU/BNN.
-    pub fn from_name(
-        name: &str,
-        a: Option<f32>,
-        b: Option<f32>,
-        threshold: Option<f32>,
-        steps: Option<usize>,
-        leak: Option<f32>,
-    ) -> Result<Self> {
-        Self::from_catalog(name, &[a, b], threshold, steps, leak)
-    }
-
-    /// [`NeuronModel::from_name`] with the surrogate's parameters in catalog order
-    /// (`Surrogate::catalog()[..].params`), any number of them; values beyond the surrogate's
-    /// parameters are ignored.
-    pub fn from_catalog(
-        name: &str,
-        surrogate_values: &[Option<f32>],
-        threshold: Option<f32>,
-        steps: Option<usize>,
-        leak: Option<f32>,
-    ) -> Result<Self> {
-        let choice = catalog::neuron(name)?;
-        let surrogate = || -> Result<Surrogate> {
-            let sname = choice.info.surrogate.expect("spike and multi-step neurons name a surrogate");
-            let wanted = Surrogate::catalog().iter().find(|s| s.name == sname).map_or(0, |s| s.params.len());
-            Surrogate::from_params(sname, &surrogate_values[..wanted.min(surrogate_values.len())])
-        };
-        let model = match choice.info.family {
-            NeuronFamily::Relu => NeuronModel::Relu,
-            NeuronFamily::Sign => NeuronModel::Sign,
-            NeuronFamily::MultiStep => NeuronModel::MultiStep {
-                steps: steps.unwrap_or(choice.steps),
-                leak: leak.unwrap_or(choice.leak),
-                threshold: threshold.unwrap_or(choice.threshold),
-                surrogate: surrogate()?,
-            },
-            NeuronFamily::Spike => NeuronModel::Spike { surrogate: surrogate()?, threshold: threshold.unwrap_or(choice.threshold) },
-        };
-        model.validate()?;
-        Ok(model)
+    /// The family of this neuron model (what its parameters are, see the catalog).
+    pub fn family(&self) -> NeuronFamily {
+        match self {
+            NeuronModel::Spike { .. } => NeuronFamily::Spike,
+            NeuronModel::Relu => NeuronFamily::Relu,
+            NeuronModel::Sign => NeuronFamily::Sign,
+            NeuronModel::MultiStep { .. } => NeuronFamily::MultiStep,
+        }
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -113,16 +90,6 @@ impl NeuronModel {
         }
     }
 
-    /// The catalog name of this neuron (what `from_name` takes), e.g. "fastsigmoid", "lif".
-    pub fn name(&self) -> &'static str {
-        let family = match self {
-            NeuronModel::Spike { .. } => NeuronFamily::Spike,
-            NeuronModel::Relu => NeuronFamily::Relu,
-            NeuronModel::Sign => NeuronFamily::Sign,
-            NeuronModel::MultiStep { .. } => NeuronFamily::MultiStep,
-        };
-        catalog::neuron_info_of(family, self.surrogate().as_ref()).name.as_str()
-    }
 
     pub fn signal(&self) -> Signal {
         match self {
