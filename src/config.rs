@@ -217,7 +217,7 @@ mod tests {
 
     #[test]
     fn every_key_the_faces_send_is_accepted() {
-        // What www/worker.js sends for a non-s3nn neuron: β and a null θ for every neuron.
+        // What the page's worker (www/worker/models.js) sends for a non-s3nn neuron: β and a null θ for every neuron.
         let c = RunConfig::from_json(
             r#"{"arch":"2-8-2","neuron":"rect","optimizer":"sgd","lr":0.1,"seed":3,"alpha":0.5,"beta":1,"threshold":null}"#,
         )

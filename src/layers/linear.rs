@@ -73,7 +73,7 @@ impl Linear {
         let vals = ev.values();
         // gw row i = Σ over the batch rows where input i was active of val·dy[row]: a sparse
         // product of the transposed events with dy (the same sums, in the same order, as
-        // `kernels::scalar::sparse_t_matmul`).
+        // `Kernels::SCALAR.sparse_t_matmul`).
         // The transposed events and (for din) the transposed weights do not depend on dy, so
         // the two sequential rebuilds run side by side.
         let (events_t, wt, w, fan_in, fan_out) = (&mut self.events_t, &mut self.wt, &self.w, self.fan_in, self.fan_out);
