@@ -154,14 +154,28 @@ pub fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
     if meta.is_file() && meta.len() > limit {
         return Err(too_large(meta.len().to_string()));
     }
-    let file = std::fs::File::open(path).map_err(io_err)?;
-    // A regular file's size is known, so reserve it exactly; for a stream, let the buffer grow
-    // with what actually arrives.
-    let expected = if meta.is_file() { meta.len() } else { 0 };
-    let mut buf = Vec::with_capacity(usize::try_from(expected.min(limit) + 1).unwrap_or(0));
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(io_err)?;
+    let mut reader = std::fs::File::open(path).map_err(io_err)?.take(limit.saturating_add(1));
+    // Grown by hand rather than by `read_to_end`, whose doubling could reserve twice the limit:
+    // a regular file gets its size (plus the byte that would show it grew) in one step, a stream
+    // doubles from 64 KiB, and nothing ever holds more than `limit + 1` bytes.
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut buf: Vec<u8> = Vec::new();
+    let mut step = if meta.is_file() {
+        usize::try_from(meta.len().saturating_add(1)).unwrap_or(cap).min(cap)
+    } else {
+        (64 << 10).min(cap)
+    };
+    while step > 0 {
+        buf.try_reserve_exact(step).map_err(|_| too_large(format!("more than {}", buf.len())))?;
+        let got = (&mut reader)
+            .take(step as u64)
+            .read_to_end(&mut buf)
+            .map_err(io_err)?;
+        if got < step {
+            break; // end of file
+        }
+        step = buf.len().min(cap - buf.len());
+    }
     if buf.len() as u64 > limit {
         return Err(too_large(format!("more than {limit}")));
     }

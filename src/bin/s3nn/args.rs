@@ -211,12 +211,13 @@ impl CatalogName {
     fn data_sets() -> Self {
         CatalogName {
             names: || cli_data_sets().map(|d| d.name).collect(),
-            check: |s| match catalog::dataset(s) {
-                Ok(d) if d.kind != DataKind::Csv => Ok(()),
-                _ => Err(s3nn::S3nnError::Config(format!(
-                    "unknown data set '{s}' (the CLI loads {})",
-                    cli_data_sets().map(|d| d.name).collect::<Vec<_>>().join(", ")
-                ))),
+            check: |s| {
+                let known = || cli_data_sets().map(|d| d.name).collect::<Vec<_>>().join(", ");
+                match catalog::dataset(s) {
+                    Ok(d) if d.kind != DataKind::Csv => Ok(()),
+                    Ok(_) => Err(s3nn::S3nnError::Config(format!("data set '{s}' is read from a file: give --csv FILE (--data takes {})", known()))),
+                    Err(_) => Err(s3nn::S3nnError::Config(format!("unknown data set '{s}' (the CLI loads {})", known()))),
+                }
             },
         }
     }

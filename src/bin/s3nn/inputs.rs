@@ -5,6 +5,7 @@ use std::path::Path;
 use s3nn::catalog::{self, DataKind, DatasetPreset};
 use s3nn::data::{self, ToyKind};
 use s3nn::rng::Rng;
+use s3nn::surrogate::Surrogate;
 use s3nn::{Dataset, EnergyModel, Model, RunConfig};
 
 use crate::args::{cli_data_sets, expand_arch, DataArgs, EnergyArgs, NeuronArgs, TestSetArgs};
@@ -65,6 +66,7 @@ pub fn neuron_config(n: &NeuronArgs) -> CliResult<RunConfig> {
             }
         }
     }
+    refuse_flags_the_neuron_ignores(n)?;
     Ok(RunConfig {
         neuron: Some(n.neuron.clone()),
         alpha: n.alpha,
@@ -75,6 +77,31 @@ pub fn neuron_config(n: &NeuronArgs) -> CliResult<RunConfig> {
         batch_norm: Some(n.batch_norm),
         ..RunConfig::default()
     })
+}
+
+/// `--steps 8` with `--neuron s3nn`, or `--alpha` with `--neuron relu`, would be accepted and
+/// silently do nothing: a neuron parameter the chosen neuron does not have is an error naming the
+/// neurons that have it (from the catalog, like the help).
+fn refuse_flags_the_neuron_ignores(n: &NeuronArgs) -> CliResult<()> {
+    let t = catalog::table();
+    let neuron = catalog::neuron(&n.neuron)?.info;
+    for (flag, param, given) in [("--steps", "steps", n.steps.is_some()), ("--threshold", "threshold", n.threshold.is_some()), ("--leak", "leak", n.leak.is_some())] {
+        let applies = |who: &String| t.neuron_params.iter().any(|p| p.param.name == param && p.applies_to.contains(who));
+        if given && !applies(&neuron.name) {
+            let having: Vec<&str> = t.neurons.iter().filter(|x| applies(&x.name)).map(|x| x.name.as_str()).collect();
+            return Err(format!("{flag} does not apply to --neuron {} (it applies to {})", neuron.name, having.join(", ")).into());
+        }
+    }
+    let surrogate_params = |who: &catalog::NeuronInfo| {
+        who.surrogate.and_then(|s| Surrogate::catalog().iter().find(|x| x.name == s)).map_or(0, |s| s.params.len())
+    };
+    for (flag, slot, given) in [("--alpha", 0, n.alpha.is_some()), ("--beta", 1, n.beta.is_some())] {
+        if given && surrogate_params(neuron) <= slot {
+            let having: Vec<&str> = t.neurons.iter().filter(|x| surrogate_params(x) > slot).map(|x| x.name.as_str()).collect();
+            return Err(format!("{flag} does not apply to --neuron {} (it applies to {})", neuron.name, having.join(", ")).into());
+        }
+    }
+    Ok(())
 }
 
 /// `config` for the architecture `arch` ("mlp"/"cnn" expanded).
