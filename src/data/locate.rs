@@ -223,3 +223,63 @@ fn find_dir(env_var: &str, rel: &str, marker: &str) -> Result<PathBuf> {
         "could not find {rel}/{marker} (or set {env_var}); {SETUP_HINT}"
     )))
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("s3nn-locate-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A FIFO fed `len` bytes by a writer thread, then closed.
+    fn fifo_with(dir: &Path, len: usize) -> PathBuf {
+        let p = dir.join(format!("fifo-{len}"));
+        assert!(std::process::Command::new("mkfifo").arg(&p).status().unwrap().success());
+        let w = p.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().write(true).open(w).unwrap();
+            let _ = f.write_all(&vec![7u8; len]);
+        });
+        p
+    }
+
+    // Larger than the first 64 KiB step of a stream, so the growth path is taken.
+    const LIMIT: u64 = 200_000;
+
+    #[test]
+    fn exactly_the_limit_is_read_and_one_byte_more_is_refused_from_files_and_streams() {
+        let dir = scratch("limit");
+        let n = LIMIT as usize;
+        for len in [0, 1, n - 1, n] {
+            let file = dir.join(format!("file-{len}"));
+            std::fs::write(&file, vec![7u8; len]).unwrap();
+            assert_eq!(read_bounded(&file, LIMIT, "test file").unwrap().len(), len, "file of {len}");
+            assert_eq!(read_bounded(&fifo_with(&dir, len), LIMIT, "test file").unwrap().len(), len, "FIFO of {len}");
+        }
+        let file = dir.join("file-over");
+        std::fs::write(&file, vec![7u8; n + 1]).unwrap();
+        assert!(matches!(read_bounded(&file, LIMIT, "test file"), Err(S3nnError::TooLarge(_))));
+        let fifo = fifo_with(&dir, 3 * n);
+        match read_bounded(&fifo, LIMIT, "test file") {
+            Err(S3nnError::TooLarge(m)) => assert!(m.contains("test file") && m.contains(&LIMIT.to_string()), "{m}"),
+            other => panic!("a FIFO over the limit: {:?}", other.map(|b| b.len())),
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn an_endless_device_is_refused_after_the_limit_and_a_folder_is_an_io_error() {
+        assert!(matches!(read_bounded(Path::new("/dev/zero"), LIMIT, "test file"), Err(S3nnError::TooLarge(_))));
+        let dir = scratch("folder");
+        match read_bounded(&dir, LIMIT, "test file") {
+            Err(S3nnError::Io(e)) => assert!(e.to_string().contains("directory"), "{e}"),
+            other => panic!("a folder: {:?}", other.map(|b| b.len())),
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
