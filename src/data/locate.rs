@@ -166,7 +166,13 @@ pub fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
         (64 << 10).min(cap)
     };
     while step > 0 {
-        buf.try_reserve_exact(step).map_err(|_| too_large(format!("more than {}", buf.len())))?;
+        buf.try_reserve_exact(step).map_err(|_| {
+            S3nnError::TooLarge(format!(
+                "{what} {}: no memory for {step} more bytes after {}",
+                path.display(),
+                buf.len()
+            ))
+        })?;
         let got = (&mut reader)
             .take(step as u64)
             .read_to_end(&mut buf)
