@@ -32,6 +32,7 @@ pub fn set(obj: &js_sys::Object, key: &str, v: &JsValue) {
 
 /// `{kind, alpha?, beta?, <parameter name>?…}` → the core's `SurrogateConfig` → a surrogate.
 pub fn surrogate_from_js(cfg: JsValue) -> Result<Surrogate, JsError> {
+    super::args::config_object(&cfg, "surrogate config", false)?;
     let c: SurrogateConfig = serde_wasm_bindgen::from_value(cfg)
         .map_err(|e| JsError::new(&format!("surrogate config (like {{kind: 's3nn', alpha: 4, beta: 1}}): {e}")))?;
     c.build().map_err(err)
@@ -39,6 +40,7 @@ pub fn surrogate_from_js(cfg: JsValue) -> Result<Surrogate, JsError> {
 
 /// Optional `{eMacPj?, eAcPj?, snnSteps?}` → the core's `EnergyConfig` → an energy model.
 pub fn energy_from_js(cfg: JsValue) -> Result<EnergyModel, JsError> {
+    super::args::config_object(&cfg, "energy", true)?;
     let c: Option<EnergyConfig> =
         serde_wasm_bindgen::from_value(cfg).map_err(|e| JsError::new(&format!("energy config: {e}")))?;
     c.unwrap_or_default().build().map_err(err)
