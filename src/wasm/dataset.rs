@@ -122,13 +122,13 @@ impl Dataset {
         self.inner.shape.iter().map(|&v| v as u32).collect()
     }
     /// One sample's inputs (a copy).
-    pub fn sample(&self, #[wasm_bindgen(unchecked_param_type = "number")] i: JsValue) -> Result<Vec<f32>, JsError> {
-        let i = self.check(&i)?;
+    pub fn sample(&self, #[wasm_bindgen(unchecked_param_type = "number")] index: JsValue) -> Result<Vec<f32>, JsError> {
+        let i = self.check(&index)?;
         Ok(self.inner.sample(i).into_owned())
     }
     /// One sample's label.
-    pub fn label(&self, #[wasm_bindgen(unchecked_param_type = "number")] i: JsValue) -> Result<u32, JsError> {
-        let i = self.check(&i)?;
+    pub fn label(&self, #[wasm_bindgen(unchecked_param_type = "number")] index: JsValue) -> Result<u32, JsError> {
+        let i = self.check(&index)?;
         Ok(self.inner.y[i])
     }
     /// All labels (a copy).
@@ -145,8 +145,8 @@ impl Dataset {
         self.inner.class_names.clone()
     }
 
-    fn check(&self, i: &JsValue) -> Result<usize, JsError> {
-        let i = args::index(i, "i")?;
+    fn check(&self, index: &JsValue) -> Result<usize, JsError> {
+        let i = args::index(index, "index")?;
         if i < self.inner.len() {
             Ok(i)
         } else {

@@ -25,7 +25,7 @@ impl Network {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "NetworkConfig")] cfg: JsValue) -> Result<Network, JsError> {
         args::config_object(&cfg, "Network config", false)?;
-        let cfg: RunConfig = serde_wasm_bindgen::from_value(cfg).map_err(|e| err(RunConfig::error(&e)))?;
+        let cfg: RunConfig = convert::config_from_js(&cfg, &[("arch", JsValue::from_str(""))]).map_err(|e| err(RunConfig::error(&e)))?;
         let (spec, opt, seed) = cfg.build().map_err(err)?;
         let net = crate::model::Model::new(spec, seed).map_err(err)?;
         Ok(Network { trainer: Trainer::new(net, opt, seed).map_err(err)?, seed })
