@@ -154,7 +154,9 @@ fn the_network_config_rejects_unknown_keys_and_wrong_types() {
     let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("neuronn", "relu".into())])).err().unwrap());
     assert!(e.contains("unknown key 'neuronn'") && e.contains("batchNorm"), "{e}");
     let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("batchNorm", "yes".into())])).err().unwrap());
-    assert!(e.contains("boolean"), "{e}");
+    assert!(e.contains("batchNorm: ") && e.contains("boolean"), "{e}");
+    let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("steps", (-1).into())])).err().unwrap());
+    assert!(e.contains("steps: "), "{e}");
     let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("lr", f64::NAN.into())])).err().unwrap());
     assert!(e.contains("learning rate"), "{e}");
     assert!(Network::new(JsValue::UNDEFINED).is_err());
