@@ -96,3 +96,28 @@ patch('explain a wrong or freed object argument',
     }
 }`, 1);
 writeFileSync(gluePath, glue);
+
+// Optional trailing arguments (`Option<JsValue>` with an `unchecked_param_type`) come out of
+// wasm-bindgen as required (`energy: EnergyConfig | null`), so `net.evaluate(data)` would not
+// type-check; mark trailing `| null` parameters optional, and check that exactly these got it.
+const dtsPath = 'pkg/s3nn.d.ts';
+let dts = readFileSync(dtsPath, 'utf8');
+const madeOptional = [];
+dts = dts.replace(/^(\s+)(\w+)\((.*)\): (.*);$/gm, (line, indent, name, params, ret) => {
+  const ps = params ? params.split(', ') : [];
+  let changed = false;
+  for (let i = ps.length - 1; i >= 0 && /^\w+: .* \| null$/.test(ps[i]); i--) {
+    ps[i] = ps[i].replace(/^(\w+):/, '$1?:');
+    changed = true;
+  }
+  if (!changed) return line;
+  madeOptional.push(name);
+  return `${indent}${name}(${ps.join(', ')}): ${ret};`;
+});
+const wantOptional = ['evaluate', 'inspect', 'opCounts'];
+if (madeOptional.sort().join() !== wantOptional.sort().join()) {
+  console.error(`finish-pkg: optional parameters went to [${madeOptional}], expected [${wantOptional}]; ` +
+    'an export changed (update wantOptional) or wasm-bindgen\'s declarations did');
+  process.exit(1);
+}
+writeFileSync(dtsPath, dts);

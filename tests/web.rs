@@ -56,7 +56,7 @@ fn trains_a_toy_set_and_round_trips_the_model() {
     let mut net = toy_net();
     let stats = net.train_steps(&data, num(300.0), num(32.0)).unwrap();
     assert!(field(&stats, "loss").as_f64().unwrap().is_finite());
-    let report = net.evaluate(&data, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let report = net.evaluate(&data, None, None).unwrap();
     let acc = field(&report, "accuracy").as_f64().unwrap();
     assert!(acc > 0.9, "accuracy {acc}");
     let x = f32s(&data.inputs());
@@ -76,7 +76,7 @@ fn records_spikes_and_counts_operations() {
     assert_eq!(rec.length(), 2);
     let spikes: js_sys::Uint8Array = field(&rec.get(0), "spikes").dyn_into().unwrap();
     assert_eq!(spikes.length(), 50 * 16);
-    let ops = net.op_counts(x, num(50.0), obj(&[("eMacPj", 4.6.into()), ("eAcPj", 0.9.into())])).unwrap();
+    let ops = net.op_counts(x, num(50.0), Some(obj(&[("eMacPj", 4.6.into()), ("eAcPj", 0.9.into())]))).unwrap();
     let layers: js_sys::Array = field(&ops, "layers").dyn_into().unwrap();
     assert_eq!(layers.length(), 3);
     // layer 2 is fed by spikes: its ACs are exactly spikes(layer 1) × fan-out.
@@ -181,7 +181,7 @@ fn inspect_returns_spikes_probabilities_and_ops_of_one_pass() {
     let mut net = Network::new(obj(&[("arch", "2-16-8-3".into()), ("seed", 4.into())])).unwrap();
     let xs = data.inputs();
     let x = f32s(&xs);
-    let r = net.inspect(x.clone(), num(40.0), JsValue::UNDEFINED).unwrap();
+    let r = net.inspect(x.clone(), num(40.0), None).unwrap();
     let layers: js_sys::Array = field(&r, "layers").dyn_into().unwrap();
     assert_eq!(layers.length(), 2);
     let spikes: js_sys::Uint8Array = field(&layers.get(1), "spikes").dyn_into().unwrap();
@@ -198,14 +198,14 @@ fn inspect_returns_spikes_probabilities_and_ops_of_one_pass() {
     let rec = net.record(x.clone(), num(40.0)).unwrap();
     let rec_spikes: js_sys::Uint8Array = field(&rec.get(1), "spikes").dyn_into().unwrap();
     assert_eq!(rec_spikes.to_vec(), spikes.to_vec());
-    let ops = net.op_counts(x.clone(), num(40.0), JsValue::UNDEFINED).unwrap();
+    let ops = net.op_counts(x.clone(), num(40.0), None).unwrap();
     assert_eq!(field(&field(&r, "ops"), "acs").as_f64(), field(&ops, "acs").as_f64());
     let rate = field(&layers.get(0), "firingRate").as_f64().unwrap();
     assert!((0.0..=1.0).contains(&rate));
     // Bad input throws and names the problem.
-    assert!(message(net.inspect(f32s(&xs[..5]), num(40.0), JsValue::UNDEFINED).err().unwrap()).contains("shape mismatch"));
-    assert!(message(net.inspect(x.clone(), num(40.0), obj(&[("snnSteps", 0.into())])).err().unwrap()).contains("snnSteps"));
-    assert!(message(net.inspect(x, num(40.0), obj(&[("eMac", 1.into())])).err().unwrap()).contains("eMacPj"));
+    assert!(message(net.inspect(f32s(&xs[..5]), num(40.0), None).err().unwrap()).contains("shape mismatch"));
+    assert!(message(net.inspect(x.clone(), num(40.0), Some(obj(&[("snnSteps", 0.into())]))).err().unwrap()).contains("snnSteps"));
+    assert!(message(net.inspect(x, num(40.0), Some(obj(&[("eMac", 1.into())]))).err().unwrap()).contains("eMacPj"));
 }
 
 #[wasm_bindgen_test]
@@ -223,7 +223,7 @@ fn wrong_argument_types_throw_and_name_the_parameter() {
     assert!(message(Dataset::from_idx("m".into(), 5.into(), u8s(&[])).err().unwrap()).contains("images must be a Uint8Array"));
     assert!(message(data.sample(num(4294967296.0)).err().unwrap()).contains("got 4294967296"));
     assert!(message(data.take(num(4294967301.0)).err().unwrap()).starts_with("n must be an integer"));
-    assert!(message(net.evaluate(&data, num(f64::NAN), JsValue::UNDEFINED).err().unwrap()).contains("limit must be an integer"));
+    assert!(message(net.evaluate(&data, Some(num(f64::NAN)), None).err().unwrap()).contains("limit must be an integer"));
     assert!(message(net.predict(f32s(&[0.0, 0.0]), num(1.5)).err().unwrap()).contains("got 1.5"));
     let labels = |y: &[f64]| {
         let y: js_sys::Array = y.iter().map(|v| num(*v)).collect();

@@ -3,7 +3,9 @@
 //! number where `&str` or `&[u8]` is expected reads wasm memory out of bounds), so every export
 //! takes its arguments as `JsValue` and checks their TYPE here, naming the parameter in the
 //! message. Ranges (how many steps, how large a batch) are the core's business: these helpers
-//! only make sure that what reaches it is the value the caller wrote.
+//! only make sure that what reaches it is the value the caller wrote. An optional argument is an
+//! `Option<JsValue>` (wasm-bindgen maps `undefined` and `null` to `None` and marks it `?` in the
+//! TypeScript declarations), checked by the same helpers when present.
 
 use js_sys::{Array, Float32Array, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -103,15 +105,6 @@ pub fn string(v: &JsValue, name: &str) -> Result<String, JsError> {
     v.as_string().ok_or_else(|| wrong(name, "a string", v))
 }
 
-/// `undefined` or `null` → `None`, anything else through `check`.
-pub fn optional<T>(v: &JsValue, check: impl FnOnce(&JsValue) -> Result<T, JsError>) -> Result<Option<T>, JsError> {
-    if v.is_undefined() || v.is_null() {
-        Ok(None)
-    } else {
-        check(v).map(Some)
-    }
-}
-
 /// Bytes: a `Uint8Array` (a Node `Buffer` is one), copied into wasm memory.
 pub fn bytes(v: &JsValue, name: &str) -> Result<Vec<u8>, JsError> {
     v.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec).ok_or_else(|| wrong(name, "a Uint8Array", v))
@@ -150,12 +143,11 @@ pub fn byte_arrays(v: &JsValue, name: &str) -> Result<Vec<Vec<u8>>, JsError> {
     a.iter().enumerate().map(|(i, x)| bytes(&x, &format!("{name}[{i}]"))).collect()
 }
 
-/// A config object: `undefined`/`null` (all defaults, where allowed) or a plain object. Arrays,
-/// strings and numbers are refused here, because serde would read some of them as a struct.
+/// A config object: a plain object (arrays, strings and numbers are refused here, because serde
+/// would read some of them as a struct). `optional`: the argument may be left out, as the
+/// message says (`undefined`/`null` never reach here: they are `None`).
 pub fn config_object(v: &JsValue, name: &str, optional: bool) -> Result<(), JsError> {
-    let absent = v.is_undefined() || v.is_null();
-    let plain = v.is_object() && !Array::is_array(v) && !v.is_function();
-    if plain || (optional && absent) {
+    if v.is_object() && !Array::is_array(v) && !v.is_function() {
         Ok(())
     } else {
         Err(wrong(name, if optional { "an object or undefined" } else { "an object" }, v))

@@ -69,11 +69,10 @@ pub fn surrogate_from_js(cfg: JsValue) -> Result<Surrogate, JsError> {
 }
 
 /// Optional `{eMacPj?, eAcPj?, snnSteps?}` → the core's `EnergyConfig` → an energy model.
-pub fn energy_from_js(cfg: JsValue) -> Result<EnergyModel, JsError> {
+/// (`None`: JS passed `undefined` or `null`.)
+pub fn energy_from_js(cfg: Option<JsValue>) -> Result<EnergyModel, JsError> {
+    let Some(cfg) = cfg else { return EnergyConfig::default().build().map_err(err) };
     super::args::config_object(&cfg, "energy", true)?;
-    if cfg.is_undefined() || cfg.is_null() {
-        return EnergyConfig::default().build().map_err(err);
-    }
     let c: EnergyConfig = config_from_js(&cfg, &[]).map_err(|e| JsError::new(&format!("energy config: {e}")))?;
     c.build().map_err(err)
 }

@@ -105,10 +105,10 @@ impl Network {
     pub fn evaluate(
         &mut self,
         data: &Dataset,
-        #[wasm_bindgen(unchecked_param_type = "number | undefined | null")] limit: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | undefined | null")] energy: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | null")] limit: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | null")] energy: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        let limit = args::optional(&limit, |v| args::index(v, "limit"))?;
+        let limit = limit.map(|v| args::index(&v, "limit")).transpose()?;
         let e = convert::energy_from_js(energy)?;
         let r = train::evaluate(&mut self.trainer.net, &data.inner, train::EVAL_BATCH, limit, &e).map_err(err)?;
         to_js(&r)
@@ -131,7 +131,7 @@ impl Network {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | undefined | null")] energy: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | null")] energy: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         let (x, n) = samples(&x, &n)?;
         let e = convert::energy_from_js(energy)?;
@@ -168,7 +168,7 @@ impl Network {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | undefined | null")] energy: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | null")] energy: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         let (x, n) = samples(&x, &n)?;
         let e = convert::energy_from_js(energy)?;
