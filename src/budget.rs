@@ -105,10 +105,36 @@ pub fn cost(spec: &NetworkSpec, kind: PassKind) -> Result<Cost> {
     })
 }
 
+/// The cost of each kind of pass, computed once per network (a pass must not allocate to ask).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Costs {
+    infer: Cost,
+    train: Cost,
+    inspect: Cost,
+}
+
+impl Costs {
+    pub fn of(spec: &NetworkSpec) -> Result<Self> {
+        Ok(Self { infer: cost(spec, PassKind::Infer)?, train: cost(spec, PassKind::Train)?, inspect: cost(spec, PassKind::Inspect)? })
+    }
+
+    pub fn get(&self, kind: PassKind) -> Cost {
+        match kind {
+            PassKind::Infer => self.infer,
+            PassKind::Train => self.train,
+            PassKind::Inspect => self.inspect,
+        }
+    }
+}
+
 /// Refuses a pass of `samples` samples that would need more than [`MAX_WORKING_BYTES`];
 /// `what` names the request in the message ("predict", "a training step", ...).
 pub fn check_pass(spec: &NetworkSpec, samples: usize, kind: PassKind, what: &str) -> Result<()> {
-    let cost = cost(spec, kind)?;
+    check(&cost(spec, kind)?, spec, samples, what)
+}
+
+/// [`check_pass`] with the cost already known (allocates only to write an error).
+pub fn check(cost: &Cost, spec: &NetworkSpec, samples: usize, what: &str) -> Result<()> {
     let need = cost.total(samples);
     if need > MAX_WORKING_BYTES {
         return Err(S3nnError::TooLarge(format!(

@@ -36,6 +36,8 @@ pub struct Model {
     pub smooth: bool,
     grad: Vec<f32>,
     grad_next: Vec<f32>,
+    /// What each kind of pass costs (see [`crate::budget`]), from the spec it was built from.
+    costs: budget::Costs,
 }
 
 impl Model {
@@ -65,7 +67,9 @@ impl Model {
         }
         let (rin, _) = shapes[shapes.len() - 1];
         let readout = Readout::new(rin, spec.classes, &mut rng);
+        let costs = budget::Costs::of(&spec)?;
         Ok(Self {
+            costs,
             spec,
             layers,
             readout,
@@ -75,6 +79,11 @@ impl Model {
             grad: Vec::new(),
             grad_next: Vec::new(),
         })
+    }
+
+    /// What a pass of the given kind costs (see [`crate::budget`]).
+    pub fn cost(&self, kind: PassKind) -> budget::Cost {
+        self.costs.get(kind)
     }
 
     pub fn features(&self) -> usize {
@@ -146,7 +155,7 @@ impl Model {
             PassKind::Train => "a training step",
             PassKind::Inspect => "inspect",
         };
-        budget::check_pass(&self.spec, n, kind, what)?;
+        budget::check(&self.costs.get(kind), &self.spec, n, what)?;
         // A branch-free pass first (it vectorizes; `position` with its early exit does not),
         // then the search for the culprit only when there is one.
         let all_finite = |x: &[f32]| x.iter().fold(true, |ok, v| ok & v.is_finite());

@@ -266,9 +266,10 @@ fn evaluate_here(net: &mut Model, data: &Dataset, batch: usize, limit: Option<us
     // Evaluation results do not depend on how the samples are grouped into passes, so a batch
     // too large for the memory budget (or for MAX_ROWS time-step rows) is shrunk to what fits;
     // only a network of which not even one sample fits is refused.
-    let fits = budget::cost(&net.spec, PassKind::Infer)?.max_samples().min(MAX_ROWS / net.steps());
+    let cost = net.cost(PassKind::Infer);
+    let fits = cost.max_samples().min(MAX_ROWS / net.steps());
     if fits == 0 {
-        budget::check_pass(&net.spec, 1, PassKind::Infer, "evaluate")?;
+        budget::check(&cost, &net.spec, 1, "evaluate")?;
     }
     let batch = batch.min(fits.max(1));
     let k = net.classes();
