@@ -222,7 +222,8 @@ fn runnable(spec: &NetworkSpec) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // No failure files: a failing case is printed, minimal, in the test output.
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_architectures_are_built_or_refused_without_panicking(arch in arch(), neuron in neuron(), n in 0usize..4, train in any::<bool>()) {
@@ -327,5 +328,33 @@ proptest! {
             prop_assert!(d.classes >= 2 && d.x.iter().all(|v| v.is_finite()));
             prop_assert!(d.y.iter().all(|&y| (y as usize) < d.classes));
         }
+    }
+
+    #[test]
+    fn random_datasets_and_their_operations_never_panic(
+        shape in (number(), number(), number()),
+        classes in number(),
+        rows in 0usize..6,
+        fill in prop_oneof![Just(0.5f32), Just(f32::NAN), Just(f32::NEG_INFINITY)],
+        label in 0u32..5,
+        fraction in prop_oneof![Just(0.5f32), Just(0.0), Just(1.0), Just(f32::NAN), Just(-3.0)],
+        indices in prop::collection::vec(prop_oneof![0usize..8, Just(usize::MAX)], 0..6),
+        take in prop_oneof![0usize..8, Just(usize::MAX)],
+    ) {
+        let dims = [shape.0, shape.1, shape.2].map(|d| usize::try_from(d).unwrap_or(usize::MAX));
+        // Only allocate values for a shape that is small; the others must be refused by size alone.
+        let features = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).filter(|&f| f <= 4096);
+        let x = vec![fill; features.map_or(1, |f| f * rows)];
+        let classes = usize::try_from(classes).unwrap_or(usize::MAX);
+        let (r, peak) = peak_of(|| Dataset::new("random", dims, classes, x.clone(), vec![label; rows]));
+        // (up to MAX_CLASSES class names, ~2 MB, are a legitimate cost)
+        prop_assert!(peak < 4 * MB, "{dims:?}: {peak} bytes");
+        let Ok(d) = r else { return Ok(()) };
+        prop_assert!(d.x.iter().all(|v| v.is_finite()) && d.y.iter().all(|&y| (y as usize) < d.classes));
+        let _ = d.split(fraction, 1);
+        if let Ok(s) = d.subset(&indices) {
+            prop_assert_eq!(s.len(), indices.len());
+        }
+        prop_assert_eq!(d.take(take).len(), take.min(d.len()));
     }
 }
