@@ -105,3 +105,32 @@ test(`soak, toy set: ${STEPS.toy} steps, memory flat after the warm-up`, { timeo
 
 test(`soak, MNIST: ${STEPS.mnist} steps, memory flat after the warm-up`, { timeout: 1800000 }, (t) => soakTest(t, 'data=mnist', STEPS.mnist, 120000));
 
+// A toy set of 40 points crosses an epoch in every training chunk, and each crossing adds an
+// entry to the epoch evaluations, which every 'epoch' message sends whole: the list must stay
+// bounded (it grew by ~25 entries a second, for ever) and keep the first epoch.
+test('epoch evaluations stay bounded on a tiny toy set', { timeout: 120000 }, async (t) => {
+  const { page, errors, context } = await demo.open('n=40');
+  try {
+    await waitReady(page);
+    await waitFor(page, () => (window.__s3nn.epochEvals?.[0]?.epochEvals?.length ?? 0) > 0, undefined, 30000, 'a first epoch');
+    const first = await page.evaluate(() => window.__s3nn.epochEvals[0].epochEvals[0]);
+    // Until the list has shrunk once: the longest it was, and its first entry then.
+    const seen = await waitFor(
+      page,
+      () => {
+        const list = window.__s3nn.epochEvals[0].epochEvals;
+        window.__soakLongest = Math.max(window.__soakLongest ?? 0, list.length);
+        return list.length < window.__soakLongest ? { longest: window.__soakLongest, length: list.length, first: list[0], steps: window.__s3nn.trainSteps } : false;
+      },
+      undefined,
+      90000,
+      'the epoch list to shrink',
+    ).then((h) => h.jsonValue());
+    t.diagnostic(`epoch list: at most ${seen.longest} entries, ${seen.length} after shrinking, at ${seen.steps} steps`);
+    assert.ok(seen.longest <= 200, `epoch list reached ${seen.longest} entries`);
+    assert.deepEqual(seen.first, first, 'the first epoch is kept');
+    assert.deepEqual(errors, [], 'no console errors');
+  } finally {
+    await context.close();
+  }
+});

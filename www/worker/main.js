@@ -47,7 +47,17 @@ function sendProgress() {
   });
 }
 
-const noteEpochs = (crossed) => crossed.forEach((m) => m.epochEvals.push({ epoch: Math.round(m.epoch), testAcc: m.testAcc, steps: m.steps }));
+// A toy set crosses an epoch every few dozen steps: kept whole, the list (which every 'epoch'
+// message copies to the page) grew without end and slowed training down. Past the cap, every other
+// entry goes, keeping the first epoch and the newest, so the list still spans the whole run.
+const EPOCH_EVALS_MAX = 200;
+function noteEpochs(crossed) {
+  for (const m of crossed) {
+    m.epochEvals.push({ epoch: Math.round(m.epoch), testAcc: m.testAcc, steps: m.steps });
+    const last = m.epochEvals.length - 1;
+    if (last >= EPOCH_EVALS_MAX) m.epochEvals = m.epochEvals.filter((_, i) => i % 2 === 0 || i === last);
+  }
+}
 
 const yieldNow = () =>
   new Promise((r) => {
