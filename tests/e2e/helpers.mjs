@@ -218,13 +218,13 @@ export function taskSummary(page, tasks, t0) {
 /**
  * Memory of a demo page, for the soak test. `sample()` collects garbage on the page and in its
  * training worker, then resolves to
- *   {steps, wasmBytes, page: {heap, code, history, historyObjects}, worker: {heap, code}}:
+ *   {steps, wasmBytes, page: {heap, code, objects, history, historyObjects}, worker: {heap, code, objects}}:
  * the worker's WebAssembly.Memory buffer size (the page's memory probe) and, per thread, the V8
- * heap in use (CDP Runtime.getHeapUsage) with two parts of it counted in a heap snapshot: compiled
- * code (bytecode, feedback, optimized code: it grows for minutes as V8 optimizes what runs hot,
- * and is bounded by the program) and, on the page, the run history (history.js keeps every
- * progress row on purpose, halved past a fixed row count). The rest is the threads' data, where a
- * leak would show. The worker is reached through a second CDP session on the page's target
+ * heap in use (CDP Runtime.getHeapUsage) and, from a heap snapshot, its compiled code (bytecode,
+ * feedback, optimized code: it grows for minutes as V8 optimizes what runs hot, and is bounded by
+ * the program) and its JS objects (every V8 node but code and the heap's own bookkeeping: where a
+ * leak would show); on the page also the run history's part of those objects (history.js keeps
+ * every progress row on purpose, halved past a fixed row count). The worker is reached through a second CDP session on the page's target
  * (Target.setAutoAttach without flatten, which also reaches a worker already running), since
  * playwright-core opens CDP sessions on pages only.
  */
@@ -297,8 +297,8 @@ export async function memoryProbe(page) {
       return {
         steps: wasm.steps,
         wasmBytes: wasm.wasmBytes,
-        page: { heap: best.page, code: p.code, history: p.history, historyObjects: p.historyObjects },
-        worker: { heap: best.worker, code: w.code },
+        page: { heap: best.page, code: p.code, objects: p.objects, history: p.history, historyObjects: p.historyObjects },
+        worker: { heap: best.worker, code: w.code, objects: w.objects },
       };
     },
     detach: () => cdp.detach().catch(() => {}),
@@ -314,7 +314,11 @@ const HISTORY_SHAPES = [
   ['steps', 'loss', 'train', 'test', 'rates', 'grads'],
   ['steps', 'acc'],
 ];
-/** {code, history, historyObjects}: bytes of compiled code and of the run history in a heap snapshot. */
+/**
+ * {code, objects, history, historyObjects}: bytes of compiled code, of JS objects (nodes that are
+ * neither code nor 'native', i.e. Blink objects and V8's own bookkeeping, whose sizes follow the
+ * allocator rather than the page) and of the run history, in a heap snapshot.
+ */
 function snapshotParts(snap) {
   const { meta } = snap.snapshot;
   const nf = meta.node_fields.length;
@@ -342,9 +346,12 @@ function snapshotParts(snap) {
     return out;
   };
   let code = 0;
+  let objects = 0;
   const roots = [];
   for (let n = 0; n < count; n++) {
-    if (type(n) === 'code') code += nodes[n * nf + nSize];
+    const t = type(n);
+    if (t === 'code') code += nodes[n * nf + nSize];
+    else if (t !== 'native' && t !== 'synthetic') objects += nodes[n * nf + nSize];
     if (type(n) !== 'object' || name(n) !== 'Object') continue;
     const props = propertyNames(n);
     if (HISTORY_SHAPES.some((shape) => shape.length === props.size && shape.every((k) => props.has(k)))) roots.push(n);
@@ -369,5 +376,5 @@ function snapshotParts(snap) {
       }
     }
   }
-  return { code, history, historyObjects: roots.length };
+  return { code, objects, history, historyObjects: roots.length };
 }
