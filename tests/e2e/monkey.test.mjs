@@ -253,3 +253,20 @@ test('an uploaded CSV survives a toy set in between and a new upload while it tr
     await context.close();
   }
 });
+
+// Found by the monkey (seed 1367867408): `#steps=0` (T of the multi-step neurons, which no range
+// admits) was kept for the default neuron and reached the energy model as T = 0: every view
+// failed with "views: invalid config: snnSteps must be in 1..=1024" and the page stopped training.
+test('a URL parameter outside every range is ignored and the page trains', { timeout: 60000 }, async () => {
+  const { page, errors, context } = await demo.open('steps=0');
+  try {
+    await waitReady(page);
+    await waitFor(page, () => window.__s3nn.trainSteps > 50 && window.__s3nn.playing, undefined, 30000, 'training');
+    await page.waitForTimeout(1000);
+    assert.equal(await page.evaluate(() => window.__s3nn.message), '');
+    assert.notEqual(await page.evaluate(() => window.__s3nn.config.steps), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
