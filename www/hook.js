@@ -1,5 +1,9 @@
-// The read-only test hook `window.__s3nn`: what the e2e tests read instead of scraping the DOM.
+// The test hook `window.__s3nn`: what the e2e tests read instead of scraping the DOM (getters),
+// plus two probes for the soak test that drive the worker without changing the run's settings.
 import { store } from './store.js';
+import { ask } from './link.js';
+import { TO_WORKER, FROM_WORKER } from './protocol.js';
+import { on } from './bus.js';
 import { log } from './history.js';
 import { currentMessage } from './message.js';
 import { argmax } from './format.js';
@@ -68,5 +72,18 @@ export function installHook(slowViews) {
   };
   const hook = {};
   for (const [k, f] of Object.entries(getters)) Object.defineProperty(hook, k, { get: f, enumerable: true });
+  // The worker answers memory requests in order, so each reply settles the oldest waiting one.
+  const memoryWaiting = [];
+  on(FROM_WORKER.memory, (m) => memoryWaiting.shift()?.({ wasmBytes: m.wasmBytes, steps: m.steps }));
+  const probes = {
+    /** Resolves to {wasmBytes, steps}: the worker's wasm memory size at the main model's step count. */
+    memory: () => new Promise((resolve) => {
+      memoryWaiting.push(resolve);
+      ask(TO_WORKER.memory);
+    }),
+    /** Plays until the main model has trained `steps` mini-batches, then the worker pauses by itself. */
+    playUntil: (steps) => ask(TO_WORKER.play, { until: steps }),
+  };
+  for (const [k, f] of Object.entries(probes)) Object.defineProperty(hook, k, { value: f, enumerable: true });
   Object.defineProperty(window, '__s3nn', { value: Object.freeze(hook), writable: false, configurable: false });
 }

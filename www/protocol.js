@@ -22,7 +22,7 @@
 /**
  * Page → worker messages (`type` is the key):
  * @typedef {{type:'config', cfg: RunConfig}} ConfigMsg  rebuild the data (if its keys changed) and the model(s)
- * @typedef {{type:'play'}} PlayMsg
+ * @typedef {{type:'play', until?: number}} PlayMsg  until: pause by itself when the main model reaches that many steps
  * @typedef {{type:'pause'}} PauseMsg
  * @typedef {{type:'step', n: number}} StepMsg  train n mini-batches, then refresh every view
  * @typedef {{type:'probe', x?: Float32Array|number[], index?: number, source?: ProbeSource}} ProbeRequest
@@ -34,8 +34,9 @@
  * @typedef {{type:'csv', text: string, seed: number}} CsvMsg  an uploaded CSV of x,y,label lines
  * @typedef {{type:'save'}} SaveMsg
  * @typedef {{type:'load', bytes: ArrayBuffer}} LoadMsg  a .safetensors model file
+ * @typedef {{type:'memory'}} MemoryRequest  how big the worker's wasm memory is (the soak test samples it)
  */
-export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load']);
+export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory']);
 
 // ---------------------------------------------------------------- worker → page
 /**
@@ -85,10 +86,11 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'csvError', message: string}} CsvErrorMsg
  * @typedef {{type:'saved', bytes: Uint8Array, arch: string, neuron: string}} SavedMsg
  * @typedef {{type:'loadError', message: string}} LoadErrorMsg
+ * @typedef {{type:'memory', wasmBytes: number, steps: number}} MemoryMsg  the wasm memory's buffer size, at the main model's step count
  */
 export const FROM_WORKER = names([
   'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
-  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError',
+  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory',
 ]);
 
 // ---------------------------------------------------------------- helpers

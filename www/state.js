@@ -73,6 +73,10 @@ export function parseHash(hash) {
     if (!(k in DEFAULTS)) continue;
     if (NUMERIC.includes(k)) {
       const num = Number(v);
+      // A parameter value that no neuron's range admits (#steps=0) is dropped: kept, it reached
+      // the worker's energy model as T = 0 and every view failed until the URL was edited.
+      const ranges = PARAMS.some((p) => p.name === k) ? cat.neurons.map((n) => paramEntry(cat, k, n.name)).filter(Boolean) : [];
+      if (ranges.length && !ranges.some((e) => num >= e.min && num <= e.max)) continue;
       const ok = PAGE_COUNTS.includes(k) ? Number.isSafeInteger(num) && num >= 0 : Number.isFinite(num);
       if (v !== '' && ok) s[k] = num;
     } else {

@@ -214,3 +214,167 @@ export function taskSummary(page, tasks, t0) {
     text: `${mine.length} tasks; longest ${fmt(byWall?.duration)} ms wall (${fmt(byWall?.cpu)} ms CPU); most CPU in one task ${fmt(byCpu?.cpu)} ms (${fmt(byCpu?.duration)} ms wall)`,
   };
 }
+
+/**
+ * Memory of a demo page, for the soak test. `sample()` collects garbage on the page and in its
+ * training worker, then resolves to
+ *   {steps, wasmBytes, page: {heap, code, objects, history, historyObjects}, worker: {heap, code, objects}}:
+ * the worker's WebAssembly.Memory buffer size (the page's memory probe) and, per thread, the V8
+ * heap in use (CDP Runtime.getHeapUsage) and, from a heap snapshot, its compiled code (bytecode,
+ * feedback, optimized code: it grows for minutes as V8 optimizes what runs hot, and is bounded by
+ * the program) and its JS objects (every V8 node but code and the heap's own bookkeeping: where a
+ * leak would show); on the page also the run history's part of those objects (history.js keeps
+ * every progress row on purpose, halved past a fixed row count). The worker is reached through a second CDP session on the page's target
+ * (Target.setAutoAttach without flatten, which also reaches a worker already running), since
+ * playwright-core opens CDP sessions on pages only.
+ */
+export async function memoryProbe(page) {
+  const cdp = await page.context().newCDPSession(page);
+  let workerSession = null;
+  const attached = new Promise((resolve) => {
+    cdp.on('Target.attachedToTarget', (e) => {
+      if (e.targetInfo.type === 'worker' && /\/worker\/main\.js$/.test(e.targetInfo.url)) {
+        workerSession = e.sessionId;
+        resolve();
+      }
+    });
+  });
+  let id = 0;
+  const pending = new Map();
+  let workerChunks = null;
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    if (e.sessionId !== workerSession) return;
+    const m = JSON.parse(e.message);
+    if (m.method === 'HeapProfiler.addHeapSnapshotChunk') workerChunks?.push(m.params.chunk);
+    if (!pending.has(m.id)) return;
+    const { resolve, reject } = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error) reject(new Error(`worker CDP: ${m.error.message}`));
+    else resolve(m.result);
+  });
+  const toWorker = async (method, params = {}) => {
+    await attached;
+    return new Promise((resolve, reject) => {
+      const i = ++id;
+      pending.set(i, { resolve, reject });
+      cdp.send('Target.sendMessageToTarget', { sessionId: workerSession, message: JSON.stringify({ id: i, method, params }) }).catch(reject);
+    });
+  };
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  const heaps = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await toWorker('HeapProfiler.collectGarbage');
+    return { page: (await cdp.send('Runtime.getHeapUsage')).usedSize, worker: (await toWorker('Runtime.getHeapUsage')).usedSize };
+  };
+  const pageSnapshot = async () => {
+    const chunks = [];
+    const onChunk = (e) => chunks.push(e.chunk);
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    return snapshotParts(JSON.parse(chunks.join('')));
+  };
+  const workerSnapshot = async () => {
+    workerChunks = [];
+    await toWorker('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    const parts = snapshotParts(JSON.parse(workerChunks.join('')));
+    workerChunks = null;
+    return parts;
+  };
+  return {
+    async sample() {
+      // Garbage collection settles within a few rounds (finalizers, weak maps); keep the lowest.
+      let best = await heaps();
+      for (let k = 0; k < 4; k++) {
+        const h = await heaps();
+        const same = h.page === best.page && h.worker === best.worker;
+        best = { page: Math.min(best.page, h.page), worker: Math.min(best.worker, h.worker) };
+        if (same) break;
+      }
+      const wasm = await page.evaluate(() => window.__s3nn.memory());
+      const p = await pageSnapshot();
+      const w = await workerSnapshot();
+      return {
+        steps: wasm.steps,
+        wasmBytes: wasm.wasmBytes,
+        page: { heap: best.page, code: p.code, objects: p.objects, history: p.history, historyObjects: p.historyObjects },
+        worker: { heap: best.worker, code: w.code, objects: w.objects },
+      };
+    },
+    detach: () => cdp.detach().catch(() => {}),
+  };
+}
+
+// The run history's objects in a heap snapshot: history.js's `log` (steps, samples, loss, train,
+// test, rates, grads), `plot` (the same without samples) and `compare` (steps, acc), and what they
+// hold: arrays, their element stores and heap numbers. Hidden classes, code and strings are shared
+// with the rest of the page and are not followed.
+const HISTORY_SHAPES = [
+  ['steps', 'samples', 'loss', 'train', 'test', 'rates', 'grads'],
+  ['steps', 'loss', 'train', 'test', 'rates', 'grads'],
+  ['steps', 'acc'],
+];
+/**
+ * {code, objects, history, historyObjects}: bytes of compiled code, of JS objects (nodes that are
+ * neither code nor 'native', i.e. Blink objects and V8's own bookkeeping, whose sizes follow the
+ * allocator rather than the page) and of the run history, in a heap snapshot.
+ */
+function snapshotParts(snap) {
+  const { meta } = snap.snapshot;
+  const nf = meta.node_fields.length;
+  const ef = meta.edge_fields.length;
+  const nodeTypes = meta.node_types[0];
+  const edgeTypes = meta.edge_types[0];
+  const [nType, nName, nSize, nEdges] = ['type', 'name', 'self_size', 'edge_count'].map((f) => meta.node_fields.indexOf(f));
+  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => meta.edge_fields.indexOf(f));
+  const { nodes, edges, strings } = snap;
+  const count = nodes.length / nf;
+  const firstEdge = new Uint32Array(count + 1);
+  for (let i = 0, e = 0; i < count; i++) {
+    firstEdge[i] = e;
+    e += nodes[i * nf + nEdges] * ef;
+    firstEdge[i + 1] = e;
+  }
+  const type = (n) => nodeTypes[nodes[n * nf + nType]];
+  const name = (n) => strings[nodes[n * nf + nName]];
+  const propertyNames = (n) => {
+    const out = new Set();
+    for (let e = firstEdge[n]; e < firstEdge[n + 1]; e += ef) {
+      const key = strings[edges[e + eName]];
+      if (edgeTypes[edges[e + eType]] === 'property' && key !== '__proto__') out.add(key);
+    }
+    return out;
+  };
+  let code = 0;
+  let objects = 0;
+  const roots = [];
+  for (let n = 0; n < count; n++) {
+    const t = type(n);
+    if (t === 'code') code += nodes[n * nf + nSize];
+    else if (t !== 'native' && t !== 'synthetic') objects += nodes[n * nf + nSize];
+    if (type(n) !== 'object' || name(n) !== 'Object') continue;
+    const props = propertyNames(n);
+    if (HISTORY_SHAPES.some((shape) => shape.length === props.size && shape.every((k) => props.has(k)))) roots.push(n);
+  }
+  const held = (n) => {
+    const t = type(n);
+    return t === 'array' || t === 'number' || (t === 'object' && name(n) === 'Array');
+  };
+  const seen = new Set(roots);
+  const stack = [...roots];
+  let history = 0;
+  while (stack.length) {
+    const n = stack.pop();
+    history += nodes[n * nf + nSize];
+    for (let e = firstEdge[n]; e < firstEdge[n + 1]; e += ef) {
+      const et = edgeTypes[edges[e + eType]];
+      if (et !== 'element' && et !== 'property' && et !== 'internal') continue;
+      const to = edges[e + eTo] / nf;
+      if (!seen.has(to) && held(to)) {
+        seen.add(to);
+        stack.push(to);
+      }
+    }
+  }
+  return { code, objects, history, historyObjects: roots.length };
+}

@@ -7,6 +7,12 @@ const IDX_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-i
 const imageCache = new Map(); // name -> {train, test}
 let csvData = null; // {train, test} from the last good CSV upload
 let csvText = null;
+// The run's sets that nothing else holds (toy sets, a take(n) copy of an image set), freed when
+// the data changes. Cached sets (images, the CSV) are not in it: freeing by the kind of the *new*
+// run freed the cached CSV or image sets when a toy set came next (and leaked the toy sets the
+// other way round); going back to them then failed with "null pointer passed to rust".
+let owned = [];
+let retiredCsv = []; // CSV sets replaced by an upload while the run still trained on them
 
 /** Reads several responses into byte arrays, posting one `loading` progress over all of them (≤ 20 Hz). */
 async function fetchWithProgress(urls, label) {
@@ -70,14 +76,9 @@ async function loadImages(preset) {
 }
 
 function freeData() {
-  // Image sets and the CSV set are cached; toy sets are rebuilt cheaply.
-  const { cfg } = session;
-  if (cfg && cfg.kind === 'toy') {
-    session.train?.free?.();
-    session.test?.free?.();
-  } else if (cfg && cfg.kind === 'image' && cfg.n > 0) {
-    session.train?.free?.(); // a take(n) copy
-  }
+  for (const d of [...owned, ...retiredCsv]) d.free();
+  owned = [];
+  retiredCsv = [];
   session.train = session.test = null;
 }
 
@@ -94,10 +95,12 @@ export async function buildData(c) {
     const all = pkg.Dataset.toy(c.data, c.n, c.noise, c.seed);
     [train, test] = all.split(0.8, c.seed);
     all.free();
+    owned = [train, test];
   } else if (c.kind === 'image') {
     const sets = await loadImages(catalog.datasets.find((d) => d.name === c.data));
     train = c.n > 0 && c.n < sets.train.length ? sets.train.take(c.n) : sets.train;
     test = sets.test;
+    if (train !== sets.train) owned = [train];
   } else {
     if (!csvData) throw new Error('no CSV loaded yet: choose a file with lines "x,y,label"');
     ({ train, test } = csvData);
@@ -136,8 +139,9 @@ export function takeCsv(text, seed) {
     all.free();
     return;
   }
-  csvData?.train?.free?.();
-  csvData?.test?.free?.();
+  // The run may still be training on the old upload until the page configures the new one.
+  if (csvData && session.train === csvData.train) retiredCsv.push(csvData.train, csvData.test);
+  else if (csvData) [csvData.train, csvData.test].forEach((d) => d.free());
   const [tr, te] = all.split(0.8, seed ?? 1);
   all.free();
   csvData = { train: tr, test: te };

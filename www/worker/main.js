@@ -9,8 +9,9 @@ import { prepareViews, forgetProbe, setProbe, sendData, evaluateAll, sendProbe, 
 
 const pkgReady = (async () => {
   const mod = await import(new URL('../../pkg/s3nn.js', import.meta.url).href);
-  await mod.default();
+  const wasm = await mod.default();
   session.pkg = mod;
+  session.wasmMemory = wasm.memory;
   session.catalog = mod.catalog();
   session.energy = { eMacPj: session.catalog.energy.eMacPj, eAcPj: session.catalog.energy.eAcPj };
   return mod;
@@ -21,6 +22,7 @@ const fatal = (e) => post(FROM_WORKER.fatal, { message: `could not load the wasm
 let playing = false;
 let running = false;
 let playIntent = null; // a play/pause that arrived while a configuration was being built wins over autoplay
+let playUntil = 0; // > 0: the loop pauses by itself when the main model reaches this many steps
 let chunk = 1; // mini-batches per model per chunk (adapted to ~CHUNK_MS)
 let dataKeyNow = '';
 const CHUNK_MS = 35;
@@ -45,7 +47,17 @@ function sendProgress() {
   });
 }
 
-const noteEpochs = (crossed) => crossed.forEach((m) => m.epochEvals.push({ epoch: Math.round(m.epoch), testAcc: m.testAcc, steps: m.steps }));
+// A toy set crosses an epoch every few dozen steps: kept whole, the list (which every 'epoch'
+// message copies to the page) grew without end and slowed training down. Past the cap, every other
+// entry goes, keeping the first epoch and the newest, so the list still spans the whole run.
+const EPOCH_EVALS_MAX = 200;
+function noteEpochs(crossed) {
+  for (const m of crossed) {
+    m.epochEvals.push({ epoch: Math.round(m.epoch), testAcc: m.testAcc, steps: m.steps });
+    const last = m.epochEvals.length - 1;
+    if (last >= EPOCH_EVALS_MAX) m.epochEvals = m.epochEvals.filter((_, i) => i % 2 === 0 || i === last);
+  }
+}
 
 const yieldNow = () =>
   new Promise((r) => {
@@ -62,8 +74,14 @@ async function loop() {
   let lastProgress = 0;
   try {
     while (playing && session.models.length) {
-      const { dt, epochCrossed } = trainChunk(chunk);
-      const perStep = dt / chunk;
+      const left = playUntil > 0 ? playUntil - session.models[0].steps : Infinity;
+      if (left <= 0) {
+        playing = false;
+        break;
+      }
+      const n = Math.min(chunk, left);
+      const { dt, epochCrossed } = trainChunk(n);
+      const perStep = dt / n;
       chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(CHUNK_MS / Math.max(perStep, 0.01))));
       const now = performance.now();
       if (epochCrossed.length) {
@@ -103,6 +121,7 @@ async function loop() {
 async function configure(c) {
   const wasPlaying = playing || running;
   playIntent = null;
+  playUntil = 0;
   await stopped();
   const key = dataKey(c);
   const needData = key !== dataKeyNow || !session.train;
@@ -152,8 +171,9 @@ async function stepN(n) {
 
 const handle = receive(TO_WORKER, {
   config: (m) => configure(m.cfg),
-  play() {
+  play(m) {
     playIntent = true;
+    playUntil = m.until > 0 ? m.until : 0;
     if (!session.models.length) return;
     playing = true;
     postState();
@@ -161,6 +181,7 @@ const handle = receive(TO_WORKER, {
   },
   pause() {
     playIntent = false;
+    playUntil = 0;
     playing = false;
     if (!running) postState();
   },
@@ -193,6 +214,9 @@ const handle = receive(TO_WORKER, {
     const main = session.models[0];
     const bytes = main.net.save().slice();
     post(FROM_WORKER.saved, { bytes, arch: main.net.arch(), neuron: main.neuron }, [bytes.buffer]);
+  },
+  memory() {
+    post(FROM_WORKER.memory, { wasmBytes: session.wasmMemory?.buffer.byteLength ?? 0, steps: session.models[0]?.steps ?? 0 });
   },
   async load(m) {
     const { net, error } = readModel(m.bytes);

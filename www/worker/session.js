@@ -5,6 +5,7 @@ import { FROM_WORKER, send } from '../protocol.js';
 
 export const session = {
   pkg: null,
+  wasmMemory: null, // the package's WebAssembly.Memory (its size is what the memory probe reports)
   catalog: null,
   cfg: null, // the RunConfig of the current run (protocol.js)
   train: null,
