@@ -71,8 +71,11 @@ for t in "${targets[@]}"; do
   grep -q 'ERROR: libFuzzer: timeout' "$log" && kind=timeout
   grep -q 'ERROR: LeakSanitizer' "$log" && kind=leak
   artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n1)
+  artifact=${artifact#"$PWD/"}
   echo "FAILED  $summary: $kind"
-  grep -m3 -E "panicked at|ERROR: (AddressSanitizer|libFuzzer|LeakSanitizer)|exceeds limit" "$log" | sed 's/^/        /'
+  # A panic's location and message, else the sanitizer's or libFuzzer's first report line.
+  { grep -m1 -A1 'panicked at' "$log" || grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer|LeakSanitizer)|exceeds limit' "$log"; } |
+    sed 's/^/        /'
   if [ -n "$artifact" ]; then
     echo "        input:     $artifact"
     echo "        reproduce: cargo +$toolchain fuzz run $t $artifact"
