@@ -79,7 +79,7 @@ if [[ "${SKIP_MODELS:-0}" != 1 || ! -f "$MODELS/s3nn.safetensors" || ! -f "$MODE
   cargo build --release --features cli --bin s3nn 2>&1 | tail -n 1 >&2
   mkdir -p "$MODELS"
   for neuron in s3nn relu; do
-    target/release/s3nn train --data mnist --neuron "$neuron" --epochs 10 --seed 1 --out "$MODELS/$neuron.safetensors" --json \
+    target/release/s3nn train --data mnist --neuron "$neuron" --epochs 10 --seed 1 --out "$MODELS/$neuron.safetensors" --force --json \
       > "$OUT/model-$neuron.jsonl"
   done
 fi

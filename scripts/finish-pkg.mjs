@@ -1,6 +1,8 @@
 // Turns wasm-pack's `--target web` output into one package for browsers, bundlers and Node:
 // a Node entry that instantiates the wasm synchronously from disk, an `exports` map that picks
-// it under the `node` condition, and the package's own README.
+// it under the `node` condition, and the package's own README. It also patches wasm-bindgen's
+// glue (s3nn.js) where its messages would confuse a user; each patch checks its anchor, so a
+// wasm-bindgen upgrade that changes the glue fails the build instead of silently dropping it.
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 
 const cargo = readFileSync('Cargo.toml', 'utf8');
@@ -33,3 +35,89 @@ copyFileSync('js/s3nn_node.js', 'pkg/s3nn_node.js');
 copyFileSync('js/s3nn_node.d.ts', 'pkg/s3nn_node.d.ts');
 copyFileSync('js/README.md', 'pkg/README.md');
 copyFileSync('LICENSE', 'pkg/LICENSE');
+
+// --- glue patches -----------------------------------------------------------------------------
+const gluePath = 'pkg/s3nn.js';
+let glue = readFileSync(gluePath, 'utf8');
+
+/** Replaces every match of `re` (global) and fails unless there are exactly `count` of them. */
+function patch(what, re, replacement, count) {
+  const found = glue.match(re)?.length ?? 0;
+  if (found !== count) {
+    console.error(`finish-pkg: glue patch "${what}": expected ${count} match(es) of ${re}, found ${found}; ` +
+      'wasm-bindgen\'s output changed (update scripts/finish-pkg.mjs), or pkg/ is patched already (rebuild it: FORCE=1 bash scripts/build-pkg.sh)');
+    process.exit(1);
+  }
+  glue = glue.replace(re, replacement);
+}
+
+const classes = (glue.match(/^export class \w+ \{$/gm) ?? []).length;
+
+// Use after free(): the generated shim reads the freed object's pointer, 0, and Rust throws
+// "null pointer passed to rust", which names neither the object nor the cause. An object
+// stays borrowed only if a call trapped inside wasm (a bug), and then every later call says
+// "recursive use of an object detected"; say that too.
+patch('explain throws from Rust',
+  /(__wbg___wbindgen_throw_[0-9a-f]+: function\(arg0, arg1\) \{\n\s*)throw new Error\(getStringFromWasm0\(arg0, arg1\)\);/g,
+  '$1throw new Error(explainRustThrow(getStringFromWasm0(arg0, arg1)));', 1);
+glue += `
+// Added by scripts/finish-pkg.mjs: wasm-bindgen's runtime messages in words a user can act on.
+function explainRustThrow(message) {
+    if (message === 'null pointer passed to rust') {
+        return 's3nn: this object was freed (free() was called on it), so it cannot be used any more';
+    }
+    if (message.startsWith('recursive use of an object detected')) {
+        return 's3nn: this object is unusable because an earlier call crashed inside wasm (a bug in s3nn, please report it)';
+    }
+    return message;
+}
+`;
+
+// free() twice: the second call passed pointer 0 to Rust, which threw; a freed object's free()
+// does nothing, so cleanup code may call it unconditionally.
+patch('free() is idempotent',
+  /(free\(\) \{\n(\s*)const ptr = this\.__destroy_into_raw\(\);\n)/g,
+  '$1$2if (ptr === 0) return;\n', classes);
+
+// An object argument (the `data` of trainSteps/evaluate): name the parameter, and tell a freed
+// Dataset from a wrong value (wasm-bindgen says only "expected instance of Dataset").
+const callSites = (glue.match(/_assertClass\((\w+), (\w+)\);/g) ?? []).length;
+if (callSites === 0) { console.error('finish-pkg: no _assertClass call sites found'); process.exit(1); }
+patch('name the parameter of object arguments', /_assertClass\((\w+), (\w+)\);/g, "_assertClass($1, $2, '$1');", callSites);
+patch('explain a wrong or freed object argument',
+  /function _assertClass\(instance, klass\) \{\n    if \(!\(instance instanceof klass\)\) \{\n        throw new Error\(`expected instance of \$\{klass\.name\}`\);\n    \}\n\}/g,
+  `function _assertClass(instance, klass, name) {
+    if (!(instance instanceof klass)) {
+        const got = instance === null ? 'null' : instance === undefined ? 'undefined (missing)' : typeof instance === 'object' ? \`a \${instance.constructor?.name ?? 'object'}\` : typeof instance === 'string' ? \`the string \${JSON.stringify(instance.slice(0, 40))}\` : \`\${typeof instance} \${String(instance)}\`;
+        throw new Error(\`\${name} must be a \${klass.name}, got \${got}\`);
+    }
+    if (instance.__wbg_ptr === 0) {
+        throw new Error(\`\${name}: this \${klass.name} was freed (free() was called on it), so it cannot be used any more\`);
+    }
+}`, 1);
+writeFileSync(gluePath, glue);
+
+// Optional trailing arguments (`Option<JsValue>` with an `unchecked_param_type`) come out of
+// wasm-bindgen as required (`energy: EnergyConfig | null`), so `net.evaluate(data)` would not
+// type-check; mark trailing `| null` parameters optional, and check that exactly these got it.
+const dtsPath = 'pkg/s3nn.d.ts';
+let dts = readFileSync(dtsPath, 'utf8');
+const madeOptional = [];
+dts = dts.replace(/^(\s+)(\w+)\((.*)\): (.*);$/gm, (line, indent, name, params, ret) => {
+  const ps = params ? params.split(', ') : [];
+  let changed = false;
+  for (let i = ps.length - 1; i >= 0 && /^\w+: .* \| null$/.test(ps[i]); i--) {
+    ps[i] = ps[i].replace(/^(\w+):/, '$1?:');
+    changed = true;
+  }
+  if (!changed) return line;
+  madeOptional.push(name);
+  return `${indent}${name}(${ps.join(', ')}): ${ret};`;
+});
+const wantOptional = ['evaluate', 'inspect', 'opCounts'];
+if (madeOptional.sort().join() !== wantOptional.sort().join()) {
+  console.error(`finish-pkg: optional parameters went to [${madeOptional}], expected [${wantOptional}]; ` +
+    'an export changed (update wantOptional) or wasm-bindgen\'s declarations did');
+  process.exit(1);
+}
+writeFileSync(dtsPath, dts);

@@ -281,6 +281,21 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_surrogate_parameter_is_named_not_the_neuron() {
+        // Issue #15 defect 9: `alpha: -1` was reported as "unknown neuron 's3nn'". Already right
+        // when this test was written (the redesign's catalog path); kept so it stays right.
+        for (json, param) in [
+            (r#"{"arch":"2-8-2","alpha":-1}"#, "'alpha'"),
+            (r#"{"arch":"2-8-2","neuron":"s3nn","beta":0}"#, "'beta'"),
+            (r#"{"arch":"2-8-2","neuron":"rect","alpha":-1}"#, "'width'"),
+            (r#"{"arch":"2-8-2","neuron":"lif","alpha":-1}"#, "'alpha'"),
+        ] {
+            let e = RunConfig::from_json(json).unwrap().build().unwrap_err().to_string();
+            assert!(e.contains(param) && e.contains("got ") && !e.contains("unknown neuron"), "{json}: {e}");
+        }
+    }
+
+    #[test]
     fn surrogate_and_energy_configs_default_from_the_catalog() {
         let s = |j: &str| serde_json::from_str::<SurrogateConfig>(j).unwrap().build();
         assert_eq!(s(r#"{"kind":"s3nn"}"#).unwrap(), Surrogate::default());

@@ -1,6 +1,7 @@
 //! One forward pass seen from outside: every spiking/weight layer's spikes and potentials, the
 //! class probabilities and the operation counts, so a probe of the page costs one pass.
 
+use crate::budget::PassKind;
 use crate::error::Result;
 use crate::loss::softmax;
 use crate::model::Model;
@@ -23,8 +24,10 @@ impl Model {
     /// probabilities and the operation counts of that one pass.
     pub fn inspect(&mut self, x: &[f32], n: usize, energy: &EnergyModel) -> Result<Inspection> {
         energy.validate()?;
+        // The records are as large as the activations: budget them before the pass.
+        self.check_input(x, n, PassKind::Inspect)?;
         let classes = self.classes();
-        let probabilities = softmax(self.forward(x, n, false)?, classes);
+        let probabilities = softmax(self.forward_checked(x, n, false)?, classes);
         Ok(Inspection { layers: self.layer_records(), probabilities, ops: self.op_report(energy) })
     }
 }

@@ -9,6 +9,7 @@
 //! them, `train` on top; `wasm` is the thin JS face and compiles only for wasm32.
 
 pub mod activation;
+pub mod budget;
 pub mod catalog;
 pub mod config;
 pub mod data;

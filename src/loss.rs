@@ -1,6 +1,20 @@
 //! Softmax cross-entropy over a batch of logits, computed stably with `libm` (identical on every
 //! target).
 
+use crate::error::{Result, S3nnError};
+
+/// Checks every label names one of `classes` outputs: the loss and the confusion matrix index
+/// by label, so a label the network has no output for must be an error before either runs.
+pub fn check_labels(labels: &[u32], classes: usize) -> Result<()> {
+    match labels.iter().position(|&y| y as usize >= classes) {
+        Some(i) => Err(S3nnError::Shape(format!(
+            "label {} (position {i} of the batch) has no output: the network has {classes} classes",
+            labels[i]
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Mean loss over the batch, the number of correct argmax predictions, and dL/dlogits in `grad`.
 pub fn softmax_cross_entropy(logits: &[f32], labels: &[u32], classes: usize, grad: &mut Vec<f32>) -> (f32, usize) {
     let n = labels.len();

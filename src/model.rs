@@ -5,6 +5,7 @@
 //! multi-step SNN one per time step (its input is repeated each step: direct encoding).
 
 use crate::activation::Activation;
+use crate::budget::{self, PassKind};
 use crate::error::{Result, S3nnError};
 use crate::layers::conv::ConvGeom;
 use crate::layers::pool::PoolGeom;
@@ -35,6 +36,8 @@ pub struct Model {
     pub smooth: bool,
     grad: Vec<f32>,
     grad_next: Vec<f32>,
+    /// What each kind of pass costs (see [`crate::budget`]), from the spec it was built from.
+    costs: budget::Costs,
 }
 
 impl Model {
@@ -64,7 +67,9 @@ impl Model {
         }
         let (rin, _) = shapes[shapes.len() - 1];
         let readout = Readout::new(rin, spec.classes, &mut rng);
+        let costs = budget::Costs::of(&spec)?;
         Ok(Self {
+            costs,
             spec,
             layers,
             readout,
@@ -74,6 +79,11 @@ impl Model {
             grad: Vec::new(),
             grad_next: Vec::new(),
         })
+    }
+
+    /// What a pass of the given kind costs (see [`crate::budget`]).
+    pub fn cost(&self, kind: PassKind) -> budget::Cost {
+        self.costs.get(kind)
     }
 
     pub fn features(&self) -> usize {
@@ -122,22 +132,30 @@ impl Model {
         Pass { samples: self.batch, steps: self.steps(), train: false, smooth: self.smooth }
     }
 
-    /// Checks `x` holds `n` finite samples of the right size.
-    pub fn check_input(&self, x: &[f32], n: usize) -> Result<()> {
+    /// Checks `x` holds `n` finite samples of the right size, and that a pass of the given kind
+    /// over them fits the memory budget. `n` comes from the caller (a JS number, a CLI flag), so
+    /// its products are checked: `n × features` and `n × steps` must not wrap.
+    pub fn check_input(&self, x: &[f32], n: usize, kind: PassKind) -> Result<()> {
         let f = self.features();
         if n == 0 {
             return Err(S3nnError::Shape("empty batch".into()));
         }
-        if x.len() != n * f {
+        if n.checked_mul(f) != Some(x.len()) {
             return Err(S3nnError::Shape(format!(
                 "input has {} values, expected {n} samples × {f} features = {}",
                 x.len(),
-                n * f
+                n.checked_mul(f).map_or_else(|| "more than fit in memory".to_string(), |v| v.to_string())
             )));
         }
-        if n * self.steps() > MAX_ROWS {
-            return Err(S3nnError::TooLarge(format!("batch of {n} × {} steps exceeds {MAX_ROWS} rows", self.steps())));
+        if n.checked_mul(self.steps()).map_or(true, |rows| rows > MAX_ROWS) {
+            return Err(S3nnError::TooLarge(format!("batch of {n} × {} steps exceeds {MAX_ROWS} rows (model::MAX_ROWS)", self.steps())));
         }
+        let what = match kind {
+            PassKind::Infer => "a forward pass",
+            PassKind::Train => "a training step",
+            PassKind::Inspect => "inspect",
+        };
+        budget::check(&self.costs.get(kind), &self.spec, n, what)?;
         // A branch-free pass first (it vectorizes; `position` with its early exit does not),
         // then the search for the culprit only when there is one.
         let all_finite = |x: &[f32]| x.iter().fold(true, |ok, v| ok & v.is_finite());
@@ -158,7 +176,12 @@ impl Model {
     /// Forward pass over `n` samples (`x` is `[n × features]`, CHW per sample); returns the
     /// logits `[n × classes]`. `train` selects batch statistics for batch norm.
     pub fn forward(&mut self, x: &[f32], n: usize, train: bool) -> Result<&[f32]> {
-        self.check_input(x, n)?;
+        self.check_input(x, n, if train { PassKind::Train } else { PassKind::Infer })?;
+        self.forward_checked(x, n, train)
+    }
+
+    /// [`Model::forward`] once [`Model::check_input`] has passed.
+    pub(crate) fn forward_checked(&mut self, x: &[f32], n: usize, train: bool) -> Result<&[f32]> {
         let pass = Pass { samples: n, steps: self.steps(), train, smooth: self.smooth };
         self.batch = n;
         self.read_input(x, &pass);

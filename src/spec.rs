@@ -131,10 +131,14 @@ impl NetworkSpec {
     }
 
     /// Input and output shape of every hidden layer, then the readout's input; validates as it goes.
+    /// Every size comes from input (a string, a JSON file, a model file), so all arithmetic on
+    /// it is checked: a wrapped product would pass the checks and then hang or over-allocate.
     pub fn shapes(&self) -> Result<Vec<(Shape, Shape)>> {
         let [c, h, w] = self.input;
         let mut cur = Shape { c, h, w };
-        if cur.is_empty() {
+        let too_large = |what: String| S3nnError::TooLarge(format!("{what} overflows (architecture '{}')", self.arch_string()));
+        let cur_len = checked_len(cur).ok_or_else(|| too_large(format!("input {:?}", self.input)))?;
+        if cur_len == 0 {
             return Err(S3nnError::Arch(format!("input {:?} has a zero dimension", self.input)));
         }
         let mut out = Vec::new();
@@ -147,7 +151,7 @@ impl NetworkSpec {
                         return Err(S3nnError::Arch(format!("layer {i}: dense layer with 0 units")));
                     }
                     flat = true;
-                    params = params.saturating_add(cur.len().saturating_mul(units + 1));
+                    params = params.saturating_add(cur.len().saturating_mul(units.saturating_add(1)));
                     Shape { c: units, h: 1, w: 1 }
                 }
                 LayerSpec::Conv { channels, kernel, stride, padding } => {
@@ -159,15 +163,19 @@ impl NetworkSpec {
                     if channels == 0 || kernel == 0 || stride == 0 {
                         return Err(S3nnError::Arch(format!("layer {i}: conv channels, kernel and stride must be > 0")));
                     }
-                    if cur.h + 2 * padding < kernel || cur.w + 2 * padding < kernel {
+                    let padded = |side: usize| padding.checked_mul(2).and_then(|p| side.checked_add(p));
+                    let (Some(ph), Some(pw)) = (padded(cur.h), padded(cur.w)) else {
+                        return Err(too_large(format!("layer {i}: padding {padding}")));
+                    };
+                    if ph < kernel || pw < kernel {
                         return Err(S3nnError::Arch(format!("layer {i}: kernel {kernel} larger than padded input {}x{}", cur.h, cur.w)));
                     }
-                    params = params.saturating_add((kernel * kernel * cur.c).saturating_mul(channels) + channels);
-                    Shape {
-                        c: channels,
-                        h: (cur.h + 2 * padding - kernel) / stride + 1,
-                        w: (cur.w + 2 * padding - kernel) / stride + 1,
-                    }
+                    let patch = kernel
+                        .checked_mul(kernel)
+                        .and_then(|k2| k2.checked_mul(cur.c))
+                        .ok_or_else(|| too_large(format!("layer {i}: kernel {kernel}×{kernel}×{} channels", cur.c)))?;
+                    params = params.saturating_add(patch.saturating_mul(channels).saturating_add(channels));
+                    Shape { c: channels, h: (ph - kernel) / stride + 1, w: (pw - kernel) / stride + 1 }
                 }
                 LayerSpec::MaxPool { size } => {
                     if flat || i == 0 || matches!(self.hidden[i - 1], LayerSpec::Dense { .. }) {
@@ -179,16 +187,23 @@ impl NetworkSpec {
                     Shape { c: cur.c, h: cur.h / size, w: cur.w / size }
                 }
             };
+            // From here on `Shape::len` of every shape is known not to overflow.
+            checked_len(next).ok_or_else(|| too_large(format!("layer {i}: output {}x{}x{}", next.c, next.h, next.w)))?;
             out.push((cur, next));
             cur = next;
         }
-        params = params.saturating_add(cur.len().saturating_mul(self.classes + 1));
+        params = params.saturating_add(cur.len().saturating_mul(self.classes.saturating_add(1)));
         if params > MAX_PARAMS {
             return Err(S3nnError::TooLarge(format!("{params} parameters (limit {MAX_PARAMS})")));
         }
         out.push((cur, Shape { c: self.classes, h: 1, w: 1 }));
         Ok(out)
     }
+}
+
+/// `c × h × w`, or `None` if it overflows.
+fn checked_len(s: Shape) -> Option<usize> {
+    s.c.checked_mul(s.h)?.checked_mul(s.w)
 }
 
 fn parse_count(tok: &str, arch: &str, what: &str) -> Result<usize> {
@@ -287,6 +302,14 @@ mod tests {
             ("1x4x4-c8k9p0-10", "larger than"),
             ("100000-100000-10", "parameters"),
             ("2x2-10", "N or CxHxW"),
+            // Issue #15 defect 2: each of these wrapped a product or sum in release builds.
+            ("1x28x28-c1k4294967296p2147483648-10", "too large"),
+            ("1x28x28-c1k3p9223372036854775807-10", "too large"),
+            ("2-18446744073709551615", "parameters"),
+            ("2-4294967295", "parameters"),
+            ("2-18446744073709551615-10", "parameters"),
+            ("4294967296x4294967296x4294967296-10", "too large"),
+            ("1x65536x65536-c65536k1p0-10", "too large"),
         ] {
             let err = NetworkSpec::parse(arch, NeuronModel::default()).unwrap_err().to_string();
             assert!(err.contains(needle), "{arch}: {err}");

@@ -1,9 +1,10 @@
 //! The training loop: seeded shuffling, mini-batches, metrics, evaluation.
 
+use crate::budget::{self, PassKind};
 use crate::data::Dataset;
 use crate::error::{Result, S3nnError};
-use crate::loss::{argmax, softmax_cross_entropy};
-use crate::model::Model;
+use crate::loss::{argmax, check_labels, softmax_cross_entropy};
+use crate::model::{Model, MAX_ROWS};
 use crate::ops::{EnergyModel, OpReport};
 use crate::optim::{Optimizer, OptimizerSpec};
 use crate::params::{Layout, Owner};
@@ -17,6 +18,11 @@ pub const MAX_BATCH: usize = 8192;
 /// Batch size `evaluate` is called with when the caller has no reason to choose: big enough that
 /// the per-batch overhead vanishes, small enough that a 784-input batch stays a few MB in wasm.
 pub const EVAL_BATCH: usize = 500;
+
+/// Most optimizer steps one [`Trainer::train_steps`] call runs. A caller that wants more calls
+/// again (the page does, a few steps per frame); the bound turns a wrapped −1 (4 294 967 295
+/// steps from JS) into an error instead of a hang.
+pub const MAX_STEPS_PER_CALL: usize = 1 << 20;
 
 /// The one batch-size rule, for training and evaluation alike.
 pub fn check_batch(batch: usize) -> Result<()> {
@@ -141,6 +147,7 @@ impl Trainer {
         debug_assert_eq!(self.xb.len(), n * f);
         self.net.zero_grad();
         let classes = self.net.classes();
+        check_labels(&self.yb, classes)?;
         let logits = self.net.forward(&self.xb, n, true)?;
         let (loss, correct) = softmax_cross_entropy(logits, &self.yb, classes, &mut self.grad);
         if !loss.is_finite() {
@@ -169,6 +176,11 @@ impl Trainer {
     }
 
     fn train_steps_here(&mut self, data: &Dataset, steps: usize, batch: usize) -> Result<TrainStats> {
+        if steps > MAX_STEPS_PER_CALL {
+            return Err(S3nnError::TooLarge(format!(
+                "{steps} training steps in one call; at most {MAX_STEPS_PER_CALL} (train::MAX_STEPS_PER_CALL): call again for more"
+            )));
+        }
         let (mut loss, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
         for _ in 0..steps {
             let (l, c, n) = self.step(data, batch)?;
@@ -251,6 +263,15 @@ fn evaluate_here(net: &mut Model, data: &Dataset, batch: usize, limit: Option<us
     if total == 0 {
         return Err(S3nnError::Data("nothing to evaluate: the limit is 0".into()));
     }
+    // Evaluation results do not depend on how the samples are grouped into passes, so a batch
+    // too large for the memory budget (or for MAX_ROWS time-step rows) is shrunk to what fits;
+    // only a network of which not even one sample fits is refused.
+    let cost = net.cost(PassKind::Infer);
+    let fits = cost.max_samples().min(MAX_ROWS / net.steps());
+    if fits == 0 {
+        budget::check(&cost, &net.spec, 1, "evaluate")?;
+    }
+    let batch = batch.min(fits.max(1));
     let k = net.classes();
     let mut confusion = vec![0u32; k * k];
     let (mut loss, mut correct) = (0.0f64, 0usize);
@@ -261,6 +282,7 @@ fn evaluate_here(net: &mut Model, data: &Dataset, batch: usize, limit: Option<us
         let end = (start + batch).min(total);
         let x = data.rows(start, end);
         let y = &data.y[start..end];
+        check_labels(y, k)?;
         let logits = net.forward(&x, end - start, false)?;
         let (l, c) = softmax_cross_entropy(logits, y, k, &mut grad);
         for (row, &t) in logits.chunks(k).zip(y) {

@@ -95,3 +95,106 @@ fn every_catalog_neuron_trains_through_the_cli() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(json_lines(&out).pop().unwrap()["neuronModel"]["surrogate"]["scale"], 0.5);
 }
+
+/// A scratch folder of its own per test (tests run in parallel).
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("s3nn-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Issue #15 defect 5: `--out` truncated the old model before writing the new one, so a kill
+/// during the write left a cut-off file where the model was. Here the kill is SIGXFSZ from a file
+/// size limit (`ulimit -f`, 512-byte blocks) below the new model's size: it strikes at the first
+/// write past the limit, exactly like a kill mid-write. The old model must come out untouched.
+#[test]
+#[cfg(unix)]
+fn a_save_killed_mid_write_leaves_the_old_model_intact() {
+    let dir = scratch("killed-save");
+    let model = dir.join("model.safetensors");
+    let m = model.to_str().unwrap();
+    let (code, _, err) = s3nn(&["train", "--data", "xor", "--arch", "2-8-2", "--epochs", "1", "--out", m]);
+    assert_eq!(code, 0, "{err}");
+    let old = std::fs::read(&model).unwrap();
+
+    let limit_blocks = 4; // 2 KiB: the 2-256-2 model below is several times larger
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -f {limit_blocks} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_s3nn"))
+        .args(["train", "--data", "xor", "--arch", "2-256-2", "--epochs", "1", "--force", "--out", m])
+        .output()
+        .expect("run s3nn")
+        .status;
+    // Killed by the signal mid-write, not refused before writing (which would prove nothing).
+    use std::os::unix::process::ExitStatusExt;
+    assert!(status.signal().is_some(), "the size limit must kill the save mid-write: {status}");
+    let (spec, _, _) = s3nn::RunConfig { arch: "2-256-2".into(), ..Default::default() }.build().unwrap();
+    let new_len = s3nn::io::save(&s3nn::Model::new(spec, 0).unwrap()).unwrap().len();
+    assert!(new_len > limit_blocks * 512, "the new model ({new_len} bytes) must be cut off by the limit");
+    assert_eq!(std::fs::read(&model).unwrap(), old, "the old model must be untouched after a killed save");
+    let (code, _, err) = s3nn(&["eval", "--model", m, "--data", "xor"]);
+    assert_eq!(code, 0, "the old model still loads: {err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--out` refuses an existing file (and leaves it alone) unless `--force`, which replaces it by
+/// a complete new model and leaves no temporary file behind.
+#[test]
+fn out_refuses_an_existing_file_unless_forced() {
+    let dir = scratch("force");
+    let model = dir.join("model.safetensors");
+    let m = model.to_str().unwrap();
+    std::fs::write(&model, b"precious").unwrap();
+    let (code, _, err) = s3nn(&["train", "--data", "xor", "--arch", "2-8-2", "--epochs", "1", "--out", m]);
+    assert!(code == 2 && err.contains("already exists") && err.contains("--force"), "{code}: {err}");
+    assert_eq!(std::fs::read(&model).unwrap(), b"precious");
+
+    let (code, out, err) = s3nn(&["train", "--data", "xor", "--arch", "2-8-2", "--epochs", "1", "--out", m, "--force", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json_lines(&out).pop().unwrap()["model"], m);
+    assert!(s3nn::io::load(&std::fs::read(&model).unwrap()).is_ok(), "--force wrote a loadable model");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("model.safetensors")], "no temporary file is left behind");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// An unwritable `--out` used to be found only after the last epoch: it must fail before the
+/// data is even loaded, so 1000 MNIST epochs end at once.
+#[test]
+fn an_unwritable_out_fails_before_training() {
+    let dir = scratch("unwritable");
+    let blocker = dir.join("not-a-folder");
+    std::fs::write(&blocker, b"").unwrap();
+    let out = blocker.join("model.safetensors");
+    let t0 = std::time::Instant::now();
+    let (code, stdout, err) = s3nn(&["train", "--data", "mnist", "--epochs", "1000", "--out", out.to_str().unwrap()]);
+    assert!(code == 2 && err.contains("--out"), "{code}: {err}");
+    assert!(stdout.is_empty(), "nothing was trained: {stdout}");
+    assert!(t0.elapsed().as_secs() < 10, "refused before training, took {:?}", t0.elapsed());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--csv FILE`: the page's CSV upload in the terminal, trained, evaluated and counted.
+#[test]
+fn csv_points_train_evaluate_and_count() {
+    let dir = scratch("csv");
+    let csv = dir.join("points.csv");
+    let model = dir.join("points.safetensors");
+    let text: String = (0..200).map(|i| {
+        let (x, y) = ((i % 20) as f32 / 10.0 - 1.0, (i / 20) as f32 / 5.0 - 1.0);
+        format!("{x},{y},{}\n", u8::from(x * y > 0.0))
+    }).collect();
+    std::fs::write(&csv, format!("x,y,label\n{text}")).unwrap();
+    let (c, m) = (csv.to_str().unwrap(), model.to_str().unwrap());
+    let (code, out, err) = s3nn(&["train", "--csv", c, "--epochs", "3", "--json", "--out", m]);
+    assert_eq!(code, 0, "{err}");
+    let summary = json_lines(&out).pop().unwrap();
+    assert_eq!(summary["data"], "csv");
+    let (code, out, err) = s3nn(&["eval", "--model", m, "--csv", c, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json_lines(&out)[0]["accuracy"], summary["testAccuracy"], "same seed, same test split");
+    assert_eq!(s3nn(&["ops", "--model", m, "--csv", c]).0, 0);
+    std::fs::remove_dir_all(&dir).ok();
+}

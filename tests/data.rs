@@ -408,6 +408,35 @@ fn fashion_json_errors_name_class_and_entry() {
     );
 }
 
+#[test]
+fn fashion_json_of_many_empty_entries_is_parsed_in_place() {
+    // Issue #15 defect 7: every entry reserved an image (784 bytes), so a file of empty entries
+    // cost ~280× its size. Empty entries are now skipped without allocating (the peak memory is
+    // measured in tests/robust.rs); here: they are skipped on both parsing paths, and a class of
+    // nothing but empty entries is the "too few entries" error, not an allocation failure.
+    let files = fashion_fixture(3);
+    let empties = |tail: &str| format!("{{\"data\":[{}[]{tail}]}}", "[],".repeat(200_000)).into_bytes();
+    for tail in ["", ",[1.0]"] {
+        // ",[1.0]" sends the file through serde (the fast path takes plain integers only).
+        let mut f = files.clone();
+        f[6] = empties(tail);
+        let refs: Vec<&[u8]> = f.iter().map(Vec::as_slice).collect();
+        let s = msg(fashion_from_class_json_with(&refs, 2)).1;
+        if tail.is_empty() {
+            assert!(s.contains("class 6") && s.contains("0 non-empty entries"), "{s}");
+        } else {
+            assert!(s.contains("class 6") && s.contains("entry 200001: 1 values"), "{s}");
+        }
+    }
+    // Empty entries between images change nothing.
+    let mut f = files.clone();
+    let image = |v: u32| format!("[{v}{}]", ",0".repeat(783));
+    f[0] = format!("{{\"data\":[{},[],[],{},[],{}]}}", image(0), image(1), image(2)).into_bytes();
+    let refs: Vec<&[u8]> = f.iter().map(Vec::as_slice).collect();
+    let (train, test) = fashion_from_class_json_with(&refs, 2).unwrap();
+    assert_eq!((train.len(), test.len()), (20, 10));
+}
+
 // ---------------------------------------------------------------- toy sets
 
 fn bits(d: &Dataset) -> Vec<u32> {
@@ -604,6 +633,18 @@ fn csv_errors_name_the_line() {
     assert!(err("").contains("no data rows"));
     // The header exemption only applies to the first content line.
     assert!(err("0,0,0\nx,y,label\n").contains("line 2: 'x' is not a number"));
+}
+
+#[test]
+fn csv_with_a_utf8_byte_order_mark_reads_like_without() {
+    // Issue #15 defect 9: Excel and Notepad start a UTF-8 file with U+FEFF; it was rejected.
+    for text in ["x,y,label\n0.5,1,0\n2,3,1\n", "0.5,1,0\n2,3,1\n"] {
+        let plain = points_from_csv(text).unwrap();
+        let bom = points_from_csv(&format!("\u{feff}{text}")).unwrap();
+        assert_eq!((bom.x, bom.y, bom.classes), (plain.x, plain.y, plain.classes));
+    }
+    // Only a leading mark is skipped: one inside a field is still not a number.
+    assert!(msg(points_from_csv("0,0,0\n\u{feff}1,1,1\n")).1.contains("line 2"));
 }
 
 #[test]

@@ -473,3 +473,129 @@ fn the_parameter_walk_names_every_tensor_as_pytorch_does() {
     walked.sort();
     assert_eq!(names, walked, "a model file holds exactly the walked tensors");
 }
+
+// ---------------------------------------------------------------- hostile input (issue #15)
+
+fn lif(steps: usize) -> NeuronModel {
+    NeuronModel::from_name("lif", None, None, None, Some(steps), None).unwrap()
+}
+
+fn csv_three_classes() -> Dataset {
+    data::points_from_csv("1,1,0\n2,2,1\n3,3,2\n").unwrap()
+}
+
+#[test]
+fn data_with_more_classes_than_a_loaded_model_is_an_error_not_a_panic() {
+    // Issue #15 defect 1: the 2-class net on 3-class data, here through a saved and loaded model.
+    let net = Model::new(NetworkSpec::parse("2-8-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let mut loaded = io::load(&io::save(&net).unwrap()).unwrap();
+    let three = csv_three_classes();
+    let e = EnergyModel::default();
+    let err = evaluate(&mut loaded, &three, train::EVAL_BATCH, None, &e).unwrap_err();
+    assert!(matches!(err, S3nnError::Shape(_)) && err.to_string().contains("3 classes"), "{err}");
+    let mut t = Trainer::new(loaded, OptimizerSpec::default(), 1).unwrap();
+    assert!(matches!(t.train_steps(&three, 3, 2), Err(S3nnError::Shape(_))));
+    // The trainer (and its network) still work afterwards.
+    let two = data::toy(data::ToyKind::Xor, 20, 0.1, 1).unwrap();
+    t.train_steps(&two, 2, 4).unwrap();
+    evaluate(&mut t.net, &two, 8, None, &e).unwrap();
+}
+
+#[test]
+fn a_label_beyond_the_class_count_is_an_error_in_training_and_evaluation() {
+    // The fields of a Dataset are public, so its labels can disagree with its class count;
+    // the loss and the confusion matrix index by label and used to panic.
+    let mut d = data::toy(data::ToyKind::Xor, 10, 0.1, 1).unwrap();
+    d.y[3] = 7;
+    let mut net = Model::new(NetworkSpec::parse("2-8-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let err = evaluate(&mut net, &d, 4, None, &EnergyModel::default()).unwrap_err();
+    assert!(matches!(err, S3nnError::Shape(_)) && err.to_string().contains("label 7"), "{err}");
+    let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
+    let err = t.train_steps(&d, 5, 10).unwrap_err();
+    assert!(matches!(err, S3nnError::Shape(_)) && err.to_string().contains("label 7"), "{err}");
+}
+
+#[test]
+fn a_sample_count_whose_products_wrap_is_refused_by_predict_inspect_and_forward() {
+    // Issue #15 defect 2: n × features and n × steps wrapped (in wasm for n = 2^30 + 1); here the
+    // same wrap on 64 bits: 4 features × (2^62 + 1) = 4 (mod 2^64), and 4 steps likewise.
+    let mut net = Model::new(NetworkSpec::parse("4-3-2", lif(4)).unwrap(), 1).unwrap();
+    let n = (1usize << 62) + 1;
+    let x = [0.5f32; 4];
+    assert!(matches!(net.predict(&x, n), Err(S3nnError::Shape(_))));
+    assert!(matches!(net.inspect(&x, n, &EnergyModel::default()), Err(S3nnError::Shape(_))));
+    assert!(matches!(net.forward(&x, n, true), Err(S3nnError::Shape(_))));
+    // n × steps past MAX_ROWS with the right number of values is TooLarge, naming the limit.
+    let n = model::MAX_ROWS / 4 + 1;
+    let err = net.predict(&vec![0.0; n * 4], n).unwrap_err();
+    assert!(matches!(err, S3nnError::TooLarge(_)) && err.to_string().contains("MAX_ROWS"), "{err}");
+    assert_eq!(net.predict(&x, 1).unwrap().len(), 1);
+}
+
+#[test]
+fn train_steps_refuses_more_steps_than_one_call_may_run() {
+    // Issue #15 defect 4: trainSteps(d, -1, 16) hung (−1 became 4 294 967 295 steps).
+    let d = data::toy(data::ToyKind::Xor, 20, 0.1, 1).unwrap();
+    let net = Model::new(NetworkSpec::parse("2-8-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
+    for steps in [4_294_967_295usize, train::MAX_STEPS_PER_CALL + 1, usize::MAX] {
+        let err = t.train_steps(&d, steps, 16).unwrap_err();
+        assert!(matches!(err, S3nnError::TooLarge(_)) && err.to_string().contains("MAX_STEPS_PER_CALL"), "{err}");
+    }
+    assert_eq!(t.opt.t, 0, "a refused call runs no step");
+    assert_eq!(t.train_steps(&d, 3, 16).unwrap().steps, 3);
+}
+
+/// `n` MNIST-shaped samples with a deterministic pattern, two classes.
+fn images(n: usize) -> Dataset {
+    let x = (0..n * 784).map(|i| ((i * 7919) % 255) as f32 / 255.0).collect();
+    Dataset::new("images", [1, 28, 28], 2, x, (0..n as u32).map(|i| i % 2).collect()).unwrap()
+}
+
+#[test]
+fn the_wide_conv_trains_only_within_the_memory_budget_and_evaluates_in_smaller_batches() {
+    // Issue #15 defect 3: 344 k parameters but 25.7 MB of activations per sample; evaluating or
+    // training a normal batch asked for tens of GB and aborted.
+    let spec = NetworkSpec::parse("1x28x28-c8192k1p0-mp14-10", NeuronModel::default()).unwrap();
+    let fits = budget::cost(&spec, budget::PassKind::Infer).unwrap().max_samples();
+    assert!((1..train::EVAL_BATCH).contains(&fits), "{fits}");
+    let d = images(fits + 1);
+    let mut net = Model::new(spec, 1).unwrap();
+    let e = EnergyModel::default();
+    // A batch larger than fits is shrunk, giving what that smaller batch gives.
+    let shrunk = evaluate(&mut net, &d, train::EVAL_BATCH, None, &e).unwrap();
+    let direct = evaluate(&mut net, &d, fits, None, &e).unwrap();
+    assert_eq!(shrunk, direct);
+    assert_eq!(shrunk.samples, fits + 1);
+    // One forward pass over more than fits is refused before allocating.
+    let x = d.values();
+    let err = net.predict(&x, fits + 1).unwrap_err();
+    assert!(matches!(err, S3nnError::TooLarge(_)) && err.to_string().contains("MAX_WORKING_BYTES"), "{err}");
+    // Training a batch of 16 needs more than the budget: refused, and the trainer still works.
+    let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
+    let err = t.train_steps(&images(16), 1, 16).unwrap_err();
+    assert!(matches!(err, S3nnError::TooLarge(_)), "{err}");
+    t.train_steps(&images(2), 1, 1).unwrap();
+}
+
+#[test]
+fn a_network_of_which_not_one_sample_fits_is_refused_by_evaluate() {
+    // 64 steps × 2 × 2048² neurons: one sample is over the budget, so no batch can be shrunk to fit.
+    let spec = NetworkSpec::parse("1x2048x2048-c2k1p0-2", lif(64)).unwrap();
+    let cost = budget::cost(&spec, budget::PassKind::Infer).unwrap();
+    assert_eq!(cost.max_samples(), 0);
+    let mut net = Model::new(spec, 1).unwrap();
+    let d = Dataset::new("big", [1, 2048, 2048], 2, vec![0.0; 2048 * 2048], vec![1]).unwrap();
+    let err = evaluate(&mut net, &d, 1, None, &EnergyModel::default()).unwrap_err();
+    assert!(matches!(err, S3nnError::TooLarge(_)) && err.to_string().contains("not even one sample"), "{err}");
+}
+
+#[test]
+fn the_reference_networks_fit_the_budget_at_their_usual_batches() {
+    // The limit must not get in the way of what the README and the page run.
+    for (arch, batch) in [("784-400-400-10", train::MAX_BATCH), ("1x28x28-c16-mp-c32-mp-10", 256)] {
+        let spec = NetworkSpec::parse(arch, NeuronModel::default()).unwrap();
+        budget::check_pass(&spec, batch, budget::PassKind::Train, "a training step").unwrap();
+        budget::check_pass(&spec, train::EVAL_BATCH, budget::PassKind::Inspect, "inspect").unwrap();
+    }
+}

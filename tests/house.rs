@@ -8,11 +8,11 @@ use std::path::Path;
 
 /// Floors from the ground up; a module may import only from floors below its own.
 const FLOORS: &[&[&str]] = &[
-    &["error", "rng", "pass", "kernels", "loss"],
-    &["parallel", "surrogate", "data"],
+    &["error", "rng", "pass", "kernels"],
+    &["parallel", "surrogate", "data", "loss"],
     &["neuron"],
     &["spec", "activation"],
-    &["params", "ops"],
+    &["params", "ops", "budget"],
     &["layers"],
     &["model"],
     &["optim", "io", "inspect"],

@@ -22,6 +22,23 @@ fn field(v: &JsValue, k: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(k)).unwrap()
 }
 
+// The exports take `JsValue`s (src/wasm/args.rs checks their types), as JS passes them.
+fn f32s(x: &[f32]) -> JsValue {
+    js_sys::Float32Array::from(x).into()
+}
+fn u8s(x: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(x).into()
+}
+fn u32s(x: &[u32]) -> JsValue {
+    js_sys::Uint32Array::from(x).into()
+}
+fn num(x: f64) -> JsValue {
+    JsValue::from_f64(x)
+}
+fn toy(kind: &str, n: u32, noise: f64, seed: u32) -> Dataset {
+    Dataset::toy(kind.into(), n.into(), noise.into(), seed.into()).unwrap()
+}
+
 /// The message of a thrown JsError, as JS would see it.
 fn message(e: JsError) -> String {
     let v: JsValue = e.into();
@@ -35,30 +52,31 @@ fn toy_net() -> Network {
 
 #[wasm_bindgen_test]
 fn trains_a_toy_set_and_round_trips_the_model() {
-    let data = Dataset::toy("moons", 600, 0.1, 1).unwrap();
+    let data = toy("moons", 600, 0.1, 1);
     let mut net = toy_net();
-    let stats = net.train_steps(&data, 300, 32).unwrap();
+    let stats = net.train_steps(&data, num(300.0), num(32.0)).unwrap();
     assert!(field(&stats, "loss").as_f64().unwrap().is_finite());
-    let report = net.evaluate(&data, None, JsValue::UNDEFINED).unwrap();
+    let report = net.evaluate(&data, None, None).unwrap();
     let acc = field(&report, "accuracy").as_f64().unwrap();
     assert!(acc > 0.9, "accuracy {acc}");
-    let x = data.inputs();
-    let before = net.predict(&x, data.length()).unwrap();
+    let x = f32s(&data.inputs());
+    let n = num(data.length() as f64);
+    let before = net.predict(x.clone(), n.clone()).unwrap();
     let bytes = net.save().unwrap();
-    let mut back = Network::load(&bytes).unwrap();
-    assert_eq!(back.predict(&x, data.length()).unwrap(), before);
+    let mut back = Network::load(u8s(&bytes)).unwrap();
+    assert_eq!(back.predict(x, n).unwrap(), before);
 }
 
 #[wasm_bindgen_test]
 fn records_spikes_and_counts_operations() {
-    let data = Dataset::toy("spiral", 50, 0.1, 2).unwrap();
+    let data = toy("spiral", 50, 0.1, 2);
     let mut net = toy_net();
-    let x = data.inputs();
-    let rec = net.record(&x, 50).unwrap();
+    let x = f32s(&data.inputs());
+    let rec = net.record(x.clone(), num(50.0)).unwrap();
     assert_eq!(rec.length(), 2);
     let spikes: js_sys::Uint8Array = field(&rec.get(0), "spikes").dyn_into().unwrap();
     assert_eq!(spikes.length(), 50 * 16);
-    let ops = net.op_counts(&x, 50, obj(&[("eMacPj", 4.6.into()), ("eAcPj", 0.9.into())])).unwrap();
+    let ops = net.op_counts(x, num(50.0), Some(obj(&[("eMacPj", 4.6.into()), ("eAcPj", 0.9.into())]))).unwrap();
     let layers: js_sys::Array = field(&ops, "layers").dyn_into().unwrap();
     assert_eq!(layers.length(), 3);
     // layer 2 is fed by spikes: its ACs are exactly spikes(layer 1) × fan-out.
@@ -69,7 +87,7 @@ fn records_spikes_and_counts_operations() {
 
 #[wasm_bindgen_test]
 fn surrogate_curve_matches_the_formula() {
-    let c = surrogate_curve(obj(&[("kind", "s3nn".into()), ("alpha", 4.0.into()), ("beta", 1.0.into())]), -2.0, 2.0, 5).unwrap();
+    let c = surrogate_curve(obj(&[("kind", "s3nn".into()), ("alpha", 4.0.into()), ("beta", 1.0.into())]), num(-2.0), num(2.0), num(5.0)).unwrap();
     let g: js_sys::Float32Array = field(&c, "grad").dyn_into().unwrap();
     let g = g.to_vec();
     // x = -2, -1, 0, 1, 2: sigmoid side below 0, β/(x+1) above.
@@ -83,28 +101,28 @@ fn surrogate_curve_matches_the_formula() {
 #[wasm_bindgen_test]
 fn every_bad_input_throws_an_error_with_a_message_and_the_instance_survives() {
     let msg = |r: Result<JsValue, JsError>| message(r.expect_err("should fail"));
-    assert!(msg(surrogate_curve(obj(&[("kind", "nope".into())]), -1.0, 1.0, 10)).contains("unknown surrogate"));
-    assert!(msg(surrogate_curve(obj(&[("kind", "rect".into()), ("width", (-1.0).into())]), -1.0, 1.0, 10)).contains("width"));
+    assert!(msg(surrogate_curve(obj(&[("kind", "nope".into())]), num(-1.0), num(1.0), num(10.0))).contains("unknown surrogate"));
+    assert!(msg(surrogate_curve(obj(&[("kind", "rect".into()), ("width", (-1.0).into())]), num(-1.0), num(1.0), num(10.0))).contains("width"));
     assert!(message(Network::new(obj(&[("arch", "2-x-2".into())])).err().unwrap()).contains("'x'"));
     assert!(message(Network::new(obj(&[("arch", "2-8-2".into()), ("neuron", "banana".into())])).err().unwrap()).contains("unknown neuron"));
     assert!(message(Network::new(obj(&[("arch", "100000-100000-10".into())])).err().unwrap()).contains("too large"));
-    assert!(message(Dataset::from_idx("bad", &[0, 0, 8, 3, 0, 0], &[0, 0, 8, 1, 0, 0, 0, 1, 0]).err().unwrap()).contains("IDX"));
-    assert!(message(Dataset::from_csv("x,y,label\n1,2\n").err().unwrap()).contains("line 2"));
-    assert!(message(Dataset::from_arrays("nan", vec![f32::NAN, 0.0], vec![0], vec![2], 2).err().unwrap()).contains("NaN"));
-    assert!(message(Network::load(&[1, 2, 3, 4, 5, 6, 7, 8, 9]).err().unwrap()).contains("model file"));
+    assert!(message(Dataset::from_idx("bad".into(), u8s(&[0, 0, 8, 3, 0, 0]), u8s(&[0, 0, 8, 1, 0, 0, 0, 1, 0])).err().unwrap()).contains("IDX"));
+    assert!(message(Dataset::from_csv("x,y,label\n1,2\n".into()).err().unwrap()).contains("line 2"));
+    assert!(message(Dataset::from_arrays("nan".into(), f32s(&[f32::NAN, 0.0]), u32s(&[0]), u32s(&[2]), num(2.0)).err().unwrap()).contains("NaN"));
+    assert!(message(Network::load(u8s(&[1, 2, 3, 4, 5, 6, 7, 8, 9])).err().unwrap()).contains("model file"));
 
     let mut net = toy_net();
-    let data = Dataset::toy("xor", 100, 0.1, 1).unwrap();
+    let data = toy("xor", 100, 0.1, 1);
     // shape mismatch: 3 values for 2 samples of 2 features
-    assert!(message(net.predict(&[0.0, 1.0, 2.0], 2).err().unwrap()).contains("shape mismatch"));
-    assert!(message(net.predict(&[f32::NAN, 1.0], 1).err().unwrap()).contains("NaN"));
-    assert!(message(net.train_steps(&data, 1, 0).err().unwrap()).contains("batch size"));
-    let image = Dataset::from_arrays("img", vec![0.5; 8], vec![0, 1], vec![4], 2).unwrap();
-    assert!(message(net.train_steps(&image, 1, 2).err().unwrap()).contains("features"));
-    assert!(message(net.set_learning_rate(f32::NAN).err().unwrap()).contains("learning rate"));
+    assert!(message(net.predict(f32s(&[0.0, 1.0, 2.0]), num(2.0)).err().unwrap()).contains("shape mismatch"));
+    assert!(message(net.predict(f32s(&[f32::NAN, 1.0]), num(1.0)).err().unwrap()).contains("NaN"));
+    assert!(message(net.train_steps(&data, num(1.0), num(0.0)).err().unwrap()).contains("batch size"));
+    let image = Dataset::from_arrays("img".into(), f32s(&[0.5; 8]), u32s(&[0, 1]), u32s(&[4]), num(2.0)).unwrap();
+    assert!(message(net.train_steps(&image, num(1.0), num(2.0)).err().unwrap()).contains("features"));
+    assert!(message(net.set_learning_rate(num(f64::NAN)).err().unwrap()).contains("learning rate"));
     // still usable
-    assert!(net.train_steps(&data, 5, 16).is_ok());
-    assert_eq!(net.predict(&data.inputs(), data.length()).unwrap().len(), 100);
+    assert!(net.train_steps(&data, num(5.0), num(16.0)).is_ok());
+    assert_eq!(net.predict(f32s(&data.inputs()), num(data.length() as f64)).unwrap().len(), 100);
 }
 
 #[wasm_bindgen_test]
@@ -136,7 +154,9 @@ fn the_network_config_rejects_unknown_keys_and_wrong_types() {
     let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("neuronn", "relu".into())])).err().unwrap());
     assert!(e.contains("unknown key 'neuronn'") && e.contains("batchNorm"), "{e}");
     let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("batchNorm", "yes".into())])).err().unwrap());
-    assert!(e.contains("boolean"), "{e}");
+    assert!(e.contains("batchNorm: ") && e.contains("boolean"), "{e}");
+    let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("steps", (-1).into())])).err().unwrap());
+    assert!(e.contains("steps: "), "{e}");
     let e = message(Network::new(obj(&[("arch", "2-8-2".into()), ("lr", f64::NAN.into())])).err().unwrap());
     assert!(e.contains("learning rate"), "{e}");
     assert!(Network::new(JsValue::UNDEFINED).is_err());
@@ -157,10 +177,11 @@ fn the_network_config_rejects_unknown_keys_and_wrong_types() {
 
 #[wasm_bindgen_test]
 fn inspect_returns_spikes_probabilities_and_ops_of_one_pass() {
-    let data = Dataset::toy("blobs", 40, 0.1, 5).unwrap();
+    let data = toy("blobs", 40, 0.1, 5);
     let mut net = Network::new(obj(&[("arch", "2-16-8-3".into()), ("seed", 4.into())])).unwrap();
-    let x = data.inputs();
-    let r = net.inspect(&x, 40, JsValue::UNDEFINED).unwrap();
+    let xs = data.inputs();
+    let x = f32s(&xs);
+    let r = net.inspect(x.clone(), num(40.0), None).unwrap();
     let layers: js_sys::Array = field(&r, "layers").dyn_into().unwrap();
     assert_eq!(layers.length(), 2);
     let spikes: js_sys::Uint8Array = field(&layers.get(1), "spikes").dyn_into().unwrap();
@@ -173,16 +194,46 @@ fn inspect_returns_spikes_probabilities_and_ops_of_one_pass() {
         assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{row:?}");
     }
     // The thin wrappers agree with the one pass.
-    assert_eq!(net.predict_proba(&x, 40).unwrap(), p);
-    let rec = net.record(&x, 40).unwrap();
+    assert_eq!(net.predict_proba(x.clone(), num(40.0)).unwrap(), p);
+    let rec = net.record(x.clone(), num(40.0)).unwrap();
     let rec_spikes: js_sys::Uint8Array = field(&rec.get(1), "spikes").dyn_into().unwrap();
     assert_eq!(rec_spikes.to_vec(), spikes.to_vec());
-    let ops = net.op_counts(&x, 40, JsValue::UNDEFINED).unwrap();
+    let ops = net.op_counts(x.clone(), num(40.0), None).unwrap();
     assert_eq!(field(&field(&r, "ops"), "acs").as_f64(), field(&ops, "acs").as_f64());
     let rate = field(&layers.get(0), "firingRate").as_f64().unwrap();
     assert!((0.0..=1.0).contains(&rate));
     // Bad input throws and names the problem.
-    assert!(message(net.inspect(&x[..5], 40, JsValue::UNDEFINED).err().unwrap()).contains("shape mismatch"));
-    assert!(message(net.inspect(&x, 40, obj(&[("snnSteps", 0.into())])).err().unwrap()).contains("snnSteps"));
-    assert!(message(net.inspect(&x, 40, obj(&[("eMac", 1.into())])).err().unwrap()).contains("eMacPj"));
+    assert!(message(net.inspect(f32s(&xs[..5]), num(40.0), None).err().unwrap()).contains("shape mismatch"));
+    assert!(message(net.inspect(x.clone(), num(40.0), Some(obj(&[("snnSteps", 0.into())]))).err().unwrap()).contains("snnSteps"));
+    assert!(message(net.inspect(x, num(40.0), Some(obj(&[("eMac", 1.into())]))).err().unwrap()).contains("eMacPj"));
+}
+
+#[wasm_bindgen_test]
+fn wrong_argument_types_throw_and_name_the_parameter() {
+    // Issue #15 defects 4, 8 and 9: each of these was coerced (−1 → 4294967295 steps, 2³²+1 → 1,
+    // NaN → 0, 1.7 → 1) or trapped in the glue; now each throws and says which parameter.
+    let data = toy("xor", 40, 0.1, 1);
+    let mut net = toy_net();
+    for bad in [num(-1.0), num(4294967297.0), num(1.5), num(f64::NAN), "5".into(), JsValue::NULL] {
+        let e = message(net.train_steps(&data, bad.clone(), num(16.0)).err().unwrap());
+        assert!(e.starts_with("steps must be an integer from 0 to "), "{bad:?}: {e}");
+    }
+    assert!(message(Dataset::toy(5.into(), 10.into(), 0.1.into(), 1.into()).err().unwrap()).contains("kind must be a string, got 5"));
+    assert!(message(Dataset::from_csv(5.into()).err().unwrap()).contains("text must be a string"));
+    assert!(message(Dataset::from_idx("m".into(), 5.into(), u8s(&[])).err().unwrap()).contains("images must be a Uint8Array"));
+    assert!(message(data.sample(num(4294967296.0)).err().unwrap()).contains("got 4294967296"));
+    assert!(message(data.take(num(4294967301.0)).err().unwrap()).starts_with("n must be an integer"));
+    assert!(message(net.evaluate(&data, Some(num(f64::NAN)), None).err().unwrap()).contains("limit must be an integer"));
+    assert!(message(net.predict(f32s(&[0.0, 0.0]), num(1.5)).err().unwrap()).contains("got 1.5"));
+    let labels = |y: &[f64]| {
+        let y: js_sys::Array = y.iter().map(|v| num(*v)).collect();
+        message(Dataset::from_arrays("a".into(), f32s(&[0.0, 0.0]), y.into(), u32s(&[2]), num(2.0)).err().unwrap())
+    };
+    assert!(labels(&[1.7]).contains("y[0] must be an integer"));
+    assert!(labels(&[f64::NAN]).contains("got NaN"));
+    assert!(message(Dataset::toy("xor".into(), 10.into(), 0.1.into(), num(-1.0)).err().unwrap()).contains("seed must be"));
+    assert!(message(Network::new(5.into()).err().unwrap()).contains("Network config must be an object"));
+    // numbers passed as numbers still work, and the objects too after all these errors
+    assert!(net.train_steps(&data, num(2.0), num(16.0)).is_ok());
+    assert_eq!(data.take(num(7.0)).unwrap().length(), 7);
 }

@@ -24,6 +24,9 @@ const PAGE_DEFAULTS = {
   seed: 1,
   compare: 0,
 };
+// Counts the engine takes as integers: a link with `bs=16.5` or `seed=-3` keeps the default
+// rather than reaching the package, which refuses what is not a non-negative integer.
+const PAGE_COUNTS = ['n', 'bs', 'seed'];
 
 let cat = null;
 let DEFAULTS = null;
@@ -70,7 +73,8 @@ export function parseHash(hash) {
     if (!(k in DEFAULTS)) continue;
     if (NUMERIC.includes(k)) {
       const num = Number(v);
-      if (v !== '' && Number.isFinite(num)) s[k] = num;
+      const ok = PAGE_COUNTS.includes(k) ? Number.isSafeInteger(num) && num >= 0 : Number.isFinite(num);
+      if (v !== '' && ok) s[k] = num;
     } else {
       s[k] = v;
     }

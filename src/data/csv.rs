@@ -13,8 +13,10 @@ pub const MAX_CSV_CLASSES: usize = 1000;
 
 /// Parses lines `x,y,label`. Blank lines and lines starting with `#` are skipped; the first
 /// remaining line may be a header if none of its fields is a number. Labels are non-negative
-/// integers and `classes = max label + 1` (at least 2).
+/// integers and `classes = max label + 1` (at least 2). A leading UTF-8 byte order mark (what
+/// Excel and Notepad write) is skipped.
 pub fn points_from_csv(text: &str) -> Result<Dataset> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut x = Vec::new();
     let mut y: Vec<u32> = Vec::new();
     let mut first_content = true;

@@ -17,7 +17,7 @@ pub struct IdxArray {
 
 /// Refuse payloads above 2 GiB: no real IDX file is near that, and in wasm32 it could not be
 /// addressed anyway; a header claiming it is corrupt or malicious.
-const MAX_IDX_BYTES: u64 = 1 << 31;
+pub const MAX_IDX_BYTES: u64 = 1 << 31;
 
 pub fn parse_idx_u8(bytes: &[u8]) -> Result<IdxArray> {
     if bytes.len() < 4 {

@@ -1,5 +1,6 @@
 //! `Network` for JS: a model with its optimizer and data order (a `Trainer` underneath).
 
+use super::args;
 use super::convert::{self, err, to_js};
 use super::dataset::Dataset;
 use crate::config::RunConfig;
@@ -22,8 +23,9 @@ impl Network {
     /// (`catalog()`: `neurons[].name`, `optimizers[].name`). An unknown key or a value of the
     /// wrong type throws.
     #[wasm_bindgen(constructor)]
-    pub fn new(cfg: JsValue) -> Result<Network, JsError> {
-        let cfg: RunConfig = serde_wasm_bindgen::from_value(cfg).map_err(|e| err(RunConfig::error(&e)))?;
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "NetworkConfig")] cfg: JsValue) -> Result<Network, JsError> {
+        args::config_object(&cfg, "Network config", false)?;
+        let cfg: RunConfig = convert::config_from_js(&cfg, &[("arch", JsValue::from_str(""))]).map_err(|e| err(RunConfig::error(&e)))?;
         let (spec, opt, seed) = cfg.build().map_err(err)?;
         let net = crate::model::Model::new(spec, seed).map_err(err)?;
         Ok(Network { trainer: Trainer::new(net, opt, seed).map_err(err)?, seed })
@@ -31,8 +33,8 @@ impl Network {
 
     /// Reads a model saved by `save()` or by the CLI (safetensors). Training continues with the
     /// default optimizer (`OptimizerSpec::default()`) and seed.
-    pub fn load(bytes: &[u8]) -> Result<Network, JsError> {
-        let net = crate::io::load(bytes).map_err(err)?;
+    pub fn load(#[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue) -> Result<Network, JsError> {
+        let net = crate::io::load(&args::bytes(&bytes, "bytes")?).map_err(err)?;
         Ok(Network { trainer: Trainer::new(net, OptimizerSpec::default(), crate::catalog::DEFAULT_SEED).map_err(err)?, seed: crate::catalog::DEFAULT_SEED })
     }
 
@@ -71,7 +73,8 @@ impl Network {
 
     /// Changes the learning rate from the next step on (optimizer state is kept).
     #[wasm_bindgen(js_name = setLearningRate)]
-    pub fn set_learning_rate(&mut self, lr: f32) -> Result<(), JsError> {
+    pub fn set_learning_rate(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] lr: JsValue) -> Result<(), JsError> {
+        let lr = args::number(&lr, "lr")?;
         let mut spec = self.trainer.opt.spec;
         match &mut spec {
             OptimizerSpec::Adam { lr: l, .. } | OptimizerSpec::Sgd { lr: l, .. } => *l = lr,
@@ -84,22 +87,37 @@ impl Network {
     /// Runs `steps` optimizer steps on mini-batches of a seeded shuffle of `data`.
     /// Returns `{steps, samples, loss, accuracy, epoch, gradNorms, firingRates}`.
     #[wasm_bindgen(js_name = trainSteps)]
-    pub fn train_steps(&mut self, data: &Dataset, steps: usize, batch_size: usize) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "TrainStats")]
+    pub fn train_steps(
+        &mut self,
+        data: &Dataset,
+        #[wasm_bindgen(unchecked_param_type = "number")] steps: JsValue,
+        #[wasm_bindgen(js_name = batchSize, unchecked_param_type = "number")] batch_size: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let (steps, batch_size) = (args::index(&steps, "steps")?, args::index(&batch_size, "batchSize")?);
         let stats = self.trainer.train_steps(&data.inner, steps, batch_size).map_err(err)?;
         to_js(&stats)
     }
 
     /// Loss, accuracy, confusion matrix and mean operation counts over (the first `limit` of) `data`,
     /// in batches of the core's `train::EVAL_BATCH`.
-    pub fn evaluate(&mut self, data: &Dataset, limit: Option<usize>, energy: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "EvalReport")]
+    pub fn evaluate(
+        &mut self,
+        data: &Dataset,
+        #[wasm_bindgen(unchecked_param_type = "number | null")] limit: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | null")] energy: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        let limit = limit.map(|v| args::index(&v, "limit")).transpose()?;
         let e = convert::energy_from_js(energy)?;
         let r = train::evaluate(&mut self.trainer.net, &data.inner, train::EVAL_BATCH, limit, &e).map_err(err)?;
         to_js(&r)
     }
 
     /// Class predictions for `n` samples (`x` is `n × features`).
-    pub fn predict(&mut self, x: &[f32], n: usize) -> Result<Vec<u32>, JsError> {
-        self.trainer.net.predict(x, n).map_err(err)
+    pub fn predict(&mut self, #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue) -> Result<Vec<u32>, JsError> {
+        let (x, n) = samples(&x, &n)?;
+        self.trainer.net.predict(&x, n).map_err(err)
     }
 
     /// One inference pass over `n` samples and everything it shows:
@@ -108,9 +126,16 @@ impl Network {
     /// (rows t-major, conv layers in HWC order); potentials are `u − θ`; `probabilities` is
     /// `n × classes`; `ops` is what `opCounts` returns. `energy` is optional `{eMacPj, eAcPj,
     /// snnSteps}` (defaults: the catalog's `energy`).
-    pub fn inspect(&mut self, x: &[f32], n: usize, energy: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Inspection")]
+    pub fn inspect(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | null")] energy: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        let (x, n) = samples(&x, &n)?;
         let e = convert::energy_from_js(energy)?;
-        let inspection = self.trainer.net.inspect(x, n, &e).map_err(err)?;
+        let inspection = self.trainer.net.inspect(&x, n, &e).map_err(err)?;
         let out = js_sys::Object::new();
         convert::set(&out, "layers", &layers_to_js(&inspection.layers)?.into());
         convert::set(&out, "probabilities", &js_sys::Float32Array::from(&inspection.probabilities[..]).into());
@@ -120,25 +145,40 @@ impl Network {
 
     /// Softmax probabilities, `n × classes` (`inspect(...).probabilities` without the layer records).
     #[wasm_bindgen(js_name = predictProba)]
-    pub fn predict_proba(&mut self, x: &[f32], n: usize) -> Result<Vec<f32>, JsError> {
+    pub fn predict_proba(&mut self, #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue) -> Result<Vec<f32>, JsError> {
+        let (x, n) = samples(&x, &n)?;
         let k = self.trainer.net.classes();
-        let logits = self.trainer.net.forward(x, n, false).map_err(err)?;
+        let logits = self.trainer.net.forward(&x, n, false).map_err(err)?;
         Ok(crate::loss::softmax(logits, k))
     }
 
     /// Every hidden layer's record for `n` samples: `inspect(x, n).layers`.
-    pub fn record(&mut self, x: &[f32], n: usize) -> Result<js_sys::Array, JsError> {
-        let inspection = self.trainer.net.inspect(x, n, &crate::ops::EnergyModel::default()).map_err(err)?;
+    #[wasm_bindgen(unchecked_return_type = "LayerRecord[]")]
+    pub fn record(&mut self, #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue) -> Result<js_sys::Array, JsError> {
+        let (x, n) = samples(&x, &n)?;
+        let inspection = self.trainer.net.inspect(&x, n, &crate::ops::EnergyModel::default()).map_err(err)?;
         layers_to_js(&inspection.layers)
     }
 
     /// Operation counts and energy for `n` samples (`inspect(x, n, energy).ops`): per layer MACs,
     /// ACs, firing rate, energy; totals; and the same network as an ANN and as a T-step SNN.
     #[wasm_bindgen(js_name = opCounts)]
-    pub fn op_counts(&mut self, x: &[f32], n: usize, energy: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "OpCounts")]
+    pub fn op_counts(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EnergyConfig | null")] energy: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        let (x, n) = samples(&x, &n)?;
         let e = convert::energy_from_js(energy)?;
-        to_js(&self.trainer.net.inspect(x, n, &e).map_err(err)?.ops)
+        to_js(&self.trainer.net.inspect(&x, n, &e).map_err(err)?.ops)
     }
+}
+
+/// The `(x, n)` pair of the inference methods: `n` samples of `x`.
+fn samples(x: &JsValue, n: &JsValue) -> Result<(Vec<f32>, usize), JsError> {
+    Ok((args::floats(x, "x")?, args::index(n, "n")?))
 }
 
 /// Layer records as JS objects with typed arrays (serde would make plain arrays of numbers).

@@ -44,3 +44,12 @@ test('compare mode: one model per family; a compared model takes only the run-wi
   assert.equal(neuronOfSpec(cat, { kind: 'spike', surrogate: { kind: 'rect' } }), 'rect');
   assert.equal(neuronOfSpec(cat, { kind: 'multiStep', surrogate: { kind: 'sigmoid' } }), 'lif');
 });
+
+test('a link whose counts are not non-negative integers keeps the defaults (the package would refuse them)', () => {
+  const s = parseHash('#bs=16.5&n=-3&seed=1e300&lr=0.01');
+  assert.equal(s.bs, null, 'bs=16.5 ignored');
+  assert.equal(s.n, 0, 'n=-3 ignored');
+  assert.equal(s.seed, 1, 'seed=1e300 ignored');
+  assert.equal(s.lr, 0.01, 'a real-valued key is still read');
+  assert.equal(parseHash('#bs=32&seed=7').bs, 32);
+});

@@ -44,6 +44,10 @@ pub enum Command {
 pub struct DataArgs {
     #[arg(long, value_parser = CatalogName::data_sets(), help = data_help())]
     pub data: Option<String>,
+    /// Your own 2-D points instead of --data: a text file of x,y,label lines, split 80/20 with the
+    /// seed (the page's CSV upload, with its defaults).
+    #[arg(long, conflicts_with = "data")]
+    pub csv: Option<PathBuf>,
     /// Number of points of a toy data set (80 % train, 20 % test).
     #[arg(long, default_value_t = 2000)]
     pub samples: usize,
@@ -124,9 +128,13 @@ pub struct TrainArgs {
     /// Seed for weights, data order and toy data.
     #[arg(long, default_value_t = catalog::DEFAULT_SEED)]
     pub seed: u64,
-    /// Save the trained model here (safetensors).
+    /// Save the trained model here (safetensors). Checked before training; an existing file is
+    /// an error unless --force is given.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing --out file (only once the new model is completely written).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Train on a seeded random subset of this many training samples.
     #[arg(long)]
     pub limit_train: Option<usize>,
@@ -203,12 +211,13 @@ impl CatalogName {
     fn data_sets() -> Self {
         CatalogName {
             names: || cli_data_sets().map(|d| d.name).collect(),
-            check: |s| match catalog::dataset(s) {
-                Ok(d) if d.kind != DataKind::Csv => Ok(()),
-                _ => Err(s3nn::S3nnError::Config(format!(
-                    "unknown data set '{s}' (the CLI loads {})",
-                    cli_data_sets().map(|d| d.name).collect::<Vec<_>>().join(", ")
-                ))),
+            check: |s| {
+                let known = || cli_data_sets().map(|d| d.name).collect::<Vec<_>>().join(", ");
+                match catalog::dataset(s) {
+                    Ok(d) if d.kind != DataKind::Csv => Ok(()),
+                    Ok(_) => Err(s3nn::S3nnError::Config(format!("data set '{s}' is read from a file: give --csv FILE (--data takes {})", known()))),
+                    Err(_) => Err(s3nn::S3nnError::Config(format!("unknown data set '{s}' (the CLI loads {})", known()))),
+                }
             },
         }
     }

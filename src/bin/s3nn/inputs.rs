@@ -5,10 +5,23 @@ use std::path::Path;
 use s3nn::catalog::{self, DataKind, DatasetPreset};
 use s3nn::data::{self, ToyKind};
 use s3nn::rng::Rng;
+use s3nn::surrogate::Surrogate;
 use s3nn::{Dataset, EnergyModel, Model, RunConfig};
 
 use crate::args::{cli_data_sets, expand_arch, DataArgs, EnergyArgs, NeuronArgs, TestSetArgs};
 use crate::CliResult;
+
+/// The catalog preset of a `--csv` file.
+pub const CSV_PRESET: &str = "csv";
+
+/// The data set name `--data`/`--csv` select (`default` when neither is given).
+pub fn data_name(d: &DataArgs, default: &str) -> String {
+    match (&d.data, &d.csv) {
+        (_, Some(_)) => CSV_PRESET.to_string(),
+        (Some(n), None) => n.to_ascii_lowercase(),
+        (None, None) => default.to_string(),
+    }
+}
 
 /// (train, test) for a data preset; toy sets are generated and split 80/20 with `seed`.
 pub fn load_data(d: &DataArgs, preset: &DatasetPreset, seed: u64) -> CliResult<(Dataset, Dataset)> {
@@ -20,7 +33,10 @@ pub fn load_data(d: &DataArgs, preset: &DatasetPreset, seed: u64) -> CliResult<(
             let all = data::toy(kind, d.samples, d.noise, seed)?;
             Ok(all.split(0.8, seed)?)
         }
-        DataKind::Csv => Err(format!("data set '{}' cannot be loaded by the CLI", preset.name).into()),
+        DataKind::Csv => match &d.csv {
+            Some(path) => Ok(data::locate::load_csv_from(path)?.split(0.8, seed)?),
+            None => Err(format!("data set '{}' needs --csv FILE", preset.name).into()),
+        },
     }
 }
 
@@ -50,6 +66,7 @@ pub fn neuron_config(n: &NeuronArgs) -> CliResult<RunConfig> {
             }
         }
     }
+    refuse_flags_the_neuron_ignores(n)?;
     Ok(RunConfig {
         neuron: Some(n.neuron.clone()),
         alpha: n.alpha,
@@ -60,6 +77,31 @@ pub fn neuron_config(n: &NeuronArgs) -> CliResult<RunConfig> {
         batch_norm: Some(n.batch_norm),
         ..RunConfig::default()
     })
+}
+
+/// `--steps 8` with `--neuron s3nn`, or `--alpha` with `--neuron relu`, would be accepted and
+/// silently do nothing: a neuron parameter the chosen neuron does not have is an error naming the
+/// neurons that have it (from the catalog, like the help).
+fn refuse_flags_the_neuron_ignores(n: &NeuronArgs) -> CliResult<()> {
+    let t = catalog::table();
+    let neuron = catalog::neuron(&n.neuron)?.info;
+    for (flag, param, given) in [("--steps", "steps", n.steps.is_some()), ("--threshold", "threshold", n.threshold.is_some()), ("--leak", "leak", n.leak.is_some())] {
+        let applies = |who: &String| t.neuron_params.iter().any(|p| p.param.name == param && p.applies_to.contains(who));
+        if given && !applies(&neuron.name) {
+            let having: Vec<&str> = t.neurons.iter().filter(|x| applies(&x.name)).map(|x| x.name.as_str()).collect();
+            return Err(format!("{flag} does not apply to --neuron {} (it applies to {})", neuron.name, having.join(", ")).into());
+        }
+    }
+    let surrogate_params = |who: &catalog::NeuronInfo| {
+        who.surrogate.and_then(|s| Surrogate::catalog().iter().find(|x| x.name == s)).map_or(0, |s| s.params.len())
+    };
+    for (flag, slot, given) in [("--alpha", 0, n.alpha.is_some()), ("--beta", 1, n.beta.is_some())] {
+        if given && surrogate_params(neuron) <= slot {
+            let having: Vec<&str> = t.neurons.iter().filter(|x| surrogate_params(x) > slot).map(|x| x.name.as_str()).collect();
+            return Err(format!("{flag} does not apply to --neuron {} (it applies to {})", neuron.name, having.join(", ")).into());
+        }
+    }
+    Ok(())
 }
 
 /// `config` for the architecture `arch` ("mlp"/"cnn" expanded).
@@ -74,7 +116,8 @@ pub fn energy_from(e: &EnergyArgs) -> CliResult<EnergyModel> {
 }
 
 pub fn read_model(path: &Path) -> CliResult<Model> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read model {}: {e}", path.display()))?;
+    let limit = s3nn::io::MAX_FILE_BYTES as u64;
+    let bytes = s3nn::data::locate::read_bounded(path, limit, "model file")?;
     Ok(s3nn::io::load(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
@@ -92,9 +135,10 @@ fn default_data_for(net: &Model) -> CliResult<&'static DatasetPreset> {
 pub fn test_data_for(net: &Model, t: &TestSetArgs) -> CliResult<(String, Dataset)> {
     let TestSetArgs { data: d, seed, limit } = t;
     let (seed, limit) = (*seed, *limit);
-    let (name, preset) = match &d.data {
-        Some(n) => (n.to_ascii_lowercase(), catalog::dataset(n)?),
-        None => {
+    let (name, preset) = match (&d.data, &d.csv) {
+        (_, Some(_)) => (CSV_PRESET.to_string(), catalog::dataset(CSV_PRESET)?),
+        (Some(n), None) => (n.to_ascii_lowercase(), catalog::dataset(n)?),
+        (None, None) => {
             let p = default_data_for(net)?;
             (p.name.to_string(), p)
         }

@@ -7,12 +7,13 @@
 //!
 //! `args` declares the flags (names and defaults from the core's catalog), `inputs` turns them
 //! into data sets, networks and energy models, `commands/` runs one subcommand each, `report`
-//! formats what they found.
+//! formats what they found, `save` writes the model file atomically.
 
 mod args;
 mod commands;
 mod inputs;
 mod report;
+mod save;
 
 use std::process::ExitCode;
 

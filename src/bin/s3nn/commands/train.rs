@@ -6,13 +6,14 @@ use s3nn::catalog;
 use s3nn::{evaluate, Model, RunConfig, Trainer};
 
 use crate::args::{TrainArgs, CLI_EVAL_BATCH, DEFAULT_TRAIN_DATA};
-use crate::inputs::{energy_from, load_data, neuron_config, random_subset, with_arch};
+use crate::inputs::{data_name, energy_from, load_data, neuron_config, random_subset, with_arch};
 use crate::report::{self, EpochReport, NetFacts, TrainHeader, TrainSummary};
+use crate::save::OutFile;
 use crate::CliResult;
 
 pub fn run(a: TrainArgs) -> CliResult<()> {
     let json = a.common.json;
-    let data_name = a.data.data.clone().unwrap_or_else(|| DEFAULT_TRAIN_DATA.into()).to_ascii_lowercase();
+    let data_name = data_name(&a.data, DEFAULT_TRAIN_DATA);
     let preset = catalog::dataset(&data_name)?;
     let energy = energy_from(&a.energy)?;
     let epochs = a.epochs.unwrap_or(preset.epochs);
@@ -29,11 +30,8 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
     if let Some(arch) = &a.arch {
         with_arch(&config, arch).build()?;
     }
-    if let Some(p) = &a.out {
-        if p.as_os_str().is_empty() {
-            return Err("--out needs a file name".into());
-        }
-    }
+    // Before any data is loaded or an epoch runs: a save that is going to fail must fail now.
+    let out = a.out.as_deref().map(|p| OutFile::check(p, a.force)).transpose()?;
 
     let t_load = Instant::now();
     let (mut train_set, mut test_set) = load_data(&a.data, preset, a.seed)?;
@@ -102,10 +100,9 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
     }
     let ev = last_eval.ok_or("no epoch ran")?;
 
-    let saved = if let Some(p) = &a.out {
-        let bytes = s3nn::io::save(&trainer.net)?;
-        std::fs::write(p, bytes).map_err(|e| format!("cannot write model {}: {e}", p.display()))?;
-        Some(p.display().to_string())
+    let saved = if let Some(out) = &out {
+        out.write(&s3nn::io::save(&trainer.net)?)?;
+        Some(out.display())
     } else {
         None
     };
