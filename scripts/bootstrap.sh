@@ -30,6 +30,18 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# The fuzz targets (scripts/fuzz.sh): a pinned nightly and cargo-fuzz.
+source scripts/lib/fuzz-toolchain.sh
+fuzz_nightly=$(fuzz_toolchain)
+if ! rustup run "$fuzz_nightly" rustc -V >/dev/null 2>&1; then
+  log "installing rust $fuzz_nightly for the fuzz targets"
+  rustup toolchain install "$fuzz_nightly" --profile minimal
+fi
+if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION (takes ~1 min once)"
+  cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+fi
+
 if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
   log "installing Debian chromium + chromium-driver"
   export DEBIAN_FRONTEND=noninteractive
