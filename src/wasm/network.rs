@@ -75,13 +75,7 @@ impl Network {
     #[wasm_bindgen(js_name = setLearningRate)]
     pub fn set_learning_rate(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] lr: JsValue) -> Result<(), JsError> {
         let lr = args::number(&lr, "lr")?;
-        let mut spec = self.trainer.opt.spec;
-        match &mut spec {
-            OptimizerSpec::Adam { lr: l, .. } | OptimizerSpec::Sgd { lr: l, .. } => *l = lr,
-        }
-        spec.validate().map_err(err)?;
-        self.trainer.opt.spec = spec;
-        Ok(())
+        self.trainer.set_learning_rate(lr).map_err(err)
     }
 
     /// Runs `steps` optimizer steps on mini-batches of a seeded shuffle of `data`.
