@@ -153,9 +153,7 @@ impl Trainer {
     /// is kept.
     pub fn set_learning_rate(&mut self, lr: f32) -> Result<()> {
         let mut spec = self.opt.spec;
-        match &mut spec {
-            OptimizerSpec::Adam { lr: l, .. } | OptimizerSpec::Sgd { lr: l, .. } => *l = lr,
-        }
+        spec.set_lr(lr);
         spec.validate()?;
         self.opt.spec = spec;
         self.base_lr = lr;
@@ -173,9 +171,7 @@ impl Trainer {
     /// cosine reaches 0 at `T_max`, as PyTorch's does.
     fn apply_schedule(&mut self) {
         if let Some(lr) = self.schedule.lr_at(self.base_lr, self.epoch_index()) {
-            match &mut self.opt.spec {
-                OptimizerSpec::Adam { lr: l, .. } | OptimizerSpec::Sgd { lr: l, .. } => *l = lr,
-            }
+            self.opt.spec.set_lr(lr);
         }
     }
 
@@ -217,8 +213,11 @@ impl Trainer {
         let logits = self.net.forward(&self.xb, n, true)?;
         let (loss, correct) = softmax_cross_entropy(logits, &self.yb, classes, &mut self.grad);
         self.last_penalty = self.net.rate_penalty(&self.penalty);
-        if !loss.is_finite() || !self.last_penalty.is_finite() {
-            return Err(S3nnError::Diverged(format!("loss is {loss} (rate penalty {}) at step {}", self.last_penalty, self.opt.t + 1)));
+        if !loss.is_finite() {
+            return Err(S3nnError::Diverged(format!("loss is {loss} at step {}", self.opt.t + 1)));
+        }
+        if !self.last_penalty.is_finite() {
+            return Err(S3nnError::Diverged(format!("rate penalty is {} at step {}", self.last_penalty, self.opt.t + 1)));
         }
         self.net.backward_penalized(&self.grad, &self.penalty)?;
         // A NaN/inf anywhere in the backward pass reaches every bias gradient below it; checking
