@@ -1,5 +1,6 @@
 //! The catalog: every name, default and range a face shows — neuron models, surrogates and their
-//! parameters, neuron parameters, optimizers, data presets, energy constants, class names.
+//! parameters, neuron parameters, optimizers, learning-rate schedules, the rate penalty, data
+//! presets, energy constants, class names.
 //!
 //! It is assembled from the tables that own each fact (surrogates from `Surrogate::catalog()`,
 //! toy sets from `data::ToyKind::ALL`, Fashion's class names from `data::fashion`, energy from
@@ -19,6 +20,8 @@ pub use crate::neuron::NeuronFamily;
 use crate::neuron::{NeuronModel, MAX_STEPS};
 use crate::ops::EnergyModel;
 use crate::optim::OptimizerSpec;
+use crate::penalty::MAX_LAMBDA;
+use crate::schedule::LrSchedule;
 use crate::surrogate::{ParamInfo, Surrogate, SurrogateInfo};
 
 /// The neuron a run uses when none is named.
@@ -59,6 +62,36 @@ pub struct OptimizerInfo {
     pub name: &'static str,
     /// Learning rate when neither the run nor a data preset gives one.
     pub lr_default: f32,
+}
+
+/// A learning-rate schedule (`schedule::LrSchedule`), stepped per epoch.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleInfo {
+    /// The name `--lr-schedule` and the JS config's `lrSchedule` take.
+    pub name: &'static str,
+    pub label: &'static str,
+    pub description: &'static str,
+    /// Its parameters, each by the name the JS config takes (the CLI flag is its kebab-case
+    /// form: `etaMin` → `--eta-min`). Cosine's `T_max` is the run's epochs (`epochs` in JS).
+    pub params: Vec<ParamInfo>,
+}
+
+/// A parameter of the firing-rate penalty (`penalty::RatePenalty`), by its JS config key.
+/// Like [`ParamInfo`], but the default may be "none" (`null`: no target rate).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PenaltyParamInfo {
+    pub name: &'static str,
+    pub symbol: &'static str,
+    pub default: Option<f32>,
+    /// The range a value must lie in (`validate` is `RatePenalty::validate`); `uiMax` is where a
+    /// slider may stop when `max` is far beyond any useful value.
+    pub min: f32,
+    pub max: f32,
+    pub ui_max: f32,
+    pub step: f32,
+    pub meaning: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -109,6 +142,9 @@ pub struct Catalog {
     pub surrogates: &'static [SurrogateInfo],
     pub neuron_params: Vec<NeuronParamInfo>,
     pub optimizers: Vec<OptimizerInfo>,
+    /// The first is the default (constant).
+    pub schedules: Vec<ScheduleInfo>,
+    pub rate_penalty: Vec<PenaltyParamInfo>,
     pub datasets: Vec<DatasetPreset>,
     pub energy: EnergyInfo,
 }
@@ -222,6 +258,26 @@ pub fn default_optimizer() -> &'static OptimizerInfo {
     &table().optimizers[0]
 }
 
+/// Resolves a schedule name (case-insensitive); the error lists the names.
+pub fn schedule(name: &str) -> Result<&'static ScheduleInfo> {
+    let t = table();
+    t.schedules.iter().find(|s| s.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let names: Vec<&str> = t.schedules.iter().map(|s| s.name).collect();
+        S3nnError::Config(format!("unknown learning-rate schedule '{name}' (expected one of {})", names.join(", ")))
+    })
+}
+
+/// The default of parameter `param` of schedule `name` (both as the catalog spells them).
+pub fn schedule_default(name: &str, param: &str) -> f32 {
+    table()
+        .schedules
+        .iter()
+        .find(|s| s.name == name)
+        .and_then(|s| s.params.iter().find(|p| p.name == param))
+        .map(|p| p.default)
+        .unwrap_or_else(|| panic!("the catalog has no parameter {param} of schedule {name}"))
+}
+
 /// The default learning rate of an optimizer that names none (`OptimizerSpec::default()`'s).
 fn default_lr() -> f32 {
     match OptimizerSpec::default() {
@@ -293,6 +349,51 @@ fn build() -> Catalog {
     ];
     let optimizers = ["adam", "sgd"].iter().map(|&name| OptimizerInfo { name, lr_default: default_lr() }).collect();
 
+    let schedules = LrSchedule::NAMES
+        .iter()
+        .map(|&name| match name {
+            "constant" => ScheduleInfo { name, label: "constant", description: "the learning rate throughout", params: vec![] },
+            "cosine" => ScheduleInfo {
+                name,
+                label: "cosine annealing",
+                description: "PyTorch CosineAnnealingLR, stepped per epoch with T_max = the run's epochs: lr_e = etaMin + (lr − etaMin)(1 + cos(π e / T_max))/2",
+                params: vec![ParamInfo { name: "etaMin", symbol: "η_min", default: 0.0, min: 0.0, max: 0.01, step: 1e-5, meaning: "the learning rate the cosine reaches at the last epoch; ≥ 0" }],
+            },
+            "step" => ScheduleInfo {
+                name,
+                label: "step decay",
+                description: "PyTorch StepLR, stepped per epoch: lr_e = lr · gamma^⌊e / stepSize⌋",
+                params: vec![
+                    ParamInfo { name: "stepSize", symbol: "k", default: 3.0, min: 1.0, max: 100.0, step: 1.0, meaning: "epochs between two decays; at least 1" },
+                    ParamInfo { name: "gamma", symbol: "γ", default: 0.1, min: 0.01, max: 1.0, step: 0.01, meaning: "factor of each decay; in (0, 1]" },
+                ],
+            },
+            other => unreachable!("schedule {other} has no catalog entry"),
+        })
+        .collect();
+    let rate_penalty = vec![
+        PenaltyParamInfo {
+            name: "ratePenalty",
+            symbol: "λ",
+            default: Some(0.0),
+            min: 0.0,
+            max: MAX_LAMBDA,
+            ui_max: 1.0,
+            step: 0.001,
+            meaning: "weight of the firing-rate penalty λ·Σ_layers mean(spikes) added to the loss (0 = off); spiking neurons only",
+        },
+        PenaltyParamInfo {
+            name: "targetRate",
+            symbol: "r",
+            default: None,
+            min: 0.0,
+            max: 1.0,
+            ui_max: 1.0,
+            step: 0.01,
+            meaning: "penalize the distance to this firing rate instead, λ·Σ_layers (mean(spikes) − r)²; none = the rate itself",
+        },
+    ];
+
     let digits = |k: usize| Some((0..k).map(|i| i.to_string()).collect::<Vec<_>>());
     let mut datasets: Vec<DatasetPreset> = ToyKind::ALL
         .iter()
@@ -342,6 +443,8 @@ fn build() -> Catalog {
         surrogates,
         neuron_params,
         optimizers,
+        schedules,
+        rate_penalty,
         datasets,
         energy: EnergyInfo {
             e_mac_pj: e.e_mac_pj,
@@ -411,6 +514,7 @@ impl NeuronModel {
 mod tests {
     use super::*;
     use crate::neuron::NeuronModel;
+    use crate::penalty::RatePenalty;
     use crate::spec::NetworkSpec;
 
     #[test]
@@ -464,7 +568,7 @@ mod tests {
     #[test]
     fn serializes_with_the_contract_keys() {
         let v = serde_json::to_value(catalog()).unwrap();
-        for k in ["neurons", "surrogates", "neuronParams", "optimizers", "datasets", "energy"] {
+        for k in ["neurons", "surrogates", "neuronParams", "optimizers", "schedules", "ratePenalty", "datasets", "energy"] {
             assert!(v.get(k).is_some(), "{k}");
         }
         assert_eq!(v["neurons"][0]["family"], "spike");
@@ -482,5 +586,30 @@ mod tests {
         let csv = v["datasets"].as_array().unwrap().iter().find(|d| d["name"] == "csv").unwrap();
         assert!(csv["classes"].is_null() && csv["shape"].is_null() && csv["classNames"].is_null());
         assert_eq!(v["surrogates"][0]["params"][0]["name"], "alpha");
+        assert_eq!(v["schedules"][0]["name"], "constant");
+        assert_eq!(v["schedules"][1]["params"][0]["name"], "etaMin");
+        assert!(v["ratePenalty"][1]["default"].is_null(), "no target rate by default");
+        assert_eq!(v["ratePenalty"][0]["uiMax"], 1.0);
+    }
+
+    #[test]
+    fn every_schedule_builds_from_its_catalog_defaults_and_the_penalty_ranges_are_the_valid_ones() {
+        let t = table();
+        assert_eq!(t.schedules.iter().map(|s| s.name).collect::<Vec<_>>(), LrSchedule::NAMES);
+        for s in &t.schedules {
+            let built = LrSchedule::from_name(s.name, Some(6), schedule_default("cosine", "etaMin"), schedule_default("step", "stepSize") as usize, schedule_default("step", "gamma")).unwrap();
+            for p in &s.params {
+                assert!(p.min <= p.default && p.default <= p.max, "{} {}", s.name, p.name);
+            }
+            assert_eq!(schedule(&s.name.to_uppercase()).unwrap().name, s.name);
+            assert_eq!(built == LrSchedule::Constant, s.name == "constant");
+        }
+        assert!(schedule("linear").unwrap_err().to_string().contains("constant, cosine, step"));
+        for p in &t.rate_penalty {
+            let at = |v: f32| if p.name == "ratePenalty" { RatePenalty::new(v, None) } else { RatePenalty::new(0.1, Some(v)) };
+            at(p.min).unwrap();
+            at(p.max).unwrap();
+            assert!(at(p.max * 1.01 + 0.01).is_err() && at(p.min - 0.01).is_err(), "{}", p.name);
+        }
     }
 }

@@ -11,11 +11,14 @@ use crate::error::{Result, S3nnError};
 use crate::neuron::NeuronModel;
 use crate::ops::EnergyModel;
 use crate::optim::OptimizerSpec;
+use crate::penalty::RatePenalty;
+use crate::schedule::LrSchedule;
 use crate::spec::NetworkSpec;
 use crate::surrogate::Surrogate;
 
 /// `{arch, neuron?, alpha?, beta?, <surrogate parameter>?…, threshold?, steps?, leak?, batchNorm?,
-/// optimizer?, lr?, seed?}`. Absent or `null` means the catalog's default; an unknown key is an
+/// optimizer?, lr?, seed?, lrSchedule?, epochs?, etaMin?, stepSize?, gamma?, ratePenalty?,
+/// targetRate?}`. Absent or `null` means the catalog's default; an unknown key is an
 /// error that lists the known ones (so a misspelled key is not silently ignored), and every value
 /// must have its type (`batchNorm: "yes"` is an error, not `false`).
 ///
@@ -45,6 +48,20 @@ pub struct RunConfig {
     pub lr: Option<f32>,
     /// Seed of the weights and the data order (default `catalog::DEFAULT_SEED`).
     pub seed: Option<u64>,
+    /// A catalog schedule name (`schedules[].name`; default the first, constant).
+    pub lr_schedule: Option<String>,
+    /// Epochs of the run: the cosine schedule's `T_max` (required by it, unused otherwise).
+    pub epochs: Option<usize>,
+    /// Cosine's floor (default: the catalog's).
+    pub eta_min: Option<f32>,
+    /// Step decay's epochs between decays (default: the catalog's).
+    pub step_size: Option<usize>,
+    /// Step decay's factor (default: the catalog's).
+    pub gamma: Option<f32>,
+    /// λ of the firing-rate penalty (default 0: off).
+    pub rate_penalty: Option<f32>,
+    /// Its target rate (default none: the rate itself is penalized).
+    pub target_rate: Option<f32>,
     /// Every other key: a surrogate parameter by its catalog name (`width`, `slope`, …), else an
     /// error in `build`. Collected rather than refused by `deny_unknown_fields` because
     /// serde-wasm-bindgen reads a JS object as a struct by looking up the known keys only, so it
@@ -56,7 +73,10 @@ pub struct RunConfig {
 
 /// The fixed keys of [`RunConfig`], as written in JS and JSON (checked against the struct by a
 /// test); the surrogates' own parameter names (`catalog().surrogates[].params[].name`) are keys too.
-pub const KEYS: [&str; 11] = ["arch", "neuron", "alpha", "beta", "threshold", "steps", "leak", "batchNorm", "optimizer", "lr", "seed"];
+pub const KEYS: [&str; 18] = [
+    "arch", "neuron", "alpha", "beta", "threshold", "steps", "leak", "batchNorm", "optimizer", "lr", "seed", "lrSchedule", "epochs",
+    "etaMin", "stepSize", "gamma", "ratePenalty", "targetRate",
+];
 
 /// Every surrogate parameter name of the catalog, in catalog order, once each.
 fn surrogate_param_names() -> Vec<&'static str> {
@@ -140,9 +160,33 @@ impl RunConfig {
         OptimizerSpec::from_name(info.name, self.lr.unwrap_or(info.lr_default))
     }
 
-    /// Everything a `Trainer` needs: the validated network spec, the optimizer and the seed.
+    /// The learning-rate schedule, defaults from the catalog.
+    pub fn schedule(&self) -> Result<LrSchedule> {
+        let name = match &self.lr_schedule {
+            Some(name) => catalog::schedule(name)?.name,
+            None => catalog::table().schedules[0].name,
+        };
+        LrSchedule::from_name(
+            name,
+            self.epochs,
+            self.eta_min.unwrap_or_else(|| catalog::schedule_default("cosine", "etaMin")),
+            self.step_size.unwrap_or_else(|| catalog::schedule_default("step", "stepSize") as usize),
+            self.gamma.unwrap_or_else(|| catalog::schedule_default("step", "gamma")),
+        )
+    }
+
+    /// The firing-rate penalty, defaults from the catalog (off).
+    pub fn rate_penalty(&self) -> Result<RatePenalty> {
+        let default = |name: &str| catalog::table().rate_penalty.iter().find(|p| p.name == name).and_then(|p| p.default);
+        RatePenalty::new(self.rate_penalty.or_else(|| default("ratePenalty")).unwrap_or(0.0), self.target_rate.or_else(|| default("targetRate")))
+    }
+
+    /// Everything a `Trainer` needs: the validated network spec, the optimizer and the seed (the
+    /// schedule and the rate penalty are checked here too; `schedule()` and `rate_penalty()` give them).
     pub fn build(&self) -> Result<(NetworkSpec, OptimizerSpec, u64)> {
         check_keys("Network config", &KEYS, &self.unknown)?;
+        self.schedule()?;
+        self.rate_penalty()?;
         let mut spec = NetworkSpec::parse(&self.arch, self.neuron()?)?;
         spec.batch_norm = self.batch_norm.unwrap_or(false);
         Ok((spec, self.optimizer()?, self.seed.unwrap_or(catalog::DEFAULT_SEED)))
@@ -253,6 +297,13 @@ mod tests {
             optimizer: Some("adam".into()),
             lr: Some(0.1),
             seed: Some(1),
+            lr_schedule: Some("cosine".into()),
+            epochs: Some(6),
+            eta_min: Some(0.0),
+            step_size: Some(2),
+            gamma: Some(0.5),
+            rate_penalty: Some(0.01),
+            target_rate: Some(0.1),
             unknown: BTreeMap::new(),
         };
         let v = serde_json::to_value(&full).unwrap();
@@ -261,6 +312,26 @@ mod tests {
         want.sort_unstable();
         assert_eq!(keys, want);
         assert_eq!(RunConfig::from_json(&v.to_string()).unwrap(), full);
+    }
+
+    #[test]
+    fn schedule_and_rate_penalty_keys_build_and_bad_values_are_errors() {
+        let c = RunConfig::from_json(r#"{"arch":"2-8-2","lrSchedule":"cosine","epochs":6}"#).unwrap();
+        assert_eq!(c.schedule().unwrap(), LrSchedule::Cosine { t_max: 6, eta_min: 0.0 });
+        let c = RunConfig::from_json(r#"{"arch":"2-8-2","lrSchedule":"Step","stepSize":2,"gamma":0.5}"#).unwrap();
+        assert_eq!(c.schedule().unwrap(), LrSchedule::Step { step: 2, gamma: 0.5 });
+        let c = RunConfig::from_json(r#"{"arch":"2-8-2","ratePenalty":0.1,"targetRate":0.05}"#).unwrap();
+        assert_eq!(c.rate_penalty().unwrap(), RatePenalty { lambda: 0.1, target: Some(0.05) });
+        let plain = RunConfig::from_json(r#"{"arch":"2-8-2"}"#).unwrap();
+        assert_eq!((plain.schedule().unwrap(), plain.rate_penalty().unwrap()), (LrSchedule::Constant, RatePenalty::default()));
+        let bad = |j: &str| RunConfig::from_json(j).unwrap().build().unwrap_err().to_string();
+        assert!(bad(r#"{"arch":"2-8-2","lrSchedule":"linear"}"#).contains("unknown learning-rate schedule 'linear'"));
+        assert!(bad(r#"{"arch":"2-8-2","lrSchedule":"cosine"}"#).contains("epochs"));
+        assert!(bad(r#"{"arch":"2-8-2","lrSchedule":"step","stepSize":0}"#).contains("at least 1"));
+        assert!(bad(r#"{"arch":"2-8-2","lrSchedule":"step","gamma":0}"#).contains("gamma"));
+        assert!(bad(r#"{"arch":"2-8-2","ratePenalty":-1}"#).contains("λ"));
+        assert!(bad(r#"{"arch":"2-8-2","ratePenalty":0.1,"targetRate":2}"#).contains("target firing rate"));
+        assert!(RunConfig::from_json(r#"{"arch":"2-8-2","stepSize":1.5}"#).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::ops::{EnergyModel, LayerOps, OpReport};
 use crate::neuron::{NeuronModel, Signal};
 use crate::params::{Param, ParamMut};
 use crate::parallel::{self, for_row_chunks};
+use crate::penalty::RatePenalty;
 use crate::rng::Rng;
 use crate::spec::{LayerSpec, NetworkSpec};
 
@@ -230,6 +231,31 @@ impl Model {
 
     /// Backward from dL/dlogits `[batch × classes]` of the last forward; accumulates gradients.
     pub fn backward(&mut self, dlogits: &[f32]) -> Result<()> {
+        self.backward_penalized(dlogits, &RatePenalty::default())
+    }
+
+    /// The layers the rate penalty applies to: the neuron steps of spiking neurons (ReLU and
+    /// sign outputs are not spikes; see `Activation::is_spike`), by their output of the last
+    /// forward (the spikes, or in smooth mode the surrogate primitive standing in for them).
+    fn penalized_outputs(&self) -> impl Iterator<Item = &[f32]> {
+        self.layers.iter().filter_map(|l| match l {
+            Layer::Fire(f) if f.neuron.signal() == Signal::Spike => Some(&l.output().dense[..]),
+            _ => None,
+        })
+    }
+
+    /// The rate penalty of the last forward (see [`crate::penalty`]), summed over the layers;
+    /// 0 when it is off.
+    pub fn rate_penalty(&self, p: &RatePenalty) -> f64 {
+        if !p.is_on() {
+            return 0.0;
+        }
+        self.penalized_outputs().map(|out| p.term(out)).sum()
+    }
+
+    /// [`Model::backward`] of the loss plus the rate penalty `p`: the penalty's gradient is added
+    /// to each spiking layer's incoming gradient before its neuron's surrogate backward.
+    pub fn backward_penalized(&mut self, dlogits: &[f32], p: &RatePenalty) -> Result<()> {
         let (n, k, steps) = (self.batch, self.spec.classes, self.steps());
         if dlogits.len() != n * k {
             return Err(S3nnError::Shape(format!("dlogits has {} values, expected {}", dlogits.len(), n * k)));
@@ -239,6 +265,12 @@ impl Model {
         let has_hidden = !self.layers.is_empty();
         self.readout.backward(dlogits, steps, has_hidden.then_some(&mut g));
         for (i, layer) in self.layers.iter_mut().enumerate().rev() {
+            if let Layer::Fire(f) = layer {
+                if p.is_on() && f.neuron.signal() == Signal::Spike {
+                    let out = &layer.output().dense;
+                    p.add_grad(out, &mut g[..out.len()]);
+                }
+            }
             layer.backward(&mut g, &mut spare, i > 0);
         }
         self.grad = g;

@@ -80,6 +80,13 @@ impl OptimizerSpec {
         }
     }
 
+    /// Replaces the learning rate (unchecked: `validate` is the caller's; a schedule may reach 0).
+    pub fn set_lr(&mut self, lr: f32) {
+        match self {
+            OptimizerSpec::Sgd { lr: l, .. } | OptimizerSpec::Adam { lr: l, .. } => *l = lr,
+        }
+    }
+
     pub fn lr(&self) -> f32 {
         match *self {
             OptimizerSpec::Sgd { lr, .. } | OptimizerSpec::Adam { lr, .. } => lr,

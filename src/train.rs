@@ -9,7 +9,9 @@ use crate::ops::{EnergyModel, OpReport};
 use crate::optim::{Optimizer, OptimizerSpec};
 use crate::params::{Layout, Owner};
 use crate::parallel;
+use crate::penalty::RatePenalty;
 use crate::rng::Rng;
+use crate::schedule::LrSchedule;
 use serde::{Deserialize, Serialize};
 
 /// Largest batch a training or evaluation step accepts.
@@ -65,7 +67,13 @@ pub fn check_fit(net: &Model, data: &Dataset) -> Result<()> {
 pub struct TrainStats {
     pub steps: usize,
     pub samples: usize,
+    /// Mean cross-entropy (the rate penalty is not in it: `ratePenalty` is, and what training
+    /// minimizes is their sum).
     pub loss: f32,
+    /// Mean rate-penalty term over the same samples (see [`crate::penalty`]); 0 when it is off.
+    pub rate_penalty: f32,
+    /// Learning rate of the last step (it changes at epoch boundaries under a schedule).
+    pub lr: f32,
     pub accuracy: f32,
     /// Completed epochs (fractional: 2.5 = halfway through the third).
     pub epoch: f64,
@@ -94,6 +102,12 @@ pub struct Trainer {
     order: Vec<u32>,
     cursor: usize,
     epochs_done: usize,
+    /// Stepped at each epoch boundary from `base_lr` (the optimizer's rate when it was set).
+    schedule: LrSchedule,
+    base_lr: f32,
+    penalty: RatePenalty,
+    /// The rate penalty of the last step.
+    last_penalty: f64,
     xb: Vec<f32>,
     yb: Vec<u32>,
     grad: Vec<f32>,
@@ -108,10 +122,57 @@ impl Trainer {
             order: Vec::new(),
             cursor: 0,
             epochs_done: 0,
+            schedule: LrSchedule::Constant,
+            base_lr: opt.lr(),
+            penalty: RatePenalty::default(),
+            last_penalty: 0.0,
             xb: Vec::new(),
             yb: Vec::new(),
             grad: Vec::new(),
         })
+    }
+
+    /// Trains under `schedule` from now on, from the optimizer's current rate as its base
+    /// (the epoch under way gets its rate at once, later ones at their start).
+    pub fn set_schedule(&mut self, schedule: LrSchedule) -> Result<()> {
+        schedule.validate()?;
+        self.schedule = schedule;
+        self.base_lr = self.opt.spec.lr();
+        self.apply_schedule();
+        Ok(())
+    }
+
+    /// Adds the rate penalty `p` to the loss from the next step on.
+    pub fn set_rate_penalty(&mut self, p: RatePenalty) -> Result<()> {
+        p.validate()?;
+        self.penalty = p;
+        Ok(())
+    }
+
+    /// Sets the base learning rate (the schedule's `lr0`) from the next step on; optimizer state
+    /// is kept.
+    pub fn set_learning_rate(&mut self, lr: f32) -> Result<()> {
+        let mut spec = self.opt.spec;
+        spec.set_lr(lr);
+        spec.validate()?;
+        self.opt.spec = spec;
+        self.base_lr = lr;
+        self.apply_schedule();
+        Ok(())
+    }
+
+    /// Index (from 0) of the epoch under way or about to start.
+    fn epoch_index(&self) -> usize {
+        self.epochs_done.saturating_sub(1)
+    }
+
+    /// Sets the optimizer's rate to the schedule's for the current epoch (the constant schedule
+    /// leaves it alone). The schedule's rate is not validated against the optimizer's range:
+    /// cosine reaches 0 at `T_max`, as PyTorch's does.
+    fn apply_schedule(&mut self) {
+        if let Some(lr) = self.schedule.lr_at(self.base_lr, self.epoch_index()) {
+            self.opt.spec.set_lr(lr);
+        }
     }
 
     /// Completed epochs as a fraction.
@@ -133,6 +194,7 @@ impl Trainer {
             self.rng.shuffle(&mut self.order);
             self.cursor = 0;
             self.epochs_done += 1;
+            self.apply_schedule();
         }
         let end = (self.cursor + batch).min(self.order.len());
         let f = data.features();
@@ -150,10 +212,14 @@ impl Trainer {
         check_labels(&self.yb, classes)?;
         let logits = self.net.forward(&self.xb, n, true)?;
         let (loss, correct) = softmax_cross_entropy(logits, &self.yb, classes, &mut self.grad);
+        self.last_penalty = self.net.rate_penalty(&self.penalty);
         if !loss.is_finite() {
             return Err(S3nnError::Diverged(format!("loss is {loss} at step {}", self.opt.t + 1)));
         }
-        self.net.backward(&self.grad)?;
+        if !self.last_penalty.is_finite() {
+            return Err(S3nnError::Diverged(format!("rate penalty is {} at step {}", self.last_penalty, self.opt.t + 1)));
+        }
+        self.net.backward_penalized(&self.grad, &self.penalty)?;
         // A NaN/inf anywhere in the backward pass reaches every bias gradient below it; checking
         // those (a few hundred values) keeps non-finite updates out of the weights for ~free.
         let mut bad = None;
@@ -181,10 +247,11 @@ impl Trainer {
                 "{steps} training steps in one call; at most {MAX_STEPS_PER_CALL} (train::MAX_STEPS_PER_CALL): call again for more"
             )));
         }
-        let (mut loss, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
+        let (mut loss, mut penalty, mut correct, mut seen) = (0.0f64, 0.0f64, 0usize, 0usize);
         for _ in 0..steps {
             let (l, c, n) = self.step(data, batch)?;
             loss += f64::from(l) * n as f64;
+            penalty += self.last_penalty * n as f64;
             correct += c;
             seen += n;
         }
@@ -192,6 +259,8 @@ impl Trainer {
             steps,
             samples: seen,
             loss: if seen > 0 { (loss / seen as f64) as f32 } else { 0.0 },
+            rate_penalty: if seen > 0 { (penalty / seen as f64) as f32 } else { 0.0 },
+            lr: self.opt.spec.lr(),
             accuracy: if seen > 0 { correct as f32 / seen as f32 } else { 0.0 },
             epoch: self.epoch(data.len()),
             grad_norms: self.grad_norms(),
@@ -205,10 +274,11 @@ impl Trainer {
     }
 
     fn train_epoch_here(&mut self, data: &Dataset, batch: usize, mut progress: impl FnMut(usize, f32)) -> Result<TrainStats> {
-        let (mut loss, mut correct, mut seen, mut steps) = (0.0f64, 0usize, 0usize, 0usize);
+        let (mut loss, mut penalty, mut correct, mut seen, mut steps) = (0.0f64, 0.0f64, 0usize, 0usize, 0usize);
         loop {
             let (l, c, n) = self.step(data, batch)?;
             loss += f64::from(l) * n as f64;
+            penalty += self.last_penalty * n as f64;
             correct += c;
             seen += n;
             steps += 1;
@@ -221,6 +291,8 @@ impl Trainer {
             steps,
             samples: seen,
             loss: (loss / seen as f64) as f32,
+            rate_penalty: (penalty / seen as f64) as f32,
+            lr: self.opt.spec.lr(),
             accuracy: correct as f32 / seen as f32,
             epoch: self.epoch(data.len()),
             grad_norms: self.grad_norms(),

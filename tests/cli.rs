@@ -198,3 +198,36 @@ fn csv_points_train_evaluate_and_count() {
     assert_eq!(s3nn(&["ops", "--model", m, "--csv", c]).0, 0);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn lr_schedule_and_rate_penalty_reach_the_json_lines() {
+    let epoch_lines = |args: &[&str]| {
+        let mut all = vec!["train", "--data", "moons", "--samples", "200", "--epochs", "4", "--json"];
+        all.extend_from_slice(args);
+        let (code, out, err) = s3nn(&all);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let lines = json_lines(&out);
+        let summary = lines.last().unwrap().clone();
+        (lines[..lines.len() - 1].to_vec(), summary)
+    };
+    // Cosine with T_max = --epochs, from the moons preset's rate (lr of each epoch's last step).
+    let lr0 = s3nn::catalog::dataset("moons").unwrap().lr;
+    let cosine = s3nn::LrSchedule::Cosine { t_max: 4, eta_min: 0.0 };
+    let (lines, summary) = epoch_lines(&["--lr-schedule", "cosine"]);
+    for (e, l) in lines.iter().enumerate() {
+        assert_eq!(l["lr"].as_f64().unwrap() as f32, cosine.lr_at(lr0, e).unwrap(), "epoch {e}");
+        assert_eq!(l["ratePenalty"], 0.0);
+    }
+    assert_eq!(summary["lrSchedule"]["kind"], "cosine");
+    assert_eq!(summary["lrSchedule"]["tMax"], 4);
+    // Step decay by its flags; the penalty is reported and lowers the firing of a same-seed run.
+    let (lines, _) = epoch_lines(&["--lr-schedule", "step", "--step-size", "2", "--gamma", "0.5"]);
+    let lrs: Vec<f32> = lines.iter().map(|l| l["lr"].as_f64().unwrap() as f32).collect();
+    assert_eq!(lrs, [lr0, lr0, lr0 * 0.5, lr0 * 0.5]);
+    let firing = |lines: &[serde_json::Value]| lines.last().unwrap()["firingRates"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).sum::<f64>();
+    let (free, _) = epoch_lines(&[]);
+    let (held, summary) = epoch_lines(&["--rate-penalty", "0.5"]);
+    assert!(held.iter().all(|l| l["ratePenalty"].as_f64().unwrap() > 0.0));
+    assert!(firing(&held) < firing(&free), "firing {} with the penalty, {} without", firing(&held), firing(&free));
+    assert_eq!(summary["ratePenalty"]["lambda"], 0.5);
+}

@@ -15,10 +15,11 @@ fn neurons() -> Vec<NeuronModel> {
     v
 }
 
-fn loss_of(net: &mut Model, x: &[f32], y: &[u32]) -> f64 {
+/// The training loss: cross-entropy plus the rate penalty `p` (0 when off).
+fn loss_of(net: &mut Model, x: &[f32], y: &[u32], p: &RatePenalty) -> f64 {
     let k = net.classes();
     let logits = net.forward(x, y.len(), true).unwrap().to_vec();
-    f64::from(softmax_cross_entropy(&logits, y, k, &mut Vec::new()).0)
+    f64::from(softmax_cross_entropy(&logits, y, k, &mut Vec::new()).0) + net.rate_penalty(p)
 }
 
 /// Which piece of a piecewise-smooth neuron every pre-activation sits on (rect window edges,
@@ -74,8 +75,13 @@ fn set_param(net: &mut Model, name: &str, f: impl Fn(&mut [f32])) {
     assert!(found, "no tensor {name}");
 }
 
-/// Central differences on the smooth network (spikes → surrogate primitive) against backward.
-fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
+/// Central differences on the smooth network (spikes → surrogate primitive) against backward,
+/// of the cross-entropy plus the rate penalty `p`. Returns the analytic gradients.
+fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) -> Vec<(String, Vec<f32>)> {
+    gradient_check_penalized(arch, neuron, bn, &RatePenalty::default())
+}
+
+fn gradient_check_penalized(arch: &str, neuron: NeuronModel, bn: bool, penalty: &RatePenalty) -> Vec<(String, Vec<f32>)> {
     let mut spec = NetworkSpec::parse(arch, neuron).unwrap();
     spec.batch_norm = bn;
     let mut net = Model::new(spec, 5).unwrap();
@@ -89,7 +95,7 @@ fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
     let logits = net.forward(&x, n, true).unwrap().to_vec();
     let mut g = Vec::new();
     softmax_cross_entropy(&logits, &y, k, &mut g);
-    net.backward(&g).unwrap();
+    net.backward_penalized(&g, penalty).unwrap();
     let analytic = gradients(&net);
     let eps = 1e-3f32;
     let mut checked = 0;
@@ -104,7 +110,7 @@ fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
             let eval = |delta: f32| {
                 let mut probe = net.clone();
                 set_param(&mut probe, name, |v| v[i] += delta);
-                let loss = loss_of(&mut probe, &x, &y);
+                let loss = loss_of(&mut probe, &x, &y, penalty);
                 (loss, pieces(&probe))
             };
             let ((lp, pp), (lm, pm)) = (eval(eps), eval(-eps));
@@ -115,7 +121,7 @@ fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
             let fd = (lp - lm) / (2.0 * f64::from(eps));
             let an = f64::from(grad[i]);
             let tol = 2e-3 + 3e-2 * fd.abs().max(an.abs());
-            assert!((fd - an).abs() < tol, "{arch} {neuron:?} bn={bn} {name}[{i}]: fd {fd} vs backward {an}");
+            assert!((fd - an).abs() < tol, "{arch} {neuron:?} bn={bn} {penalty:?} {name}[{i}]: fd {fd} vs backward {an}");
             checked += 1;
         }
     }
@@ -123,6 +129,94 @@ fn gradient_check(arch: &str, neuron: NeuronModel, bn: bool) {
     assert_eq!(checked, 6 * analytic.len());
     let norms = if bn { weight_layers - 1 } else { 0 }; // every hidden weight layer, not the readout
     assert_eq!(analytic.len(), 2 * weight_layers + 2 * norms, "weight and bias of each layer, γ and β of each batch norm");
+    analytic
+}
+
+/// The rate penalty in both forms, through spiking neurons single- and multi-step, on dense and
+/// conv stacks: finite differences of the penalized loss match backward, and the penalty does
+/// move every hidden layer's gradients (so the check is not of the cross-entropy alone).
+#[test]
+fn the_rate_penalty_gradient_matches_finite_differences_for_dense_and_conv_stacks() {
+    let penalties = [RatePenalty::new(0.5, None).unwrap(), RatePenalty::new(2.0, Some(0.1)).unwrap()];
+    let spiking = ["s3nn", "sigmoid", "atan"].map(|n| NeuronModel::from_name(n, None, None, None, None, None).unwrap());
+    let lif = NeuronModel::from_name("lif", None, None, Some(0.3), Some(3), Some(0.7)).unwrap();
+    for arch in ["5-7-6-3", "2x6x6-c3-mp-c4k3s2p1-5-3"] {
+        for neuron in spiking.iter().copied().chain([lif]) {
+            let plain = gradient_check(arch, neuron, false);
+            for p in &penalties {
+                let penalized = gradient_check_penalized(arch, neuron, false, p);
+                let moved = plain.iter().zip(&penalized).filter(|((_, a), (_, b))| a != b).map(|((name, _), _)| name.as_str()).collect::<Vec<_>>();
+                // Every tensor below the last spiking layer (all but the readout) feels the penalty.
+                assert_eq!(moved.len(), plain.len() - 2, "{arch} {neuron:?} {p:?}: only {moved:?} changed");
+            }
+        }
+        gradient_check_penalized(arch, NeuronModel::default(), true, &penalties[1]);
+    }
+}
+
+#[test]
+fn the_rate_penalty_leaves_relu_and_bnn_alone_and_lowers_the_firing_rate_when_trained() {
+    // ReLU and sign outputs are not spikes: no penalty, no change of gradient.
+    let p = RatePenalty::new(1.0, None).unwrap();
+    for name in ["relu", "bnn"] {
+        let mut net = Model::new(NetworkSpec::parse("4-6-2", NeuronModel::from_name(name, None, None, None, None, None).unwrap()).unwrap(), 1).unwrap();
+        net.forward(&[0.5; 8], 2, true).unwrap();
+        assert_eq!(net.rate_penalty(&p), 0.0, "{name}");
+    }
+    // Training with a strong penalty fires less than without it, same seed and data; the
+    // penalty is reported in the stats.
+    let d = data::toy(data::ToyKind::Moons, 400, 0.1, 3).unwrap();
+    let run = |p: RatePenalty| {
+        let spec = NetworkSpec::parse("2-32-32-2", NeuronModel::default()).unwrap();
+        let mut t = Trainer::new(Model::new(spec, 3).unwrap(), OptimizerSpec::from_name("adam", 0.01).unwrap(), 3).unwrap();
+        t.set_rate_penalty(p).unwrap();
+        let stats = t.train_steps(&d, 100, 40).unwrap();
+        (stats.firing_rates.iter().sum::<f32>(), stats.rate_penalty)
+    };
+    let (free, none) = run(RatePenalty::default());
+    let (held, reported) = run(RatePenalty::new(0.5, None).unwrap());
+    assert_eq!(none, 0.0);
+    assert!(reported > 0.0 && reported < 0.5 * 2.0, "penalty {reported} is λ · a sum of two rates");
+    assert!(held < 0.5 * free, "firing {held} with the penalty vs {free} without");
+    let (_, toward) = run(RatePenalty::new(0.5, Some(0.2)).unwrap());
+    assert!(toward >= 0.0);
+}
+
+#[test]
+fn schedules_step_the_learning_rate_at_epoch_boundaries() {
+    let d = data::toy(data::ToyKind::Moons, 100, 0.1, 3).unwrap();
+    let spec = NetworkSpec::parse("2-8-2", NeuronModel::default()).unwrap();
+    let lr0 = 0.01f32;
+    let trainer = |s: LrSchedule| {
+        let mut t = Trainer::new(Model::new(spec.clone(), 3).unwrap(), OptimizerSpec::from_name("adam", lr0).unwrap(), 3).unwrap();
+        t.set_schedule(s).unwrap();
+        t
+    };
+    let cosine = LrSchedule::from_name("cosine", Some(4), 0.0, 1, 0.1).unwrap();
+    let mut t = trainer(cosine);
+    // 100 samples, batch 25: an epoch is 4 steps; the rate changes only when an epoch starts.
+    for e in 0..6 {
+        for k in 0..4 {
+            let stats = t.train_steps(&d, 1, 25).unwrap();
+            assert_eq!(stats.lr, cosine.lr_at(lr0, e).unwrap(), "epoch {e} step {k}");
+            assert_eq!(t.opt.spec.lr(), stats.lr);
+        }
+    }
+    // The constant schedule is no schedule: the same weights bit for bit as a trainer without one.
+    let mut a = trainer(LrSchedule::Constant);
+    let mut b = Trainer::new(Model::new(spec.clone(), 3).unwrap(), OptimizerSpec::from_name("adam", lr0).unwrap(), 3).unwrap();
+    a.train_steps(&d, 10, 25).unwrap();
+    let sb = b.train_steps(&d, 10, 25).unwrap();
+    assert_eq!(param_bits(&a.net), param_bits(&b.net));
+    assert_eq!(sb.lr, lr0);
+    // A new base rate under a schedule is scaled by the epoch's factor at once.
+    let step = LrSchedule::from_name("step", None, 0.0, 1, 0.5).unwrap();
+    let mut t = trainer(step);
+    t.train_steps(&d, 5, 25).unwrap(); // into the second epoch
+    t.set_learning_rate(0.1).unwrap();
+    assert_eq!(t.opt.spec.lr(), 0.05);
+    assert!(t.set_learning_rate(-1.0).is_err());
+    assert!(t.set_schedule(LrSchedule::Step { step: 0, gamma: 0.5 }).is_err());
 }
 
 #[test]

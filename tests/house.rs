@@ -9,7 +9,7 @@ use std::path::Path;
 /// Floors from the ground up; a module may import only from floors below its own.
 const FLOORS: &[&[&str]] = &[
     &["error", "rng", "pass", "kernels"],
-    &["parallel", "surrogate", "data", "loss"],
+    &["parallel", "surrogate", "data", "loss", "schedule", "penalty"],
     &["neuron"],
     &["spec", "activation"],
     &["params", "ops", "budget"],

@@ -32,7 +32,8 @@ pub fn active_isa() -> String {
 }
 
 /// Every name, default and range the page shows (neurons, surrogates and their parameters,
-/// neuron parameters, optimizers, data presets, energy constants, class names): the core's
+/// neuron parameters, optimizers, learning-rate schedules, the rate penalty, data presets,
+/// energy constants, class names): the core's
 /// `catalog::catalog()` as a plain object, see `Catalog` for the fields.
 #[wasm_bindgen]
 pub fn catalog() -> Result<JsValue, JsError> {
@@ -78,6 +79,17 @@ export interface NetworkConfig {
   optimizer?: string | null;
   lr?: number | null;
   seed?: number | null;
+  /** one of `catalog().schedules[].name`; stepped per epoch */
+  lrSchedule?: string | null;
+  /** the run's epochs: the cosine schedule's T_max */
+  epochs?: number | null;
+  etaMin?: number | null;
+  stepSize?: number | null;
+  gamma?: number | null;
+  /** λ of the firing-rate penalty (0 = off) */
+  ratePenalty?: number | null;
+  /** penalize (rate − targetRate)² instead of the rate */
+  targetRate?: number | null;
   [surrogateParameter: string]: string | number | boolean | null | undefined;
 }
 /** `surrogateCurve(cfg, ...)`: `kind` one of `catalog().surrogates[].name`. */
@@ -96,7 +108,12 @@ export interface EnergyConfig {
 export interface TrainStats {
   steps: number;
   samples: number;
+  /** mean cross-entropy */
   loss: number;
+  /** mean firing-rate penalty term (0 when off); training minimizes loss + ratePenalty */
+  ratePenalty: number;
+  /** learning rate of the last step */
+  lr: number;
   accuracy: number;
   epoch: number;
   gradNorms: number[];

@@ -19,16 +19,21 @@ pub struct Network {
 #[wasm_bindgen]
 impl Network {
     /// `{arch, neuron?, alpha?, beta?, <surrogate parameter by catalog name>?…, threshold?, steps?, leak?, batchNorm?,
-    /// optimizer?, lr?, seed?}` (the core's `RunConfig`); names and defaults are the catalog's
-    /// (`catalog()`: `neurons[].name`, `optimizers[].name`). An unknown key or a value of the
-    /// wrong type throws.
+    /// optimizer?, lr?, seed?, lrSchedule?, epochs?, etaMin?, stepSize?, gamma?, ratePenalty?, targetRate?}`
+    /// (the core's `RunConfig`); names and defaults are the catalog's (`catalog()`:
+    /// `neurons[].name`, `optimizers[].name`, `schedules[]`, `ratePenalty[]`). The schedule steps
+    /// the learning rate each time `trainSteps` crosses into a new epoch; cosine needs `epochs`
+    /// (its T_max). An unknown key or a value of the wrong type throws.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "NetworkConfig")] cfg: JsValue) -> Result<Network, JsError> {
         args::config_object(&cfg, "Network config", false)?;
         let cfg: RunConfig = convert::config_from_js(&cfg, &[("arch", JsValue::from_str(""))]).map_err(|e| err(RunConfig::error(&e)))?;
         let (spec, opt, seed) = cfg.build().map_err(err)?;
         let net = crate::model::Model::new(spec, seed).map_err(err)?;
-        Ok(Network { trainer: Trainer::new(net, opt, seed).map_err(err)?, seed })
+        let mut trainer = Trainer::new(net, opt, seed).map_err(err)?;
+        trainer.set_schedule(cfg.schedule().map_err(err)?).map_err(err)?;
+        trainer.set_rate_penalty(cfg.rate_penalty().map_err(err)?).map_err(err)?;
+        Ok(Network { trainer, seed })
     }
 
     /// Reads a model saved by `save()` or by the CLI (safetensors). Training continues with the
@@ -71,21 +76,18 @@ impl Network {
         self.seed as f64
     }
 
-    /// Changes the learning rate from the next step on (optimizer state is kept).
+    /// Changes the learning rate from the next step on (optimizer state is kept); under a
+    /// schedule it is the new base rate, scaled by the current epoch's factor.
     #[wasm_bindgen(js_name = setLearningRate)]
     pub fn set_learning_rate(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] lr: JsValue) -> Result<(), JsError> {
         let lr = args::number(&lr, "lr")?;
-        let mut spec = self.trainer.opt.spec;
-        match &mut spec {
-            OptimizerSpec::Adam { lr: l, .. } | OptimizerSpec::Sgd { lr: l, .. } => *l = lr,
-        }
-        spec.validate().map_err(err)?;
-        self.trainer.opt.spec = spec;
-        Ok(())
+        self.trainer.set_learning_rate(lr).map_err(err)
     }
 
     /// Runs `steps` optimizer steps on mini-batches of a seeded shuffle of `data`.
-    /// Returns `{steps, samples, loss, accuracy, epoch, gradNorms, firingRates}`.
+    /// Returns `{steps, samples, loss, ratePenalty, lr, accuracy, epoch, gradNorms, firingRates}`:
+    /// `loss` is the cross-entropy, `ratePenalty` the penalty term (the sum is what is minimized),
+    /// `lr` the learning rate of the last step.
     #[wasm_bindgen(js_name = trainSteps)]
     #[wasm_bindgen(unchecked_return_type = "TrainStats")]
     pub fn train_steps(

@@ -60,6 +60,13 @@ const CASES = [
   "new Network({ arch: '2-8-2', alpha: -1 })",
   "new Network({ arch: '2-8-2', batchNorm: 'yes' })",
   "new Network({ arch: '2-8-2', neuronn: 'lif' })",
+  // learning-rate schedules and the firing-rate penalty (issue #11)
+  "new Network({ arch: '2-8-2', lrSchedule: 'linear' })",
+  "new Network({ arch: '2-8-2', lrSchedule: 'cosine' })",
+  "new Network({ arch: '2-8-2', lrSchedule: 'step', stepSize: 0 })",
+  "new Network({ arch: '2-8-2', lrSchedule: 'step', gamma: -1 })",
+  "new Network({ arch: '2-8-2', ratePenalty: NaN })",
+  "new Network({ arch: '2-8-2', ratePenalty: 0.1, targetRate: 2 })",
   // use after free() (defect 9) and a net with fewer classes than the data (defect 1)
   "old.arch()",
   "net.trainSteps(old, 10, 16)",

@@ -138,7 +138,7 @@ async function runWorker({ seed, calls, typesOnly }) {
   const STRINGS = ['', '5', 'xor', 'spiral', 'train', 'test', 's3nn', '2-8-2', 'x,y,label\n1,2,0\n', '\uFEFF1,1,0\n2,2,1\n', 'null', '💥💥', 'a'.repeat(300)];
   const hostileConfig = () => {
     const c = chance(0.5) ? goodConfig() : {};
-    const keys = ['arch', 'neuron', 'alpha', 'beta', 'threshold', 'steps', 'leak', 'batchNorm', 'optimizer', 'lr', 'seed', 'width', 'slope', 'neuronn', 'kind', 'eMacPj', 'snnSteps'];
+    const keys = ['arch', 'neuron', 'alpha', 'beta', 'threshold', 'steps', 'leak', 'batchNorm', 'optimizer', 'lr', 'seed', 'lrSchedule', 'epochs', 'etaMin', 'stepSize', 'gamma', 'ratePenalty', 'targetRate', 'width', 'slope', 'neuronn', 'kind', 'eMacPj', 'snnSteps'];
     for (let k = int(1, 3); k > 0; k--) c[pick(keys)] = chance(0.3) ? pick([...ARCHS, ...RANGE_ARCHS, ...SURROGATES, ...NEURONS, '2-x-2']) : hostile(1);
     return c;
   };

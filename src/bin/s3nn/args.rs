@@ -75,6 +75,23 @@ pub struct NeuronArgs {
     pub batch_norm: bool,
 }
 
+/// The learning-rate schedule and the firing-rate penalty of a training run.
+#[derive(Args, Debug, Clone)]
+pub struct ObjectiveArgs {
+    #[arg(long, default_value = catalog::table().schedules[0].name, value_parser = CatalogName::schedules(), help = schedule_help())]
+    pub lr_schedule: String,
+    #[arg(long, allow_negative_numbers = true, help = schedule_param_help("cosine", "etaMin"))]
+    pub eta_min: Option<f32>,
+    #[arg(long, help = schedule_param_help("step", "stepSize"))]
+    pub step_size: Option<usize>,
+    #[arg(long, allow_negative_numbers = true, help = schedule_param_help("step", "gamma"))]
+    pub gamma: Option<f32>,
+    #[arg(long, allow_negative_numbers = true, help = penalty_help("ratePenalty"))]
+    pub rate_penalty: Option<f32>,
+    #[arg(long, allow_negative_numbers = true, help = penalty_help("targetRate"))]
+    pub target_rate: Option<f32>,
+}
+
 /// The test set `eval` and `ops` measure on: the data set, its seed, a seeded subset.
 #[derive(Args, Debug, Clone)]
 pub struct TestSetArgs {
@@ -125,6 +142,8 @@ pub struct TrainArgs {
     pub lr: Option<f32>,
     #[arg(long, default_value = catalog::default_optimizer().name, value_parser = CatalogName::optimizers(), help = "Optimizer (SGD with momentum 0.9)")]
     pub optimizer: String,
+    #[command(flatten)]
+    pub objective: ObjectiveArgs,
     /// Seed for weights, data order and toy data.
     #[arg(long, default_value_t = catalog::DEFAULT_SEED)]
     pub seed: u64,
@@ -207,6 +226,9 @@ impl CatalogName {
     fn optimizers() -> Self {
         CatalogName { names: || catalog::table().optimizers.iter().map(|o| o.name).collect(), check: |s| catalog::optimizer(s).map(|_| ()) }
     }
+    fn schedules() -> Self {
+        CatalogName { names: || catalog::table().schedules.iter().map(|s| s.name).collect(), check: |s| catalog::schedule(s).map(|_| ()) }
+    }
     /// The data sets the terminal can load: every preset but the page's CSV upload.
     fn data_sets() -> Self {
         CatalogName {
@@ -288,6 +310,28 @@ fn neuron_param_help(name: &str, what: &str) -> String {
         })
         .collect();
     format!("{what} (default {})", defaults.join(", "))
+}
+
+fn schedule_help() -> String {
+    let list: Vec<String> = catalog::table().schedules.iter().map(|s| format!("{} = {}", s.name, s.description)).collect();
+    format!("Learning-rate schedule, stepped per epoch: {}", list.join("; "))
+}
+
+/// The flag of a catalog parameter named in the JS config's camelCase: `etaMin` → `eta-min`.
+pub fn flag_of(name: &str) -> String {
+    name.chars().flat_map(|c| if c.is_ascii_uppercase() { vec!['-', c.to_ascii_lowercase()] } else { vec![c] }).collect()
+}
+
+fn schedule_param_help(schedule: &str, param: &str) -> String {
+    let s = catalog::schedule(schedule).expect("the catalog has this schedule");
+    let p = s.params.iter().find(|p| p.name == param).expect("the catalog has this schedule parameter");
+    format!("{} schedule: {} (default {})", s.name, p.meaning, p.default)
+}
+
+fn penalty_help(param: &str) -> String {
+    let p = catalog::table().rate_penalty.iter().find(|p| p.name == param).expect("the catalog has this rate-penalty parameter");
+    let default = p.default.map_or("none".to_string(), |d| d.to_string());
+    format!("Firing-rate penalty {}: {} (default {default}; in [{}, {}])", p.symbol, p.meaning, p.min, p.max)
 }
 
 fn energy_help(what: &str) -> String {

@@ -8,7 +8,7 @@ use s3nn::rng::Rng;
 use s3nn::surrogate::Surrogate;
 use s3nn::{Dataset, EnergyModel, Model, RunConfig};
 
-use crate::args::{cli_data_sets, expand_arch, DataArgs, EnergyArgs, NeuronArgs, TestSetArgs};
+use crate::args::{cli_data_sets, expand_arch, flag_of, DataArgs, EnergyArgs, NeuronArgs, ObjectiveArgs, TestSetArgs};
 use crate::CliResult;
 
 /// The catalog preset of a `--csv` file.
@@ -105,6 +105,33 @@ fn refuse_flags_the_neuron_ignores(n: &NeuronArgs) -> CliResult<()> {
 }
 
 /// `config` for the architecture `arch` ("mlp"/"cnn" expanded).
+/// `config` with the schedule (cosine's `T_max` = the run's `epochs`) and the rate penalty of the
+/// flags. A flag that the chosen schedule does not take, or a target rate with no penalty, is an
+/// error rather than silently ignored.
+pub fn objective_config(o: &ObjectiveArgs, epochs: usize, config: RunConfig) -> CliResult<RunConfig> {
+    let schedule = catalog::schedule(&o.lr_schedule)?;
+    let given = [("etaMin", o.eta_min.is_some()), ("stepSize", o.step_size.is_some()), ("gamma", o.gamma.is_some())];
+    for (name, _) in given.iter().filter(|(_, set)| *set) {
+        if !schedule.params.iter().any(|p| p.name == *name) {
+            let owner = catalog::table().schedules.iter().find(|s| s.params.iter().any(|p| p.name == *name)).map_or("another", |s| s.name);
+            return Err(format!("--{} is a parameter of the {owner} schedule, not of --lr-schedule {}", flag_of(name), schedule.name).into());
+        }
+    }
+    if o.target_rate.is_some() && o.rate_penalty.map_or(true, |l| l == 0.0) {
+        return Err("--target-rate needs --rate-penalty λ > 0 (without it the penalty is off)".into());
+    }
+    Ok(RunConfig {
+        lr_schedule: Some(schedule.name.to_string()),
+        epochs: Some(epochs),
+        eta_min: o.eta_min,
+        step_size: o.step_size,
+        gamma: o.gamma,
+        rate_penalty: o.rate_penalty,
+        target_rate: o.target_rate,
+        ..config
+    })
+}
+
 pub fn with_arch(config: &RunConfig, arch: &str) -> RunConfig {
     RunConfig { arch: expand_arch(arch), ..config.clone() }
 }

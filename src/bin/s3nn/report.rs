@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use s3nn::neuron::Signal;
 use s3nn::ops::LayerOps;
-use s3nn::{EvalReport, Model, NeuronModel, OpReport, OptimizerSpec, TrainStats};
+use s3nn::{EvalReport, LrSchedule, Model, NeuronModel, OpReport, OptimizerSpec, RatePenalty, TrainStats};
 
 use crate::CliResult;
 
@@ -164,6 +164,8 @@ pub struct TrainHeader<'a> {
     pub batch_norm: bool,
     pub optimizer: &'a str,
     pub lr: f32,
+    pub schedule: &'a LrSchedule,
+    pub penalty: &'a RatePenalty,
     pub batch: usize,
     pub epochs: usize,
     pub seed: u64,
@@ -179,17 +181,45 @@ pub fn train_header(json: bool, h: &TrainHeader) {
         h.data, h.train_samples, h.test_samples, h.classes, h.load_s
     ));
     out(format!(
-        "net {} ({} parameters), neuron {}{}, {} lr {}, batch {}, {} epochs, seed {}",
+        "net {} ({} parameters), neuron {}{}, {} lr {}{}, batch {}, {} epochs, seed {}{}",
         h.net.arch,
         h.net.params,
         neuron_label(&h.net.neuron),
         if h.batch_norm { " + batch norm" } else { "" },
         h.optimizer,
         h.lr,
+        schedule_label(h.schedule),
         h.batch,
         h.epochs,
-        h.seed
+        h.seed,
+        penalty_label(h.penalty)
     ));
+}
+
+/// ", cosine to 0", ", ×0.1 every 3 epochs", or nothing for the constant rate.
+fn schedule_label(s: &LrSchedule) -> String {
+    match *s {
+        LrSchedule::Constant => String::new(),
+        LrSchedule::Cosine { eta_min, .. } => format!(" cosine-annealed to {eta_min}"),
+        LrSchedule::Step { step, gamma } => format!(" ×{gamma} every {step} epochs"),
+    }
+}
+
+fn penalty_label(p: &RatePenalty) -> String {
+    match (p.is_on(), p.target) {
+        (false, _) => String::new(),
+        (true, None) => format!(", rate penalty λ = {}", p.lambda),
+        (true, Some(r)) => format!(", rate penalty λ = {} toward {r}", p.lambda),
+    }
+}
+
+/// The rate-penalty part of the train loss, when there is one.
+fn penalty_part(stats: &TrainStats) -> String {
+    if stats.rate_penalty > 0.0 {
+        format!(" (+ rate penalty {:.4})", stats.rate_penalty)
+    } else {
+        String::new()
+    }
 }
 
 /// One epoch: training statistics, then the test-set evaluation after it.
@@ -211,6 +241,8 @@ pub fn epoch(json: bool, r: &EpochReport) {
             "type": "epoch",
             "epoch": r.epoch,
             "trainLoss": stats.loss,
+            "ratePenalty": stats.rate_penalty,
+            "lr": stats.lr,
             "trainAccuracy": stats.accuracy,
             "testLoss": ev.loss,
             "testAccuracy": ev.accuracy,
@@ -230,9 +262,10 @@ pub fn epoch(json: bool, r: &EpochReport) {
         }));
     } else {
         out(format!(
-            "epoch {:>3}: train loss {:.4} acc {} | test loss {:.4} acc {} | firing {} | {sps:.0} samples/s ({:.1} s) | energy {} / inference, {:.3}× ANN",
+            "epoch {:>3}: train loss {:.4}{} acc {} | test loss {:.4} acc {} | firing {} | {sps:.0} samples/s ({:.1} s) | energy {} / inference, {:.3}× ANN",
             r.epoch,
             stats.loss,
+            penalty_part(stats),
             pct(f64::from(stats.accuracy)),
             ev.loss,
             pct(f64::from(ev.accuracy)),
@@ -266,6 +299,8 @@ pub fn train_summary(json: bool, s: &TrainSummary) -> CliResult<()> {
             "batchNorm": h.batch_norm,
             "parameters": h.net.params,
             "optimizer": to_value(s.opt)?,
+            "lrSchedule": to_value(h.schedule)?,
+            "ratePenalty": to_value(h.penalty)?,
             "batch": h.batch,
             "epochs": h.epochs,
             "seed": h.seed,

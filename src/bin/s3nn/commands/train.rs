@@ -6,7 +6,7 @@ use s3nn::catalog;
 use s3nn::{evaluate, Model, RunConfig, Trainer};
 
 use crate::args::{TrainArgs, CLI_EVAL_BATCH, DEFAULT_TRAIN_DATA};
-use crate::inputs::{data_name, energy_from, load_data, neuron_config, random_subset, with_arch};
+use crate::inputs::{data_name, energy_from, load_data, neuron_config, objective_config, random_subset, with_arch};
 use crate::report::{self, EpochReport, NetFacts, TrainHeader, TrainSummary};
 use crate::save::OutFile;
 use crate::CliResult;
@@ -24,9 +24,15 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
     s3nn::train::check_batch(batch)?;
     let lr = a.lr.unwrap_or(preset.lr);
     // Validate the neuron, the optimizer (and an explicit architecture) before spending time on data.
-    let config = RunConfig { optimizer: Some(a.optimizer.clone()), lr: Some(lr), seed: Some(a.seed), ..neuron_config(&a.neuron)? };
+    let config = RunConfig {
+        optimizer: Some(a.optimizer.clone()),
+        lr: Some(lr),
+        seed: Some(a.seed),
+        ..objective_config(&a.objective, epochs, neuron_config(&a.neuron)?)?
+    };
     let neuron = config.neuron()?;
     config.optimizer()?;
+    let (schedule, penalty) = (config.schedule()?, config.rate_penalty()?);
     if let Some(arch) = &a.arch {
         with_arch(&config, arch).build()?;
     }
@@ -53,6 +59,8 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
     s3nn::train::check_fit(&net, &train_set)?;
     let params = net.parameter_count();
     let mut trainer = Trainer::new(net, opt, seed)?;
+    trainer.set_schedule(schedule)?;
+    trainer.set_rate_penalty(penalty)?;
 
     let optimizer = a.optimizer.to_ascii_lowercase();
     let header = TrainHeader {
@@ -65,6 +73,8 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
         batch_norm: a.neuron.batch_norm,
         optimizer: &optimizer,
         lr,
+        schedule: &schedule,
+        penalty: &penalty,
         batch,
         epochs,
         seed,
