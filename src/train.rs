@@ -175,9 +175,13 @@ impl Trainer {
         }
     }
 
-    /// Completed epochs as a fraction.
+    /// Completed epochs as a fraction. `epochs_done` counts the epochs *started* (it steps up when
+    /// a shuffle begins one), so the epoch in progress is `epoch_index()` plus the cursor's share.
     pub fn epoch(&self, data_len: usize) -> f64 {
-        self.epochs_done as f64 + if data_len > 0 { self.cursor as f64 / data_len as f64 } else { 0.0 }
+        if self.epochs_done == 0 {
+            return 0.0;
+        }
+        self.epoch_index() as f64 + if data_len > 0 { self.cursor as f64 / data_len as f64 } else { 0.0 }
     }
 
     /// One optimizer step on the next mini-batch of a seeded shuffle; reshuffles every epoch.

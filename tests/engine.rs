@@ -640,6 +640,20 @@ fn train_steps_refuses_more_steps_than_one_call_may_run() {
     assert_eq!(t.train_steps(&d, 3, 16).unwrap().steps, 3);
 }
 
+#[test]
+fn train_stats_report_completed_epochs() {
+    // 40 samples, batch 10: after 1, 4, 5 and 10 steps the trainer has seen 0.25, 1, 1.25 and 2.5
+    // epochs (it used to report one more: it counted the epoch in progress as completed).
+    let d = data::toy(data::ToyKind::Xor, 40, 0.1, 1).unwrap();
+    let net = Model::new(NetworkSpec::parse("2-8-2", NeuronModel::default()).unwrap(), 1).unwrap();
+    let mut t = Trainer::new(net, OptimizerSpec::default(), 1).unwrap();
+    let mut seen = Vec::new();
+    for steps in [1, 3, 1, 5] {
+        seen.push(t.train_steps(&d, steps, 10).unwrap().epoch);
+    }
+    assert_eq!(seen, vec![0.25, 1.0, 1.25, 2.5]);
+}
+
 /// `n` MNIST-shaped samples with a deterministic pattern, two classes.
 fn images(n: usize) -> Dataset {
     let x = (0..n * 784).map(|i| ((i * 7919) % 255) as f32 / 255.0).collect();
