@@ -56,6 +56,13 @@ const CASES = [
   "Dataset.toy('spiral', 100, '0.1', 1)",
   "net.setLearningRate('fast')",
   "net.evaluate(d, undefined, 5)",
+  // sizes only the core can refuse: overflowing specs (defect 2), activations beyond the memory
+  // budget (defect 3), more steps than one call may run (defect 4), sample counts whose products wrap
+  "new Network({ arch: '2-4294967295' })",
+  "new Network({ arch: '1x28x28-c1k4294967296p2147483648-10' })",
+  "new Network({ arch: '1x1024x1024-c2048k1p0-mp1024-10' }).predict(new Float32Array(1 << 20), 1)",
+  "net.trainSteps(d, 4294967295, 16)",
+  "new Network({ arch: '2-8-2', neuron: 'lif' }).predict(x, 2 ** 30 + 1)",
   // config objects (defect 9)
   "new Network({ arch: '2-8-2', alpha: -1 })",
   "new Network({ arch: '2-8-2', batchNorm: 'yes' })",
