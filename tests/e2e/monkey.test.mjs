@@ -203,7 +203,14 @@ test(`monkey: ${SECONDS} s of random input (seed ${SEED}), the page still trains
       await page.fill('#c-arch', '');
       await page.dispatchEvent('#c-arch', 'change');
     }
-    if (await page.locator('#message-close').isVisible()) await page.click('#message-close');
+    // The message can go away by itself between the check and the click (the arch change above
+    // rebuilds the run and clears it): a click that fails because the button is gone is fine.
+    const close = page.locator('#message-close');
+    if (await close.isVisible()) {
+      await close.click({ timeout: 3000 }).catch(async (e) => {
+        if (await close.isVisible()) throw e;
+      });
+    }
     await waitFor(page, () => window.__s3nn.ready && window.__s3nn.models.length > 0, undefined, 120000, 'a model to train');
     await page.waitForTimeout(500);
     if (!(await page.evaluate(() => window.__s3nn.playing))) await page.click('#b-play');
