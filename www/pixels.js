@@ -54,7 +54,9 @@ export function regionImage(rate, res) {
 export function rasterImage(n, labels, layers) {
   const LABEL_W = Math.max(2, Math.round(layers.reduce((a, L) => a + L.neurons, 0) / 40));
   const cols = layers.reduce((a, L) => a + L.neurons + 1, -1) + LABEL_W + 1;
-  const stepsMax = Math.max(...layers.map((L) => L.steps || 1));
+  // A network without hidden layers (2-2, a logistic readout) has no spikes to show: one blank row
+  // per sample rather than Math.max() of nothing (−Infinity rows).
+  const stepsMax = Math.max(1, ...layers.map((L) => L.steps || 1));
   const rows = n * stepsMax;
   const W = Math.max(1, cols);
   const rgba = new Uint8ClampedArray(W * rows * 4).fill(255);

@@ -80,7 +80,7 @@ export function parseHash(hash) {
       const ok = PAGE_COUNTS.includes(k) ? Number.isSafeInteger(num) && num >= 0 : Number.isFinite(num);
       if (v !== '' && ok) s[k] = num;
     } else {
-      s[k] = v;
+      s[k] = k === 'arch' ? v.trim() : v; // `#arch=%20` is the preset, as an empty field is
     }
   }
   if (!datasetInfo(cat, s.data)) s.data = DEFAULTS.data;
@@ -108,7 +108,7 @@ export function toHash(s) {
 export function resolved(s) {
   const kind = dataKind(s.data);
   const kd = presetOf(s.data);
-  const r = { ...s, kind, n: s.n || (kind === 'toy' ? TOY_POINTS : 0), arch: s.arch || kd.arch, lr: s.lr ?? kd.lr, bs: s.bs ?? kd.bs };
+  const r = { ...s, kind, n: s.n || (kind === 'toy' ? TOY_POINTS : 0), arch: String(s.arch ?? '').trim() || kd.arch, lr: s.lr ?? kd.lr, bs: s.bs ?? kd.bs };
   for (const { name } of PARAMS) r[name] = s[name] ?? paramEntry(cat, name, s.neuron)?.default ?? null;
   return r;
 }

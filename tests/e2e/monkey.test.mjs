@@ -277,3 +277,36 @@ test('a URL parameter outside every range is ignored and the page trains', { tim
     await context.close();
   }
 });
+
+// Found by the monkey (seed 1022413124): `#arch=%20` built a network without hidden layers (the
+// blank was not the preset), whose spike raster asked for Math.max() of no layers = −Infinity
+// rows; "views: Invalid typed array length: -Infinity" then stopped every redraw. A blank is the
+// preset now, and a loaded model without hidden layers (2-2, a logistic readout) trains and draws.
+test('a blank architecture is the preset; a model without hidden layers trains and draws', { timeout: 90000 }, async () => {
+  const { page, errors, context } = await demo.open('data=spiral&arch=%20');
+  try {
+    await waitReady(page);
+    await waitFor(page, () => window.__s3nn.trainSteps > 50 && window.__s3nn.playing, undefined, 30000, 'training');
+    const preset = await page.evaluate(() => window.__s3nn.models[0].arch);
+    assert.match(preset, /^2(-\d+)+-2$/, `the spiral preset, not ${preset}`);
+    assert.equal(await page.evaluate(() => window.__s3nn.message), '');
+
+    const { Network } = await import(path.join(root, 'pkg/s3nn_node.js'));
+    const net = new Network({ arch: '2-2', seed: 1 });
+    const bytes = Buffer.from(net.save());
+    net.free();
+    if (await page.evaluate(() => window.__s3nn.playing)) await page.click('#b-play');
+    const v = await page.evaluate(() => window.__s3nn.modelVersion);
+    await page.setInputFiles('#c-load', { name: 'logistic.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+    await waitFor(page, (v0) => window.__s3nn.modelVersion > v0, v, 15000, 'the 2-2 model loaded');
+    await page.click('#b-play');
+    const s0 = await page.evaluate(() => window.__s3nn.trainSteps);
+    await waitFor(page, (s) => window.__s3nn.trainSteps > s + 50, s0, 30000, 'the loaded model training');
+    await page.waitForTimeout(1000);
+    assert.equal(await page.evaluate(() => window.__s3nn.models[0].arch), '2-2');
+    assert.equal(await page.evaluate(() => window.__s3nn.message), '', 'no view failed');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
