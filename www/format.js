@@ -9,6 +9,8 @@ export function fmtNum(v) {
   if (a >= 0.01) return v.toFixed(2);
   return v.toExponential(1);
 }
+/** "1 spike", "2 spikes": a count with its noun. */
+export const plural = (n, noun) => `${fmtInt(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
 export const fmtInt = (v) => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
 
 export const $ = (id) => document.getElementById(id);

@@ -15,7 +15,7 @@
  * @property {string} arch hidden layers, e.g. "32-32" @property {string} neuron a catalog neuron name
  * @property {number} lr @property {number} bs @property {string} opt a catalog optimizer name
  * @property {number} seed @property {number} compare 0|1 @property {number} emac @property {number} eac pJ per MAC / AC
- * @property {boolean} [autoplay] start training once built
+ * @property {boolean} [autoplay] start training once built  @property {number} [seq] echoed by the reply `reset`
  * Plus one key per catalog parameter name (alpha, beta, width, slope, threshold, steps, leak …):
  * its value for the chosen neuron, or null where the neuron has no such parameter.
  */
@@ -58,8 +58,8 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'loading', label: string, loaded: number, total: number, done?: boolean}} LoadingMsg  download progress
  * @typedef {{type:'data', info: DataInfo, train?: {x: Float32Array, y: Uint32Array}, test?: {x: Float32Array, y: Uint32Array},
  *            domain?: number[], gallery?: {idx: number[], x: Float32Array, y: Uint32Array}}} DataMsg
- *   a new data set: points (2-D sets, with the plotted domain) or gallery images
- * @typedef {{type:'reset', info: DataInfo, models: ModelInfo[], modelVersion: number, pkg: {version: string, isa: string}}} ResetMsg
+ *   a new data set: points (2-D sets, with the plotted domain [x0, x1, y0, y1]) or gallery images
+ * @typedef {{type:'reset', seq?: number, info: DataInfo, models: ModelInfo[], modelVersion: number, pkg: {version: string, isa: string}}} ResetMsg
  *   new model(s) built from a config
  * @typedef {{type:'loaded', arch: string, models: ModelInfo[], modelVersion: number}} LoadedMsg  a model file replaced the model(s)
  * @typedef {{type:'state', playing: boolean}} StateMsg  the only source of the play state

@@ -9,7 +9,11 @@
 import { datasetInfo, paramNames, paramEntry } from './catalog.js';
 
 /** Keys whose change requires rebuilding the data set (the rest only rebuild the model). */
-export const DATA_KEYS = ['data', 'noise', 'n', 'seed'];
+export const DATA_KEYS = ['data', 'noise', 'n', 'seed', 'std', 'csv'];
+/** A CSV upload up to this many characters travels in the link (`csv=` key), so that the link works elsewhere. */
+export const CSV_URL_MAX = 4000;
+// Keys holding text; the others are numbers.
+const TEXT_KEYS = ['data', 'arch', 'neuron', 'opt', 'csv'];
 /** Points of a toy set when `n` is 0. */
 export const TOY_POINTS = 1000;
 // Links made before the keys were the catalog's parameter names.
@@ -23,10 +27,14 @@ const PAGE_DEFAULTS = {
   bs: null,
   seed: 1,
   compare: 0,
+  std: 1, // CSV inputs standardized (train mean 0, sd 1 per axis)
+  csv: '', // the uploaded CSV's text when it is small (CSV_URL_MAX), else ''
 };
 // Counts the engine takes as integers: a link with `bs=16.5` or `seed=-3` keeps the default
 // rather than reaching the package, which refuses what is not a non-negative integer.
 const PAGE_COUNTS = ['n', 'bs', 'seed'];
+// Quantities that cannot be negative: `#emac=-3` keeps the default (it left the accuracy at "–").
+const PAGE_NONNEG = ['noise', 'emac', 'eac'];
 
 let cat = null;
 let DEFAULTS = null;
@@ -46,7 +54,7 @@ export function useCatalog(catalog) {
     emac: cat.energy.eMacPj,
     eac: cat.energy.eAcPj,
   };
-  NUMERIC = Object.keys(DEFAULTS).filter((k) => !['data', 'arch', 'neuron', 'opt'].includes(k));
+  NUMERIC = Object.keys(DEFAULTS).filter((k) => !TEXT_KEYS.includes(k));
 }
 
 export const dataKind = (data) => datasetInfo(cat, data)?.kind ?? 'toy';
@@ -77,7 +85,7 @@ export function parseHash(hash) {
       // the worker's energy model as T = 0 and every view failed until the URL was edited.
       const ranges = PARAMS.some((p) => p.name === k) ? cat.neurons.map((n) => paramEntry(cat, k, n.name)).filter(Boolean) : [];
       if (ranges.length && !ranges.some((e) => num >= e.min && num <= e.max)) continue;
-      const ok = PAGE_COUNTS.includes(k) ? Number.isSafeInteger(num) && num >= 0 : Number.isFinite(num);
+      const ok = PAGE_COUNTS.includes(k) ? Number.isSafeInteger(num) && num >= 0 : Number.isFinite(num) && !(PAGE_NONNEG.includes(k) && num < 0);
       if (v !== '' && ok) s[k] = num;
     } else {
       s[k] = k === 'arch' ? v.trim() : v; // `#arch=%20` is the preset, as an empty field is

@@ -37,6 +37,9 @@ export const store = {
   maxRate: 0,
   loading: null,
   csvOk: false,
+  csvText: null, // the last CSV sent to the worker
+  loadPending: null, // bytes of a model file sent to the worker
+  loadedFile: null, // bytes of the model file the run started from (Reset reloads it)
 };
 
 /** Forgets the run's history and the views that belong to the old model. */
@@ -91,6 +94,8 @@ export const take = receive(FROM_WORKER, {
     resetRun();
   },
   loaded(m) {
+    store.loadedFile = store.loadPending;
+    store.loadPending = null;
     store.models = m.models;
     store.modelVersion = m.modelVersion;
     resetRun();
@@ -142,6 +147,7 @@ export const take = receive(FROM_WORKER, {
     showMessage('');
   },
   loadError(m) {
+    store.loadPending = null;
     showMessage(`Model not loaded: ${m.message}`);
   },
 });

@@ -19,7 +19,7 @@ export default {
     const show = !!(store.run.compare && b && b.others?.length && store.info?.features === 2);
     box.hidden = !show;
     if (!show) return;
-    const all = [{ label: store.eval?.models?.[0]?.label ?? 'S³NN', proba: b.proba, image: b.image }, ...b.others];
+    const all = [{ label: store.models?.[0]?.label ?? '', proba: b.proba, image: b.image }, ...b.others];
     if (cells.length !== all.length) {
       box.innerHTML = '';
       cells = all.map(() => {

@@ -2,7 +2,7 @@
 // input or the test-set mean), and bars comparing this net with the same net as an ANN and as a
 // T-step SNN.
 import { FROM_WORKER } from '../protocol.js';
-import { $, fmtInt, fmtNum, fmtPct } from '../format.js';
+import { $, fmtInt, fmtNum, fmtPct, setText } from '../format.js';
 import { store } from '../store.js';
 import { drawBars } from '../draw.js';
 import { on } from '../bus.js';
@@ -11,6 +11,17 @@ import { on } from '../bus.js';
 const per = (v) => v ?? 0;
 const fmtCell = { macs: (v) => fmtInt(per(v)), acs: (v) => fmtInt(per(v)), energyPj: (v) => fmtNum(per(v)), firingRate: (v) => (v === null || v === undefined ? '–' : fmtPct(v)) };
 const isReadout = (L) => /readout|output/i.test(L.name || '') || L.kind === 'readout';
+// A layer firing on at most DEAD_RATE or at least SATURATED_RATE of its neuron-inputs carries
+// (almost) no information: a dead network's low energy is no saving.
+const DEAD_RATE = 0;
+const SATURATED_RATE = 0.98;
+const SPIKING = ['spike', 'multiStep'];
+
+/** Dead and saturated hidden layers of a spiking model over the test set: [{name, rate, dead}]. */
+function degenerate(ops) {
+  if (!ops || !SPIKING.includes(store.models?.[0]?.spec?.neuron?.kind)) return [];
+  return ops.layers.filter((L) => !isReadout(L) && (L.firingRate <= DEAD_RATE || L.firingRate >= SATURATED_RATE)).map((L) => ({ name: L.name, rate: L.firingRate, dead: L.firingRate <= DEAD_RATE }));
+}
 
 export default {
   name: 'ops',
@@ -19,6 +30,7 @@ export default {
     this.mode = $('c-opsview');
     this.table = $('ops-table');
     this.energy = $('energy');
+    this.warning = $('energy-warning');
     this.mode.addEventListener('change', redraw);
     on(FROM_WORKER.ready, (m) => ($('energy-source').textContent = m.catalog.energy.source));
   },
@@ -53,14 +65,24 @@ export default {
         }
       }
     });
+    const bad = degenerate(store.eval?.models?.[0]?.ops);
+    const acc = store.eval?.models?.[0]?.testAcc;
+    this.warning.hidden = !bad.length;
+    setText(
+      this.warning,
+      bad.length
+        ? `⚠ ${bad.map((b) => `${b.name} ${b.dead ? 'never spikes' : `spikes on ${fmtPct(b.rate)} of inputs`}`).join(', ')} on the test set: the network is ${bad.some((b) => b.dead) ? 'dead' : 'saturated'} (test accuracy ${fmtPct(acc)}). Its energy ratio is no saving: such a layer carries no information. Try a lower θ, another seed or a smaller learning rate.`
+        : '',
+    );
     const me = per(ops.energyPj);
     const ann = per(ops.annEnergyPj);
     const label = store.models?.[0]?.neuron ?? store.run.neuron;
     const vsAnn = (v) => (ops.annEnergyPj ? `${(v / ann).toFixed(2)}× ANN` : '');
+    const flag = bad.length ? (bad.some((b) => b.dead) ? ' (dead network)' : ' (saturated)') : '';
     drawBars(
       this.energy,
       [
-        { label: `this net (${label})`, value: me, color: '#f59322', note: vsAnn(me) },
+        { label: `this net (${label})`, value: me, color: '#f59322', note: vsAnn(me) + flag },
         { label: 'same net as ANN', value: ann, color: '#0877bd', note: '' },
         { label: `as SNN, T=${ops.snnSteps ?? store.run.steps}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: vsAnn(per(ops.snnEnergyPj)) },
       ],

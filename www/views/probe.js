@@ -2,7 +2,7 @@
 // spikes, for 2-D sets) and the predicted class with the top-5 probabilities.
 import { FROM_WORKER, TO_WORKER } from '../protocol.js';
 import { PAGE, on, emit } from '../bus.js';
-import { $, fmtInt, fmtPct, setHtml, argmax } from '../format.js';
+import { $, fmtPct, setHtml, argmax, plural } from '../format.js';
 import { store } from '../store.js';
 import { ask } from '../link.js';
 import { drawSpikeGrid, classCss, releaseImages } from '../draw.js';
@@ -83,7 +83,7 @@ export default {
       let s = 0;
       for (let k = 0; k < n; k++) s += L.spikes[k];
       const sh = L.shape && L.kind === 'conv' ? ` ${L.shape.c}×${L.shape.h}×${L.shape.w}` : ` ${n / (L.steps || 1)} neurons`;
-      setHtml(e.head, `<span><b>${L.name}</b>${sh}${L.steps > 1 ? ` · T=${L.steps}` : ''}</span><span>${fmtInt(s)} spikes · ${fmtPct(L.firingRate)}</span>`);
+      setHtml(e.head, `<span><b>${L.name}</b>${sh}${L.steps > 1 ? ` · T=${L.steps}` : ''}</span><span>${plural(s, 'spike')} · ${fmtPct(L.firingRate)}</span>`);
       e.layout = drawSpikeGrid(e.canvas, L, store.hover && store.hover.layer === i ? store.hover.neuron : -1);
     });
     // prediction

@@ -112,7 +112,7 @@ async function loop() {
   running = false;
   if (session.models.length && session.train) {
     sendProgress();
-    refreshViews(false);
+    refreshViews(true); // paused: the test figures are on the whole test set (the page says which)
   }
   postState();
 }
@@ -145,7 +145,7 @@ async function configure(c) {
   resetRate();
   chunk = 1;
   if (needData) sendData();
-  post(FROM_WORKER.reset, { info: session.info, models: modelInfo(), modelVersion: session.modelVersion, pkg: { version: session.pkg.version(), isa: session.pkg.activeIsa() } });
+  post(FROM_WORKER.reset, { seq: c.seq, info: session.info, models: modelInfo(), modelVersion: session.modelVersion, pkg: { version: session.pkg.version(), isa: session.pkg.activeIsa() } });
   sendProgress();
   refreshViews(false);
   if (playIntent ?? c.autoplay ?? wasPlaying) {
