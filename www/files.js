@@ -21,6 +21,9 @@ export function download(blob, name) {
 export function exportPng(name, canvas) {
   const b = document.querySelector(`button.png[data-png="${name}"]`);
   if (!b) throw new Error(`no PNG button "${name}"`);
+  // Nine buttons read "PNG": the name says which picture (the heading they sit in).
+  const heading = b.closest('h2, h3')?.firstChild?.textContent?.trim() || name;
+  b.setAttribute('aria-label', `download ${heading} as PNG`);
   b.addEventListener('click', () => {
     const c = canvas();
     if (!c) return;

@@ -5,7 +5,7 @@ import { ask } from './link.js';
 import { TO_WORKER, FROM_WORKER } from './protocol.js';
 import { on } from './bus.js';
 import { log } from './history.js';
-import { currentMessage } from './message.js';
+import { currentMessage, currentMessageKind } from './message.js';
 import { argmax } from './format.js';
 
 function probeSummary() {
@@ -68,7 +68,9 @@ export function installHook(slowViews) {
     surrogatePlot: () => store.surrogatePlot,
     shownOps: () => store.shownOps,
     galleryPred: () => (store.galleryPred ? Array.from(store.galleryPred) : null),
-    message: currentMessage,
+    /** The error the message bar shows ('' when none; a notice is `notice`). */
+    message: () => (currentMessageKind() === 'error' ? currentMessage() : ''),
+    notice: () => (currentMessageKind() === 'info' ? currentMessage() : ''),
     loading: () => store.loading,
     history: () => ({ steps: [...log.steps], loss: [...log.loss], train: [...log.train], test: [...log.test] }),
   };

@@ -133,7 +133,7 @@ test('bugs 4, 5: a loaded model shows in the controls and the URL and survives R
   await waitReady(page);
   await pauseAndSettle(page);
   await page.setInputFiles('#c-load', file);
-  await waitFor(page, () => /Loaded model/.test(window.__s3nn.message), undefined, 10000, 'loaded message');
+  await waitFor(page, () => /Loaded model/.test(window.__s3nn.notice), undefined, 10000, 'loaded message');
   assert.equal(await page.inputValue('#c-arch'), '12-8', 'Hidden shows the model');
   assert.equal(await page.inputValue('#c-neuron'), 'sigmoid', 'Neuron shows the model');
   assert.equal(Number(await page.inputValue('#c-alpha')), 3, 'α shows the model');
@@ -151,14 +151,14 @@ test('bugs 4, 5: a loaded model shows in the controls and the URL and survives R
   assert.equal(await page.evaluate(() => window.__s3nn.testAccuracy), trainedAcc, 'Reset = the loaded weights again');
   // A control change starts a new run, and says so.
   await page.selectOption('#c-lr', '0.003');
-  await waitFor(page, () => /replaced by a new/.test(window.__s3nn.message), undefined, 10000, 'replaced notice');
+  await waitFor(page, () => /replaced by a new/.test(window.__s3nn.notice), undefined, 10000, 'replaced notice');
   await context.close();
 
   // Bug 5: a link to CSV data that it does not hold.
   const c = await demo.open('#data=csv');
-  await waitReady(c.page).catch(() => {});
-  await waitFor(c.page, () => /CSV/.test(window.__s3nn.message), undefined, 10000, 'CSV prompt');
-  assert.ok(!/no CSV loaded yet/.test(await c.page.evaluate(() => window.__s3nn.message)), 'not the bare error');
+  await waitFor(c.page, () => window.__s3nn.catalog, undefined, 20000, 'catalog'); // no run until a CSV is chosen
+  await waitFor(c.page, () => /CSV/.test(window.__s3nn.notice), undefined, 10000, 'CSV prompt');
+  assert.equal(await c.page.evaluate(() => window.__s3nn.message), '', 'not the bare error');
   const [chooser] = await Promise.all([c.page.waitForEvent('filechooser'), c.page.click('#message-action')]);
   await chooser.setFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(smallCsv()) });
   await waitFor(c.page, () => window.__s3nn.info?.kind === 'csv' && window.__s3nn.ready, undefined, 20000, 'CSV run');

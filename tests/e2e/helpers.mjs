@@ -36,8 +36,8 @@ export function demoSuite() {
 }
 
 /** Opens the demo; returns {page, errors, context}. errors collects console errors and page errors. */
-export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1 });
+export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960, reducedMotion = 'no-preference' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1, reducedMotion });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {

@@ -37,7 +37,7 @@ export default {
     }
     all.forEach((m, i) => {
       const acc = store.eval?.models?.[i]?.testAcc;
-      setHtml(cells[i].head, `<b style="color:${SERIES[i]}">${m.label}</b><span>${fmtPct(acc)}</span>`);
+      setHtml(cells[i].head, `<b><span class="swatch" style="background:${SERIES[i]}"></span>${m.label}</b><span>${fmtPct(acc)}</span>`);
       drawBoundary(cells[i].canvas, { boundary: { image: m.image, res: b.res, classes: b.classes, domain: b.domain }, points: store.testPoints, legend: false });
     });
   },

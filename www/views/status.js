@@ -1,7 +1,7 @@
 // The status bar and the transport buttons: play/pause (and Space), step, reset; epoch, steps,
 // samples/s, loss, accuracies, the model's architecture.
 import { FROM_WORKER, TO_WORKER } from '../protocol.js';
-import { $, fmtInt, fmtNum, fmtPct, setHtml, setText } from '../format.js';
+import { $, fmtInt, fmtNum, fmtPct, setHtml, setText, setAttr } from '../format.js';
 import { store } from '../store.js';
 import { ask } from '../link.js';
 import { configure } from '../controls.js';
@@ -31,13 +31,14 @@ export default {
     const { play, el } = this;
     setHtml(play, store.playing ? ICON_PAUSE : ICON_PLAY);
     play.classList.toggle('on', store.playing);
+    setAttr(play, 'aria-pressed', String(!!store.playing));
     const p = store.progress;
     // No run (being built, downloading, or refused): dashes, not the last run's figures.
     const main = store.models?.length ? p?.models?.[0] : null;
     setText(el.epoch, main ? String(Math.floor(main.epoch)) : '–');
     const bw = `${main ? ((main.epoch % 1) * 100).toFixed(0) : 0}%`;
     if (el.bar.style.width !== bw) el.bar.style.width = bw;
-    el.progress.setAttribute('aria-valuenow', String(parseInt(bw, 10)));
+    setAttr(el.progress, 'aria-valuenow', String(parseInt(bw, 10)));
     setText(el.steps, main ? fmtInt(main.steps) : '–');
     setText(el.rate, main && store.playing && p.samplesPerSec ? fmtInt(p.samplesPerSec) : '–');
     setText(el.loss, main?.steps ? fmtNum(main.loss) : '–');
