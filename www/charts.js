@@ -120,11 +120,12 @@ export function surrogateChart(el, height = 210) {
     series.push({ label: `${main.label} g′`, stroke: '#f59322', width: 2.5, points: { show: false } });
     data.push(main.grad);
     if (showPrimitive) {
-      series.push({ label: 'primitive', stroke: '#f59322', dash: [5, 4], width: 1.5, points: { show: false } });
+      series.push({ label: 'primitive', stroke: '#7a3f00', dash: [5, 4], width: 1.5, points: { show: false } });
       data.push(primitive);
     }
     (overlays || []).forEach((o, i) => {
-      series.push({ label: o.label, stroke: ['#555', '#0877bd', '#2ea043', '#8e44ad', '#d62728'][i % 5], width: 1, points: { show: false } });
+      // overlays dotted, so that they are not taken for the layers' filled histograms
+      series.push({ label: o.label, stroke: ['#555', '#0877bd', '#2ea043', '#8e44ad', '#d62728'][i % 5], width: 1.2, dash: [2, 3], points: { show: false } });
       data.push(o.grad);
     });
     const key = series.map((s) => s.label).join('|');
@@ -138,9 +139,9 @@ export function surrogateChart(el, height = 210) {
           cursor: { drag: { x: false, y: false }, points: { show: false } },
           scales: { x: { time: false }, y: { auto: true, range: (u, mn, mx) => [Math.min(0, mn), Math.max(1.05, mx * 1.05)] }, h: { auto: true, range: (u, mn, mx) => [0, Math.max(0.5, mx * 1.15)] } },
           axes: [
-            { size: 26, font: '10px Helvetica, Arial', grid: { stroke: '#eef0f2' } },
-            { size: 34, font: '10px Helvetica, Arial', grid: { stroke: '#eef0f2' } },
-            { scale: 'h', side: 1, size: 34, font: '10px Helvetica, Arial', grid: { show: false }, stroke: '#8aa' },
+            { size: 26, font: '10px Helvetica, Arial', grid: { stroke: '#eef0f2' }, label: 'u − θ (potential minus threshold)', labelSize: 14, labelFont: '10px Helvetica, Arial' },
+            { size: 34, font: '10px Helvetica, Arial', grid: { stroke: '#eef0f2' }, label: 'g′ and primitive', labelSize: 14, labelFont: '10px Helvetica, Arial' },
+            { scale: 'h', side: 1, size: 34, font: '10px Helvetica, Arial', grid: { show: false }, stroke: '#4d6b6b', label: 'density of u − θ', labelSize: 14, labelFont: '10px Helvetica, Arial' },
           ],
           series,
         },

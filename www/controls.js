@@ -11,6 +11,8 @@ import { TO_WORKER, FROM_WORKER } from './protocol.js';
 import { PAGE, on, emit } from './bus.js';
 import { showMessage } from './message.js';
 
+// How the data files are stored: '' (the demo server's raw IDX files) or 'gzip' (the static site).
+const DATA_ENCODING = document.querySelector('meta[name="s3nn-data"]')?.content ?? '';
 // Data menu groups, per data kind.
 const DATA_GROUPS = { toy: '2-D toy sets', image: 'Images (download)', csv: 'Your data' };
 
@@ -141,7 +143,7 @@ export function configure(extra = {}) {
   emit(PAGE.all);
   if (extra.autoplay) store.playing = true; // optimistic: the button shows pause at once
   sent = { seq: sent.seq + 1, hash: toHash(state) };
-  ask(TO_WORKER.config, { cfg: { ...store.run, ...extra, seq: sent.seq } });
+  ask(TO_WORKER.config, { cfg: { ...store.run, ...extra, seq: sent.seq, dataEncoding: DATA_ENCODING } });
   emit(PAGE.config, store.run);
 }
 

@@ -2,6 +2,7 @@
 // Pure functions of their inputs; nothing here talks to the worker.
 
 import { CLASS_RGB, classRgb } from './pixels.js';
+import { fmtEnergy } from './format.js';
 
 export { CLASS_RGB, classRgb };
 export const classCss = (k, a = 1) => `rgba(${classRgb(k).join(',')},${a})`;
@@ -406,10 +407,13 @@ export function drawConfusion(canvas, confusion, classes, names) {
   }
 }
 
-/** Horizontal bars: [{label, value, color, note}] with a unit. */
-export function drawBars(canvas, bars, unit, title) {
+/**
+ * Horizontal bars: [{label, value, color, note, segments?: [{value, color}]}] with a unit; a bar
+ * with segments is stacked (per layer), and `legend` [{label, color}] names the segment colours.
+ */
+export function drawBars(canvas, bars, unit, title, legend = null) {
   const rowH = 22;
-  const H = (title ? 18 : 4) + bars.length * rowH + 4;
+  const H = (title ? 18 : 4) + bars.length * rowH + 4 + (legend ? 16 : 0);
   const [w, h, ctx] = fit(canvas, H);
   ctx.clearRect(0, 0, w, h);
   ctx.font = '11px Helvetica, Arial, sans-serif';
@@ -422,16 +426,33 @@ export function drawBars(canvas, bars, unit, title) {
   }
   const labelW = 118;
   const max = Math.max(1e-12, ...bars.map((b) => b.value || 0));
-  const fmtV = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} µJ` : v >= 1e3 ? `${(v / 1e3).toFixed(2)} nJ` : `${v.toFixed(1)} ${unit}`);
+  const fmtV = (v) => (unit === 'pJ' ? fmtEnergy(v) : `${v.toFixed(1)} ${unit}`);
+  const scale = (w - labelW - 150) / max;
   bars.forEach((b, i) => {
     const y = y0 + i * rowH;
     ctx.fillStyle = '#444';
     ctx.textAlign = 'left';
     ctx.fillText(b.label, 0, y + rowH / 2);
-    const bw = ((w - labelW - 150) * (b.value || 0)) / max;
-    ctx.fillStyle = b.color;
-    ctx.fillRect(labelW, y + 4, Math.max(1, bw), rowH - 8);
+    const bw = scale * (b.value || 0);
+    let x = labelW;
+    for (const s of b.segments ?? [{ value: b.value, color: b.color }]) {
+      const sw = scale * (s.value || 0);
+      ctx.fillStyle = s.color;
+      ctx.fillRect(x, y + 4, Math.max(b.segments ? 0 : 1, sw), rowH - 8);
+      x += sw;
+    }
     ctx.fillStyle = '#222';
     ctx.fillText(`${fmtV(b.value || 0)}${b.note ? '  ' + b.note : ''}`, labelW + bw + 6, y + rowH / 2);
   });
+  if (legend) {
+    let x = labelW;
+    const y = y0 + bars.length * rowH + 8;
+    for (const l of legend) {
+      ctx.fillStyle = l.color;
+      ctx.fillRect(x, y - 4, 9, 9);
+      ctx.fillStyle = '#444';
+      ctx.fillText(l.label, x + 12, y + 1);
+      x += 18 + ctx.measureText(l.label).width;
+    }
+  }
 }

@@ -15,6 +15,7 @@
  * @property {string} arch hidden layers, e.g. "32-32" @property {string} neuron a catalog neuron name
  * @property {number} lr @property {number} bs @property {string} opt a catalog optimizer name
  * @property {number} seed @property {number} compare 0|1 @property {number} emac @property {number} eac pJ per MAC / AC
+ * @property {string} [dataEncoding] '' (raw IDX files) or 'gzip' (<file>.gz, the static site)
  * @property {boolean} [autoplay] start training once built  @property {number} [seq] echoed by the reply `reset`
  * Plus one key per catalog parameter name (alpha, beta, width, slope, threshold, steps, leak …):
  * its value for the chosen neuron, or null where the neuron has no such parameter.

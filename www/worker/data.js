@@ -65,11 +65,19 @@ async function fetchWithProgress(urls, label) {
   return out;
 }
 
+/** The bytes of a gzip file (the static site's data), unpacked by the browser. */
+async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 async function loadImages(preset) {
   const name = preset.name;
   if (imageCache.has(name)) return imageCache.get(name);
   const base = new URL(`../../data/${name}/`, import.meta.url);
-  const [ti, tl, vi, vl] = await fetchWithProgress(IDX_FILES.map((f) => new URL(f, base).href), preset.label);
+  const gzip = session.cfg?.dataEncoding === 'gzip';
+  const files = await fetchWithProgress(IDX_FILES.map((f) => new URL(gzip ? `${f}.gz` : f, base).href), preset.label);
+  const [ti, tl, vi, vl] = gzip ? await Promise.all(files.map(gunzip)) : files;
   const sets = { train: session.pkg.Dataset.fromIdx(name, ti, tl), test: session.pkg.Dataset.fromIdx(name, vi, vl) };
   imageCache.set(name, sets);
   return sets;
