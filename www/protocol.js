@@ -88,10 +88,13 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'saved', bytes: Uint8Array, arch: string, neuron: string}} SavedMsg
  * @typedef {{type:'loadError', message: string}} LoadErrorMsg
  * @typedef {{type:'memory', wasmBytes: number, steps: number}} MemoryMsg  the wasm memory's buffer size, at the main model's step count
+ * @typedef {{type:'graph', inputs: object, layers: {name: string, kind: string, size: number, shown: number[], rates: Float32Array, maps?: Float32Array}[],
+ *            outputs: object, edges: (Float32Array|null)[], mapRes: number, classNames: string[], at: number}} GraphMsg
+ *   the network graph (worker/graph.js): drawn neurons, their firing rates and spike maps, the weights between them
  */
 export const FROM_WORKER = names([
   'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
-  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory',
+  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory', 'graph',
 ]);
 
 // ---------------------------------------------------------------- helpers

@@ -29,6 +29,7 @@ export const store = {
   hover: null, // {layer, neuron} under the pointer in a spike map
   probe: null,
   raster: null,
+  graph: null, // the network graph's data (worker/graph.js)
   hist: null,
   surrogate: null,
   surrogateSeq: 0, // the last surrogate request; older replies are dropped
@@ -135,6 +136,9 @@ export const take = receive(FROM_WORKER, {
   },
   hist(m) {
     store.hist = m;
+  },
+  graph(m) {
+    store.graph = m;
   },
   surrogate(m) {
     if (m.seq === store.surrogateSeq) store.surrogate = m;

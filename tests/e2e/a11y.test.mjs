@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { demoSuite, waitReady, waitFor, pauseAndSettle, screenshot } from './helpers.mjs';
+import { demoSuite, waitReady, waitFor, pauseAndSettle, screenshot, screenshotOf } from './helpers.mjs';
 
 const demo = demoSuite();
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -31,8 +31,32 @@ test('axe-core finds no serious or critical violation; play has aria-pressed; re
   await page.click('#b-play');
   await waitFor(page, () => window.__s3nn.playing, undefined, 5000, 'playing');
   await waitFor(page, () => document.getElementById('b-play').getAttribute('aria-pressed') === 'true', undefined, 5000, 'aria-pressed');
-  await page.waitForTimeout(500);
+  await waitFor(page, () => window.__s3nn.trainSteps > 2000, undefined, 20000, 'training');
   await pauseAndSettle(page);
+  // The network graph: every hidden neuron drawn has its spike map, the weights between them are
+  // drawn, and pointing at a neuron (mouse or touch) names it.
+  const g = await page.evaluate(() => {
+    const m = window.__s3nn.graph;
+    return m && { layers: m.layers.map((L) => ({ shown: L.shown.length, maps: L.maps?.length ?? 0, rates: [...L.rates] })), edges: m.edges.map((e) => e?.length ?? 0), mapRes: m.mapRes };
+  });
+  assert.ok(g && g.layers.length >= 1 && g.layers.every((L) => L.shown > 0 && L.maps === L.shown * g.mapRes ** 2), `graph layers: ${JSON.stringify(g)}`);
+  assert.ok(g.edges.every((n) => n > 0), `weights for every connection: ${g.edges}`);
+  await page.locator('#graph').scrollIntoViewIfNeeded();
+  const box = await page.locator('#graph').boundingBox();
+  const hit = await page.evaluate(() => {
+    const c = document.getElementById('graph');
+    const r = c.getBoundingClientRect();
+    return { w: r.width, h: r.height };
+  });
+  // a point in the second column (the first hidden layer), scanned down until a neuron answers
+  for (let y = 5; y < hit.h - 20; y += 6) {
+    await page.mouse.move(box.x + 20 + (hit.w - 40 - 24) / (g.layers.length + 1) + 6, box.y + y);
+    if (/neuron \d+: spikes on/.test(await page.textContent('#graph-info'))) break;
+  }
+  assert.match(await page.textContent('#graph-info'), /layer1 neuron \d+: spikes on [\d.]+% of 64 test samples/);
+  await screenshotOf(page, '#intro', 'onboarding');
+  await screenshotOf(page, '#p-ops', 'energy-explainer');
+  await screenshotOf(page, '#p-train', 'network-graph');
   // compare mode and an image set bring their own panels
   await page.selectOption('#c-data', 'mnist');
   await waitFor(page, () => window.__s3nn.info?.kind === 'image' && window.__s3nn.ready, undefined, 60000, 'MNIST');

@@ -120,6 +120,18 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/** A screenshot of one element (a panel) into docs/screenshots/<name>.png. */
+export async function screenshotOf(page, selector, name) {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const file = path.join(shotsDir, `${name}.png`);
+  const t0 = await page.evaluate(() => performance.now());
+  await page.locator(selector).screenshot({ path: file });
+  const t1 = await page.evaluate(() => performance.now());
+  if (!shotWindows.has(page)) shotWindows.set(page, []);
+  shotWindows.get(page).push([t0, t1]);
+  return file;
+}
+
 /** Long tasks that started at or after t0 (performance.now() in the page), screenshots excluded. */
 export async function longTasksSince(page, t0) {
   const list = await page.evaluate(() => window.__longtasks);

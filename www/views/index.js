@@ -20,8 +20,9 @@ import accuracy from './accuracy.js';
 import rates from './rates.js';
 import grads from './grads.js';
 import compareAccuracy from './compare-accuracy.js';
+import graph from './graph.js';
 
 export const VIEWS = [
   status, intro, loading, version, pad, boundary, probe, raster, surrogate, ops, gallery, confusion, compare, compareBoundaries,
-  loss, accuracy, rates, grads, compareAccuracy,
+  loss, accuracy, rates, grads, compareAccuracy, graph,
 ];

@@ -4,6 +4,7 @@
 import { FROM_WORKER } from '../protocol.js';
 import { boundaryImage, regionImage, rasterImage, toBitmap } from '../pixels.js';
 import { session, post, fail, energyCfg } from './session.js';
+import { prepareGraph, sendGraph } from './graph.js';
 
 const DOMAIN = 1.2; // toy plots show [-DOMAIN, DOMAIN]²
 const RASTER_N = 64; // test samples in the raster
@@ -80,6 +81,7 @@ export function prepareViews(c) {
   }
   if (info.features === 2) {
     gridDomain = plotDomain(c, train);
+    prepareGraph(gridDomain);
     const [x0, x1, y0, y1] = gridDomain;
     gridX = new Float32Array(GRID_RES * GRID_RES * 2);
     for (let r = 0; r < GRID_RES; r++) {
@@ -90,6 +92,7 @@ export function prepareViews(c) {
       }
     }
   } else {
+    prepareGraph(null);
     galleryIdx = spreadIndices(test.length, GALLERY_N, c.seed + 2);
   }
   if (!probeX || probeX.length !== info.features) {
@@ -251,6 +254,7 @@ export function sendViews() {
   sendBoundary();
   sendProbe();
   sendRasterAndHist();
+  sendGraph(rasterX, rasterLabels.length);
 }
 
 /** Evaluation and every view, for the current weights (after a reset, a step, a pause). */
