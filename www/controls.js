@@ -1,7 +1,7 @@
 // The run's controls: the header menus and sliders (built from the package's catalog) and the
 // energy inputs ↔ the URL state (state.js) ↔ location.hash, and `configure`, which starts a run
 // in the worker. Views never change the run except through setState/configure.
-import { useCatalog, parseHash, toHash, resolved, dataKind, presetChanges, paramKeys, DATA_KEYS, TOY_POINTS, CSV_URL_MAX } from './state.js';
+import { useCatalog, parseHash, toHash, resolved, dataKind, presetChanges, paramKeys, DATA_KEYS, TOY_POINTS, CSV_URL_MAX, PACE_CHOICES } from './state.js';
 import { paramEntry, paramsTaken, compareNeurons } from './catalog.js';
 import { $, fmtNum, fmtInt } from './format.js';
 import { store, resetRun } from './store.js';
@@ -103,6 +103,8 @@ export function syncControls() {
   ctl.seed.value = R.seed;
   ctl.compare.checked = !!R.compare;
   ctl.std.checked = !!R.std;
+  ensureOption(ctl.pace, R.pace);
+  ctl.until.value = R.until || '';
   ctl.emac.value = R.emac;
   ctl.eac.value = R.eac;
   document.querySelectorAll('.toy-only').forEach((e) => e.classList.toggle('hidden-kind', R.kind !== 'toy'));
@@ -142,6 +144,7 @@ export function configure(extra = {}) {
   store.probe = null;
   emit(PAGE.all);
   if (extra.autoplay) store.playing = true; // optimistic: the button shows pause at once
+  sendPace();
   sent = { seq: sent.seq + 1, hash: toHash(state) };
   ask(TO_WORKER.config, { cfg: { ...store.run, ...extra, seq: sent.seq, dataEncoding: DATA_ENCODING } });
   emit(PAGE.config, store.run);
@@ -185,6 +188,8 @@ function loadedState(mi) {
   return patch;
 }
 
+const sendPace = () => ask(TO_WORKER.pace, { stepsPerSec: state.pace, untilEpoch: state.until });
+
 /** Changes the URL state; by default the run is rebuilt. */
 export function setState(patch, { reset = true } = {}) {
   const dataChanged = DATA_KEYS.some((k) => k in patch && patch[k] !== state[k]);
@@ -217,9 +222,10 @@ export function startControls(catalog) {
   state = parseHash(location.hash);
   ctl = {
     data: $('c-data'), noise: $('c-noise'), n: $('c-n'), arch: $('c-arch'), neuron: $('c-neuron'),
-    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), std: $('c-std'), emac: $('c-emac'), eac: $('c-eac'),
+    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), std: $('c-std'), pace: $('c-pace'), until: $('c-until'), emac: $('c-emac'), eac: $('c-eac'),
   };
   buildMenus();
+  ctl.pace.replaceChildren(...PACE_CHOICES.map((v) => option(String(v), v ? `${v} steps/s` : 'full speed')));
   buildSliders();
   const num = (el) => Number(el.value);
   ctl.data.addEventListener('change', () => {
@@ -234,7 +240,20 @@ export function startControls(catalog) {
   ctl.n.addEventListener('change', () => setState({ n: Math.max(0, Math.round(num(ctl.n) || 0)) }));
   ctl.arch.addEventListener('change', () => setState({ arch: ctl.arch.value.trim() }));
   ctl.neuron.addEventListener('change', () => setState({ neuron: ctl.neuron.value }));
-  ctl.lr.addEventListener('change', () => setState({ lr: num(ctl.lr) }));
+  // A new learning rate goes on with the run (Reset starts over); without a model it builds one.
+  ctl.lr.addEventListener('change', () => {
+    const live = store.models?.length > 0;
+    setState({ lr: num(ctl.lr) }, { reset: !live });
+    if (live) ask(TO_WORKER.lr, { lr: state.lr });
+  });
+  ctl.pace.addEventListener('change', () => {
+    setState({ pace: num(ctl.pace) }, { reset: false });
+    sendPace();
+  });
+  ctl.until.addEventListener('change', () => {
+    setState({ until: Math.max(0, Math.round(num(ctl.until) || 0)) }, { reset: false });
+    sendPace();
+  });
   ctl.bs.addEventListener('change', () => setState({ bs: num(ctl.bs) }));
   ctl.opt.addEventListener('change', () => setState({ opt: ctl.opt.value }));
   ctl.seed.addEventListener('change', () => setState({ seed: Math.max(0, Math.round(num(ctl.seed))) }));

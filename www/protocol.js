@@ -36,8 +36,11 @@
  * @typedef {{type:'save'}} SaveMsg
  * @typedef {{type:'load', bytes: ArrayBuffer}} LoadMsg  a .safetensors model file
  * @typedef {{type:'memory'}} MemoryRequest  how big the worker's wasm memory is (the soak test samples it)
+ * @typedef {{type:'pace', stepsPerSec: number, untilEpoch: number}} PaceMsg  training speed (0 = as fast as it goes) and
+ *   the epoch at which play stops by itself (0 = none); applies to the running run
+ * @typedef {{type:'lr', lr: number}} LrMsg  a new learning rate for the running models (the run goes on)
  */
-export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory']);
+export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory', 'pace', 'lr']);
 
 // ---------------------------------------------------------------- worker → page
 /**

@@ -29,12 +29,16 @@ const PAGE_DEFAULTS = {
   compare: 0,
   std: 1, // CSV inputs standardized (train mean 0, sd 1 per axis)
   csv: '', // the uploaded CSV's text when it is small (CSV_URL_MAX), else ''
+  pace: 0, // mini-batches per second while playing (0: as fast as it goes)
+  until: 0, // play stops at this epoch (0: never)
 };
+/** The speed menu: mini-batches per second (0 = full speed). */
+export const PACE_CHOICES = [0, 200, 50, 10];
 // Counts the engine takes as integers: a link with `bs=16.5` or `seed=-3` keeps the default
 // rather than reaching the package, which refuses what is not a non-negative integer.
 const PAGE_COUNTS = ['n', 'bs', 'seed'];
 // Quantities that cannot be negative: `#emac=-3` keeps the default (it left the accuracy at "–").
-const PAGE_NONNEG = ['noise', 'emac', 'eac'];
+const PAGE_NONNEG = ['noise', 'emac', 'eac', 'pace', 'until'];
 
 let cat = null;
 let DEFAULTS = null;

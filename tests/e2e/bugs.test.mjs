@@ -150,7 +150,7 @@ test('bugs 4, 5: a loaded model shows in the controls and the URL and survives R
   await settle(page);
   assert.equal(await page.evaluate(() => window.__s3nn.testAccuracy), trainedAcc, 'Reset = the loaded weights again');
   // A control change starts a new run, and says so.
-  await page.selectOption('#c-lr', '0.003');
+  await page.selectOption('#c-bs', '16');
   await waitFor(page, () => /replaced by a new/.test(window.__s3nn.notice), undefined, 10000, 'replaced notice');
   await context.close();
 
