@@ -1,7 +1,7 @@
 // The run's controls: the header menus and sliders (built from the package's catalog) and the
 // energy inputs ↔ the URL state (state.js) ↔ location.hash, and `configure`, which starts a run
 // in the worker. Views never change the run except through setState/configure.
-import { useCatalog, parseHash, toHash, resolved, dataKind, presetChanges, paramKeys, DATA_KEYS, TOY_POINTS, CSV_URL_MAX, PACE_CHOICES } from './state.js';
+import { useCatalog, parseHash, toHash, resolved, dataKind, presetChanges, paramKeys, DATA_KEYS, TOY_POINTS, CSV_URL_MAX, PACE_CHOICES, trainingParams } from './state.js';
 import { paramEntry, paramsTaken, compareNeurons } from './catalog.js';
 import { $, fmtNum, fmtInt } from './format.js';
 import { store, resetRun } from './store.js';
@@ -63,6 +63,39 @@ function buildSliders() {
   }
 }
 
+// The schedule's parameters and the rate penalty: one slider each, range and meaning from the
+// catalog (the penalty's slider stops at its uiMax; larger values come from links).
+let trainSliders = {};
+function buildTrainingControls() {
+  ctl.sched.replaceChildren(...cat.schedules.map((s) => option(s.name, s.label)));
+  ctl.sched.title = cat.schedules.map((s) => `${s.label}: ${s.description}`).join('\n');
+  const box = $('c-trainparams');
+  for (const p of trainingParams(cat)) {
+    const label = Object.assign(document.createElement('label'), { className: 'slider', title: `${p.name}: ${p.meaning}` });
+    const input = Object.assign(document.createElement('input'), { id: `c-${p.name}`, type: 'range', min: p.min, max: p.uiMax ?? p.max, step: p.step });
+    input.setAttribute('aria-label', `${p.name} (${p.symbol})`);
+    const out = Object.assign(document.createElement('output'), { id: `o-${p.name}` });
+    label.append(p.symbol, ' ', input, out);
+    box.append(label);
+    trainSliders[p.name] = { label, input, out, p };
+    input.addEventListener('input', () => (out.textContent = fmtNum(Number(input.value))));
+    input.addEventListener('change', () => setState({ [p.name]: Number(input.value) }));
+  }
+}
+function syncTrainingParams(R) {
+  const sched = cat.schedules.find((s) => s.name === R.sched);
+  for (const [name, s] of Object.entries(trainSliders)) {
+    const own = sched?.params.some((q) => q.name === name);
+    const penalty = cat.ratePenalty.some((q) => q.name === name);
+    // the target rate only means something once there is a penalty
+    const show = own || (penalty && (name === cat.ratePenalty[0].name || R[cat.ratePenalty[0].name] > 0));
+    s.label.classList.toggle('hidden-kind', !show);
+    const v = R[name] ?? s.p.default;
+    s.input.value = v ?? s.p.min;
+    s.out.textContent = v === null || v === undefined ? 'none' : fmtNum(v);
+  }
+}
+
 /** The parameter names some model of the run takes from the controls (the others are hidden). */
 function shownParams(R) {
   const neurons = R.compare ? compareNeurons(cat, R.neuron).map((n) => n.name) : [R.neuron];
@@ -103,6 +136,9 @@ export function syncControls() {
   ctl.seed.value = R.seed;
   ctl.compare.checked = !!R.compare;
   ctl.std.checked = !!R.std;
+  ctl.bn.checked = !!R.bn;
+  ctl.sched.value = R.sched;
+  syncTrainingParams(R);
   ensureOption(ctl.pace, R.pace);
   ctl.until.value = R.until || '';
   ctl.emac.value = R.emac;
@@ -222,11 +258,12 @@ export function startControls(catalog) {
   state = parseHash(location.hash);
   ctl = {
     data: $('c-data'), noise: $('c-noise'), n: $('c-n'), arch: $('c-arch'), neuron: $('c-neuron'),
-    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), std: $('c-std'), pace: $('c-pace'), until: $('c-until'), emac: $('c-emac'), eac: $('c-eac'),
+    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), std: $('c-std'), bn: $('c-bn'), sched: $('c-sched'), pace: $('c-pace'), until: $('c-until'), emac: $('c-emac'), eac: $('c-eac'),
   };
   buildMenus();
   ctl.pace.replaceChildren(...PACE_CHOICES.map((v) => option(String(v), v ? `${v} steps/s` : 'full speed')));
   buildSliders();
+  buildTrainingControls();
   const num = (el) => Number(el.value);
   ctl.data.addEventListener('change', () => {
     if (ctl.data.value === 'csv' && !store.csvOk) {
@@ -259,6 +296,8 @@ export function startControls(catalog) {
   ctl.seed.addEventListener('change', () => setState({ seed: Math.max(0, Math.round(num(ctl.seed))) }));
   ctl.compare.addEventListener('change', () => setState({ compare: ctl.compare.checked ? 1 : 0 }));
   ctl.std.addEventListener('change', () => setState({ std: ctl.std.checked ? 1 : 0 }));
+  ctl.bn.addEventListener('change', () => setState({ bn: ctl.bn.checked ? 1 : 0 }));
+  ctl.sched.addEventListener('change', () => setState({ sched: ctl.sched.value }));
   // Energy constants change the reported energy, not the model: no rebuild.
   for (const k of ['emac', 'eac']) {
     ctl[k].addEventListener('change', () => {

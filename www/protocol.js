@@ -15,6 +15,9 @@
  * @property {string} arch hidden layers, e.g. "32-32" @property {string} neuron a catalog neuron name
  * @property {number} lr @property {number} bs @property {string} opt a catalog optimizer name
  * @property {number} seed @property {number} compare 0|1 @property {number} emac @property {number} eac pJ per MAC / AC
+ * @property {number} pace @property {number} until  mini-batches/s (0 = full speed), epoch limit (0 = none)
+ * @property {number} bn 0|1 batch norm  @property {string} sched a catalog schedule name; its parameters and the rate
+ *   penalty's (ratePenalty, targetRate) by their catalog names
  * @property {string} [dataEncoding] '' (raw IDX files) or 'gzip' (<file>.gz, the static site)
  * @property {boolean} [autoplay] start training once built  @property {number} [seq] echoed by the reply `reset`
  * Plus one key per catalog parameter name (alpha, beta, width, slope, threshold, steps, leak …):
@@ -68,7 +71,8 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'loaded', arch: string, models: ModelInfo[], modelVersion: number}} LoadedMsg  a model file replaced the model(s)
  * @typedef {{type:'state', playing: boolean}} StateMsg  the only source of the play state
  * @typedef {{type:'progress', playing: boolean, samplesPerSec: number, trainLen: number, models: {label: string, neuron: string,
- *            steps: number, samples: number, epoch: number, loss: number, acc: number, gradNorms: number[], firingRates: number[]}[]}} ProgressMsg
+ *            steps: number, samples: number, epoch: number, loss: number, acc: number, lr: number|null, ratePenalty: number|null,
+ *            gradNorms: number[], firingRates: number[]}[]}} ProgressMsg
  *   training progress, ≤ 10 Hz
  * @typedef {{type:'eval', full: boolean, models: {label: string, neuron: string, steps: number, samples: number, epoch: number,
  *            testAcc: number, testLoss: number, ops: object|null, evalSamples: number}[], confusion: number[], classes: number,

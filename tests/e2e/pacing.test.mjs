@@ -37,3 +37,22 @@ test('speed, epoch limit and a learning-rate change that keeps the run', async (
   assert.match(after.hash, /lr=0.003/);
   assert.deepEqual(errors, []);
 });
+
+test('batch norm, the learning-rate schedule and the rate penalty reach the model (names and ranges from the catalog)', async () => {
+  const { page, errors } = await demo.open('#data=moons&bn=1&sched=step&stepSize=2&gamma=0.5&ratePenalty=0.05&until=5');
+  await waitReady(page);
+  const cat = await page.evaluate(() => window.__s3nn.catalog);
+  assert.deepEqual(await page.$$eval('#c-sched option', (os) => os.map((o) => o.value)), cat.schedules.map((s) => s.name));
+  const pen = cat.ratePenalty[0];
+  const slider = await page.$eval(`#c-${pen.name}`, (i) => ({ min: Number(i.min), max: Number(i.max), step: Number(i.step), value: Number(i.value) }));
+  assert.deepEqual(slider, { min: pen.min, max: pen.uiMax, step: pen.step, value: 0.05 });
+  assert.equal(await page.isChecked('#c-bn'), true);
+  await waitFor(page, () => !window.__s3nn.playing && window.__s3nn.epoch >= 5, undefined, 30000, 'five epochs');
+  const m = await page.evaluate(() => ({ spec: window.__s3nn.models[0].spec, p: window.__s3nn.progressModels[0] }));
+  assert.equal(m.spec.batchNorm, true, 'batch norm in the model');
+  // StepLR: lr · γ^⌊e / k⌋ for the epoch in progress (the last mini-batch ran in epoch 4)
+  assert.ok(Math.abs(m.p.lr - 0.01 * 0.5 ** Math.floor(4 / 2)) < 1e-9, `lr ${m.p.lr}`);
+  assert.ok(m.p.ratePenalty > 0, `rate penalty reported: ${m.p.ratePenalty}`);
+  assert.equal(await page.textContent('#s-lr'), '2.5e-3');
+  assert.deepEqual(errors, []);
+});

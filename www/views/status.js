@@ -16,7 +16,7 @@ export default {
   watch: [FROM_WORKER.state, FROM_WORKER.progress, FROM_WORKER.eval],
   init() {
     this.play = $('b-play');
-    this.el = { epoch: $('s-epoch'), bar: $('s-epochbar'), progress: $('s-progress'), testSet: $('s-testset'), steps: $('s-steps'), rate: $('s-rate'), loss: $('s-loss'), train: $('s-train'), test: $('s-test'), arch: $('s-arch') };
+    this.el = { epoch: $('s-epoch'), bar: $('s-epochbar'), progress: $('s-progress'), testSet: $('s-testset'), lr: $('s-lr'), steps: $('s-steps'), rate: $('s-rate'), loss: $('s-loss'), train: $('s-train'), test: $('s-test'), arch: $('s-arch') };
     this.play.addEventListener('click', () => ask(store.playing ? TO_WORKER.pause : TO_WORKER.play));
     document.addEventListener('keydown', (ev) => {
       // Space toggles play/pause unless typing in a control.
@@ -43,6 +43,7 @@ export default {
     setText(el.rate, main && store.playing && p.samplesPerSec ? fmtInt(p.samplesPerSec) : '–');
     setText(el.loss, main?.steps ? fmtNum(main.loss) : '–');
     setText(el.train, main?.steps ? fmtPct(main.acc) : '–');
+    setText(el.lr, main?.lr ? fmtNum(main.lr) : '–');
     const ev = store.models?.length ? store.eval : null;
     const em = ev?.models?.[0];
     setText(el.test, em ? fmtPct(em.testAcc) : '–');

@@ -47,7 +47,7 @@ function sendProgress() {
     playing,
     samplesPerSec: samplesPerSec(),
     trainLen: train.length,
-    models: models.map((m) => ({ label: m.label, neuron: m.neuron, steps: m.steps, samples: m.samples, epoch: m.epoch, loss: m.loss, acc: m.acc, gradNorms: m.gradNorms, firingRates: m.firingRates })),
+    models: models.map((m) => ({ label: m.label, neuron: m.neuron, steps: m.steps, samples: m.samples, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ratePenalty: m.ratePenalty, gradNorms: m.gradNorms, firingRates: m.firingRates })),
   });
 }
 
