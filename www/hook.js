@@ -65,6 +65,7 @@ export function installHook(slowViews) {
     /** The 2-D set's plotted box [x0, x1, y0, y1] and its training points (x0, y0, x1, y1, …). */
     plotted: () => (store.points ? { domain: store.points.domain, x: Array.from(store.points.train.x) } : null),
     graph: () => store.graph,
+    sparsity: () => store.sparsity ?? null,
     boundaryProba: () => (store.boundary ? Array.from(store.boundary.proba) : null),
     surrogatePlot: () => store.surrogatePlot,
     shownOps: () => store.shownOps,

@@ -84,7 +84,7 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'probe', x: Float32Array, source: ProbeSource, layers: LayerRecord[], proba: Float32Array, ops: object,
  *            others: {label: string, neuron: string, ops: object}[], at: number, modelVersion: number}} ProbeMsg
  *   one input through the model: spikes, potentials, probabilities, operation counts
- * @typedef {{type:'raster', n: number, layers: {name: string, kind: string, steps: number, neurons: number, firingRate: number}[],
+ * @typedef {{type:'raster', n: number, layers: {name: string, kind: string, steps: number, neurons: number, firingRate: number, rates: Float32Array}[],
  *            image: object, at: number}} RasterMsg  spikes of 64 test samples × hidden neurons, as one image
  * @typedef {{type:'hist', lo: number, hi: number, bins: number, layers: {name: string, counts: Float32Array, below: number, above: number}[],
  *            at: number}} HistMsg  densities of u − θ per hidden layer over a training batch

@@ -30,6 +30,7 @@ export const store = {
   probe: null,
   raster: null,
   graph: null, // the network graph's data (worker/graph.js)
+  sparsity: null, // per hidden layer: dead and always-on neuron counts, rate histogram (views/sparsity.js)
   hist: null,
   surrogate: null,
   surrogateSeq: 0, // the last surrogate request; older replies are dropped

@@ -62,6 +62,12 @@ test('bug 1: a CSV far from 0 is standardized, each axis gets its own range, and
   const warning = await page.locator('#energy-warning');
   assert.ok(await warning.isVisible(), 'a dead-network warning is shown');
   assert.match(await warning.textContent(), /layer1 never spikes.*dead/);
+  // … and the sparsity view counts its neurons as dead.
+  await waitFor(page, () => window.__s3nn.sparsity?.length > 0, undefined, 5000, 'sparsity');
+  const sp = await page.evaluate(() => window.__s3nn.sparsity);
+  assert.equal(sp[0].dead, sp[0].neurons, `every layer1 neuron dead: ${JSON.stringify(sp[0])}`);
+  assert.equal(sp[0].hist[0], sp[0].neurons);
+  assert.match(await page.textContent('#sparsity-text'), /layer1: \d+ neurons of \d+ never spike/);
   // … and after switching data the gradient chart still draws.
   await page.selectOption('#c-data', 'spiral');
   await waitFor(page, () => window.__s3nn.info?.kind === 'toy' && window.__s3nn.ready, undefined, 20000, 'spiral run');

@@ -21,8 +21,9 @@ import rates from './rates.js';
 import grads from './grads.js';
 import compareAccuracy from './compare-accuracy.js';
 import graph from './graph.js';
+import sparsity from './sparsity.js';
 
 export const VIEWS = [
   status, intro, loading, version, pad, boundary, probe, raster, surrogate, ops, gallery, confusion, compare, compareBoundaries,
-  loss, accuracy, rates, grads, compareAccuracy, graph,
+  loss, accuracy, rates, grads, compareAccuracy, graph, sparsity,
 ];

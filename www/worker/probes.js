@@ -225,7 +225,14 @@ function sendRasterAndHist() {
   const rl = main.net.record(rasterX, rn).map((L) => ({ name: L.name, kind: L.kind, steps: L.steps, neurons: L.spikes.length / (L.steps * rn), spikes: L.spikes, firingRate: L.firingRate }));
   const { rgba, width, height } = rasterImage(rn, rasterLabels, rl);
   const image = imagePayload(rgba, width, height, transfer);
-  const layers = rl.map(({ spikes, ...meta }) => meta);
+  // Each neuron's firing rate over the raster's samples (and time steps): the sparsity view's histogram.
+  const layers = rl.map(({ spikes, ...meta }) => {
+    const rates = new Float32Array(meta.neurons);
+    const per = 1 / (rn * meta.steps);
+    for (let r = 0; r < rn * meta.steps; r++) for (let j = 0; j < meta.neurons; j++) rates[j] += spikes[r * meta.neurons + j] * per;
+    transfer.push(rates.buffer);
+    return { ...meta, rates };
+  });
   post(FROM_WORKER.raster, { n: rn, layers, image, at: main.steps }, transfer);
 
   const hl = main.net.record(histX, histX.length / info.features);
