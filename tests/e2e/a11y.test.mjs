@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { demoSuite, waitReady, waitFor, pauseAndSettle, screenshot, screenshotOf } from './helpers.mjs';
+import path from 'node:path';
+import { demoSuite, waitReady, waitFor, pauseAndSettle, screenshot, screenshotOf, shotsDir } from './helpers.mjs';
 
 const demo = demoSuite();
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -101,6 +102,9 @@ for (const [name, width, height] of [['phone', 390, 844], ['tablet', 1024, 768]]
     assert.ok(p.scrollW <= p.vw, `no horizontal scroll: ${p.scrollW} > ${p.vw}`);
     assert.deepEqual(p.overlaps, [], 'status values overlap');
     await screenshot(page, `${name}-${width}x${height}`);
+    // what a phone shows first: the controls, the status bar and the main plot
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(shotsDir, `${name}-${width}x${height}-first-screen.png`) });
     await context.close();
     assert.deepEqual(errors, []);
   });
