@@ -300,7 +300,7 @@ export function grayImage(x, w, h, rgbaOut, ox, oy, stride, tint) {
 
 const GALLERY_MIN_CELL = 62;
 /** Gallery of test images; returns a hit-test function (px, py) → gallery index. */
-export function drawGallery(canvas, gallery, preds, names, shape) {
+export function drawGallery(canvas, gallery, preds, names, shape, selected = -1) {
   const [c, ih, iw] = shape;
   void c;
   const count = gallery.idx.length;
@@ -357,16 +357,24 @@ export function drawGallery(canvas, gallery, preds, names, shape) {
     ctx2.lineWidth = ok ? 1 : 2;
     ctx2.strokeRect(x - 0.5, y - 0.5, img + 1, img + 1);
     ctx2.fillStyle = ok ? '#444' : '#d62728';
+    if (k === selected) {
+      // the keyboard's choice
+      ctx2.strokeStyle = '#1f2430';
+      ctx2.lineWidth = 2;
+      ctx2.strokeRect(x - 2.5, y - 2.5, img + 5, img + 5);
+    }
     label(p === null ? nm(truth) : nm(p), x - pad + 1, y + img + 11);
     if (!ok) label(`(${nm(truth)})`, x - pad + 1, y + img + 22);
   }
   canvas.__labels = labels; // what is written under the images (the e2e test reads it)
-  return (px, py) => {
+  const hit = (px, py) => {
     const q = Math.floor(px / cell);
     const r = Math.floor(py / (cell + labelH));
     const k = r * cols + q;
     return k >= 0 && k < count && q < cols ? k : -1;
   };
+  hit.cols = cols;
+  return hit;
 }
 
 export function drawConfusion(canvas, confusion, classes, names) {

@@ -65,10 +65,12 @@ export function installHook(slowViews) {
     /** The 2-D set's plotted box [x0, x1, y0, y1] and its training points (x0, y0, x1, y1, …). */
     plotted: () => (store.points ? { domain: store.points.domain, x: Array.from(store.points.train.x) } : null),
     graph: () => store.graph,
+    region: () => (store.region ? { layer: store.region.layer, neuron: store.region.neuron } : null),
     sparsity: () => store.sparsity ?? null,
     boundaryProba: () => (store.boundary ? Array.from(store.boundary.proba) : null),
     surrogatePlot: () => store.surrogatePlot,
     shownOps: () => store.shownOps,
+    galleryIdx: () => (store.gallery ? Array.from(store.gallery.idx) : null),
     galleryPred: () => (store.galleryPred ? Array.from(store.galleryPred) : null),
     /** The error the message bar shows ('' when none; a notice is `notice`). */
     message: () => (currentMessageKind() === 'error' ? currentMessage() : ''),

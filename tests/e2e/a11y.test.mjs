@@ -55,6 +55,13 @@ test('axe-core finds no serious or critical violation; play has aria-pressed; re
     if (/neuron \d+: spikes on/.test(await page.textContent('#graph-info'))) break;
   }
   assert.match(await page.textContent('#graph-info'), /layer1 neuron \d+: spikes on [\d.]+% of 64 test samples/);
+  // Keyboard probing of a spike map: arrows choose a neuron, whose region the plot then shades.
+  await page.focus('#spike-maps canvas[data-layer="0"]');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await page.getAttribute('#spike-maps canvas[data-layer="0"]', 'aria-label'), /layer1 neuron 1: shaded region/);
+  await waitFor(page, () => window.__s3nn.region?.neuron === 1, undefined, 5000, 'region of neuron 1');
+  await page.keyboard.press('Tab'); // leaving the map clears the region
   await screenshotOf(page, '#intro', 'onboarding');
   await screenshotOf(page, '#p-ops', 'energy-explainer');
   await screenshotOf(page, '#p-train', 'network-graph');

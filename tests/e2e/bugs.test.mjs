@@ -204,6 +204,12 @@ test('bugs 7, 8: the test figures say which test images they are on; pad, galler
   await page.mouse.up();
   const lower = await page.evaluate(() => { const d = document.getElementById('pad').getContext('2d').getImageData(0, 10, 28, 18).data; let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s; });
   assert.equal(lower, 0, 'only the stroke is on the pad (the test image was cleared)');
+  // Keyboard probing of the test images: arrows choose, Enter probes.
+  const idx = await page.evaluate(() => window.__s3nn.galleryIdx);
+  await page.focus('#gallery');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await waitFor(page, (want) => window.__s3nn.probe?.source?.index === want, idx[2], 5000, 'keyboard probe of the third test image (the first arrow selects the first)');
   // Fashion's gallery: whole class names.
   await page.selectOption('#c-data', 'fashion');
   await waitFor(page, () => window.__s3nn.info?.data === 'fashion' && window.__s3nn.ready && window.__s3nn.galleryPred, undefined, 60000, 'Fashion run');
