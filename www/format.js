@@ -20,7 +20,9 @@ export function fmtEnergy(pj) {
 
 /** "1 spike", "2 spikes": a count with its noun. */
 export const plural = (n, noun) => `${fmtInt(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
-export const fmtInt = (v) => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+// One formatter for every count: toLocaleString built one per call and showed in the main thread's profile.
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export const fmtInt = (v) => (v === null || v === undefined ? '–' : INT.format(Math.round(v)));
 
 export const $ = (id) => document.getElementById(id);
 

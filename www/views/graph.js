@@ -6,7 +6,7 @@
 import { FROM_WORKER } from '../protocol.js';
 import { $, fmtPct, setText } from '../format.js';
 import { store } from '../store.js';
-import { fit, classCss } from '../draw.js';
+import { fit, classCss, cssWidth } from '../draw.js';
 import { exportPng } from '../files.js';
 
 const POS = [8, 119, 189];
@@ -28,8 +28,7 @@ function layout(g, w) {
 }
 
 function draw(canvas, g) {
-  const [w0] = fit(canvas, 10);
-  const L = layout(g, w0);
+  const L = layout(g, cssWidth(canvas)); // the width alone: a first fit() would reallocate the canvas twice a draw
   const [w, h, ctx] = fit(canvas, L.h);
   ctx.clearRect(0, 0, w, h);
   const { cols, nodes, s } = L;

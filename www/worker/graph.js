@@ -43,13 +43,12 @@ export function prepareGraph(domain) {
   }
 }
 
-/** Posts `graph` for the main model; rasterX/rn: the raster's test samples. */
-export function sendGraph(rasterX, rn) {
+/** Posts `graph` for the main model; rec: its record() of the raster's rn test samples (shared with the raster). */
+export function sendGraph(rec, rn) {
   const main = session.models[0];
   if (!main) return;
   const { info } = session;
   const tensors = readTensors(main.net.save());
-  const rec = main.net.record(rasterX, rn);
   const maps = mapX ? main.net.record(mapX, MAP_RES * MAP_RES) : null;
   const transfer = [];
   const layers = rec.map((L, li) => {

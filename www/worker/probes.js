@@ -222,7 +222,9 @@ function sendRasterAndHist() {
   const main = models[0];
   const transfer = [];
   const rn = rasterLabels.length;
-  const rl = main.net.record(rasterX, rn).map((L) => ({ name: L.name, kind: L.kind, steps: L.steps, neurons: L.spikes.length / (L.steps * rn), spikes: L.spikes, firingRate: L.firingRate }));
+  const record = main.net.record(rasterX, rn);
+  sendGraph(record, rn); // the graph's firing rates come from the same samples
+  const rl = record.map((L) => ({ name: L.name, kind: L.kind, steps: L.steps, neurons: L.spikes.length / (L.steps * rn), spikes: L.spikes, firingRate: L.firingRate }));
   const { rgba, width, height } = rasterImage(rn, rasterLabels, rl);
   const image = imagePayload(rgba, width, height, transfer);
   // Each neuron's firing rate over the raster's samples (and time steps): the sparsity view's histogram.
@@ -261,7 +263,6 @@ export function sendViews() {
   sendBoundary();
   sendProbe();
   sendRasterAndHist();
-  sendGraph(rasterX, rasterLabels.length);
 }
 
 /** Evaluation and every view, for the current weights (after a reset, a step, a pause). */
