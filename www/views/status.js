@@ -43,7 +43,7 @@ export default {
     setText(el.rate, main && store.playing && p.samplesPerSec ? fmtInt(p.samplesPerSec) : '–');
     setText(el.loss, main?.steps ? fmtNum(main.loss) : '–');
     setText(el.train, main?.steps ? fmtPct(main.acc) : '–');
-    setText(el.lr, main?.lr ? fmtNum(main.lr) : '–');
+    setText(el.lr, main?.lr ? fmtNum(Number(main.lr.toPrecision(3))) : '–'); // the f32 rate (0.0099999998) as set (0.01)
     const ev = store.models?.length ? store.eval : null;
     const em = ev?.models?.[0];
     setText(el.test, em ? fmtPct(em.testAcc) : '–');
