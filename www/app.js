@@ -37,5 +37,6 @@ installHook(scheduler.slowViews);
 // The controls and the URL state are built from the catalog, which comes with `ready`.
 on(FROM_WORKER.ready, () => {
   startControls(store.catalog);
-  configure({ autoplay: true });
+  // Training is motion: with prefers-reduced-motion the run waits for the play button.
+  configure({ autoplay: !matchMedia('(prefers-reduced-motion: reduce)').matches });
 });

@@ -1,15 +1,18 @@
 // The run's controls: the header menus and sliders (built from the package's catalog) and the
 // energy inputs ↔ the URL state (state.js) ↔ location.hash, and `configure`, which starts a run
 // in the worker. Views never change the run except through setState/configure.
-import { useCatalog, parseHash, toHash, resolved, dataKind, presetChanges, paramKeys, DATA_KEYS, TOY_POINTS } from './state.js';
+import { useCatalog, parseHash, toHash, resolved, dataKind, presetChanges, paramKeys, DATA_KEYS, TOY_POINTS, CSV_URL_MAX, PACE_CHOICES, trainingParams } from './state.js';
 import { paramEntry, paramsTaken, compareNeurons } from './catalog.js';
-import { $, fmtNum } from './format.js';
+import { $, fmtNum, fmtInt } from './format.js';
 import { store, resetRun } from './store.js';
 import { releaseImages } from './draw.js';
 import { ask } from './link.js';
 import { TO_WORKER, FROM_WORKER } from './protocol.js';
 import { PAGE, on, emit } from './bus.js';
+import { showMessage } from './message.js';
 
+// How the data files are stored: '' (the demo server's raw IDX files) or 'gzip' (the static site).
+const DATA_ENCODING = document.querySelector('meta[name="s3nn-data"]')?.content ?? '';
 // Data menu groups, per data kind.
 const DATA_GROUPS = { toy: '2-D toy sets', image: 'Images (download)', csv: 'Your data' };
 
@@ -60,6 +63,39 @@ function buildSliders() {
   }
 }
 
+// The schedule's parameters and the rate penalty: one slider each, range and meaning from the
+// catalog (the penalty's slider stops at its uiMax; larger values come from links).
+let trainSliders = {};
+function buildTrainingControls() {
+  ctl.sched.replaceChildren(...cat.schedules.map((s) => option(s.name, s.label)));
+  ctl.sched.title = cat.schedules.map((s) => `${s.label}: ${s.description}`).join('\n');
+  const box = $('c-trainparams');
+  for (const p of trainingParams(cat)) {
+    const label = Object.assign(document.createElement('label'), { className: 'slider', title: `${p.name}: ${p.meaning}` });
+    const input = Object.assign(document.createElement('input'), { id: `c-${p.name}`, type: 'range', min: p.min, max: p.uiMax ?? p.max, step: p.step });
+    input.setAttribute('aria-label', `${p.name} (${p.symbol})`);
+    const out = Object.assign(document.createElement('output'), { id: `o-${p.name}` });
+    label.append(p.symbol, ' ', input, out);
+    box.append(label);
+    trainSliders[p.name] = { label, input, out, p };
+    input.addEventListener('input', () => (out.textContent = fmtNum(Number(input.value))));
+    input.addEventListener('change', () => setState({ [p.name]: Number(input.value) }));
+  }
+}
+function syncTrainingParams(R) {
+  const sched = cat.schedules.find((s) => s.name === R.sched);
+  for (const [name, s] of Object.entries(trainSliders)) {
+    const own = sched?.params.some((q) => q.name === name);
+    const penalty = cat.ratePenalty.some((q) => q.name === name);
+    // the target rate only means something once there is a penalty
+    const show = own || (penalty && (name === cat.ratePenalty[0].name || R[cat.ratePenalty[0].name] > 0));
+    s.label.classList.toggle('hidden-kind', !show);
+    const v = R[name] ?? s.p.default;
+    s.input.value = v ?? s.p.min;
+    s.out.textContent = v === null || v === undefined ? 'none' : fmtNum(v);
+  }
+}
+
 /** The parameter names some model of the run takes from the controls (the others are hidden). */
 function shownParams(R) {
   const neurons = R.compare ? compareNeurons(cat, R.neuron).map((n) => n.name) : [R.neuron];
@@ -99,14 +135,26 @@ export function syncControls() {
   ctl.opt.value = R.opt;
   ctl.seed.value = R.seed;
   ctl.compare.checked = !!R.compare;
+  ctl.std.checked = !!R.std;
+  ctl.bn.checked = !!R.bn;
+  ctl.sched.value = R.sched;
+  syncTrainingParams(R);
+  ensureOption(ctl.pace, R.pace);
+  ctl.until.value = R.until || '';
   ctl.emac.value = R.emac;
   ctl.eac.value = R.eac;
   document.querySelectorAll('.toy-only').forEach((e) => e.classList.toggle('hidden-kind', R.kind !== 'toy'));
+  document.querySelectorAll('.csv-only').forEach((e) => e.classList.toggle('hidden-kind', R.kind !== 'csv'));
   emit(PAGE.sync, R);
 }
 
-function writeHash() {
-  const h = toHash(state);
+// The URL is written once the worker has built the run it describes: a value the package refuses
+// (Hidden = "abc") never reaches the link. `sent` is the last configuration asked for.
+let sent = { seq: 0, hash: null };
+let csvAutoplay = undefined; // the autoplay of a run that waits for its CSV
+let replacedLoaded = null; // the arch of a loaded model a new run replaced (told once the run starts)
+
+function writeHash(h = toHash(state)) {
   if (location.hash !== h && !(h === '#' && location.hash === '')) history.replaceState(null, '', h === '#' ? location.pathname + location.search : h);
 }
 
@@ -114,15 +162,69 @@ function writeHash() {
 export function configure(extra = {}) {
   if (!state) return; // not started yet
   store.run = resolved(state);
+  if (state.data === 'csv' && !store.csvOk) {
+    waitForCsv(extra);
+    return;
+  }
+  if (store.loadedFile) {
+    replacedLoaded = store.models?.[0]?.arch ?? 'the loaded model';
+    store.loadedFile = null;
+  }
   resetRun();
+  // The old run's epoch, loss and model are not this run's: the status bar shows "–" until the
+  // new run reports (or for good, if it fails).
+  store.progress = null;
+  store.models = [];
   releaseImages(store.boundary);
   store.boundary = null;
   store.probe = null;
   emit(PAGE.all);
   if (extra.autoplay) store.playing = true; // optimistic: the button shows pause at once
-  ask(TO_WORKER.config, { cfg: { ...store.run, ...extra } });
+  sendPace();
+  sent = { seq: sent.seq + 1, hash: toHash(state) };
+  ask(TO_WORKER.config, { cfg: { ...store.run, ...extra, seq: sent.seq, dataEncoding: DATA_ENCODING } });
   emit(PAGE.config, store.run);
 }
+
+/**
+ * A run on CSV data before any CSV is loaded: the link's own small CSV is sent to the worker (the
+ * run starts when it is accepted); without one, the message offers to choose the file.
+ */
+function waitForCsv(extra) {
+  csvAutoplay = extra.autoplay;
+  store.progress = null;
+  store.models = [];
+  emit(PAGE.all);
+  if (state.csv) {
+    store.csvText = state.csv;
+    ask(TO_WORKER.csv, { text: state.csv, seed: state.seed });
+    return;
+  }
+  showMessage('This link trains on CSV points that it does not hold (only uploads of up to 4 000 characters travel in links). Choose the CSV file to go on.', {
+    kind: 'info',
+    action: { label: 'Choose CSV file…', run: () => $('c-csv').click() },
+  });
+}
+
+/** The URL state of a loaded model: its hidden layers, neuron and parameters (the controls then show the model). */
+function loadedState(mi) {
+  const tokens = String(mi.arch).split('-');
+  const patch = { arch: tokens.slice(1, -1).join('-'), neuron: mi.neuron };
+  const sn = mi.spec?.neuron ?? {};
+  for (const k of paramKeys()) {
+    const p = paramEntry(cat, k, mi.neuron);
+    const v = sn.surrogate?.[k] ?? sn[k];
+    if (!p || typeof v !== 'number') {
+      patch[k] = null;
+      continue;
+    }
+    const r = Number((Math.round(v / p.step) * p.step).toFixed(6)); // the file's f32, back on the slider's grid
+    patch[k] = r === p.default ? null : r;
+  }
+  return patch;
+}
+
+const sendPace = () => ask(TO_WORKER.pace, { stepsPerSec: state.pace, untilEpoch: state.until });
 
 /** Changes the URL state; by default the run is rebuilt. */
 export function setState(patch, { reset = true } = {}) {
@@ -134,12 +236,14 @@ export function setState(patch, { reset = true } = {}) {
     state.lr = null;
     state.bs = null;
   }
+  if ('data' in patch && state.data !== 'csv') state.csv = '';
+  if (state.data === 'csv' && !state.csv && store.csvText && store.csvText.length <= CSV_URL_MAX) state.csv = store.csvText;
   if ('neuron' in patch) {
     // A value is kept only where the new neuron has the same parameter (same entry, same range).
     for (const k of paramKeys()) if (paramEntry(cat, k, state.neuron) !== paramEntry(cat, k, old.neuron)) state[k] = null;
   }
   syncControls();
-  writeHash();
+  if (!reset) writeHash();
   if (dataChanged) {
     store.points = null;
     store.gallery = null;
@@ -154,10 +258,12 @@ export function startControls(catalog) {
   state = parseHash(location.hash);
   ctl = {
     data: $('c-data'), noise: $('c-noise'), n: $('c-n'), arch: $('c-arch'), neuron: $('c-neuron'),
-    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), emac: $('c-emac'), eac: $('c-eac'),
+    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), std: $('c-std'), bn: $('c-bn'), sched: $('c-sched'), pace: $('c-pace'), until: $('c-until'), emac: $('c-emac'), eac: $('c-eac'),
   };
   buildMenus();
+  ctl.pace.replaceChildren(...PACE_CHOICES.map((v) => option(String(v), v ? `${v} steps/s` : 'full speed')));
   buildSliders();
+  buildTrainingControls();
   const num = (el) => Number(el.value);
   ctl.data.addEventListener('change', () => {
     if (ctl.data.value === 'csv' && !store.csvOk) {
@@ -171,11 +277,27 @@ export function startControls(catalog) {
   ctl.n.addEventListener('change', () => setState({ n: Math.max(0, Math.round(num(ctl.n) || 0)) }));
   ctl.arch.addEventListener('change', () => setState({ arch: ctl.arch.value.trim() }));
   ctl.neuron.addEventListener('change', () => setState({ neuron: ctl.neuron.value }));
-  ctl.lr.addEventListener('change', () => setState({ lr: num(ctl.lr) }));
+  // A new learning rate goes on with the run (Reset starts over); without a model it builds one.
+  ctl.lr.addEventListener('change', () => {
+    const live = store.models?.length > 0;
+    setState({ lr: num(ctl.lr) }, { reset: !live });
+    if (live) ask(TO_WORKER.lr, { lr: state.lr });
+  });
+  ctl.pace.addEventListener('change', () => {
+    setState({ pace: num(ctl.pace) }, { reset: false });
+    sendPace();
+  });
+  ctl.until.addEventListener('change', () => {
+    setState({ until: Math.max(0, Math.round(num(ctl.until) || 0)) }, { reset: false });
+    sendPace();
+  });
   ctl.bs.addEventListener('change', () => setState({ bs: num(ctl.bs) }));
   ctl.opt.addEventListener('change', () => setState({ opt: ctl.opt.value }));
   ctl.seed.addEventListener('change', () => setState({ seed: Math.max(0, Math.round(num(ctl.seed))) }));
   ctl.compare.addEventListener('change', () => setState({ compare: ctl.compare.checked ? 1 : 0 }));
+  ctl.std.addEventListener('change', () => setState({ std: ctl.std.checked ? 1 : 0 }));
+  ctl.bn.addEventListener('change', () => setState({ bn: ctl.bn.checked ? 1 : 0 }));
+  ctl.sched.addEventListener('change', () => setState({ sched: ctl.sched.value }));
   // Energy constants change the reported energy, not the model: no rebuild.
   for (const k of ['emac', 'eac']) {
     ctl[k].addEventListener('change', () => {
@@ -192,10 +314,28 @@ export function startControls(catalog) {
     syncControls();
     configure();
   });
-  // A CSV upload that the worker accepted becomes the data set.
+  // A CSV upload that the worker accepted becomes the data set (kept in the link if small).
   on(FROM_WORKER.csvOk, () => {
-    setState({ data: 'csv' }, { reset: false });
-    configure({ csvStamp: Date.now() });
+    const text = store.csvText ?? '';
+    setState({ data: 'csv', csv: text.length <= CSV_URL_MAX ? text : '' }, { reset: false });
+    const autoplay = csvAutoplay;
+    csvAutoplay = undefined;
+    configure({ csvStamp: Date.now(), ...(autoplay ? { autoplay } : {}) });
+  });
+  on(FROM_WORKER.reset, (m) => {
+    if (m.seq === sent.seq) writeHash(sent.hash);
+    if (replacedLoaded) {
+      showMessage(`The loaded model ${replacedLoaded} was replaced by a new ${store.models?.[0]?.arch ?? ''} run (load the file again to go back to it).`, { kind: 'info' });
+      replacedLoaded = null;
+    }
+  });
+  // A loaded model file: the controls and the link show its network, and Reset goes back to its weights.
+  on(FROM_WORKER.loaded, (m) => {
+    const mi = m.models[0];
+    Object.assign(state, loadedState(mi));
+    syncControls();
+    writeHash();
+    showMessage(`Loaded model ${mi.arch} (${mi.neuron}, ${fmtInt(mi.params)} parameters). Reset goes back to these weights; changing the network starts a new run.`, { kind: 'info' });
   });
   syncControls();
 }

@@ -2,6 +2,7 @@
 // Pure functions of their inputs; nothing here talks to the worker.
 
 import { CLASS_RGB, classRgb } from './pixels.js';
+import { fmtEnergy } from './format.js';
 
 export { CLASS_RGB, classRgb };
 export const classCss = (k, a = 1) => `rgba(${classRgb(k).join(',')},${a})`;
@@ -87,12 +88,19 @@ function dotSprites(classes, rad, dpr) {
   return { sheet, size: size / dpr, half };
 }
 
+/** The plotted box [x0, x1, y0, y1] before the worker has sent one. */
+export const DEFAULT_DOMAIN = [-1.5, 1.5, -1.5, 1.5];
+// Grid lines at 1, 2 or 5 × a power of ten, 2-8 lines across the span.
+function gridStep(span) {
+  const p = 10 ** Math.floor(Math.log10(span / 2));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => span / s <= 8);
+}
+
 export function drawBoundary(canvas, { boundary, points, region, probe, classes, legend = true }) {
   const [w, h, ctx] = fit(canvas);
   ctx.clearRect(0, 0, w, h);
-  const domain = boundary?.domain || points?.domain || [-1.5, 1.5];
-  const [lo, hi] = domain;
-  const toPx = (x, y) => [((x - lo) / (hi - lo)) * w, ((hi - y) / (hi - lo)) * h];
+  const [x0, x1, y0, y1] = boundary?.domain || points?.domain || DEFAULT_DOMAIN;
+  const toPx = (x, y) => [((x - x0) / (x1 - x0)) * w, ((y1 - y) / (y1 - y0)) * h];
   if (boundary?.image) {
     ctx.imageSmoothingEnabled = true;
     blit(ctx, boundary.image, 0, 0, w, h);
@@ -108,16 +116,19 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes,
   // axes ticks
   ctx.strokeStyle = 'rgba(0,0,0,0.08)';
   ctx.lineWidth = 1;
-  for (let t = Math.ceil(lo); t <= Math.floor(hi); t++) {
+  const [xs, ys] = [gridStep(x1 - x0), gridStep(y1 - y0)];
+  ctx.beginPath();
+  for (let t = Math.ceil(x0 / xs) * xs; t <= x1; t += xs) {
     const [px] = toPx(t, 0);
-    const [, py] = toPx(0, t);
-    ctx.beginPath();
     ctx.moveTo(px, 0);
     ctx.lineTo(px, h);
+  }
+  for (let t = Math.ceil(y0 / ys) * ys; t <= y1; t += ys) {
+    const [, py] = toPx(0, t);
     ctx.moveTo(0, py);
     ctx.lineTo(w, py);
-    ctx.stroke();
   }
+  ctx.stroke();
   if (points) {
     const dpr = window.devicePixelRatio || 1;
     const key = `${w}x${h}@${dpr}`;
@@ -164,7 +175,7 @@ export function drawBoundary(canvas, { boundary, points, region, probe, classes,
     ctx.fillStyle = '#333';
     ctx.fillText('● train (white ring)   ● test (dark ring)', 10, h - 10);
   }
-  return { lo, hi, w, h };
+  return { domain: [x0, x1, y0, y1], w, h };
 }
 
 /** Grid layout of a layer's neurons: dense → near-square grid; conv → channels side by side. */
@@ -287,16 +298,18 @@ export function grayImage(x, w, h, rgbaOut, ox, oy, stride, tint) {
   void tint;
 }
 
+const GALLERY_MIN_CELL = 62;
 /** Gallery of test images; returns a hit-test function (px, py) → gallery index. */
-export function drawGallery(canvas, gallery, preds, names, shape) {
+export function drawGallery(canvas, gallery, preds, names, shape, selected = -1) {
   const [c, ih, iw] = shape;
   void c;
   const count = gallery.idx.length;
-  const cols = 8;
+  const [w, h, ctx] = fit(canvas, undefined);
+  // Cells at least GALLERY_MIN_CELL px wide, so that a class name ("T-shirt/top") fits under its image.
+  const cols = Math.max(4, Math.min(8, Math.floor(w / GALLERY_MIN_CELL)));
   const rows = Math.ceil(count / cols);
   const pad = 3;
-  const labelH = 13;
-  const [w, h, ctx] = fit(canvas, undefined);
+  const labelH = 24; // two lines: the prediction, then the true class when it differs
   const cell = Math.floor(w / cols);
   const cssH = rows * (cell + labelH);
   const [, , ctx2] = fit(canvas, cssH);
@@ -319,8 +332,18 @@ export function drawGallery(canvas, gallery, preds, names, shape) {
   }
   const src = gallery.__sprite;
   ctx2.imageSmoothingEnabled = false;
-  ctx2.font = '10px Helvetica, Arial, sans-serif';
   const nm = (i) => (names && names[i] ? names[i] : String(i));
+  const labels = [];
+  // The largest font (10 → 7 px) at which the text fits the cell; an ellipsis only below that.
+  const label = (txt, x, y) => {
+    let size = 10;
+    ctx2.font = `${size}px Helvetica, Arial, sans-serif`;
+    while (size > 7 && ctx2.measureText(txt).width > cell - 2) ctx2.font = `${--size}px Helvetica, Arial, sans-serif`;
+    let t = txt;
+    while (t.length > 1 && ctx2.measureText(t).width > cell - 2) t = t.slice(0, -2) + '…';
+    ctx2.fillText(t, x, y);
+    labels.push(t);
+  };
   for (let k = 0; k < count; k++) {
     const r = Math.floor(k / cols);
     const q = k % cols;
@@ -334,16 +357,24 @@ export function drawGallery(canvas, gallery, preds, names, shape) {
     ctx2.lineWidth = ok ? 1 : 2;
     ctx2.strokeRect(x - 0.5, y - 0.5, img + 1, img + 1);
     ctx2.fillStyle = ok ? '#444' : '#d62728';
-    const txt = p === null ? nm(truth) : ok ? nm(p) : `${nm(p)} (${nm(truth)})`;
-    const maxChars = Math.max(4, Math.floor(cell / 5.5));
-    ctx2.fillText(txt.length > maxChars ? txt.slice(0, maxChars - 1) + '…' : txt, x, y + img + 11);
+    if (k === selected) {
+      // the keyboard's choice
+      ctx2.strokeStyle = '#1f2430';
+      ctx2.lineWidth = 2;
+      ctx2.strokeRect(x - 2.5, y - 2.5, img + 5, img + 5);
+    }
+    label(p === null ? nm(truth) : nm(p), x - pad + 1, y + img + 11);
+    if (!ok) label(`(${nm(truth)})`, x - pad + 1, y + img + 22);
   }
-  return (px, py) => {
+  canvas.__labels = labels; // what is written under the images (the e2e test reads it)
+  const hit = (px, py) => {
     const q = Math.floor(px / cell);
     const r = Math.floor(py / (cell + labelH));
     const k = r * cols + q;
     return k >= 0 && k < count && q < cols ? k : -1;
   };
+  hit.cols = cols;
+  return hit;
 }
 
 export function drawConfusion(canvas, confusion, classes, names) {
@@ -384,10 +415,13 @@ export function drawConfusion(canvas, confusion, classes, names) {
   }
 }
 
-/** Horizontal bars: [{label, value, color, note}] with a unit. */
-export function drawBars(canvas, bars, unit, title) {
+/**
+ * Horizontal bars: [{label, value, color, note, segments?: [{value, color}]}] with a unit; a bar
+ * with segments is stacked (per layer), and `legend` [{label, color}] names the segment colours.
+ */
+export function drawBars(canvas, bars, unit, title, legend = null) {
   const rowH = 22;
-  const H = (title ? 18 : 4) + bars.length * rowH + 4;
+  const H = (title ? 18 : 4) + bars.length * rowH + 4 + (legend ? 16 : 0);
   const [w, h, ctx] = fit(canvas, H);
   ctx.clearRect(0, 0, w, h);
   ctx.font = '11px Helvetica, Arial, sans-serif';
@@ -400,16 +434,33 @@ export function drawBars(canvas, bars, unit, title) {
   }
   const labelW = 118;
   const max = Math.max(1e-12, ...bars.map((b) => b.value || 0));
-  const fmtV = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} µJ` : v >= 1e3 ? `${(v / 1e3).toFixed(2)} nJ` : `${v.toFixed(1)} ${unit}`);
+  const fmtV = (v) => (unit === 'pJ' ? fmtEnergy(v) : `${v.toFixed(1)} ${unit}`);
+  const scale = (w - labelW - 150) / max;
   bars.forEach((b, i) => {
     const y = y0 + i * rowH;
     ctx.fillStyle = '#444';
     ctx.textAlign = 'left';
     ctx.fillText(b.label, 0, y + rowH / 2);
-    const bw = ((w - labelW - 150) * (b.value || 0)) / max;
-    ctx.fillStyle = b.color;
-    ctx.fillRect(labelW, y + 4, Math.max(1, bw), rowH - 8);
+    const bw = scale * (b.value || 0);
+    let x = labelW;
+    for (const s of b.segments ?? [{ value: b.value, color: b.color }]) {
+      const sw = scale * (s.value || 0);
+      ctx.fillStyle = s.color;
+      ctx.fillRect(x, y + 4, Math.max(b.segments ? 0 : 1, sw), rowH - 8);
+      x += sw;
+    }
     ctx.fillStyle = '#222';
     ctx.fillText(`${fmtV(b.value || 0)}${b.note ? '  ' + b.note : ''}`, labelW + bw + 6, y + rowH / 2);
   });
+  if (legend) {
+    let x = labelW;
+    const y = y0 + bars.length * rowH + 8;
+    for (const l of legend) {
+      ctx.fillStyle = l.color;
+      ctx.fillRect(x, y - 4, 9, 9);
+      ctx.fillStyle = '#444';
+      ctx.fillText(l.label, x + 12, y + 1);
+      x += 18 + ctx.measureText(l.label).width;
+    }
+  }
 }

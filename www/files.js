@@ -21,6 +21,9 @@ export function download(blob, name) {
 export function exportPng(name, canvas) {
   const b = document.querySelector(`button.png[data-png="${name}"]`);
   if (!b) throw new Error(`no PNG button "${name}"`);
+  // Nine buttons read "PNG": the name says which picture (the heading they sit in).
+  const heading = b.closest('h2, h3')?.firstChild?.textContent?.trim() || name;
+  b.setAttribute('aria-label', `download ${heading} as PNG`);
   b.addEventListener('click', () => {
     const c = canvas();
     if (!c) return;
@@ -39,12 +42,21 @@ function onFile(id, fn) {
 
 onFile('c-csv', async (f) => {
   const text = await f.text();
+  store.csvText = text; // kept in the link when the worker accepts it and it is small
   ask(TO_WORKER.csv, { text, seed: store.run.seed });
 });
 onFile('c-load', async (f) => {
   const bytes = await f.arrayBuffer();
+  store.loadPending = bytes.slice(0); // what Reset goes back to, once the worker has accepted it
   ask(TO_WORKER.load, { bytes }, [bytes]);
 });
+
+/** Reset of a loaded model: the file's weights again. */
+export function reloadModel() {
+  const bytes = store.loadedFile.slice(0);
+  store.loadPending = store.loadedFile;
+  ask(TO_WORKER.load, { bytes }, [bytes]);
+}
 $('b-save').addEventListener('click', () => ask(TO_WORKER.save));
 on(FROM_WORKER.saved, (m) => download(new Blob([m.bytes], { type: 'application/octet-stream' }), `s3nn-${m.neuron}-${m.arch}.safetensors`));
 $('b-csv').addEventListener('click', () => {

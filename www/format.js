@@ -9,7 +9,20 @@ export function fmtNum(v) {
   if (a >= 0.01) return v.toFixed(2);
   return v.toExponential(1);
 }
-export const fmtInt = (v) => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+/** An energy in pJ with the unit that keeps 1-3 digits before the point: pJ, nJ, µJ. */
+export function fmtEnergy(pj) {
+  if (pj === null || pj === undefined || Number.isNaN(pj)) return '–';
+  const a = Math.abs(pj);
+  if (a >= 1e6) return `${(pj / 1e6).toFixed(2)} µJ`;
+  if (a >= 1e3) return `${(pj / 1e3).toFixed(2)} nJ`;
+  return `${pj.toFixed(a >= 100 ? 0 : 1)} pJ`;
+}
+
+/** "1 spike", "2 spikes": a count with its noun. */
+export const plural = (n, noun) => `${fmtInt(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
+// One formatter for every count: toLocaleString built one per call and showed in the main thread's profile.
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export const fmtInt = (v) => (v === null || v === undefined ? '–' : INT.format(Math.round(v)));
 
 export const $ = (id) => document.getElementById(id);
 
@@ -25,6 +38,10 @@ export function setText(el, text) {
     el.__text = text;
     el.textContent = text;
   }
+}
+
+export function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 /** Index of the largest value in p[0..n). */

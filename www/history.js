@@ -38,7 +38,7 @@ function plotPush(main, testAcc) {
   while (plot.rates.length < rates.length) plot.rates.push(new Array(n).fill(null));
   while (plot.grads.length < grads.length) plot.grads.push(new Array(n).fill(null));
   plot.rates.forEach((a, i) => a.push(rates[i] ?? null));
-  plot.grads.forEach((a, i) => a.push(grads[i] > 0 ? grads[i] : null));
+  plot.grads.forEach((a, i) => a.push(grads[i] ?? null)); // 0 too: the log chart puts it on its floor
   if (plot.steps.length > PLOT_MAX) {
     for (const k of ['steps', 'loss', 'train', 'test']) plot[k] = halve(plot[k]);
     plot.rates = plot.rates.map(halve);

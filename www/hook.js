@@ -5,7 +5,7 @@ import { ask } from './link.js';
 import { TO_WORKER, FROM_WORKER } from './protocol.js';
 import { on } from './bus.js';
 import { log } from './history.js';
-import { currentMessage } from './message.js';
+import { currentMessage, currentMessageKind } from './message.js';
 import { argmax } from './format.js';
 
 function probeSummary() {
@@ -62,11 +62,19 @@ export function installHook(slowViews) {
     progressModels: () => store.progress?.models ?? [],
     probe: probeSummary,
     boundaryAt: () => (store.boundary && store.boundary.modelVersion === store.modelVersion ? store.boundary.at : null),
+    /** The 2-D set's plotted box [x0, x1, y0, y1] and its training points (x0, y0, x1, y1, …). */
+    plotted: () => (store.points ? { domain: store.points.domain, x: Array.from(store.points.train.x) } : null),
+    graph: () => store.graph,
+    region: () => (store.region ? { layer: store.region.layer, neuron: store.region.neuron } : null),
+    sparsity: () => store.sparsity ?? null,
     boundaryProba: () => (store.boundary ? Array.from(store.boundary.proba) : null),
     surrogatePlot: () => store.surrogatePlot,
     shownOps: () => store.shownOps,
+    galleryIdx: () => (store.gallery ? Array.from(store.gallery.idx) : null),
     galleryPred: () => (store.galleryPred ? Array.from(store.galleryPred) : null),
-    message: currentMessage,
+    /** The error the message bar shows ('' when none; a notice is `notice`). */
+    message: () => (currentMessageKind() === 'error' ? currentMessage() : ''),
+    notice: () => (currentMessageKind() === 'info' ? currentMessage() : ''),
     loading: () => store.loading,
     history: () => ({ steps: [...log.steps], loss: [...log.loss], train: [...log.train], test: [...log.test] }),
   };

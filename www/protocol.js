@@ -15,7 +15,11 @@
  * @property {string} arch hidden layers, e.g. "32-32" @property {string} neuron a catalog neuron name
  * @property {number} lr @property {number} bs @property {string} opt a catalog optimizer name
  * @property {number} seed @property {number} compare 0|1 @property {number} emac @property {number} eac pJ per MAC / AC
- * @property {boolean} [autoplay] start training once built
+ * @property {number} pace @property {number} until  mini-batches/s (0 = full speed), epoch limit (0 = none)
+ * @property {number} bn 0|1 batch norm  @property {string} sched a catalog schedule name; its parameters and the rate
+ *   penalty's (ratePenalty, targetRate) by their catalog names
+ * @property {string} [dataEncoding] '' (raw IDX files) or 'gzip' (<file>.gz, the static site)
+ * @property {boolean} [autoplay] start training once built  @property {number} [seq] echoed by the reply `reset`
  * Plus one key per catalog parameter name (alpha, beta, width, slope, threshold, steps, leak …):
  * its value for the chosen neuron, or null where the neuron has no such parameter.
  */
@@ -35,8 +39,11 @@
  * @typedef {{type:'save'}} SaveMsg
  * @typedef {{type:'load', bytes: ArrayBuffer}} LoadMsg  a .safetensors model file
  * @typedef {{type:'memory'}} MemoryRequest  how big the worker's wasm memory is (the soak test samples it)
+ * @typedef {{type:'pace', stepsPerSec: number, untilEpoch: number}} PaceMsg  training speed (0 = as fast as it goes) and
+ *   the epoch at which play stops by itself (0 = none); applies to the running run
+ * @typedef {{type:'lr', lr: number}} LrMsg  a new learning rate for the running models (the run goes on)
  */
-export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory']);
+export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory', 'pace', 'lr']);
 
 // ---------------------------------------------------------------- worker → page
 /**
@@ -58,13 +65,14 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'loading', label: string, loaded: number, total: number, done?: boolean}} LoadingMsg  download progress
  * @typedef {{type:'data', info: DataInfo, train?: {x: Float32Array, y: Uint32Array}, test?: {x: Float32Array, y: Uint32Array},
  *            domain?: number[], gallery?: {idx: number[], x: Float32Array, y: Uint32Array}}} DataMsg
- *   a new data set: points (2-D sets, with the plotted domain) or gallery images
- * @typedef {{type:'reset', info: DataInfo, models: ModelInfo[], modelVersion: number, pkg: {version: string, isa: string}}} ResetMsg
+ *   a new data set: points (2-D sets, with the plotted domain [x0, x1, y0, y1]) or gallery images
+ * @typedef {{type:'reset', seq?: number, info: DataInfo, models: ModelInfo[], modelVersion: number, pkg: {version: string, isa: string}}} ResetMsg
  *   new model(s) built from a config
  * @typedef {{type:'loaded', arch: string, models: ModelInfo[], modelVersion: number}} LoadedMsg  a model file replaced the model(s)
  * @typedef {{type:'state', playing: boolean}} StateMsg  the only source of the play state
  * @typedef {{type:'progress', playing: boolean, samplesPerSec: number, trainLen: number, models: {label: string, neuron: string,
- *            steps: number, samples: number, epoch: number, loss: number, acc: number, gradNorms: number[], firingRates: number[]}[]}} ProgressMsg
+ *            steps: number, samples: number, epoch: number, loss: number, acc: number, lr: number|null, ratePenalty: number|null,
+ *            gradNorms: number[], firingRates: number[]}[]}} ProgressMsg
  *   training progress, ≤ 10 Hz
  * @typedef {{type:'eval', full: boolean, models: {label: string, neuron: string, steps: number, samples: number, epoch: number,
  *            testAcc: number, testLoss: number, ops: object|null, evalSamples: number}[], confusion: number[], classes: number,
@@ -76,7 +84,7 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'probe', x: Float32Array, source: ProbeSource, layers: LayerRecord[], proba: Float32Array, ops: object,
  *            others: {label: string, neuron: string, ops: object}[], at: number, modelVersion: number}} ProbeMsg
  *   one input through the model: spikes, potentials, probabilities, operation counts
- * @typedef {{type:'raster', n: number, layers: {name: string, kind: string, steps: number, neurons: number, firingRate: number}[],
+ * @typedef {{type:'raster', n: number, layers: {name: string, kind: string, steps: number, neurons: number, firingRate: number, rates: Float32Array}[],
  *            image: object, at: number}} RasterMsg  spikes of 64 test samples × hidden neurons, as one image
  * @typedef {{type:'hist', lo: number, hi: number, bins: number, layers: {name: string, counts: Float32Array, below: number, above: number}[],
  *            at: number}} HistMsg  densities of u − θ per hidden layer over a training batch
@@ -87,10 +95,13 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'saved', bytes: Uint8Array, arch: string, neuron: string}} SavedMsg
  * @typedef {{type:'loadError', message: string}} LoadErrorMsg
  * @typedef {{type:'memory', wasmBytes: number, steps: number}} MemoryMsg  the wasm memory's buffer size, at the main model's step count
+ * @typedef {{type:'graph', inputs: object, layers: {name: string, kind: string, size: number, shown: number[], rates: Float32Array, maps?: Float32Array}[],
+ *            outputs: object, edges: (Float32Array|null)[], mapRes: number, classNames: string[], at: number}} GraphMsg
+ *   the network graph (worker/graph.js): drawn neurons, their firing rates and spike maps, the weights between them
  */
 export const FROM_WORKER = names([
   'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
-  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory',
+  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory', 'graph',
 ]);
 
 // ---------------------------------------------------------------- helpers

@@ -9,7 +9,11 @@
 import { datasetInfo, paramNames, paramEntry } from './catalog.js';
 
 /** Keys whose change requires rebuilding the data set (the rest only rebuild the model). */
-export const DATA_KEYS = ['data', 'noise', 'n', 'seed'];
+export const DATA_KEYS = ['data', 'noise', 'n', 'seed', 'std', 'csv'];
+/** A CSV upload up to this many characters travels in the link (`csv=` key), so that the link works elsewhere. */
+export const CSV_URL_MAX = 4000;
+// Keys holding text; the others are numbers.
+const TEXT_KEYS = ['data', 'arch', 'neuron', 'opt', 'csv', 'sched'];
 /** Points of a toy set when `n` is 0. */
 export const TOY_POINTS = 1000;
 // Links made before the keys were the catalog's parameter names.
@@ -23,15 +27,28 @@ const PAGE_DEFAULTS = {
   bs: null,
   seed: 1,
   compare: 0,
+  std: 1, // CSV inputs standardized (train mean 0, sd 1 per axis)
+  csv: '', // the uploaded CSV's text when it is small (CSV_URL_MAX), else ''
+  pace: 0, // mini-batches per second while playing (0: as fast as it goes)
+  until: 0, // play stops at this epoch (0: never)
+  bn: 0, // batch norm before the threshold
 };
+/** The speed menu: mini-batches per second (0 = full speed). */
+export const PACE_CHOICES = [0, 200, 50, 10];
 // Counts the engine takes as integers: a link with `bs=16.5` or `seed=-3` keeps the default
 // rather than reaching the package, which refuses what is not a non-negative integer.
 const PAGE_COUNTS = ['n', 'bs', 'seed'];
+// Quantities that cannot be negative: `#emac=-3` keeps the default (it left the accuracy at "–").
+const PAGE_NONNEG = ['noise', 'emac', 'eac', 'pace', 'until'];
 
 let cat = null;
 let DEFAULTS = null;
 let NUMERIC = null;
 let PARAMS = null; // [{name, source}]
+let RANGED = null; // the schedules' and the rate penalty's entries (ranges checked on read)
+
+/** The catalog entries of the schedule parameters and of the firing-rate penalty. */
+export const trainingParams = (cat) => [...cat.schedules.flatMap((s) => s.params), ...cat.ratePenalty];
 
 /** Builds the table from the catalog; every other export needs it. */
 export function useCatalog(catalog) {
@@ -45,8 +62,12 @@ export function useCatalog(catalog) {
     ...Object.fromEntries(PARAMS.map((p) => [p.name, null])), // null = the neuron's default
     emac: cat.energy.eMacPj,
     eac: cat.energy.eAcPj,
+    // learning-rate schedule and its parameters, firing-rate penalty: the catalog's names and defaults
+    sched: cat.schedules[0].name,
+    ...Object.fromEntries(trainingParams(cat).map((p) => [p.name, p.default])),
   };
-  NUMERIC = Object.keys(DEFAULTS).filter((k) => !['data', 'arch', 'neuron', 'opt'].includes(k));
+  RANGED = trainingParams(cat);
+  NUMERIC = Object.keys(DEFAULTS).filter((k) => !TEXT_KEYS.includes(k));
 }
 
 export const dataKind = (data) => datasetInfo(cat, data)?.kind ?? 'toy';
@@ -77,7 +98,9 @@ export function parseHash(hash) {
       // the worker's energy model as T = 0 and every view failed until the URL was edited.
       const ranges = PARAMS.some((p) => p.name === k) ? cat.neurons.map((n) => paramEntry(cat, k, n.name)).filter(Boolean) : [];
       if (ranges.length && !ranges.some((e) => num >= e.min && num <= e.max)) continue;
-      const ok = PAGE_COUNTS.includes(k) ? Number.isSafeInteger(num) && num >= 0 : Number.isFinite(num);
+      const entry = RANGED.find((p) => p.name === k);
+      if (entry && !(num >= entry.min && num <= entry.max)) continue;
+      const ok = PAGE_COUNTS.includes(k) ? Number.isSafeInteger(num) && num >= 0 : Number.isFinite(num) && !(PAGE_NONNEG.includes(k) && num < 0);
       if (v !== '' && ok) s[k] = num;
     } else {
       s[k] = k === 'arch' ? v.trim() : v; // `#arch=%20` is the preset, as an empty field is
@@ -86,6 +109,7 @@ export function parseHash(hash) {
   if (!datasetInfo(cat, s.data)) s.data = DEFAULTS.data;
   if (!cat.neurons.some((n) => n.name === s.neuron)) s.neuron = DEFAULTS.neuron;
   if (!cat.optimizers.some((o) => o.name === s.opt)) s.opt = DEFAULTS.opt;
+  if (!cat.schedules.some((o) => o.name === s.sched)) s.sched = DEFAULTS.sched;
   return s;
 }
 

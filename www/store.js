@@ -29,6 +29,8 @@ export const store = {
   hover: null, // {layer, neuron} under the pointer in a spike map
   probe: null,
   raster: null,
+  graph: null, // the network graph's data (worker/graph.js)
+  sparsity: null, // per hidden layer: dead and always-on neuron counts, rate histogram (views/sparsity.js)
   hist: null,
   surrogate: null,
   surrogateSeq: 0, // the last surrogate request; older replies are dropped
@@ -37,6 +39,9 @@ export const store = {
   maxRate: 0,
   loading: null,
   csvOk: false,
+  csvText: null, // the last CSV sent to the worker
+  loadPending: null, // bytes of a model file sent to the worker
+  loadedFile: null, // bytes of the model file the run started from (Reset reloads it)
 };
 
 /** Forgets the run's history and the views that belong to the old model. */
@@ -91,6 +96,8 @@ export const take = receive(FROM_WORKER, {
     resetRun();
   },
   loaded(m) {
+    store.loadedFile = store.loadPending;
+    store.loadPending = null;
     store.models = m.models;
     store.modelVersion = m.modelVersion;
     resetRun();
@@ -131,6 +138,9 @@ export const take = receive(FROM_WORKER, {
   hist(m) {
     store.hist = m;
   },
+  graph(m) {
+    store.graph = m;
+  },
   surrogate(m) {
     if (m.seq === store.surrogateSeq) store.surrogate = m;
   },
@@ -142,6 +152,7 @@ export const take = receive(FROM_WORKER, {
     showMessage('');
   },
   loadError(m) {
+    store.loadPending = null;
     showMessage(`Model not loaded: ${m.message}`);
   },
 });

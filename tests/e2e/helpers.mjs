@@ -36,8 +36,8 @@ export function demoSuite() {
 }
 
 /** Opens the demo; returns {page, errors, context}. errors collects console errors and page errors. */
-export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1 });
+export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960, reducedMotion = 'no-preference' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1, reducedMotion });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
@@ -114,6 +114,18 @@ export async function screenshot(page, name) {
   const t0 = await page.evaluate(() => performance.now());
   await page.screenshot({ path: file, fullPage: true });
   await page.waitForTimeout(300);
+  const t1 = await page.evaluate(() => performance.now());
+  if (!shotWindows.has(page)) shotWindows.set(page, []);
+  shotWindows.get(page).push([t0, t1]);
+  return file;
+}
+
+/** A screenshot of one element (a panel) into docs/screenshots/<name>.png. */
+export async function screenshotOf(page, selector, name) {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const file = path.join(shotsDir, `${name}.png`);
+  const t0 = await page.evaluate(() => performance.now());
+  await page.locator(selector).screenshot({ path: file });
   const t1 = await page.evaluate(() => performance.now());
   if (!shotWindows.has(page)) shotWindows.set(page, []);
   shotWindows.get(page).push([t0, t1]);

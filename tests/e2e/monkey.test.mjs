@@ -203,7 +203,9 @@ test(`monkey: ${SECONDS} s of random input (seed ${SEED}), the page still trains
     // field then means the data set's preset), and press play if paused.
     const message = await page.evaluate(() => window.__s3nn.message);
     t.diagnostic(`page after the monkey: ${JSON.stringify(await page.evaluate(() => ({ data: window.__s3nn.config.data, arch: window.__s3nn.config.arch, playing: window.__s3nn.playing, steps: window.__s3nn.trainSteps, message: window.__s3nn.message })))}`);
-    if (message && /config/.test(message)) {
+    // A refused run leaves no model (the status bar says so), whatever message came after it.
+    const noModel = await page.evaluate(() => window.__s3nn.models.length === 0);
+    if ((message && /config/.test(message)) || noModel) {
       await page.fill('#c-arch', '');
       await page.dispatchEvent('#c-arch', 'change');
     }

@@ -5,7 +5,7 @@ import { PAGE, on } from '../bus.js';
 import { $ } from '../format.js';
 import { store } from '../store.js';
 import { ask } from '../link.js';
-import { drawBoundary } from '../draw.js';
+import { drawBoundary, DEFAULT_DOMAIN } from '../draw.js';
 import { exportPng } from '../files.js';
 
 export default {
@@ -17,9 +17,9 @@ export default {
     canvas.addEventListener('click', (ev) => {
       if (!store.info || store.info.features !== 2) return;
       const r = canvas.getBoundingClientRect();
-      const [lo, hi] = store.boundary?.domain || store.points?.domain || [-1.5, 1.5];
-      const x = lo + ((ev.clientX - r.left) / r.width) * (hi - lo);
-      const y = hi - ((ev.clientY - r.top) / r.height) * (hi - lo);
+      const [x0, x1, y0, y1] = store.boundary?.domain || store.points?.domain || DEFAULT_DOMAIN;
+      const x = x0 + ((ev.clientX - r.left) / r.width) * (x1 - x0);
+      const y = y1 - ((ev.clientY - r.top) / r.height) * (y1 - y0);
       ask(TO_WORKER.probe, { x: [x, y], source: { kind: 'point' } });
     });
     exportPng('boundary', () => canvas);

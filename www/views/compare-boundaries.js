@@ -19,7 +19,7 @@ export default {
     const show = !!(store.run.compare && b && b.others?.length && store.info?.features === 2);
     box.hidden = !show;
     if (!show) return;
-    const all = [{ label: store.eval?.models?.[0]?.label ?? 'S³NN', proba: b.proba, image: b.image }, ...b.others];
+    const all = [{ label: store.models?.[0]?.label ?? '', proba: b.proba, image: b.image }, ...b.others];
     if (cells.length !== all.length) {
       box.innerHTML = '';
       cells = all.map(() => {
@@ -37,7 +37,7 @@ export default {
     }
     all.forEach((m, i) => {
       const acc = store.eval?.models?.[i]?.testAcc;
-      setHtml(cells[i].head, `<b style="color:${SERIES[i]}">${m.label}</b><span>${fmtPct(acc)}</span>`);
+      setHtml(cells[i].head, `<b><span class="swatch" style="background:${SERIES[i]}"></span>${m.label}</b><span>${fmtPct(acc)}</span>`);
       drawBoundary(cells[i].canvas, { boundary: { image: m.image, res: b.res, classes: b.classes, domain: b.domain }, points: store.testPoints, legend: false });
     });
   },

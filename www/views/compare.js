@@ -27,7 +27,7 @@ export default {
     bars.forEach((b) => (b.note = ann ? `${(b.value / ann).toFixed(2)}× ANN` : ''));
     drawBars(this.energy, bars, 'pJ');
     this.table.innerHTML = `<tr><th>model</th><th>test acc</th><th>MACs</th><th>ACs</th><th>pJ / inference</th></tr>${ms
-      .map((m, i) => `<tr data-model="${i}"><td style="color:${SERIES[i]}">${m.label}</td><td data-k="testAcc" data-v="${m.testAcc}">${fmtPct(m.testAcc)}</td><td>${fmtInt(m.ops?.macs ?? 0)}</td><td>${fmtInt(m.ops?.acs ?? 0)}</td><td>${fmtNum(bars[i].value)}</td></tr>`)
+      .map((m, i) => `<tr data-model="${i}"><td><span class="swatch" style="background:${SERIES[i]}"></span>${m.label}</td><td data-k="testAcc" data-v="${m.testAcc}">${fmtPct(m.testAcc)}</td><td>${fmtInt(m.ops?.macs ?? 0)}</td><td>${fmtInt(m.ops?.acs ?? 0)}</td><td>${fmtNum(bars[i].value)}</td></tr>`)
       .join('')}`;
   },
 };

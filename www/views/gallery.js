@@ -23,12 +23,30 @@ export default {
       }
     });
     exportPng('gallery', () => canvas);
+    // Keyboard: arrows choose an image, Enter or Space probes it.
+    this.sel = -1;
+    canvas.addEventListener('keydown', (ev) => {
+      if (!store.gallery || !this.hit) return;
+      const n = store.gallery.idx.length;
+      const cols = this.hit.cols;
+      const move = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols }[ev.key];
+      if (move) {
+        ev.preventDefault();
+        this.sel = Math.max(0, Math.min(n - 1, (this.sel < 0 ? 0 : this.sel + move)));
+        canvas.setAttribute('aria-label', `test image ${this.sel + 1} of ${n} (test #${store.gallery.idx[this.sel]}): Enter probes it`);
+        this.render();
+      } else if ((ev.key === 'Enter' || ev.key === ' ') && this.sel >= 0) {
+        ev.preventDefault();
+        $('c-testidx').value = store.gallery.idx[this.sel];
+        ask(TO_WORKER.probe, { index: store.gallery.idx[this.sel] });
+      }
+    });
     on(PAGE.sync, (R) => {
       $('view-image').hidden = R.kind !== 'image';
     });
   },
   render() {
     if (!store.gallery || !store.info || store.info.features === 2) return;
-    this.hit = drawGallery(this.canvas, store.gallery, store.galleryPred, store.info.classNames, store.info.shape);
+    this.hit = drawGallery(this.canvas, store.gallery, store.galleryPred, store.info.classNames, store.info.shape, this.sel);
   },
 };

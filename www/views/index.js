@@ -2,6 +2,7 @@
 // export is {name, watch, light?, chart?, init(ctx), render()} (see www/README.md); adding one is
 // its module, one line here, and its place in index.html.
 import status from './status.js';
+import intro from './intro.js';
 import loading from './loading.js';
 import version from './version.js';
 import pad from './pad.js';
@@ -19,8 +20,10 @@ import accuracy from './accuracy.js';
 import rates from './rates.js';
 import grads from './grads.js';
 import compareAccuracy from './compare-accuracy.js';
+import graph from './graph.js';
+import sparsity from './sparsity.js';
 
 export const VIEWS = [
-  status, loading, version, pad, boundary, probe, raster, surrogate, ops, gallery, confusion, compare, compareBoundaries,
-  loss, accuracy, rates, grads, compareAccuracy,
+  status, intro, loading, version, pad, boundary, probe, raster, surrogate, ops, gallery, confusion, compare, compareBoundaries,
+  loss, accuracy, rates, grads, compareAccuracy, graph, sparsity,
 ];

@@ -2,15 +2,54 @@
 // input or the test-set mean), and bars comparing this net with the same net as an ANN and as a
 // T-step SNN.
 import { FROM_WORKER } from '../protocol.js';
-import { $, fmtInt, fmtNum, fmtPct } from '../format.js';
+import { $, fmtInt, fmtPct, setText, setHtml, fmtEnergy } from '../format.js';
 import { store } from '../store.js';
-import { drawBars } from '../draw.js';
+import { drawBars, SERIES } from '../draw.js';
 import { on } from '../bus.js';
 
 // OpReport counts are already per inference (means over `samples` inputs).
 const per = (v) => v ?? 0;
-const fmtCell = { macs: (v) => fmtInt(per(v)), acs: (v) => fmtInt(per(v)), energyPj: (v) => fmtNum(per(v)), firingRate: (v) => (v === null || v === undefined ? '–' : fmtPct(v)) };
+const fmtCell = { macs: (v) => fmtInt(per(v)), acs: (v) => fmtInt(per(v)), energyPj: (v) => fmtEnergy(per(v)), share: (v) => (v === null || v === undefined ? '' : fmtPct(v)), firingRate: (v) => (v === null || v === undefined ? '–' : fmtPct(v)) };
 const isReadout = (L) => /readout|output/i.test(L.name || '') || L.kind === 'readout';
+// A layer firing on at most DEAD_RATE or at least SATURATED_RATE of its neuron-inputs carries
+// (almost) no information: a dead network's low energy is no saving.
+const DEAD_RATE = 0;
+const SATURATED_RATE = 0.98;
+const SPIKING = ['spike', 'multiStep'];
+
+const LAYER_COLORS = ['#f59322', '#0877bd', '#2ea043', '#8e44ad', '#d62728', '#17becf'];
+
+/**
+ * What the counts mean for this net: which layer dominates and why, and each spike-fed layer's
+ * input firing rate against its break-even rate E_MAC / E_AC (below it, adding the weights of the
+ * inputs that spiked costs less than the ANN twin's multiply-accumulates).
+ */
+function explain(ops, eMac, eAc) {
+  const total = per(ops.energyPj);
+  if (!total || !ops.layers.length) return '';
+  const top = ops.layers.reduce((a, L) => (per(L.energyPj) > per(a.energyPj) ? L : a));
+  const fed = ops.layers.filter((L) => L.input === 'spike');
+  const parts = [`<b>${top.name}</b> takes ${fmtPct(per(top.energyPj) / total)} of the energy${top.input === 'real' ? ': its inputs are real-valued (pixels or coordinates), so it multiplies (MACs)' : ''}.`];
+  if (fed.length) {
+    const breakEven = eMac / eAc;
+    const rows = fed.map((L) => {
+      const r = per(L.acs) / Math.max(1, L.fanIn * L.fanOut);
+      return `${L.name}: input rate ${fmtPct(r)}`;
+    });
+    parts.push(
+      `Spike-fed layers add weights instead: ${fmtInt(fed.reduce((a, L) => a + per(L.acs), 0))} ACs where the ANN does ${fmtInt(fed.reduce((a, L) => a + per(L.annMacs), 0))} MACs. ` +
+        `Such a layer beats its ANN twin while its input firing rate is below E<sub>MAC</sub>/E<sub>AC</sub> = ${fmtPct(breakEven)}${breakEven >= 1 ? ' (at these constants, always)' : ''} (${rows.join('; ')}); ` +
+        `a T-step SNN at the same rate does T times the ACs.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+/** Dead and saturated hidden layers of a spiking model over the test set: [{name, rate, dead}]. */
+function degenerate(ops) {
+  if (!ops || !SPIKING.includes(store.models?.[0]?.spec?.neuron?.kind)) return [];
+  return ops.layers.filter((L) => !isReadout(L) && (L.firingRate <= DEAD_RATE || L.firingRate >= SATURATED_RATE)).map((L) => ({ name: L.name, rate: L.firingRate, dead: L.firingRate <= DEAD_RATE }));
+}
 
 export default {
   name: 'ops',
@@ -19,6 +58,8 @@ export default {
     this.mode = $('c-opsview');
     this.table = $('ops-table');
     this.energy = $('energy');
+    this.warning = $('energy-warning');
+    this.explain = $('energy-explain');
     this.mode.addEventListener('change', redraw);
     on(FROM_WORKER.ready, (m) => ($('energy-source').textContent = m.catalog.energy.source));
   },
@@ -36,13 +77,14 @@ export default {
     const key = `${ops.layers.map((L) => `${L.name}:${L.input}`).join(',')}|${ops.samples}`;
     if (table.__key !== key) {
       table.__key = key;
-      const cells = '<td data-k="macs"></td><td data-k="acs"></td><td data-k="firingRate"></td><td data-k="energyPj"></td>';
-      table.innerHTML = `<tr><th>layer · input</th><th>MACs</th><th>ACs</th><th>rate</th><th>pJ</th></tr>${ops.layers
+      const cells = '<td data-k="macs"></td><td data-k="acs"></td><td data-k="firingRate"></td><td data-k="energyPj"></td><td data-k="share"></td>';
+      table.innerHTML = `<tr><th>layer · input</th><th>MACs</th><th>ACs</th><th>rate</th><th>energy</th><th>share</th></tr>${ops.layers
         .map((L, i) => `<tr data-layer="${i}"><td>${L.name} <span class="tag-${L.input}">${L.input}</span></td>${cells}</tr>`)
-        .join('')}<tr class="total"><td>total${ops.samples > 1 ? ` (mean of ${fmtInt(ops.samples)} test inputs)` : ''}</td><td data-k="macs"></td><td data-k="acs"></td><td></td><td data-k="energyPj"></td></tr>`;
+        .join('')}<tr class="total"><td>total${ops.samples > 1 ? ` (mean of ${fmtInt(ops.samples)} test inputs)` : ''}</td><td data-k="macs"></td><td data-k="acs"></td><td></td><td data-k="energyPj"></td><td></td></tr>`;
       table.__rows = [...table.querySelectorAll('tr[data-layer], tr.total')].map((tr) => [...tr.querySelectorAll('td[data-k]')]);
     }
-    const srcs = [...ops.layers, ops];
+    const total = per(ops.energyPj) || 1;
+    const srcs = [...ops.layers.map((L) => ({ ...L, share: per(L.energyPj) / total })), ops];
     table.__rows.forEach((tds, i) => {
       for (const td of tds) {
         const v = srcs[i][td.dataset.k];
@@ -53,19 +95,35 @@ export default {
         }
       }
     });
+    const bad = degenerate(store.eval?.models?.[0]?.ops);
+    const acc = store.eval?.models?.[0]?.testAcc;
+    this.warning.hidden = !bad.length;
+    setText(
+      this.warning,
+      bad.length
+        ? `⚠ ${bad.map((b) => `${b.name} ${b.dead ? 'never spikes' : `spikes on ${fmtPct(b.rate)} of inputs`}`).join(', ')} on the test set: the network is ${bad.some((b) => b.dead) ? 'dead' : 'saturated'} (test accuracy ${fmtPct(acc)}). Its energy ratio is no saving: such a layer carries no information. Try a lower θ, another seed or a smaller learning rate.`
+        : '',
+    );
     const me = per(ops.energyPj);
     const ann = per(ops.annEnergyPj);
     const label = store.models?.[0]?.neuron ?? store.run.neuron;
     const vsAnn = (v) => (ops.annEnergyPj ? `${(v / ann).toFixed(2)}× ANN` : '');
+    const flag = bad.length ? (bad.some((b) => b.dead) ? ' (dead network)' : ' (saturated)') : '';
+    // Stacked per layer: this net (its own MACs and ACs) and the ANN twin (every layer MACs).
+    const eMac = ops.energyModel?.eMacPj ?? store.run.emac;
+    const eAc = ops.energyModel?.eAcPj ?? store.run.eac;
+    const layerColor = (i) => LAYER_COLORS[i % LAYER_COLORS.length];
     drawBars(
       this.energy,
       [
-        { label: `this net (${label})`, value: me, color: '#f59322', note: vsAnn(me) },
-        { label: 'same net as ANN', value: ann, color: '#0877bd', note: '' },
+        { label: `this net (${label})`, value: me, note: vsAnn(me) + flag, segments: ops.layers.map((L, i) => ({ value: per(L.energyPj), color: layerColor(i) })) },
+        { label: 'same net as ANN', value: ann, note: '', segments: ops.layers.map((L, i) => ({ value: per(L.annMacs) * eMac, color: layerColor(i) })) },
         { label: `as SNN, T=${ops.snnSteps ?? store.run.steps}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: vsAnn(per(ops.snnEnergyPj)) },
       ],
       'pJ',
-      'Energy per inference',
+      'Energy per inference, by layer',
+      ops.layers.map((L, i) => ({ label: L.name, color: layerColor(i) })),
     );
+    setHtml(this.explain, explain(ops, eMac, eAc));
   },
 };

@@ -18,6 +18,9 @@ export default {
     const pad = (this.pad = $('pad'));
     const x = (this.x = new Float32Array(SIDE * SIDE));
     let down = false;
+    // The pad shows the probed test image until the first stroke, which starts from a blank pad
+    // (strokes used to land on top of the digit).
+    this.drawn = false;
     let last = null;
     let sendTimer = 0;
     const stamp = (px, py) => {
@@ -40,6 +43,8 @@ export default {
     };
     pad.addEventListener('pointerdown', (ev) => {
       down = true;
+      if (!this.drawn) x.fill(0);
+      this.drawn = true;
       pad.setPointerCapture(ev.pointerId);
       last = pos(ev);
       stamp(...last);
@@ -69,7 +74,10 @@ export default {
     const testIdx = $('c-testidx');
     testIdx.addEventListener('change', () => ask(TO_WORKER.probe, { index: Number(testIdx.value) || 0 }));
     on(FROM_WORKER.probe, (m) => {
-      if (m.source?.kind === 'test' && m.x.length === SIDE * SIDE) x.set(m.x);
+      if (m.source?.kind === 'test' && m.x.length === SIDE * SIDE) {
+        x.set(m.x);
+        this.drawn = false;
+      }
     });
     on(PAGE.sync, (R) => {
       $('probe-image').hidden = R.kind !== 'image';

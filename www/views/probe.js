@@ -2,7 +2,7 @@
 // spikes, for 2-D sets) and the predicted class with the top-5 probabilities.
 import { FROM_WORKER, TO_WORKER } from '../protocol.js';
 import { PAGE, on, emit } from '../bus.js';
-import { $, fmtInt, fmtPct, setHtml, argmax } from '../format.js';
+import { $, fmtPct, setHtml, argmax, plural } from '../format.js';
 import { store } from '../store.js';
 import { ask } from '../link.js';
 import { drawSpikeGrid, classCss, releaseImages } from '../draw.js';
@@ -17,8 +17,22 @@ function onGridHover(entry, ev) {
   const gx = Math.floor((ev.clientX - r.left) / s);
   const gy = Math.floor((ev.clientY - r.top) / s);
   if (gx < 0 || gx >= entry.layout.gw || gy < 0) return;
-  const neuron = gy * entry.layout.cols + gx;
-  if (neuron >= entry.layout.n) return;
+  showNeuron(entry, gy * entry.layout.cols + gx);
+}
+
+// Keyboard on a spike map: arrows move the shown neuron (its region is shaded as on hover).
+function onGridKey(entry, ev) {
+  if (!store.info || store.info.features !== 2 || !entry.layout || entry.layout.conv) return;
+  const move = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: entry.layout.cols, ArrowUp: -entry.layout.cols }[ev.key];
+  if (!move) return;
+  ev.preventDefault();
+  const cur = store.hover?.layer === entry.li ? store.hover.neuron : -move;
+  showNeuron(entry, Math.max(0, Math.min(entry.layout.n - 1, cur + move)));
+  entry.canvas.setAttribute('aria-label', entry.canvas.title);
+}
+
+function showNeuron(entry, neuron) {
+  if (neuron < 0 || neuron >= entry.layout.n) return;
   if (store.hover && store.hover.layer === entry.li && store.hover.neuron === neuron) return;
   store.hover = { layer: entry.li, neuron };
   emit(PAGE.hover);
@@ -71,6 +85,11 @@ export default {
         const entry = { name: L.name, head, canvas, layout: null, li };
         canvas.addEventListener('mousemove', (ev) => onGridHover(entry, ev));
         canvas.addEventListener('mouseleave', onGridLeave);
+        canvas.tabIndex = 0;
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${L.name} spike map: arrow keys choose a neuron`);
+        canvas.addEventListener('keydown', (ev) => onGridKey(entry, ev));
+        canvas.addEventListener('blur', onGridLeave);
         return entry;
       });
       // Draw in the next frame, after the browser has laid out the new canvases on its own.
@@ -83,7 +102,7 @@ export default {
       let s = 0;
       for (let k = 0; k < n; k++) s += L.spikes[k];
       const sh = L.shape && L.kind === 'conv' ? ` ${L.shape.c}×${L.shape.h}×${L.shape.w}` : ` ${n / (L.steps || 1)} neurons`;
-      setHtml(e.head, `<span><b>${L.name}</b>${sh}${L.steps > 1 ? ` · T=${L.steps}` : ''}</span><span>${fmtInt(s)} spikes · ${fmtPct(L.firingRate)}</span>`);
+      setHtml(e.head, `<span><b>${L.name}</b>${sh}${L.steps > 1 ? ` · T=${L.steps}` : ''}</span><span>${plural(s, 'spike')} · ${fmtPct(L.firingRate)}</span>`);
       e.layout = drawSpikeGrid(e.canvas, L, store.hover && store.hover.layer === i ? store.hover.neuron : -1);
     });
     // prediction

@@ -3,7 +3,7 @@
 // in the worker (surrogateCurve), so the plot is exactly what training uses.
 import { FROM_WORKER, TO_WORKER } from '../protocol.js';
 import { PAGE, on } from '../bus.js';
-import { $, fmtNum } from '../format.js';
+import { $, fmtNum, fmtPct, setText } from '../format.js';
 import { store } from '../store.js';
 import { ask } from '../link.js';
 import { surrogateChart } from '../charts.js';
@@ -45,6 +45,33 @@ function histograms(x) {
   }));
 }
 
+// Where g′ is below FLOW_FRACTION of its peak, (almost) no gradient reaches the weights.
+const FLOW_FRACTION = 0.05;
+
+/**
+ * Per hidden layer: the share of its u − θ values (over a training batch) where the gradient
+ * flows, and the shares outside the plotted range (counted, not dropped).
+ */
+function flowText(main) {
+  const h = store.hist;
+  if (!h?.layers.length) return '';
+  const peak = Math.max(...main.grad);
+  const w = (h.hi - h.lo) / h.bins;
+  const x0 = main.x[0];
+  const dx = (main.x[main.x.length - 1] - x0) / (main.x.length - 1);
+  const gAt = (x) => main.grad[Math.max(0, Math.min(main.grad.length - 1, Math.round((x - x0) / dx)))];
+  return h.layers
+    .map((L) => {
+      let flow = 0;
+      for (let b = 0; b < h.bins; b++) if (gAt(h.lo + (b + 0.5) * w) >= FLOW_FRACTION * peak) flow += L.counts[b] * w;
+      // beyond the plot: g′ at the edges stands for the whole tail
+      if (gAt(h.lo) >= FLOW_FRACTION * peak) flow += L.below;
+      if (gAt(h.hi) >= FLOW_FRACTION * peak) flow += L.above;
+      return `${L.name}: gradient flows for ${fmtPct(flow)} of u − θ; ${fmtPct(L.below)} below ${h.lo}, ${fmtPct(L.above)} above ${h.hi}`;
+    })
+    .join(' · ');
+}
+
 export default {
   name: 'surrogate',
   watch: { [FROM_WORKER.hist]: true, [FROM_WORKER.surrogate]: (m) => m.seq === store.surrogateSeq },
@@ -64,9 +91,13 @@ export default {
     const neuron = neuronInfo(store.catalog, R.neuron);
     const reference = !neuron?.surrogate;
     const label = reference ? `${main.cfg.kind} (reference)` : main.cfg.kind;
+    const sur = store.catalog.surrogates.find((x) => x.name === main.cfg.kind);
+    const values = (sur?.params ?? []).map((p) => `${p.symbol} = ${fmtNum(main.cfg[p.name])}`).join(', ');
     $('sg-name').textContent = reference
       ? `${neuron?.label}: ${neuron?.description}; no surrogate, ${main.cfg.kind} shown`
       : `${main.cfg.kind} ${Object.entries(main.cfg).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${fmtNum(v)}`).join(' ')}`;
+    setText($('sg-formula'), sur ? `${sur.formula}${values ? `, with ${values}` : ''}` : '');
+    setText($('sg-stats'), flowText(main));
     const grad = Array.from(main.grad);
     const primitive = Array.from(main.primitive);
     store.surrogatePlot = { cfg: main.cfg, lo: LO, hi: HI, n: N, x, grad, primitive };

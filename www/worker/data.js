@@ -65,11 +65,19 @@ async function fetchWithProgress(urls, label) {
   return out;
 }
 
+/** The bytes of a gzip file (the static site's data), unpacked by the browser. */
+async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 async function loadImages(preset) {
   const name = preset.name;
   if (imageCache.has(name)) return imageCache.get(name);
   const base = new URL(`../../data/${name}/`, import.meta.url);
-  const [ti, tl, vi, vl] = await fetchWithProgress(IDX_FILES.map((f) => new URL(f, base).href), preset.label);
+  const gzip = session.cfg?.dataEncoding === 'gzip';
+  const files = await fetchWithProgress(IDX_FILES.map((f) => new URL(gzip ? `${f}.gz` : f, base).href), preset.label);
+  const [ti, tl, vi, vl] = gzip ? await Promise.all(files.map(gunzip)) : files;
   const sets = { train: session.pkg.Dataset.fromIdx(name, ti, tl), test: session.pkg.Dataset.fromIdx(name, vi, vl) };
   imageCache.set(name, sets);
   return sets;
@@ -83,7 +91,7 @@ function freeData() {
 }
 
 /** What decides the data set of a run: a new key rebuilds it. */
-export const dataKey = (c) => [c.data, c.noise, c.n, c.seed, c.kind === 'csv' ? csvText?.length : ''].join('|');
+export const dataKey = (c) => [c.data, c.noise, c.n, c.seed, c.kind === 'csv' ? `${csvText?.length}|${c.std}` : ''].join('|');
 
 /** Builds the train/test sets of run config `c` into the session (and session.info). */
 export async function buildData(c) {
@@ -104,6 +112,10 @@ export async function buildData(c) {
   } else {
     if (!csvData) throw new Error('no CSV loaded yet: choose a file with lines "x,y,label"');
     ({ train, test } = csvData);
+    if (c.std) {
+      [train, test] = standardized(pkg, train, test);
+      owned = [train, test];
+    }
   }
   session.train = train;
   session.test = test;
@@ -123,6 +135,28 @@ export async function buildData(c) {
     testLen: test.length,
     classNames,
   };
+}
+
+/**
+ * Copies of (train, test) with each feature shifted and scaled by the training set's mean and
+ * standard deviation. Raw coordinates far from 0 (x≈50, y≈1050) put every pre-activation deep on
+ * one side of the threshold: the network stopped spiking within a few thousand steps.
+ */
+function standardized(pkg, train, test) {
+  const f = train.features;
+  const xs = train.inputs();
+  const n = train.length;
+  const mean = new Float64Array(f);
+  const sd = new Float64Array(f);
+  for (let i = 0; i < xs.length; i++) mean[i % f] += xs[i] / n;
+  for (let i = 0; i < xs.length; i++) sd[i % f] += (xs[i] - mean[i % f]) ** 2 / n;
+  for (let a = 0; a < f; a++) sd[a] = Math.sqrt(sd[a]) || 1;
+  const scale = (ds) => {
+    const x = ds.inputs().slice();
+    for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean[i % f]) / sd[i % f];
+    return pkg.Dataset.fromArrays(ds.name, x, ds.labels(), ds.shape(), ds.classes);
+  };
+  return [scale(train), scale(test)];
 }
 
 /** An uploaded CSV: kept for the next 'csv' run if it parses into ≥ 4 two-feature points. */

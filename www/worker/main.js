@@ -32,6 +32,10 @@ const VIEWS_MS = { toy: 200, image: 1500 };
 const MAX_CHUNK = 500;
 
 const postState = () => post(FROM_WORKER.state, { playing });
+// Pacing (the page's speed and epoch-limit controls): ≤ pace.stepsPerSec mini-batches a second
+// when set, so that a toy set's training can be watched; play stops at pace.untilEpoch.
+const pace = { stepsPerSec: 0, untilEpoch: 0 };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const stopped = async () => {
   playing = false;
   while (running) await new Promise((r) => setTimeout(r, 5));
@@ -43,7 +47,7 @@ function sendProgress() {
     playing,
     samplesPerSec: samplesPerSec(),
     trainLen: train.length,
-    models: models.map((m) => ({ label: m.label, neuron: m.neuron, steps: m.steps, samples: m.samples, epoch: m.epoch, loss: m.loss, acc: m.acc, gradNorms: m.gradNorms, firingRates: m.firingRates })),
+    models: models.map((m) => ({ label: m.label, neuron: m.neuron, steps: m.steps, samples: m.samples, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ratePenalty: m.ratePenalty, gradNorms: m.gradNorms, firingRates: m.firingRates })),
   });
 }
 
@@ -79,7 +83,13 @@ async function loop() {
         playing = false;
         break;
       }
-      const n = Math.min(chunk, left);
+      if (pace.untilEpoch > 0 && session.models[0].epoch >= pace.untilEpoch) {
+        playing = false;
+        break;
+      }
+      // mini-batches to the epoch limit, so that a chunk does not run past it
+      const toLimit = pace.untilEpoch > 0 ? Math.ceil((pace.untilEpoch * session.train.length - session.models[0].samples) / session.cfg.bs) : Infinity;
+      const n = pace.stepsPerSec > 0 ? 1 : Math.max(1, Math.min(chunk, left, toLimit));
       const { dt, epochCrossed } = trainChunk(n);
       const perStep = dt / n;
       chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(CHUNK_MS / Math.max(perStep, 0.01))));
@@ -103,7 +113,8 @@ async function loop() {
         sendViews();
         lastViews = performance.now();
       }
-      await yieldNow();
+      if (pace.stepsPerSec > 0) await sleep(Math.max(0, 1000 / pace.stepsPerSec - dt));
+      else await yieldNow();
     }
   } catch (e) {
     playing = false;
@@ -112,7 +123,7 @@ async function loop() {
   running = false;
   if (session.models.length && session.train) {
     sendProgress();
-    refreshViews(false);
+    refreshViews(true); // paused: the test figures are on the whole test set (the page says which)
   }
   postState();
 }
@@ -145,7 +156,7 @@ async function configure(c) {
   resetRate();
   chunk = 1;
   if (needData) sendData();
-  post(FROM_WORKER.reset, { info: session.info, models: modelInfo(), modelVersion: session.modelVersion, pkg: { version: session.pkg.version(), isa: session.pkg.activeIsa() } });
+  post(FROM_WORKER.reset, { seq: c.seq, info: session.info, models: modelInfo(), modelVersion: session.modelVersion, pkg: { version: session.pkg.version(), isa: session.pkg.activeIsa() } });
   sendProgress();
   refreshViews(false);
   if (playIntent ?? c.autoplay ?? wasPlaying) {
@@ -214,6 +225,14 @@ const handle = receive(TO_WORKER, {
     const main = session.models[0];
     const bytes = main.net.save().slice();
     post(FROM_WORKER.saved, { bytes, arch: main.net.arch(), neuron: main.neuron }, [bytes.buffer]);
+  },
+  pace(m) {
+    pace.stepsPerSec = m.stepsPerSec > 0 ? m.stepsPerSec : 0;
+    pace.untilEpoch = m.untilEpoch > 0 ? m.untilEpoch : 0;
+  },
+  lr(m) {
+    for (const mm of session.models) mm.net.setLearningRate(m.lr);
+    if (session.cfg) session.cfg.lr = m.lr;
   },
   memory() {
     post(FROM_WORKER.memory, { wasmBytes: session.wasmMemory?.buffer.byteLength ?? 0, steps: session.models[0]?.steps ?? 0 });

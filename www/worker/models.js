@@ -10,6 +10,8 @@ function inputSpec(c) {
   return String(session.info.features);
 }
 
+const datasetEpochs = (c) => session.catalog.datasets.find((d) => d.name === c.data)?.epochs ?? 10;
+
 function archString(c) {
   const hidden = String(c.arch).trim().replace(/\s+/g, '').replace(/^-+|-+$/g, '');
   return [inputSpec(c), hidden, session.info.classes].filter((p) => p !== '').join('-');
@@ -19,6 +21,15 @@ function archString(c) {
 function netConfig(c, neuron) {
   const cfg = { arch: archString(c), neuron, optimizer: c.opt, lr: c.lr, seed: c.seed };
   for (const p of paramsTaken(session.catalog, neuron, c.neuron)) if (c[p.name] !== null && c[p.name] !== undefined) cfg[p.name] = c[p.name];
+  const cat = session.catalog;
+  if (c.bn) cfg.batchNorm = true;
+  const sched = cat.schedules.find((s) => s.name === c.sched);
+  if (sched && sched !== cat.schedules[0]) {
+    cfg.lrSchedule = sched.name;
+    cfg.epochs = c.until > 0 ? c.until : datasetEpochs(c); // cosine's T_max: the epoch limit, else the data preset's epochs
+    for (const p of sched.params) if (c[p.name] !== null && c[p.name] !== undefined) cfg[p.name] = c[p.name];
+  }
+  for (const p of cat.ratePenalty) if (c[p.name] !== null && c[p.name] !== undefined && c[p.name] !== p.default) cfg[p.name] = c[p.name];
   return cfg;
 }
 
@@ -99,6 +110,8 @@ export function trainChunk(n) {
     m.epoch = m.samples / train.length;
     if (Math.floor(m.samples / train.length) > Math.floor(before / train.length)) epochCrossed.push(m);
     m.loss = r.loss;
+    m.lr = r.lr ?? null;
+    m.ratePenalty = r.ratePenalty ?? null;
     m.acc = r.accuracy;
     m.gradNorms = Array.from(r.gradNorms ?? []);
     m.firingRates = Array.from(r.firingRates ?? []);

@@ -4,6 +4,7 @@
 import { FROM_WORKER } from '../protocol.js';
 import { boundaryImage, regionImage, rasterImage, toBitmap } from '../pixels.js';
 import { session, post, fail, energyCfg } from './session.js';
+import { prepareGraph, sendGraph } from './graph.js';
 
 const DOMAIN = 1.2; // toy plots show [-DOMAIN, DOMAIN]²
 const RASTER_N = 64; // test samples in the raster
@@ -41,6 +42,28 @@ function spreadIndices(len, n, seed) {
   return out;
 }
 
+/**
+ * The plotted box [x0, x1, y0, y1] of a 2-D set: toy sets [-DOMAIN, DOMAIN]²; a CSV its points' own
+ * range per axis plus a margin (one range for both axes put blobs at x≈50, y≈1050 in a corner).
+ */
+function plotDomain(c, train) {
+  if (c.kind !== 'csv') return [-DOMAIN, DOMAIN, -DOMAIN, DOMAIN];
+  const xs = train.inputs();
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  for (let i = 0; i < xs.length; i++) {
+    const a = i % 2;
+    if (xs[i] < lo[a]) lo[a] = xs[i];
+    if (xs[i] > hi[a]) hi[a] = xs[i];
+  }
+  const out = [];
+  for (const a of [0, 1]) {
+    const pad = 0.1 * (hi[a] - lo[a] || Math.abs(hi[a]) || 1);
+    out.push(lo[a] - pad, hi[a] + pad);
+  }
+  return out;
+}
+
 /** Picks the fixed inputs of the views for a new data set (and probes test sample 0 if needed). */
 export function prepareViews(c) {
   const { train, test, info, pkg } = session;
@@ -57,30 +80,19 @@ export function prepareViews(c) {
     evalSubset = pkg.Dataset.fromArrays(`${info.data}-subset`, sliceRows(test, idx), Uint32Array.from(idx, (i) => test.label(i)), info.shape, info.classes);
   }
   if (info.features === 2) {
-    let lo = -DOMAIN;
-    let hi = DOMAIN;
-    if (c.kind === 'csv') {
-      const xs = train.inputs();
-      let mn = Infinity;
-      let mx = -Infinity;
-      for (const v of xs) {
-        if (v < mn) mn = v;
-        if (v > mx) mx = v;
-      }
-      const pad = 0.1 * (mx - mn || 1);
-      lo = mn - pad;
-      hi = mx + pad;
-    }
-    gridDomain = [lo, hi];
+    gridDomain = plotDomain(c, train);
+    prepareGraph(gridDomain);
+    const [x0, x1, y0, y1] = gridDomain;
     gridX = new Float32Array(GRID_RES * GRID_RES * 2);
     for (let r = 0; r < GRID_RES; r++) {
       for (let q = 0; q < GRID_RES; q++) {
         const k = r * GRID_RES + q;
-        gridX[2 * k] = lo + ((q + 0.5) / GRID_RES) * (hi - lo);
-        gridX[2 * k + 1] = hi - ((r + 0.5) / GRID_RES) * (hi - lo); // row 0 at the top
+        gridX[2 * k] = x0 + ((q + 0.5) / GRID_RES) * (x1 - x0);
+        gridX[2 * k + 1] = y1 - ((r + 0.5) / GRID_RES) * (y1 - y0); // row 0 at the top
       }
     }
   } else {
+    prepareGraph(null);
     galleryIdx = spreadIndices(test.length, GALLERY_N, c.seed + 2);
   }
   if (!probeX || probeX.length !== info.features) {
@@ -210,10 +222,19 @@ function sendRasterAndHist() {
   const main = models[0];
   const transfer = [];
   const rn = rasterLabels.length;
-  const rl = main.net.record(rasterX, rn).map((L) => ({ name: L.name, kind: L.kind, steps: L.steps, neurons: L.spikes.length / (L.steps * rn), spikes: L.spikes, firingRate: L.firingRate }));
+  const record = main.net.record(rasterX, rn);
+  sendGraph(record, rn); // the graph's firing rates come from the same samples
+  const rl = record.map((L) => ({ name: L.name, kind: L.kind, steps: L.steps, neurons: L.spikes.length / (L.steps * rn), spikes: L.spikes, firingRate: L.firingRate }));
   const { rgba, width, height } = rasterImage(rn, rasterLabels, rl);
   const image = imagePayload(rgba, width, height, transfer);
-  const layers = rl.map(({ spikes, ...meta }) => meta);
+  // Each neuron's firing rate over the raster's samples (and time steps): the sparsity view's histogram.
+  const layers = rl.map(({ spikes, ...meta }) => {
+    const rates = new Float32Array(meta.neurons);
+    const per = 1 / (rn * meta.steps);
+    for (let r = 0; r < rn * meta.steps; r++) for (let j = 0; j < meta.neurons; j++) rates[j] += spikes[r * meta.neurons + j] * per;
+    transfer.push(rates.buffer);
+    return { ...meta, rates };
+  });
   post(FROM_WORKER.raster, { n: rn, layers, image, at: main.steps }, transfer);
 
   const hl = main.net.record(histX, histX.length / info.features);
