@@ -35,8 +35,9 @@
  * @typedef {{type:'save'}} SaveMsg
  * @typedef {{type:'load', bytes: ArrayBuffer}} LoadMsg  a .safetensors model file
  * @typedef {{type:'memory'}} MemoryRequest  how big the worker's wasm memory is (the soak test samples it)
+ * @typedef {{type:'threads', n: number}} ThreadsMsg  split training over n threads (1…maxThreads); the reply is 'threads'
  */
-export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory']);
+export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory', 'threads']);
 
 // ---------------------------------------------------------------- worker → page
 /**
@@ -50,7 +51,9 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  */
 /**
  * Worker → page messages:
- * @typedef {{type:'ready', version: string, isa: string, catalog: object}} ReadyMsg
+ * @typedef {{build: 'threads'|'single', count: number, max: number}} ThreadsInfo  the loaded build, the threads training
+ *   splits over, and the most it can (the threaded build's pool size; 1 for the single-thread build)
+ * @typedef {{type:'ready', version: string, isa: string, catalog: object, threads: ThreadsInfo}} ReadyMsg
  *   the wasm package is loaded; `catalog` is its catalog() (neurons, surrogates and their parameters,
  *   data presets, energy, class names), from which the page builds its controls and URL state
  * @typedef {{type:'fatal', message: string}} FatalMsg  the package could not load: nothing will work
@@ -87,10 +90,11 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'saved', bytes: Uint8Array, arch: string, neuron: string}} SavedMsg
  * @typedef {{type:'loadError', message: string}} LoadErrorMsg
  * @typedef {{type:'memory', wasmBytes: number, steps: number}} MemoryMsg  the wasm memory's buffer size, at the main model's step count
+ * @typedef {{type:'threads'} & ThreadsInfo} ThreadsReply  after a 'threads' command (also when it failed)
  */
 export const FROM_WORKER = names([
   'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
-  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory',
+  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory', 'threads',
 ]);
 
 // ---------------------------------------------------------------- helpers
