@@ -11,6 +11,8 @@ const read = (f) => (fs.existsSync(path.join(dir, f)) ? JSON.parse(fs.readFileSy
 const mtime = (f) => (fs.existsSync(path.join(dir, f)) ? fs.statSync(path.join(dir, f)).mtimeMs : -1);
 const chromium = read(mtime('chromium-threads.json') > mtime('chromium.json') ? 'chromium-threads.json' : 'chromium.json');
 const torch = read('torch-mlp.json');
+const torch1 = read('torch-mlp-1.json');
+const steal = read('threads-steal.json');
 const t = chromium?.threads;
 if (!t) {
   console.error(`threads-ratios: no threads section in ${dir}/chromium.json (run bash scripts/bench.sh with chromium or threads in ONLY)`);
@@ -25,13 +27,17 @@ const rows = [
   ['s3nn, threaded build, 1 thread', k(threaded1.trainSamplesPerSec)],
   [`TF.js ${tfjs.version ?? ''} wasm, threaded-simd binary (${tfjs.error ? 'failed' : `reports ${tfjs.threadsCount} thread(s)`}), ReLU`, tfjs.error ? tfjs.error : k(tfjs.trainSamplesPerSec)],
   [`PyTorch ${torch?.torch ?? ''} CPU natively, ${torch?.threads ?? 2} threads, S³NN`, torch ? k(torch.samplesPerSec) : 'not run (S3NN_TORCH_VENV)'],
+  ['PyTorch, 1 thread (context)', torch1 ? k(torch1.samplesPerSec) : 'not run'],
 ];
 const ratios = {
   threadedVsSingle: { value: threaded.ratioToSingle, want: 1.6, how: 'median of the per-round ratios' },
   threadedVsTorch: torch ? { value: threaded.trainSamplesPerSec / torch.samplesPerSec, want: 1.2, how: 'medians' } : null,
+  threadedVsTorch1Thread: torch1 ? { value: threaded.trainSamplesPerSec / torch1.samplesPerSec, want: 1.2, how: 'medians; context, not the acceptance line' } : null,
   threadedVsTfjsThreads: tfjs.error ? null : { value: threaded.trainSamplesPerSec / tfjs.trainSamplesPerSec, want: 10, how: 'medians' },
 };
-console.log(`MNIST 784-400-400-10, batch 100, Adam; Chromium ${chromium.chromium}, ${t.rounds} alternating rounds of ${t.roundSteps} steps`);
+const load = fs.existsSync(path.join(dir, 'load.jsonl')) ? fs.readFileSync(path.join(dir, 'load.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+console.log(`MNIST 784-400-400-10, batch 100, Adam; Chromium ${chromium.chromium}, ${t.rounds} alternating rounds of ${t.roundSteps} steps; load ${load.map((l) => `${l.time} ${l.loadavg}`).join(' | ')}` +
+  (steal ? `; steal ${(steal.stealTicks / steal.ticksPerSec).toFixed(2)} s of ${(steal.totalTicks / steal.ticksPerSec).toFixed(0)} CPU-s` : ''));
 console.log('| engine | training samples/s (median) |\n|---|---:|');
 for (const [a, b] of rows) console.log(`| ${a} | ${b} |`);
 for (const [name, r] of Object.entries(ratios)) {

@@ -117,16 +117,24 @@ if [[ " $ONLY " == *" chromium "* ]]; then
 fi
 
 if [[ " $ONLY " == *" threads "* ]]; then
+  # CPU time the hypervisor stole (/proc/stat, all CPUs) and wall time of the section, beside its figures.
+  cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
+  read -r threads_total0 threads_steal0 < <(cpu_ticks)
   if [[ " $ONLY " != *" chromium "* ]]; then
     say "chromium: threads section only"
     "${NICE[@]}" node bench/chromium.mjs threads > "$OUT/chromium-threads.json"
   fi
-  say "threads: PyTorch natively (MLP, S³NN, 2 threads)"
+  say "threads: PyTorch natively (MLP, S³NN, 2 threads, then 1 for context)"
   if py=$(bash scripts/lib/torch-venv.sh); then
     "${NICE[@]}" "$py" bench/torch_peer.py --net mlp --neuron s3nn --threads 2 --batch 100 > "$OUT/torch-mlp.json"
+    # OpenMP's spinning threads collapse when a neighbour holds a core (seen: 0.15 k samples/s on 2
+    # threads against 2.2 k on 1, load 7-11): the 1-thread figure tells such a run apart.
+    "${NICE[@]}" "$py" bench/torch_peer.py --net mlp --neuron s3nn --threads 1 --batch 100 > "$OUT/torch-mlp-1.json"
   else
     echo "[bench] no PyTorch venv: the threads section has no PyTorch figure" >&2
   fi
+  read -r threads_total1 threads_steal1 < <(cpu_ticks)
+  printf '{"stealTicks":%d,"totalTicks":%d,"ticksPerSec":%d}\n' $((threads_steal1 - threads_steal0)) $((threads_total1 - threads_total0)) "$(getconf CLK_TCK)" > "$OUT/threads-steal.json"
   say "threads: ratios"
   node bench/threads-ratios.mjs "$OUT" >&2
 fi
