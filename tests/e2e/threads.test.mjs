@@ -23,7 +23,7 @@ const threadsMenu = (page) =>
       isolated: self.crossOriginIsolated, sab: typeof SharedArrayBuffer, cores: navigator.hardwareConcurrency };
   });
 
-test('isolated page: the threaded build reports 2 threads and trains MNIST to ≥ 95 % in one epoch', { timeout: 600000 }, async (t) => {
+test('isolated page: the threaded build reports hardwareConcurrency (here 2) threads and trains MNIST to ≥ 95 % in one epoch', { timeout: 600000 }, async (t) => {
   const { page, errors } = await demo.open('data=mnist');
   const failed = [];
   page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
@@ -32,9 +32,10 @@ test('isolated page: the threaded build reports 2 threads and trains MNIST to �
   const menu = await threadsMenu(page);
   t.diagnostic(`threads menu: ${JSON.stringify(menu)}`);
   assert.equal(menu.isolated, true, 'the demo server makes the page cross-origin isolated');
-  assert.equal(menu.cores, 2, 'this machine has 2 cores (the acceptance line is about 2 threads)');
-  assert.equal(menu.value, 2, 'training splits over 2 threads');
-  assert.deepEqual(menu.options, [1, 2], 'the menu offers 1…hardwareConcurrency');
+  // The pool has navigator.hardwareConcurrency threads: 2 on the project's 2-core machines.
+  assert.ok(menu.cores >= 2, `threads need ≥ 2 cores, Chromium reports ${menu.cores}`);
+  assert.equal(menu.value, menu.cores, `training splits over ${menu.cores} threads`);
+  assert.deepEqual(menu.options, Array.from({ length: menu.cores }, (_, i) => i + 1), 'the menu offers 1…hardwareConcurrency');
   assert.match(menu.title, /threaded wasm build/);
 
   await waitFor(page, () => window.__s3nn.trainSteps > 50, undefined, 60000, 'MNIST training');
@@ -45,16 +46,16 @@ test('isolated page: the threaded build reports 2 threads and trains MNIST to �
   const ev = await page.evaluate(() => ({ first: window.__s3nn.epochEvals[0].epochEvals[0], arch: window.__s3nn.models[0].arch, rate: window.__s3nn.maxSamplesPerSec }));
   const tasks = await longTasksSince(page, t0);
   const tracedTasks = await stopTrace();
-  t.diagnostic(`${ev.arch} on 2 threads: epoch 1 test accuracy ${(ev.first.testAcc * 100).toFixed(2)} % after ${((Date.now() - wall0) / 1000).toFixed(0)} s more, peak ${Math.round(ev.rate)} samples/s (load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim()})`);
+  t.diagnostic(`${ev.arch} on ${menu.cores} threads: epoch 1 test accuracy ${(ev.first.testAcc * 100).toFixed(2)} % after ${((Date.now() - wall0) / 1000).toFixed(0)} s more, peak ${Math.round(ev.rate)} samples/s (load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim()})`);
   t.diagnostic(`main thread while training: ${taskSummary(page, tracedTasks, t0).text}`);
   assert.ok(ev.first.testAcc >= 0.95, `epoch-1 test accuracy ${ev.first.testAcc}`);
   const blocking = blockingTasks(tasks, tracedTasks, t0, page);
   assert.equal(blocking.length, 0, `main-thread tasks ≥ 50 ms while training: ${JSON.stringify(blocking)} (long-task observer: ${JSON.stringify(tasks)})`);
 
   // The menu sets the count: 1 thread, then 2 again, while training goes on.
-  for (const n of [1, 2]) {
+  for (const n of [1, menu.cores]) {
     await page.selectOption('#c-threads', String(n));
-    await waitFor(page, (n) => document.getElementById('c-threads').title.includes(`over ${n} of 2`), n, 10000, `${n} thread(s)`);
+    await waitFor(page, ([n, max]) => document.getElementById('c-threads').title.includes(`over ${n} of ${max}`), [n, menu.cores], 10000, `${n} thread(s)`);
     const steps = await page.evaluate(() => window.__s3nn.trainSteps);
     await waitFor(page, (s) => window.__s3nn.trainSteps > s + 20, steps, 60000, `training on ${n} thread(s)`);
   }
