@@ -14,4 +14,15 @@ export function startServer(extra = []) {
   return serve({ mounts: [...mounts, ...extra], host: '127.0.0.1', headers: { 'cache-control': 'no-store' } });
 }
 
+/**
+ * The same mounts plus pkg/ (both wasm builds), cross-origin isolated (COOP same-origin + COEP
+ * require-corp, as the demo server): the page of the threads benchmark (bench/threads.html), where
+ * the threaded s3nn build and TF.js's threaded binary can run.
+ */
+export function startIsolatedServer() {
+  const mounts = ['bench/', 'target/bench-pkg/', 'node_modules/', 'pkg/'].map((d) => [`/${d}`, path.join(root, d)]);
+  const headers = { 'cache-control': 'no-store', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  return serve({ mounts, host: '127.0.0.1', headers });
+}
+
 export const launch = launchChromium;

@@ -10,7 +10,12 @@
 #     scalar and the firing sweep; MNIST end to end with RAYON_NUM_THREADS=1 and 2 (own processes,
 #     so each peak RSS is its own)
 #  3. Node: bench/node.mjs kernels | e2e
-#  4. headless Chromium: bench/chromium.mjs (kernels, end to end, TF.js wasm + cpu backends)
+#  4. headless Chromium: bench/chromium.mjs (kernels, end to end, TF.js wasm + cpu backends, and
+#     on a cross-origin isolated page the threads section: pkg/ single-thread build vs pkg/threads/
+#     at 2 threads, TF.js wasm with its threaded-simd binary)
+#  4b. threads: PyTorch natively (bench/torch_peer.py --net mlp --threads 2, venv of
+#     scripts/lib/torch-venv.sh; S3NN_TORCH_VENV picks a shared one), then bench/threads-ratios.mjs
+#     prints the figures and ratios of issue #12. ONLY=threads runs just the threads section.
 #  5. bench/report.mjs: docs/bench.json, docs/bench.md (tables, PASS/MISS), docs/bench-firing.png
 #
 # Raw per-step JSON goes to target/bench-out/. Env: SKIP_BUILD=1 reuses existing bench packages;
@@ -19,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/bench-out
 mkdir -p "$OUT"
-ONLY=${ONLY:-"native node chromium"}
+ONLY=${ONLY:-"native node chromium threads"}
 # Each step logs the load average: the machine is shared, and a busy neighbour shows up here.
 : > "$OUT/load.jsonl"
 say() {
@@ -59,8 +64,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   build_wasm_bench simd target/bench-wasm
   say "building wasm bench module (no simd128)"
   RUSTFLAGS="-C target-feature=-simd128" build_wasm_bench scalar target/nosimd
+  say "building pkg/ (both builds: the threads section times them)"
+  bash scripts/build-pkg.sh >&2
 fi
-node -e '
+[[ "$ONLY" == threads ]] || node -e '
 const fs = require("node:fs");
 for (const [v, want] of [["simd", "simd128"], ["scalar", "scalar"]]) {
   import(process.cwd() + `/target/bench-pkg/${v}/s3nn.js`).then((m) => {
@@ -74,7 +81,8 @@ for (const [v, want] of [["simd", "simd128"], ["scalar", "scalar"]]) {
 # loaded by every engine, so native, Node and Chromium infer with the same weights and firing
 # rates. Kept in target/bench-pkg/models/ (served to Chromium); SKIP_MODELS=1 reuses them.
 MODELS=target/bench-pkg/models
-if [[ "${SKIP_MODELS:-0}" != 1 || ! -f "$MODELS/s3nn.safetensors" || ! -f "$MODELS/relu.safetensors" ]]; then
+# (The threads section trains its own nets: ONLY=threads needs no models.)
+if [[ "$ONLY" != threads ]] && [[ "${SKIP_MODELS:-0}" != 1 || ! -f "$MODELS/s3nn.safetensors" || ! -f "$MODELS/relu.safetensors" ]]; then
   say "training the reference models (10 epochs each)"
   cargo build --release --features cli --bin s3nn 2>&1 | tail -n 1 >&2
   mkdir -p "$MODELS"
@@ -106,6 +114,29 @@ fi
 if [[ " $ONLY " == *" chromium "* ]]; then
   say "chromium: kernels, MNIST end to end, TF.js"
   "${NICE[@]}" node bench/chromium.mjs > "$OUT/chromium.json"
+fi
+
+if [[ " $ONLY " == *" threads "* ]]; then
+  # CPU time the hypervisor stole (/proc/stat, all CPUs) and wall time of the section, beside its figures.
+  cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
+  read -r threads_total0 threads_steal0 < <(cpu_ticks)
+  if [[ " $ONLY " != *" chromium "* ]]; then
+    say "chromium: threads section only"
+    "${NICE[@]}" node bench/chromium.mjs threads > "$OUT/chromium-threads.json"
+  fi
+  say "threads: PyTorch natively (MLP, S³NN, 2 threads, then 1 for context)"
+  if py=$(bash scripts/lib/torch-venv.sh); then
+    "${NICE[@]}" "$py" bench/torch_peer.py --net mlp --neuron s3nn --threads 2 --batch 100 > "$OUT/torch-mlp.json"
+    # OpenMP's spinning threads collapse when a neighbour holds a core (seen: 0.15 k samples/s on 2
+    # threads against 2.2 k on 1, load 7-11): the 1-thread figure tells such a run apart.
+    "${NICE[@]}" "$py" bench/torch_peer.py --net mlp --neuron s3nn --threads 1 --batch 100 > "$OUT/torch-mlp-1.json"
+  else
+    echo "[bench] no PyTorch venv: the threads section has no PyTorch figure" >&2
+  fi
+  read -r threads_total1 threads_steal1 < <(cpu_ticks)
+  printf '{"stealTicks":%d,"totalTicks":%d,"ticksPerSec":%d}\n' $((threads_steal1 - threads_steal0)) $((threads_total1 - threads_total0)) "$(getconf CLK_TCK)" > "$OUT/threads-steal.json"
+  say "threads: ratios"
+  node bench/threads-ratios.mjs "$OUT" >&2
 fi
 
 say "report"

@@ -30,12 +30,21 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# The fuzz targets (scripts/fuzz.sh): a pinned nightly and cargo-fuzz.
-source scripts/lib/fuzz-toolchain.sh
-fuzz_nightly=$(fuzz_toolchain)
-if ! rustup run "$fuzz_nightly" rustc -V >/dev/null 2>&1; then
-  log "installing rust $fuzz_nightly for the fuzz targets"
-  rustup toolchain install "$fuzz_nightly" --profile minimal
+# The pinned nightly (scripts/lib/nightly.sh): the fuzz targets with cargo-fuzz, and the threaded
+# wasm build, which rebuilds std (rust-src) for wasm32-unknown-unknown.
+source scripts/lib/nightly.sh
+nightly=$(nightly_toolchain)
+if ! rustup run "$nightly" rustc -V >/dev/null 2>&1; then
+  log "installing rust $nightly (fuzz targets, threaded wasm build)"
+  rustup toolchain install "$nightly" --profile minimal
+fi
+if ! rustup component list --toolchain "$nightly" --installed | grep -q '^rust-src'; then
+  log "adding rust-src to $nightly (the threaded wasm build rebuilds std)"
+  rustup component add rust-src --toolchain "$nightly"
+fi
+if ! rustup "+$nightly" target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding target wasm32-unknown-unknown to $nightly"
+  rustup "+$nightly" target add wasm32-unknown-unknown
 fi
 if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
   log "installing cargo-fuzz $CARGO_FUZZ_VERSION (takes ~1 min once)"

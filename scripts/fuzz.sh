@@ -13,8 +13,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/versions.env
-source scripts/lib/fuzz-toolchain.sh
-toolchain=$(fuzz_toolchain)
+source scripts/lib/nightly.sh
+toolchain=$(nightly_toolchain)
 
 seconds=${1:-25}
 shift || true

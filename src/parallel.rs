@@ -28,12 +28,36 @@ pub const MIN_PARALLEL_WORK: usize = 500_000;
 /// Column blocks are cut at multiples of this (one AVX2 strip of 8 vectors, 4 cache lines).
 const COL_ALIGN: usize = 64;
 
-/// Threads to split over from here: the pool's size on one of its workers, else 1.
+/// Most threads to split over (`usize::MAX`: the whole pool). The threaded wasm build sets it
+/// (`setThreads`): a browser's rayon pool is built once, with its workers, and cannot be resized,
+/// so a smaller thread count is a cap on the splits. Results do not depend on it.
+#[cfg(feature = "parallel")]
+static THREAD_LIMIT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(usize::MAX);
+
+/// Caps the threads the splits use at `n` (≥ 1); see [`THREAD_LIMIT`].
+#[cfg(feature = "parallel")]
+pub fn set_thread_limit(n: usize) {
+    THREAD_LIMIT.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The cap of [`set_thread_limit`] (`usize::MAX` when none was set).
+#[cfg(feature = "parallel")]
+pub fn thread_limit() -> usize {
+    THREAD_LIMIT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Threads the work is split over: the pool's size, capped by the thread limit.
+#[cfg(feature = "parallel")]
+pub fn pool_threads() -> usize {
+    rayon::current_num_threads().min(thread_limit())
+}
+
+/// Threads to split over from here: [`pool_threads`] on one of the pool's workers, else 1.
 pub fn threads_here() -> usize {
     #[cfg(feature = "parallel")]
     {
         if rayon::current_thread_index().is_some() {
-            return rayon::current_num_threads();
+            return pool_threads();
         }
     }
     1
@@ -44,7 +68,7 @@ pub fn threads_here() -> usize {
 pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "parallel")]
     {
-        if rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none() {
+        if pool_threads() > 1 && rayon::current_thread_index().is_none() {
             // `scope` runs its body on a worker (the caller blocks once, for the whole call).
             return rayon::scope(|_| f());
         }

@@ -339,3 +339,19 @@ export function startControls(catalog) {
   });
   syncControls();
 }
+
+// The thread count (issue #12): the worker says which build it loaded and how many threads it can
+// split over; the menu offers 1…max and the choice goes back as a 'threads' command. Not URL state:
+// the same run gives the same bytes at any thread count.
+function showThreads(t) {
+  const sel = $('c-threads');
+  if (sel.options.length !== t.max) sel.replaceChildren(...Array.from({ length: t.max }, (_, i) => new Option(String(i + 1))));
+  sel.value = String(t.count);
+  sel.disabled = t.max < 2;
+  sel.title = t.build === 'threads'
+    ? `the threaded wasm build: training splits over ${t.count} of ${t.max} threads`
+    : 'the single-thread wasm build (threads need a cross-origin isolated page)';
+}
+on(FROM_WORKER.ready, (m) => showThreads(m.threads));
+on(FROM_WORKER.threads, showThreads);
+$('c-threads').addEventListener('change', (e) => ask(TO_WORKER.threads, { n: Number(e.target.value) }));

@@ -42,8 +42,9 @@
  * @typedef {{type:'pace', stepsPerSec: number, untilEpoch: number}} PaceMsg  training speed (0 = as fast as it goes) and
  *   the epoch at which play stops by itself (0 = none); applies to the running run
  * @typedef {{type:'lr', lr: number}} LrMsg  a new learning rate for the running models (the run goes on)
+ * @typedef {{type:'threads', n: number}} ThreadsMsg  split training over n threads (1…maxThreads); the reply is 'threads'
  */
-export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory', 'pace', 'lr']);
+export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory', 'pace', 'lr', 'threads']);
 
 // ---------------------------------------------------------------- worker → page
 /**
@@ -57,7 +58,9 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  */
 /**
  * Worker → page messages:
- * @typedef {{type:'ready', version: string, isa: string, catalog: object}} ReadyMsg
+ * @typedef {{build: 'threads'|'single', count: number, max: number}} ThreadsInfo  the loaded build, the threads training
+ *   splits over, and the most it can (the threaded build's pool size; 1 for the single-thread build)
+ * @typedef {{type:'ready', version: string, isa: string, catalog: object, threads: ThreadsInfo}} ReadyMsg
  *   the wasm package is loaded; `catalog` is its catalog() (neurons, surrogates and their parameters,
  *   data presets, energy, class names), from which the page builds its controls and URL state
  * @typedef {{type:'fatal', message: string}} FatalMsg  the package could not load: nothing will work
@@ -98,10 +101,11 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'graph', inputs: object, layers: {name: string, kind: string, size: number, shown: number[], rates: Float32Array, maps?: Float32Array}[],
  *            outputs: object, edges: (Float32Array|null)[], mapRes: number, classNames: string[], at: number}} GraphMsg
  *   the network graph (worker/graph.js): drawn neurons, their firing rates and spike maps, the weights between them
+ * @typedef {{type:'threads'} & ThreadsInfo} ThreadsReply  after a 'threads' command (also when it failed)
  */
 export const FROM_WORKER = names([
   'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
-  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory', 'graph',
+  'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory', 'graph', 'threads',
 ]);
 
 // ---------------------------------------------------------------- helpers

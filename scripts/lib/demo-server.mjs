@@ -21,7 +21,8 @@ export function demoMounts() {
   ];
 }
 
-// Lets the page use SharedArrayBuffer / precise timers if it ever wants to.
+// Cross-origin isolation: the page gets SharedArrayBuffer, so the worker runs the threaded build
+// (pkg/threads/). S3NN_ISOLATION=0 serves without these headers, i.e. the single-thread build.
 const ISOLATION_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-embedder-policy': 'require-corp',
@@ -30,5 +31,5 @@ const ISOLATION_HEADERS = {
 
 /** The demo on `port` (0: a free one); resolves to the server of scripts/lib/server.mjs. */
 export function startDemoServer(port = 0) {
-  return startServer({ mounts: demoMounts(), port, headers: ISOLATION_HEADERS });
+  return startServer({ mounts: demoMounts(), port, headers: process.env.S3NN_ISOLATION === '0' ? {} : ISOLATION_HEADERS });
 }

@@ -5,6 +5,7 @@ mod args;
 mod convert;
 mod dataset;
 mod network;
+mod threads;
 
 pub use dataset::Dataset;
 pub use network::Network;

@@ -8,7 +8,10 @@ import { buildModels, freeModels, modelInfo, readModel, adoptModel, trainChunk, 
 import { prepareViews, forgetProbe, setProbe, sendData, evaluateAll, sendProbe, sendViews, refreshViews, sendRegion } from './probes.js';
 
 const pkgReady = (async () => {
-  const mod = await import(new URL('../../pkg/s3nn.js', import.meta.url).href);
+  // The package's browser entry picks the build: the threaded one when this page is cross-origin
+  // isolated (its pool's Web Workers are started from this worker, so training stays off the
+  // page's main thread), else the single-thread one.
+  const mod = await import(new URL('../../pkg/s3nn_browser.js', import.meta.url).href);
   const wasm = await mod.default();
   session.pkg = mod;
   session.wasmMemory = wasm.memory;
@@ -16,7 +19,8 @@ const pkgReady = (async () => {
   session.energy = { eMacPj: session.catalog.energy.eMacPj, eAcPj: session.catalog.energy.eAcPj };
   return mod;
 })();
-const fatal = (e) => post(FROM_WORKER.fatal, { message: `could not load the wasm package (pkg/s3nn.js): ${errText(e)}` });
+const fatal = (e) => post(FROM_WORKER.fatal, { message: `could not load the wasm package (pkg/s3nn_browser.js): ${errText(e)}` });
+const threadsInfo = () => ({ build: session.pkg.build, count: session.pkg.threadCount(), max: session.pkg.maxThreads() });
 
 // ---------------------------------------------------------------- training loop
 let playing = false;
@@ -234,6 +238,13 @@ const handle = receive(TO_WORKER, {
     for (const mm of session.models) mm.net.setLearningRate(m.lr);
     if (session.cfg) session.cfg.lr = m.lr;
   },
+  threads(m) {
+    try {
+      session.pkg.setThreads(m.n);
+    } finally {
+      post(FROM_WORKER.threads, threadsInfo());
+    }
+  },
   memory() {
     post(FROM_WORKER.memory, { wasmBytes: session.wasmMemory?.buffer.byteLength ?? 0, steps: session.models[0]?.steps ?? 0 });
   },
@@ -264,4 +275,4 @@ self.onmessage = async (ev) => {
   }
 };
 
-pkgReady.then((m) => post(FROM_WORKER.ready, { version: m.version(), isa: m.activeIsa(), catalog: session.catalog }), fatal);
+pkgReady.then((m) => post(FROM_WORKER.ready, { version: m.version(), isa: m.activeIsa(), catalog: session.catalog, threads: threadsInfo() }), fatal);
