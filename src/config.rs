@@ -193,6 +193,70 @@ impl RunConfig {
     }
 }
 
+/// How a loaded model goes on training (the JS `Network.load(bytes, options)`): the training keys
+/// of [`RunConfig`] (`{optimizer?, lr?, seed?, lrSchedule?, epochs?, etaMin?, stepSize?, gamma?,
+/// ratePenalty?, targetRate?}`), with its defaults; the architecture, neuron and weights come
+/// from the file, so any other key is an error.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainConfig {
+    /// A catalog optimizer name (default: the catalog's first, Adam).
+    pub optimizer: Option<String>,
+    /// Learning rate (default: the optimizer's `lrDefault` in the catalog).
+    pub lr: Option<f32>,
+    /// Seed of the data order (default `catalog::DEFAULT_SEED`).
+    pub seed: Option<u64>,
+    /// A catalog schedule name (`schedules[].name`; default the first, constant).
+    pub lr_schedule: Option<String>,
+    /// Epochs of the run: the cosine schedule's `T_max`.
+    pub epochs: Option<usize>,
+    /// Cosine's floor (default: the catalog's).
+    pub eta_min: Option<f32>,
+    /// Step decay's epochs between decays (default: the catalog's).
+    pub step_size: Option<usize>,
+    /// Step decay's factor (default: the catalog's).
+    pub gamma: Option<f32>,
+    /// λ of the firing-rate penalty (default 0: off).
+    pub rate_penalty: Option<f32>,
+    /// Its target rate (default none: the rate itself is penalized).
+    pub target_rate: Option<f32>,
+    /// Every other key: an error in `run_config` (see `RunConfig::unknown`).
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+/// The keys of [`TrainConfig`]: the training part of [`KEYS`].
+pub const TRAIN_KEYS: [&str; 10] = ["optimizer", "lr", "seed", "lrSchedule", "epochs", "etaMin", "stepSize", "gamma", "ratePenalty", "targetRate"];
+
+impl TrainConfig {
+    /// The [`RunConfig`] whose optimizer, schedule, rate penalty and seed these are (its methods
+    /// hold the defaults and the checks), after refusing unknown keys.
+    pub fn run_config(&self) -> Result<RunConfig> {
+        if let Some(key) = self.unknown.keys().next() {
+            let why = if KEYS.contains(&key.as_str()) { " (the model file fixes it)" } else { "" };
+            return Err(S3nnError::Config(format!("load options: unknown key '{key}'{why} (known keys: {})", TRAIN_KEYS.join(", "))));
+        }
+        let c = self.clone();
+        let run = RunConfig {
+            optimizer: c.optimizer,
+            lr: c.lr,
+            seed: c.seed,
+            lr_schedule: c.lr_schedule,
+            epochs: c.epochs,
+            eta_min: c.eta_min,
+            step_size: c.step_size,
+            gamma: c.gamma,
+            rate_penalty: c.rate_penalty,
+            target_rate: c.target_rate,
+            ..RunConfig::default()
+        };
+        run.optimizer()?;
+        run.schedule()?;
+        run.rate_penalty()?;
+        Ok(run)
+    }
+}
+
 /// A surrogate as the faces name it, for plotting: `{kind, alpha?, beta?, <parameter name>?…}`
 /// with `kind` a surrogate name of the catalog (`surrogates[].name`) and the parameters as in
 /// [`RunConfig`] (each by its catalog name, or `alpha` = first, `beta` = second); absent ones
@@ -312,6 +376,30 @@ mod tests {
         want.sort_unstable();
         assert_eq!(keys, want);
         assert_eq!(RunConfig::from_json(&v.to_string()).unwrap(), full);
+    }
+
+    #[test]
+    fn train_config_is_the_training_part_of_the_run_config() {
+        assert!(TRAIN_KEYS.iter().all(|k| KEYS.contains(k)));
+        let full: TrainConfig = serde_json::from_str(
+            r#"{"optimizer":"sgd","lr":0.1,"seed":4,"lrSchedule":"cosine","epochs":3,"etaMin":0.01,"stepSize":2,"gamma":0.5,"ratePenalty":0.1,"targetRate":0.2}"#,
+        )
+        .unwrap();
+        let v = serde_json::to_value(&full).unwrap();
+        let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut want = TRAIN_KEYS.to_vec();
+        keys.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(keys, want);
+        let run = full.run_config().unwrap();
+        assert_eq!(run.optimizer().unwrap(), OptimizerSpec::from_name("sgd", 0.1).unwrap());
+        assert_eq!(run.schedule().unwrap(), LrSchedule::Cosine { t_max: 3, eta_min: 0.01 });
+        assert_eq!(run.seed, Some(4));
+        let bad = |j: &str| serde_json::from_str::<TrainConfig>(j).unwrap().run_config().unwrap_err().to_string();
+        assert!(bad(r#"{"arch":"2-8-2"}"#).contains("the model file fixes it"));
+        assert!(bad(r#"{"lrr":0.1}"#).contains("'lrr'"));
+        assert!(bad(r#"{"optimizer":"rmsprop"}"#).contains("adam"));
+        assert!(bad(r#"{"lrSchedule":"cosine"}"#).contains("epochs"));
     }
 
     #[test]

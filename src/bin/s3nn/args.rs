@@ -132,6 +132,10 @@ pub struct TrainArgs {
     pub data: DataArgs,
     #[arg(long, help = arch_help())]
     pub arch: Option<String>,
+    /// Continue from this model file (written by --out, or a NIR graph): its architecture, neuron
+    /// and weights; the optimizer, learning rate, schedule and penalty start afresh from the flags.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
     #[command(flatten)]
     pub neuron: NeuronArgs,
     #[arg(long, help = preset_help("Epochs", |d| d.epochs.to_string()))]
