@@ -27,40 +27,61 @@ use crate::surrogate::Surrogate;
 /// parameter is also accepted under its own catalog name (`width`, `slope`, …), which wins over
 /// the positional `alpha`/`beta`. Parameters the chosen
 /// neuron does not have are ignored, because a page sends the same keys for every neuron.
+///
+/// `#[serde(default)]` on an `Option` changes nothing for serde (an absent option is `None`
+/// anyway); it tells the generated TypeScript declaration (tsify) that the key may be left out.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null, rename = "NetworkConfig"))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunConfig {
     /// Compact architecture, e.g. `784-400-400-10` or `1x28x28-c16-mp-c32-mp-10`.
     pub arch: String,
     /// A catalog neuron name (default `catalog::DEFAULT_NEURON`).
+    #[serde(default)]
     pub neuron: Option<String>,
     /// The surrogate's first parameter, whatever its name (α, `rect`'s width, `fastSigmoid`'s slope).
+    #[serde(default)]
     pub alpha: Option<f32>,
     /// The surrogate's second parameter (β of `s3nn`).
+    #[serde(default)]
     pub beta: Option<f32>,
+    #[serde(default)]
     pub threshold: Option<f32>,
+    #[serde(default)]
     pub steps: Option<usize>,
+    #[serde(default)]
     pub leak: Option<f32>,
+    #[serde(default)]
     pub batch_norm: Option<bool>,
     /// A catalog optimizer name (default: the catalog's first, Adam).
+    #[serde(default)]
     pub optimizer: Option<String>,
     /// Learning rate (default: the optimizer's `lrDefault` in the catalog).
+    #[serde(default)]
     pub lr: Option<f32>,
     /// Seed of the weights and the data order (default `catalog::DEFAULT_SEED`).
+    #[serde(default)]
     pub seed: Option<u64>,
     /// A catalog schedule name (`schedules[].name`; default the first, constant).
+    #[serde(default)]
     pub lr_schedule: Option<String>,
     /// Epochs of the run: the cosine schedule's `T_max` (required by it, unused otherwise).
+    #[serde(default)]
     pub epochs: Option<usize>,
     /// Cosine's floor (default: the catalog's).
+    #[serde(default)]
     pub eta_min: Option<f32>,
     /// Step decay's epochs between decays (default: the catalog's).
+    #[serde(default)]
     pub step_size: Option<usize>,
     /// Step decay's factor (default: the catalog's).
+    #[serde(default)]
     pub gamma: Option<f32>,
     /// λ of the firing-rate penalty (default 0: off).
+    #[serde(default)]
     pub rate_penalty: Option<f32>,
     /// Its target rate (default none: the rate itself is penalized).
+    #[serde(default)]
     pub target_rate: Option<f32>,
     /// Every other key: a surrogate parameter by its catalog name (`width`, `slope`, …), else an
     /// error in `build`. Collected rather than refused by `deny_unknown_fields` because
@@ -68,6 +89,7 @@ pub struct RunConfig {
     /// would never see a misspelled one; a flattened map makes every format (JS objects, JSON) go
     /// through all the keys.
     #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SurrogateParameters"))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
@@ -87,6 +109,21 @@ fn surrogate_param_names() -> Vec<&'static str> {
         }
     }
     names
+}
+
+/// The TypeScript declaration of the keys a config takes besides its fields: every surrogate
+/// parameter of the catalog under its own name (`width`, `slope`, …), optional. tsify declares
+/// `NetworkConfig` and `SurrogateConfig` as extending it, so that TypeScript refuses a misspelled
+/// key as the core does; `src/wasm/surrogate-parameters.d.ts` holds this text (a test checks it,
+/// `S3NN_REGEN=1` rewrites it).
+pub fn surrogate_parameters_ts() -> String {
+    let mut out = String::from("/** A surrogate parameter by its catalog name (`catalog().surrogates[].params[].name`); `alpha`/`beta` set the first/second of any surrogate. Generated from the catalog. */\nexport interface SurrogateParameters {\n");
+    for name in surrogate_param_names().into_iter().filter(|n| !KEYS.contains(n)) {
+        let users: Vec<&str> = Surrogate::catalog().iter().filter(|s| s.params.iter().any(|p| p.name == name)).map(|s| s.name).collect();
+        out.push_str(&format!("    /** of the {} surrogate */\n    {name}?: number | null;\n", users.join(", ")));
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// Rejects a key of `extra` that is no surrogate parameter of the catalog, listing the known keys.
@@ -197,8 +234,9 @@ impl RunConfig {
 /// of [`RunConfig`] (`{optimizer?, lr?, seed?, lrSchedule?, epochs?, etaMin?, stepSize?, gamma?,
 /// ratePenalty?, targetRate?}`), with its defaults; the architecture, neuron and weights come
 /// from the file, so any other key is an error.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct TrainConfig {
     /// A catalog optimizer name (default: the catalog's first, Adam).
     pub optimizer: Option<String>,
@@ -222,6 +260,7 @@ pub struct TrainConfig {
     pub target_rate: Option<f32>,
     /// Every other key: an error in `run_config` (see `RunConfig::unknown`).
     #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "NoOtherKeys"))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
@@ -261,14 +300,18 @@ impl TrainConfig {
 /// with `kind` a surrogate name of the catalog (`surrogates[].name`) and the parameters as in
 /// [`RunConfig`] (each by its catalog name, or `alpha` = first, `beta` = second); absent ones
 /// take the catalog's defaults.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SurrogateConfig {
     pub kind: String,
+    #[serde(default)]
     pub alpha: Option<f32>,
+    #[serde(default)]
     pub beta: Option<f32>,
     /// Rejected by `build` (see `RunConfig::unknown`).
-    #[serde(flatten, skip_serializing)]
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SurrogateParameters"))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
@@ -281,14 +324,16 @@ impl SurrogateConfig {
 
 /// Energy constants as the faces give them: `{eMacPj?, eAcPj?, snnSteps?}`, absent ones from
 /// `EnergyModel::default()` (the catalog's `energy`).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EnergyConfig {
     pub e_mac_pj: Option<f64>,
     pub e_ac_pj: Option<f64>,
     pub snn_steps: Option<usize>,
     /// Rejected by `build` (see `RunConfig::unknown`).
     #[serde(flatten, skip_serializing)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "NoOtherKeys"))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
@@ -376,6 +421,17 @@ mod tests {
         want.sort_unstable();
         assert_eq!(keys, want);
         assert_eq!(RunConfig::from_json(&v.to_string()).unwrap(), full);
+    }
+
+    #[test]
+    fn the_typescript_surrogate_parameters_are_the_catalogs() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wasm/surrogate-parameters.d.ts");
+        let want = surrogate_parameters_ts();
+        if std::env::var_os("S3NN_REGEN").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(have, want, "{path} is out of date: run S3NN_REGEN=1 cargo test --lib the_typescript_surrogate_parameters");
     }
 
     #[test]

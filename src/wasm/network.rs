@@ -54,6 +54,7 @@ impl Network {
     }
 
     /// The network spec as a plain object.
+    #[wasm_bindgen(unchecked_return_type = "NetworkSpec")]
     pub fn spec(&self) -> Result<JsValue, JsError> {
         to_js(&self.trainer.net.spec)
     }
@@ -170,7 +171,7 @@ impl Network {
     /// Operation counts and energy for `n` samples (`inspect(x, n, energy).ops`): per layer MACs,
     /// ACs, firing rate, energy; totals; and the same network as an ANN and as a T-step SNN.
     #[wasm_bindgen(js_name = opCounts)]
-    #[wasm_bindgen(unchecked_return_type = "OpCounts")]
+    #[wasm_bindgen(unchecked_return_type = "OpReport")]
     pub fn op_counts(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue,
