@@ -114,7 +114,7 @@ dts = dts.replace(/^(\s+(?:static )?)(\w+)\((.*)\): (.*);$/gm, (line, indent, na
   madeOptional.push(name);
   return `${indent}${name}(${ps.join(', ')}): ${ret};`;
 });
-const wantOptional = ['evaluate', 'inspect', 'load', 'opCounts'];
+const wantOptional = ['evaluate', 'fromNir', 'inspect', 'load', 'opCounts'];
 if (madeOptional.sort().join() !== wantOptional.sort().join()) {
   console.error(`finish-pkg: optional parameters went to [${madeOptional}], expected [${wantOptional}]; ` +
     'an export changed (update wantOptional) or wasm-bindgen\'s declarations did');

@@ -9,6 +9,9 @@ use crate::model::Model;
 use crate::neuron::NeuronModel;
 use crate::spec::{LayerSpec, NetworkSpec, Shape};
 
+/// The node types the importer reads.
+const READS: &str = "Input, Affine, Linear, Conv2d, LIF, IF, Threshold, AvgPool2d, SumPool2d, Flatten, Output";
+
 fn refuse(name: &str, node: &Node, why: impl std::fmt::Display) -> S3nnError {
     S3nnError::Nir(format!("node '{name}' ({}): {why}", node.kind()))
 }
@@ -129,6 +132,9 @@ fn dim(v: i64) -> usize {
 /// each NIR threshold folded into the bias) and its weights.
 pub fn import(g: &Graph) -> Result<Model> {
     let nodes = chain(g)?;
+    if let Some((name, node)) = nodes.iter().find(|(_, n)| matches!(n, Node::Other { .. })) {
+        return Err(refuse(name, node, format!("s3nn does not read {} nodes (it reads {})", node.kind(), READS)));
+    }
     let (in_name, in_node) = nodes[0];
     let Node::Input { shape } = in_node else { unreachable!("the chain starts at the Input") };
     let input = match shape.as_slice() {
@@ -271,9 +277,7 @@ pub fn import(g: &Graph) -> Result<Model> {
                 return Err(refuse(name, node, "a spiking node must follow an Affine, Linear, Conv2d or pool node"));
             }
             Node::Input { .. } => return Err(refuse(name, node, "a second Input")),
-            Node::Other { kind } => {
-                return Err(refuse(name, node, format!("s3nn does not read {kind} nodes (it reads Input, Affine, Linear, Conv2d, LIF, IF, Threshold, AvgPool2d, SumPool2d, Flatten, Output)")));
-            }
+            Node::Other { .. } => unreachable!("refused above"),
         }
     }
     let classes = classes.ok_or_else(|| S3nnError::Nir("the graph has no readout (an Affine or Linear node before the Output)".into()))?;

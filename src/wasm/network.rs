@@ -48,6 +48,30 @@ impl Network {
         let net = crate::io::load(&bytes).map_err(err)?;
         Network::resume(net, &options)
     }
+    /// Reads a NIR graph (HDF5 bytes, e.g. from snnTorch or `nir.write` in Python) of the shape
+    /// `toNir()` writes — Affine/Linear/Conv2d layers, each followed by a LIF, IF or Threshold
+    /// node read as one step from rest, pools with an OR threshold, Flatten, the readout — into a
+    /// trainable network, trained on with `options` as in `load`. Anything else throws an Error
+    /// naming the node.
+    #[wasm_bindgen(js_name = fromNir)]
+    pub fn from_nir(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TrainConfig | null")] options: Option<JsValue>,
+    ) -> Result<Network, JsError> {
+        let bytes = args::bytes(&bytes, "bytes")?;
+        let options = train_options(options)?;
+        let net = crate::nir::from_nir(&bytes).map_err(err)?;
+        Network::resume(net, &options)
+    }
+
+    /// The network as a NIR graph (HDF5 bytes) for snnTorch, Norse, SpikingJelly, Sinabs, Lava,
+    /// SpiNNaker2, …: batch norm folded, θ in the biases, LIF nodes that run one step from rest.
+    /// Only single-step spiking networks: ReLU, BNN and multi-step networks throw with the reason.
+    #[wasm_bindgen(js_name = toNir)]
+    pub fn to_nir(&self) -> Result<Vec<u8>, JsError> {
+        crate::nir::to_nir(&self.trainer.net).map_err(err)
+    }
+
     /// The model as safetensors bytes (weights in PyTorch layout, spec in the metadata).
     pub fn save(&self) -> Result<Vec<u8>, JsError> {
         crate::io::save(&self.trainer.net).map_err(err)
