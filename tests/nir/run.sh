@@ -12,6 +12,8 @@ if ! "$venv/bin/python" -c "import nir, h5py, numpy; assert nir.version == '$NIR
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "$want" "h5py$H5PY_VERSION_RANGE" "numpy$NUMPY_VERSION_RANGE"
 fi
-cargo build --release --features cli --quiet
+# The CLI as the test command's first stage built it (`cargo test` builds target/release/s3nn with
+# the dev-dependencies' features; a plain `cargo build` would resolve others and rebuild it).
+cargo test --release --features cli --no-run --quiet
 [ -f pkg/s3nn_node.js ] || bash scripts/build-pkg.sh
 exec "$venv/bin/python" tests/nir/test_nir.py
