@@ -124,7 +124,7 @@ function patchBuild(dir) {
   const dtsPath = `${dir}/s3nn.d.ts`;
   let dts = readFileSync(dtsPath, 'utf8');
   const madeOptional = [];
-  dts = dts.replace(/^(\s+)(\w+)\((.*)\): (.*);$/gm, (line, indent, name, params, ret) => {
+  dts = dts.replace(/^(\s+(?:static )?)(\w+)\((.*)\): (.*);$/gm, (line, indent, name, params, ret) => {
     const ps = params ? params.split(', ') : [];
     let changed = false;
     for (let i = ps.length - 1; i >= 0 && /^\w+: .* \| null$/.test(ps[i]); i--) {
@@ -135,7 +135,7 @@ function patchBuild(dir) {
     madeOptional.push(name);
     return `${indent}${name}(${ps.join(', ')}): ${ret};`;
   });
-  const wantOptional = ['evaluate', 'inspect', 'opCounts'];
+  const wantOptional = ['evaluate', 'fromNir', 'inspect', 'load', 'opCounts'];
   if (madeOptional.sort().join() !== wantOptional.sort().join()) {
     console.error(`finish-pkg: optional parameters went to [${madeOptional}], expected [${wantOptional}]; ` +
       'an export changed (update wantOptional) or wasm-bindgen\'s declarations did');

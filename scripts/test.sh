@@ -19,6 +19,8 @@ stage "wasm tests in Node (wasm-pack test --node)" wasm-pack test --node --relea
 stage "wasm tests in headless Chromium" wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --release
 stage "build pkg/" bash scripts/build-pkg.sh
 stage "npm package in a fresh Node project" node --test tests/npm/
+stage "TypeScript declarations: tsc --strict on a consumer (tests/ts)" node --test tests/ts/
+stage "NIR files against the nir Python package (tests/nir)" bash tests/nir/run.sh
 stage "npm package through a bundler (Vite) in Chromium" node --test tests/bundler/
 stage "same seed, same predictions: native vs wasm" node --test tests/determinism/
 stage "demo page end to end (Playwright, Chromium)" node --test --test-concurrency=1 tests/e2e/

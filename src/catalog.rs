@@ -30,6 +30,7 @@ pub const DEFAULT_NEURON: &str = "s3nn";
 /// The seed of a run that names none (weights, data order, toy data).
 pub const DEFAULT_SEED: u64 = 1;
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NeuronInfo {
@@ -44,6 +45,7 @@ pub struct NeuronInfo {
 
 /// A neuron parameter (threshold, steps, leak). One entry per (parameter, default): the
 /// threshold appears twice because its default is 0 for single-step neurons and 1 for LIF.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NeuronParamInfo {
@@ -56,6 +58,7 @@ pub struct NeuronParamInfo {
     pub applies_to: Vec<String>,
 }
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OptimizerInfo {
@@ -65,6 +68,7 @@ pub struct OptimizerInfo {
 }
 
 /// A learning-rate schedule (`schedule::LrSchedule`), stepped per epoch.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduleInfo {
@@ -79,6 +83,7 @@ pub struct ScheduleInfo {
 
 /// A parameter of the firing-rate penalty (`penalty::RatePenalty`), by its JS config key.
 /// Like [`ParamInfo`], but the default may be "none" (`null`: no target rate).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PenaltyParamInfo {
@@ -94,6 +99,7 @@ pub struct PenaltyParamInfo {
     pub meaning: &'static str,
 }
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DataKind {
@@ -106,6 +112,7 @@ pub enum DataKind {
 }
 
 /// A data set and the hyper-parameters a run on it starts from.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DatasetPreset {
@@ -126,6 +133,7 @@ pub struct DatasetPreset {
 }
 
 /// `EnergyModel::default()` and where its figures come from.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnergyInfo {
@@ -135,6 +143,7 @@ pub struct EnergyInfo {
     pub source: &'static str,
 }
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Catalog {

@@ -27,40 +27,61 @@ use crate::surrogate::Surrogate;
 /// parameter is also accepted under its own catalog name (`width`, `slope`, …), which wins over
 /// the positional `alpha`/`beta`. Parameters the chosen
 /// neuron does not have are ignored, because a page sends the same keys for every neuron.
+///
+/// `#[serde(default)]` on an `Option` changes nothing for serde (an absent option is `None`
+/// anyway); it tells the generated TypeScript declaration (tsify) that the key may be left out.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null, rename = "NetworkConfig"))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunConfig {
     /// Compact architecture, e.g. `784-400-400-10` or `1x28x28-c16-mp-c32-mp-10`.
     pub arch: String,
     /// A catalog neuron name (default `catalog::DEFAULT_NEURON`).
+    #[serde(default)]
     pub neuron: Option<String>,
     /// The surrogate's first parameter, whatever its name (α, `rect`'s width, `fastSigmoid`'s slope).
+    #[serde(default)]
     pub alpha: Option<f32>,
     /// The surrogate's second parameter (β of `s3nn`).
+    #[serde(default)]
     pub beta: Option<f32>,
+    #[serde(default)]
     pub threshold: Option<f32>,
+    #[serde(default)]
     pub steps: Option<usize>,
+    #[serde(default)]
     pub leak: Option<f32>,
+    #[serde(default)]
     pub batch_norm: Option<bool>,
     /// A catalog optimizer name (default: the catalog's first, Adam).
+    #[serde(default)]
     pub optimizer: Option<String>,
     /// Learning rate (default: the optimizer's `lrDefault` in the catalog).
+    #[serde(default)]
     pub lr: Option<f32>,
     /// Seed of the weights and the data order (default `catalog::DEFAULT_SEED`).
+    #[serde(default)]
     pub seed: Option<u64>,
     /// A catalog schedule name (`schedules[].name`; default the first, constant).
+    #[serde(default)]
     pub lr_schedule: Option<String>,
     /// Epochs of the run: the cosine schedule's `T_max` (required by it, unused otherwise).
+    #[serde(default)]
     pub epochs: Option<usize>,
     /// Cosine's floor (default: the catalog's).
+    #[serde(default)]
     pub eta_min: Option<f32>,
     /// Step decay's epochs between decays (default: the catalog's).
+    #[serde(default)]
     pub step_size: Option<usize>,
     /// Step decay's factor (default: the catalog's).
+    #[serde(default)]
     pub gamma: Option<f32>,
     /// λ of the firing-rate penalty (default 0: off).
+    #[serde(default)]
     pub rate_penalty: Option<f32>,
     /// Its target rate (default none: the rate itself is penalized).
+    #[serde(default)]
     pub target_rate: Option<f32>,
     /// Every other key: a surrogate parameter by its catalog name (`width`, `slope`, …), else an
     /// error in `build`. Collected rather than refused by `deny_unknown_fields` because
@@ -68,6 +89,7 @@ pub struct RunConfig {
     /// would never see a misspelled one; a flattened map makes every format (JS objects, JSON) go
     /// through all the keys.
     #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SurrogateParameters"))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
@@ -87,6 +109,21 @@ fn surrogate_param_names() -> Vec<&'static str> {
         }
     }
     names
+}
+
+/// The TypeScript declaration of the keys a config takes besides its fields: every surrogate
+/// parameter of the catalog under its own name (`width`, `slope`, …), optional. tsify declares
+/// `NetworkConfig` and `SurrogateConfig` as extending it, so that TypeScript refuses a misspelled
+/// key as the core does; `src/wasm/surrogate-parameters.d.ts` holds this text (a test checks it,
+/// `S3NN_REGEN=1` rewrites it).
+pub fn surrogate_parameters_ts() -> String {
+    let mut out = String::from("/** A surrogate parameter by its catalog name (`catalog().surrogates[].params[].name`); `alpha`/`beta` set the first/second of any surrogate. Generated from the catalog. */\nexport interface SurrogateParameters {\n");
+    for name in surrogate_param_names().into_iter().filter(|n| !KEYS.contains(n)) {
+        let users: Vec<&str> = Surrogate::catalog().iter().filter(|s| s.params.iter().any(|p| p.name == name)).map(|s| s.name).collect();
+        out.push_str(&format!("    /** of the {} surrogate */\n    {name}?: number | null;\n", users.join(", ")));
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// Rejects a key of `extra` that is no surrogate parameter of the catalog, listing the known keys.
@@ -193,18 +230,88 @@ impl RunConfig {
     }
 }
 
+/// How a loaded model goes on training (the JS `Network.load(bytes, options)`): the training keys
+/// of [`RunConfig`] (`{optimizer?, lr?, seed?, lrSchedule?, epochs?, etaMin?, stepSize?, gamma?,
+/// ratePenalty?, targetRate?}`), with its defaults; the architecture, neuron and weights come
+/// from the file, so any other key is an error.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TrainConfig {
+    /// A catalog optimizer name (default: the catalog's first, Adam).
+    pub optimizer: Option<String>,
+    /// Learning rate (default: the optimizer's `lrDefault` in the catalog).
+    pub lr: Option<f32>,
+    /// Seed of the data order (default `catalog::DEFAULT_SEED`).
+    pub seed: Option<u64>,
+    /// A catalog schedule name (`schedules[].name`; default the first, constant).
+    pub lr_schedule: Option<String>,
+    /// Epochs of the run: the cosine schedule's `T_max`.
+    pub epochs: Option<usize>,
+    /// Cosine's floor (default: the catalog's).
+    pub eta_min: Option<f32>,
+    /// Step decay's epochs between decays (default: the catalog's).
+    pub step_size: Option<usize>,
+    /// Step decay's factor (default: the catalog's).
+    pub gamma: Option<f32>,
+    /// λ of the firing-rate penalty (default 0: off).
+    pub rate_penalty: Option<f32>,
+    /// Its target rate (default none: the rate itself is penalized).
+    pub target_rate: Option<f32>,
+    /// Every other key: an error in `run_config` (see `RunConfig::unknown`).
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "NoOtherKeys"))]
+    pub unknown: BTreeMap<String, serde_json::Value>,
+}
+
+/// The keys of [`TrainConfig`]: the training part of [`KEYS`].
+pub const TRAIN_KEYS: [&str; 10] = ["optimizer", "lr", "seed", "lrSchedule", "epochs", "etaMin", "stepSize", "gamma", "ratePenalty", "targetRate"];
+
+impl TrainConfig {
+    /// The [`RunConfig`] whose optimizer, schedule, rate penalty and seed these are (its methods
+    /// hold the defaults and the checks), after refusing unknown keys.
+    pub fn run_config(&self) -> Result<RunConfig> {
+        if let Some(key) = self.unknown.keys().next() {
+            let why = if KEYS.contains(&key.as_str()) { " (the model file fixes it)" } else { "" };
+            return Err(S3nnError::Config(format!("load options: unknown key '{key}'{why} (known keys: {})", TRAIN_KEYS.join(", "))));
+        }
+        let c = self.clone();
+        let run = RunConfig {
+            optimizer: c.optimizer,
+            lr: c.lr,
+            seed: c.seed,
+            lr_schedule: c.lr_schedule,
+            epochs: c.epochs,
+            eta_min: c.eta_min,
+            step_size: c.step_size,
+            gamma: c.gamma,
+            rate_penalty: c.rate_penalty,
+            target_rate: c.target_rate,
+            ..RunConfig::default()
+        };
+        run.optimizer()?;
+        run.schedule()?;
+        run.rate_penalty()?;
+        Ok(run)
+    }
+}
+
 /// A surrogate as the faces name it, for plotting: `{kind, alpha?, beta?, <parameter name>?…}`
 /// with `kind` a surrogate name of the catalog (`surrogates[].name`) and the parameters as in
 /// [`RunConfig`] (each by its catalog name, or `alpha` = first, `beta` = second); absent ones
 /// take the catalog's defaults.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SurrogateConfig {
     pub kind: String,
+    #[serde(default)]
     pub alpha: Option<f32>,
+    #[serde(default)]
     pub beta: Option<f32>,
     /// Rejected by `build` (see `RunConfig::unknown`).
-    #[serde(flatten, skip_serializing)]
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SurrogateParameters"))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
@@ -217,14 +324,16 @@ impl SurrogateConfig {
 
 /// Energy constants as the faces give them: `{eMacPj?, eAcPj?, snnSteps?}`, absent ones from
 /// `EnergyModel::default()` (the catalog's `energy`).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EnergyConfig {
     pub e_mac_pj: Option<f64>,
     pub e_ac_pj: Option<f64>,
     pub snn_steps: Option<usize>,
     /// Rejected by `build` (see `RunConfig::unknown`).
     #[serde(flatten, skip_serializing)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "NoOtherKeys"))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
@@ -312,6 +421,41 @@ mod tests {
         want.sort_unstable();
         assert_eq!(keys, want);
         assert_eq!(RunConfig::from_json(&v.to_string()).unwrap(), full);
+    }
+
+    #[test]
+    fn the_typescript_surrogate_parameters_are_the_catalogs() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wasm/surrogate-parameters.d.ts");
+        let want = surrogate_parameters_ts();
+        if std::env::var_os("S3NN_REGEN").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(have, want, "{path} is out of date: run S3NN_REGEN=1 cargo test --lib the_typescript_surrogate_parameters");
+    }
+
+    #[test]
+    fn train_config_is_the_training_part_of_the_run_config() {
+        assert!(TRAIN_KEYS.iter().all(|k| KEYS.contains(k)));
+        let full: TrainConfig = serde_json::from_str(
+            r#"{"optimizer":"sgd","lr":0.1,"seed":4,"lrSchedule":"cosine","epochs":3,"etaMin":0.01,"stepSize":2,"gamma":0.5,"ratePenalty":0.1,"targetRate":0.2}"#,
+        )
+        .unwrap();
+        let v = serde_json::to_value(&full).unwrap();
+        let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut want = TRAIN_KEYS.to_vec();
+        keys.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(keys, want);
+        let run = full.run_config().unwrap();
+        assert_eq!(run.optimizer().unwrap(), OptimizerSpec::from_name("sgd", 0.1).unwrap());
+        assert_eq!(run.schedule().unwrap(), LrSchedule::Cosine { t_max: 3, eta_min: 0.01 });
+        assert_eq!(run.seed, Some(4));
+        let bad = |j: &str| serde_json::from_str::<TrainConfig>(j).unwrap().run_config().unwrap_err().to_string();
+        assert!(bad(r#"{"arch":"2-8-2"}"#).contains("the model file fixes it"));
+        assert!(bad(r#"{"lrr":0.1}"#).contains("'lrr'"));
+        assert!(bad(r#"{"optimizer":"rmsprop"}"#).contains("adam"));
+        assert!(bad(r#"{"lrSchedule":"cosine"}"#).contains("epochs"));
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub enum S3nnError {
     /// A model file is truncated, corrupt or does not match its own metadata.
     #[error("invalid model file: {0}")]
     ModelFile(String),
+    /// A NIR graph file is malformed, or holds what an s3nn network cannot be (or the network is
+    /// what NIR cannot express).
+    #[error("NIR: {0}")]
+    Nir(String),
     /// Training diverged (loss or weights became NaN/inf).
     #[error("training diverged: {0}")]
     Diverged(String),

@@ -10,11 +10,13 @@ use crate::ops::{EnergyModel, OpReport};
 use serde::Serialize;
 
 /// Everything one inference pass over `n` samples shows.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
     pub layers: Vec<LayerRecord>,
     /// Softmax of the logits, `n × classes`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Float32Array"))]
     pub probabilities: Vec<f32>,
     pub ops: OpReport,
 }

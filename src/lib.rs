@@ -21,6 +21,7 @@ pub mod layers;
 pub mod loss;
 pub mod model;
 pub mod neuron;
+pub mod nir;
 pub mod ops;
 pub mod optim;
 pub mod params;

@@ -8,6 +8,7 @@ use crate::error::{Result, S3nnError};
 use crate::surrogate::Surrogate;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum NeuronModel {
@@ -24,6 +25,7 @@ pub enum NeuronModel {
 }
 
 /// What a neuron model emits, which decides how the next layer computes (MAC vs AC).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Signal {
@@ -42,6 +44,7 @@ impl Default for NeuronModel {
 }
 
 /// How a neuron model turns the pre-activation into its output (decides the neuron's parameters).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum NeuronFamily {

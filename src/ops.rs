@@ -15,6 +15,7 @@ use crate::neuron::Signal;
 use serde::{Deserialize, Serialize};
 
 /// Energy per operation in picojoules, and the T used for the multi-step equivalent.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnergyModel {
@@ -47,6 +48,7 @@ impl EnergyModel {
 }
 
 /// Per-layer counts, averaged per sample.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LayerOps {
@@ -69,6 +71,7 @@ pub struct LayerOps {
     pub ann_macs: f64,
 }
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpReport {

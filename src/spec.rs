@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// Largest parameter count a spec may ask for (guards against absurd allocations from bad input).
 pub const MAX_PARAMS: usize = 64 << 20;
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum LayerSpec {
@@ -45,6 +46,7 @@ fn three() -> usize {
     3
 }
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkSpec {
@@ -62,6 +64,7 @@ pub struct NetworkSpec {
 }
 
 /// Shape of an activation between layers: channels × height × width, stored HWC per sample.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shape {
     pub c: usize,

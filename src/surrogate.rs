@@ -14,6 +14,7 @@ use crate::error::{Result, S3nnError};
 use crate::kernels::math::{exp, exp_f32};
 use crate::kernels::{LaneMap, Lanes};
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Surrogate {
@@ -34,6 +35,7 @@ pub enum Surrogate {
 
 /// One parameter of a surrogate. `min/max/step` are the UI slider's range, not a validity range:
 /// any positive finite value is accepted.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ParamInfo {
@@ -50,6 +52,7 @@ pub struct ParamInfo {
 }
 
 /// One surrogate of the catalog.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SurrogateInfo {

@@ -62,6 +62,7 @@ pub fn check_fit(net: &Model, data: &Dataset) -> Result<()> {
 }
 
 /// Loss and accuracy over some training steps.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrainStats {
@@ -83,6 +84,7 @@ pub struct TrainStats {
     pub firing_rates: Vec<f32>,
 }
 
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvalReport {

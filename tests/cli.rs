@@ -231,3 +231,41 @@ fn lr_schedule_and_rate_penalty_reach_the_json_lines() {
     assert!(firing(&held) < firing(&free), "firing {} with the penalty, {} without", firing(&held), firing(&free));
     assert_eq!(summary["ratePenalty"]["lambda"], 0.5);
 }
+
+#[test]
+fn train_init_continues_with_the_loss_where_it_left_off() {
+    let dir = scratch("init");
+    let model = dir.join("first.safetensors");
+    let losses = |args: &[&str]| -> Vec<f64> {
+        let mut all = vec!["train", "--data", "spiral", "--json"];
+        all.extend_from_slice(args);
+        let (code, out, err) = s3nn(&all);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        json_lines(&out).iter().filter_map(|l| l["trainLoss"].as_f64()).collect()
+    };
+    let first = losses(&["--epochs", "6", "--out", model.to_str().unwrap()]);
+    let resumed = losses(&["--epochs", "1", "--init", model.to_str().unwrap(), "--lr", "0.003"]);
+    let fresh = losses(&["--epochs", "1"]);
+    let (last, again, scratch_loss) = (*first.last().unwrap(), resumed[0], fresh[0]);
+    assert!(again < last * 1.15, "first loss after --init {again}, last loss of the first run {last}");
+    assert!(scratch_loss > last * 1.5, "a fresh run starts at {scratch_loss}, the saved model ended at {last}");
+    // The file fixes the architecture and the neuron: a flag that disagrees is an error.
+    let m = model.to_str().unwrap();
+    for (args, needle) in [
+        (vec!["--arch", "2-10-2"], "conflicts with --init"),
+        (vec!["--alpha", "2"], "--alpha conflicts"),
+        (vec!["--batch-norm"], "--batch-norm conflicts"),
+    ] {
+        let mut all = vec!["train", "--data", "spiral", "--epochs", "1", "--init", m];
+        all.extend_from_slice(&args);
+        let (code, _, err) = s3nn(&all);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.starts_with("error: ") && err.contains(needle), "{args:?}: {err}");
+    }
+    // The same architecture spelled out is fine; data of another shape is refused.
+    let (code, _, err) = s3nn(&["train", "--data", "spiral", "--epochs", "1", "--init", m, "--arch", "2-32-32-2"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = s3nn(&["train", "--data", "moons", "--epochs", "1", "--init", dir.join("missing").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing"), "{err}");
+}

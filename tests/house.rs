@@ -16,7 +16,7 @@ const FLOORS: &[&[&str]] = &[
     &["layers"],
     &["model"],
     &["optim", "io", "inspect"],
-    &["train"],
+    &["train", "nir"],
     &["catalog"],
     &["config"],
     &["wasm"],

@@ -1,4 +1,4 @@
-// Files in and out: CSV data upload, model save/load (.safetensors), the metrics CSV, and the PNG
+// Files in and out: CSV data upload, model save/load (.safetensors, or a NIR graph), the metrics CSV, and the PNG
 // export of a view (each view hands its canvas to exportPng for its own button).
 import { $ } from './format.js';
 import { store } from './store.js';
@@ -57,8 +57,9 @@ export function reloadModel() {
   store.loadPending = store.loadedFile;
   ask(TO_WORKER.load, { bytes }, [bytes]);
 }
-$('b-save').addEventListener('click', () => ask(TO_WORKER.save));
-on(FROM_WORKER.saved, (m) => download(new Blob([m.bytes], { type: 'application/octet-stream' }), `s3nn-${m.neuron}-${m.arch}.safetensors`));
+$('b-save').addEventListener('click', () => ask(TO_WORKER.save, { format: 'safetensors' }));
+$('b-nir').addEventListener('click', () => ask(TO_WORKER.save, { format: 'nir' }));
+on(FROM_WORKER.saved, (m) => download(new Blob([m.bytes], { type: 'application/octet-stream' }), `s3nn-${m.neuron}-${m.arch}.${m.format}`));
 $('b-csv').addEventListener('click', () => {
   const R = store.run;
   download(new Blob([metricsCsv(`s3nn run ${location.href}`)], { type: 'text/csv' }), `s3nn-metrics-${R.data}-${R.neuron}.csv`);

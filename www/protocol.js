@@ -36,8 +36,8 @@
  *   curves of surrogateCfg `cfg` (and `overlays`) on n points of [lo, hi]; the reply carries `seq`
  * @typedef {{type:'energy', emac: number, eac: number}} EnergyMsg  pJ per MAC / AC
  * @typedef {{type:'csv', text: string, seed: number}} CsvMsg  an uploaded CSV of x,y,label lines
- * @typedef {{type:'save'}} SaveMsg
- * @typedef {{type:'load', bytes: ArrayBuffer}} LoadMsg  a .safetensors model file
+ * @typedef {{type:'save', format: 'safetensors' | 'nir'}} SaveMsg  the model as a file, or as a NIR graph
+ * @typedef {{type:'load', bytes: ArrayBuffer}} LoadMsg  a .safetensors model file or a NIR graph
  * @typedef {{type:'memory'}} MemoryRequest  how big the worker's wasm memory is (the soak test samples it)
  * @typedef {{type:'pace', stepsPerSec: number, untilEpoch: number}} PaceMsg  training speed (0 = as fast as it goes) and
  *   the epoch at which play stops by itself (0 = none); applies to the running run
@@ -95,7 +95,7 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'surrogate', seq: number, curves: {cfg: object, x: Float32Array, grad: Float32Array, primitive: Float32Array}[]}} SurrogateMsg
  * @typedef {{type:'csvOk', points: number, classes: number}} CsvOkMsg
  * @typedef {{type:'csvError', message: string}} CsvErrorMsg
- * @typedef {{type:'saved', bytes: Uint8Array, arch: string, neuron: string}} SavedMsg
+ * @typedef {{type:'saved', bytes: Uint8Array, arch: string, neuron: string, format: 'safetensors' | 'nir'}} SavedMsg
  * @typedef {{type:'loadError', message: string}} LoadErrorMsg
  * @typedef {{type:'memory', wasmBytes: number, steps: number}} MemoryMsg  the wasm memory's buffer size, at the main model's step count
  * @typedef {{type:'graph', inputs: object, layers: {name: string, kind: string, size: number, shown: number[], rates: Float32Array, maps?: Float32Array}[],

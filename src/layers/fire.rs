@@ -64,6 +64,7 @@ impl Fire {
 }
 
 /// What one hidden dense/conv layer did in the pass.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LayerRecord {
@@ -75,8 +76,10 @@ pub struct LayerRecord {
     pub shape: Shape,
     pub steps: usize,
     /// 1 where a neuron spiked, `(steps·n) × neurons`, rows t-major, neurons HWC.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Uint8Array"))]
     pub spikes: Vec<u8>,
     /// `u − θ` (the distance to the threshold), same layout as `spikes`.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Float32Array"))]
     pub potentials: Vec<f32>,
     /// See [`crate::activation::Activation::firing_rate`].
     pub firing_rate: f64,

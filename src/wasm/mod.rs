@@ -36,7 +36,7 @@ pub fn active_isa() -> String {
 /// neuron parameters, optimizers, learning-rate schedules, the rate penalty, data presets,
 /// energy constants, class names): the core's
 /// `catalog::catalog()` as a plain object, see `Catalog` for the fields.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Catalog")]
 pub fn catalog() -> Result<JsValue, JsError> {
     convert::to_js_via_json(&crate::catalog::catalog())
 }
@@ -45,7 +45,7 @@ pub fn catalog() -> Result<JsValue, JsError> {
 /// `cfg` is `{kind, alpha?, beta?, <parameter by catalog name>?…}` with `kind` one of `catalog().surrogates[].name`
 /// (the core's `SurrogateConfig`).
 /// Returns `{x: Float32Array, grad: Float32Array, primitive: Float32Array}`.
-#[wasm_bindgen(js_name = surrogateCurve, unchecked_return_type = "{ x: Float32Array; grad: Float32Array; primitive: Float32Array }")]
+#[wasm_bindgen(js_name = surrogateCurve, unchecked_return_type = "SurrogateCurve")]
 pub fn surrogate_curve(
     #[wasm_bindgen(unchecked_param_type = "SurrogateConfig")] cfg: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] lo: JsValue,
@@ -62,113 +62,25 @@ pub fn surrogate_curve(
     Ok(out.into())
 }
 
-// The shapes of the plain objects the exports take and return (the exports take `JsValue` so
-// that `args` can check them, and name these types through `unchecked_param_type` /
-// `unchecked_return_type`). Field names follow the core's serde names (camelCase).
+// The shapes of the plain objects the exports take and return: tsify declares each serde type of
+// the core under its name (`NetworkConfig` = `RunConfig`, `TrainConfig`, `SurrogateConfig`,
+// `EnergyConfig`, `TrainStats`, `EvalReport`, `OpReport`, `LayerRecord`, `Inspection`,
+// `NetworkSpec`, `Catalog`, …, with their doc comments), and the exports, which take `JsValue`
+// so that `args` can check them, name those types through `unchecked_param_type` /
+// `unchecked_return_type`. Here only what no serde type describes.
+#[wasm_bindgen(typescript_custom_section)]
+const SURROGATE_PARAMETERS: &'static str = include_str!("surrogate-parameters.d.ts");
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-/** `new Network(cfg)`: absent or null values take the catalog's defaults; any other key must be a surrogate parameter's catalog name. */
-export interface NetworkConfig {
-  arch: string;
-  neuron?: string | null;
-  alpha?: number | null;
-  beta?: number | null;
-  threshold?: number | null;
-  steps?: number | null;
-  leak?: number | null;
-  batchNorm?: boolean | null;
-  optimizer?: string | null;
-  lr?: number | null;
-  seed?: number | null;
-  /** one of `catalog().schedules[].name`; stepped per epoch */
-  lrSchedule?: string | null;
-  /** the run's epochs: the cosine schedule's T_max */
-  epochs?: number | null;
-  etaMin?: number | null;
-  stepSize?: number | null;
-  gamma?: number | null;
-  /** λ of the firing-rate penalty (0 = off) */
-  ratePenalty?: number | null;
-  /** penalize (rate − targetRate)² instead of the rate */
-  targetRate?: number | null;
-  [surrogateParameter: string]: string | number | boolean | null | undefined;
-}
-/** `surrogateCurve(cfg, ...)`: `kind` one of `catalog().surrogates[].name`. */
-export interface SurrogateConfig {
-  kind: string;
-  alpha?: number | null;
-  beta?: number | null;
-  [surrogateParameter: string]: string | number | null | undefined;
-}
-/** Energy constants; absent ones from `catalog().energy`. */
-export interface EnergyConfig {
-  eMacPj?: number | null;
-  eAcPj?: number | null;
-  snnSteps?: number | null;
-}
-export interface TrainStats {
-  steps: number;
-  samples: number;
-  /** mean cross-entropy */
-  loss: number;
-  /** mean firing-rate penalty term (0 when off); training minimizes loss + ratePenalty */
-  ratePenalty: number;
-  /** learning rate of the last step */
-  lr: number;
-  accuracy: number;
-  epoch: number;
-  gradNorms: number[];
-  firingRates: number[];
-}
-export interface LayerOps {
-  name: string;
-  kind: string;
-  input: string;
-  fanIn: number;
-  fanOut: number;
-  neurons: number;
-  macs: number;
-  acs: number;
-  spikes: number;
-  firingRate: number;
-  energyPj: number;
-  annMacs: number;
-}
-export interface OpCounts {
-  samples: number;
-  steps: number;
-  layers: LayerOps[];
-  macs: number;
-  acs: number;
-  energyPj: number;
-  annEnergyPj: number;
-  snnSteps: number;
-  snnMacs: number;
-  snnAcs: number;
-  snnEnergyPj: number;
-  ratioToAnn: number;
-  energyModel: { eMacPj: number; eAcPj: number; snnSteps: number };
-}
-export interface EvalReport {
-  samples: number;
-  loss: number;
-  accuracy: number;
-  /** confusion[true * classes + predicted] */
-  confusion: number[];
-  ops: OpCounts;
-}
-export interface LayerRecord {
-  name: string;
-  kind: string;
-  shape: { c: number; h: number; w: number };
-  steps: number;
-  spikes: Uint8Array;
-  potentials: Float32Array;
-  firingRate: number;
-}
-export interface Inspection {
-  layers: LayerRecord[];
-  probabilities: Float32Array;
-  ops: OpCounts;
+/** The keys of a config that takes no keys besides its fields (an unknown key throws). */
+export interface NoOtherKeys {}
+/** `opCounts(...)` and the `ops` of `evaluate` and `inspect`. */
+export type OpCounts = OpReport;
+/** `surrogateCurve(cfg, lo, hi, n)`: `n` even points of `[lo, hi]`, the gradient and its primitive there. */
+export interface SurrogateCurve {
+  x: Float32Array;
+  grad: Float32Array;
+  primitive: Float32Array;
 }
 "#;

@@ -3,9 +3,8 @@
 use super::args;
 use super::convert::{self, err, to_js};
 use super::dataset::Dataset;
-use crate::config::RunConfig;
+use crate::config::{RunConfig, TrainConfig};
 use crate::inspect::LayerRecord;
-use crate::optim::OptimizerSpec;
 use crate::train::{self, Trainer};
 use wasm_bindgen::prelude::*;
 
@@ -36,11 +35,41 @@ impl Network {
         Ok(Network { trainer, seed })
     }
 
-    /// Reads a model saved by `save()` or by the CLI (safetensors). Training continues with the
-    /// default optimizer (`OptimizerSpec::default()`) and seed.
-    pub fn load(#[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue) -> Result<Network, JsError> {
-        let net = crate::io::load(&args::bytes(&bytes, "bytes")?).map_err(err)?;
-        Ok(Network { trainer: Trainer::new(net, OptimizerSpec::default(), crate::catalog::DEFAULT_SEED).map_err(err)?, seed: crate::catalog::DEFAULT_SEED })
+    /// Reads a model saved by `save()` or by the CLI (safetensors) and goes on training it with
+    /// `options` (`{optimizer?, lr?, seed?, lrSchedule?, epochs?, etaMin?, stepSize?, gamma?,
+    /// ratePenalty?, targetRate?}`, the core's `TrainConfig`; absent ones take the catalog's
+    /// defaults, as in `new Network`). The architecture, neuron and weights come from the file.
+    pub fn load(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TrainConfig | null")] options: Option<JsValue>,
+    ) -> Result<Network, JsError> {
+        let bytes = args::bytes(&bytes, "bytes")?;
+        let options = train_options(options)?;
+        let net = crate::io::load(&bytes).map_err(err)?;
+        Network::resume(net, &options)
+    }
+    /// Reads a NIR graph (HDF5 bytes, e.g. from snnTorch or `nir.write` in Python) of the shape
+    /// `toNir()` writes — Affine/Linear/Conv2d layers, each followed by a LIF, IF or Threshold
+    /// node read as one step from rest, pools with an OR threshold, Flatten, the readout — into a
+    /// trainable network, trained on with `options` as in `load`. Anything else throws an Error
+    /// naming the node.
+    #[wasm_bindgen(js_name = fromNir)]
+    pub fn from_nir(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TrainConfig | null")] options: Option<JsValue>,
+    ) -> Result<Network, JsError> {
+        let bytes = args::bytes(&bytes, "bytes")?;
+        let options = train_options(options)?;
+        let net = crate::nir::from_nir(&bytes).map_err(err)?;
+        Network::resume(net, &options)
+    }
+
+    /// The network as a NIR graph (HDF5 bytes) for snnTorch, Norse, SpikingJelly, Sinabs, Lava,
+    /// SpiNNaker2, …: batch norm folded, θ in the biases, LIF nodes that run one step from rest.
+    /// Only single-step spiking networks: ReLU, BNN and multi-step networks throw with the reason.
+    #[wasm_bindgen(js_name = toNir)]
+    pub fn to_nir(&self) -> Result<Vec<u8>, JsError> {
+        crate::nir::to_nir(&self.trainer.net).map_err(err)
     }
 
     /// The model as safetensors bytes (weights in PyTorch layout, spec in the metadata).
@@ -49,6 +78,7 @@ impl Network {
     }
 
     /// The network spec as a plain object.
+    #[wasm_bindgen(unchecked_return_type = "NetworkSpec")]
     pub fn spec(&self) -> Result<JsValue, JsError> {
         to_js(&self.trainer.net.spec)
     }
@@ -165,7 +195,7 @@ impl Network {
     /// Operation counts and energy for `n` samples (`inspect(x, n, energy).ops`): per layer MACs,
     /// ACs, firing rate, energy; totals; and the same network as an ANN and as a T-step SNN.
     #[wasm_bindgen(js_name = opCounts)]
-    #[wasm_bindgen(unchecked_return_type = "OpCounts")]
+    #[wasm_bindgen(unchecked_return_type = "OpReport")]
     pub fn op_counts(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Float32Array | number[]")] x: JsValue,
@@ -176,6 +206,25 @@ impl Network {
         let e = convert::energy_from_js(energy)?;
         to_js(&self.trainer.net.inspect(&x, n, &e).map_err(err)?.ops)
     }
+}
+
+impl Network {
+    /// A trainer over a model that came from a file, with the training options of `run`.
+    fn resume(net: crate::model::Model, run: &RunConfig) -> Result<Network, JsError> {
+        let seed = run.seed.unwrap_or(crate::catalog::DEFAULT_SEED);
+        let mut trainer = Trainer::new(net, run.optimizer().map_err(err)?, seed).map_err(err)?;
+        trainer.set_schedule(run.schedule().map_err(err)?).map_err(err)?;
+        trainer.set_rate_penalty(run.rate_penalty().map_err(err)?).map_err(err)?;
+        Ok(Network { trainer, seed })
+    }
+}
+
+/// Optional load options → the run config holding their optimizer, schedule, penalty and seed.
+fn train_options(options: Option<JsValue>) -> Result<RunConfig, JsError> {
+    let Some(v) = options else { return TrainConfig::default().run_config().map_err(err) };
+    args::config_object(&v, "load options", true)?;
+    let c: TrainConfig = convert::config_from_js(&v, &[]).map_err(|e| JsError::new(&format!("load options: {e}")))?;
+    c.run_config().map_err(err)
 }
 
 /// The `(x, n)` pair of the inference methods: `n` samples of `x`.

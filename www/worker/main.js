@@ -225,10 +225,12 @@ const handle = receive(TO_WORKER, {
     }
   },
   csv: (m) => takeCsv(m.text, m.seed),
-  save() {
+  save(m) {
     const main = session.models[0];
-    const bytes = main.net.save().slice();
-    post(FROM_WORKER.saved, { bytes, arch: main.net.arch(), neuron: main.neuron }, [bytes.buffer]);
+    // A NIR graph for neuromorphic tools (toNir refuses, with the reason, what NIR cannot express).
+    const format = m.format === 'nir' ? 'nir' : 'safetensors';
+    const bytes = (format === 'nir' ? main.net.toNir() : main.net.save()).slice();
+    post(FROM_WORKER.saved, { bytes, arch: main.net.arch(), neuron: main.neuron, format }, [bytes.buffer]);
   },
   pace(m) {
     pace.stepsPerSec = m.stepsPerSec > 0 ? m.stepsPerSec : 0;
@@ -249,7 +251,8 @@ const handle = receive(TO_WORKER, {
     post(FROM_WORKER.memory, { wasmBytes: session.wasmMemory?.buffer.byteLength ?? 0, steps: session.models[0]?.steps ?? 0 });
   },
   async load(m) {
-    const { net, error } = readModel(m.bytes);
+    const nir = nirAsSafetensors(m.bytes);
+    const { net, error } = nir.error ? nir : readModel(nir.bytes);
     if (error) return post(FROM_WORKER.loadError, { message: error });
     await stopped();
     adoptModel(net);
@@ -259,6 +262,23 @@ const handle = receive(TO_WORKER, {
     postState();
   },
 });
+
+/** `{bytes}`: a NIR graph (HDF5, told by its first bytes) as the safetensors bytes of the network
+ *  it imports to, so that a .nir file loads like a model file (other bytes as they are); or
+ *  `{error}`, naming the node the import refused. */
+function nirAsSafetensors(bytes) {
+  const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  if (head.length < 4 || head[0] !== 0x89 || head[1] !== 0x48 || head[2] !== 0x44 || head[3] !== 0x46) return { bytes };
+  let net;
+  try {
+    net = session.pkg.Network.fromNir(new Uint8Array(bytes));
+  } catch (e) {
+    return { error: (e && e.message) || String(e) };
+  }
+  const st = net.save().slice();
+  net.free();
+  return { bytes: st.buffer };
+}
 
 self.onmessage = async (ev) => {
   const msg = ev.data;

@@ -38,6 +38,21 @@ pub enum Command {
     Eval(EvalArgs),
     /// Per-layer MACs, ACs, firing rates and energy of a saved model or an untrained network.
     Ops(OpsArgs),
+    /// Write a saved model as a NIR graph (HDF5) for snnTorch, Norse, Lava, SpiNNaker2, ….
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Model file written by `s3nn train --out` (or a NIR graph).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Where to write the NIR graph (checked before anything is read; see --force).
+    #[arg(long)]
+    pub nir: PathBuf,
+    /// Replace an existing --nir file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -132,6 +147,10 @@ pub struct TrainArgs {
     pub data: DataArgs,
     #[arg(long, help = arch_help())]
     pub arch: Option<String>,
+    /// Continue from this model file (written by --out, or a NIR graph): its architecture, neuron
+    /// and weights; the optimizer, learning rate, schedule and penalty start afresh from the flags.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
     #[command(flatten)]
     pub neuron: NeuronArgs,
     #[arg(long, help = preset_help("Epochs", |d| d.epochs.to_string()))]
@@ -168,7 +187,7 @@ pub struct TrainArgs {
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
-    /// Model file written by `s3nn train --out`.
+    /// Model file written by `s3nn train --out`, or a NIR graph (HDF5).
     #[arg(long)]
     pub model: PathBuf,
     #[command(flatten)]

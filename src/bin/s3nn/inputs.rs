@@ -142,10 +142,12 @@ pub fn energy_from(e: &EnergyArgs) -> CliResult<EnergyModel> {
     Ok(m)
 }
 
+/// A model file: safetensors from `train --out`, or a NIR graph (HDF5, told by its first bytes).
 pub fn read_model(path: &Path) -> CliResult<Model> {
     let limit = s3nn::io::MAX_FILE_BYTES as u64;
     let bytes = s3nn::data::locate::read_bounded(path, limit, "model file")?;
-    Ok(s3nn::io::load(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
+    let net = if s3nn::nir::is_nir(&bytes) { s3nn::nir::from_nir(&bytes) } else { s3nn::io::load(&bytes) };
+    Ok(net.map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
 /// The data set for a loaded network when --data is not given: the first preset whose samples

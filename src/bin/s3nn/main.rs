@@ -90,6 +90,7 @@ fn run(cli: Cli) -> CliResult<()> {
             setup_threads(&a.common)?;
             commands::ops::run(a)
         }
+        Command::Export(a) => commands::export::run(a),
     }
 }
 

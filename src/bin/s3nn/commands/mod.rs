@@ -2,5 +2,6 @@
 //! `report`.
 
 pub mod eval;
+pub mod export;
 pub mod ops;
 pub mod train;

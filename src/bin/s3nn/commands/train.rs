@@ -1,12 +1,13 @@
 //! `s3nn train`: train a network, evaluating on the test set after every epoch.
 
+use std::path::Path;
 use std::time::Instant;
 
 use s3nn::catalog;
 use s3nn::{evaluate, Model, RunConfig, Trainer};
 
-use crate::args::{TrainArgs, CLI_EVAL_BATCH, DEFAULT_TRAIN_DATA};
-use crate::inputs::{data_name, energy_from, load_data, neuron_config, objective_config, random_subset, with_arch};
+use crate::args::{expand_arch, TrainArgs, CLI_EVAL_BATCH, DEFAULT_TRAIN_DATA};
+use crate::inputs::{data_name, energy_from, load_data, neuron_config, objective_config, random_subset, read_model, with_arch};
 use crate::report::{self, EpochReport, NetFacts, TrainHeader, TrainSummary};
 use crate::save::OutFile;
 use crate::CliResult;
@@ -30,12 +31,17 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
         seed: Some(a.seed),
         ..objective_config(&a.objective, epochs, neuron_config(&a.neuron)?)?
     };
-    let neuron = config.neuron()?;
     config.optimizer()?;
     let (schedule, penalty) = (config.schedule()?, config.rate_penalty()?);
-    if let Some(arch) = &a.arch {
+    // The network to continue from, read before any data: its spec is the architecture.
+    let init = a.init.as_deref().map(|p| init_model(p, &a)).transpose()?;
+    if let (Some(arch), None) = (&a.arch, &init) {
         with_arch(&config, arch).build()?;
     }
+    let neuron = match &init {
+        Some(net) => net.neuron(),
+        None => config.neuron()?,
+    };
     // Before any data is loaded or an epoch runs: a save that is going to fail must fail now.
     let out = a.out.as_deref().map(|p| OutFile::check(p, a.force)).transpose()?;
 
@@ -54,8 +60,11 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
         Some(s) => s.clone(),
         None => format!("{}-{}-{}", train_set.features(), preset.hidden, train_set.classes),
     };
-    let (spec, opt, seed) = with_arch(&config, &arch).build()?;
-    let net = Model::new(spec, seed)?;
+    let (opt, seed) = (config.optimizer()?, a.seed);
+    let net = match init {
+        Some(net) => net,
+        None => Model::new(with_arch(&config, &arch).build()?.0, seed)?,
+    };
     s3nn::train::check_fit(&net, &train_set)?;
     let params = net.parameter_count();
     let mut trainer = Trainer::new(net, opt, seed)?;
@@ -70,7 +79,7 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
         classes: train_set.classes,
         load_s,
         net: NetFacts { arch: trainer.net.spec.arch_string(), params, neuron },
-        batch_norm: a.neuron.batch_norm,
+        batch_norm: trainer.net.spec.batch_norm,
         optimizer: &optimizer,
         lr,
         schedule: &schedule,
@@ -126,4 +135,31 @@ pub fn run(a: TrainArgs) -> CliResult<()> {
         saved,
     };
     report::train_summary(json, &summary)
+}
+
+/// The model `--init` names. Its file fixes the architecture, the neuron and batch norm, so a
+/// flag that would set one of them differently is an error rather than silently ignored.
+fn init_model(path: &Path, a: &TrainArgs) -> CliResult<Model> {
+    let net = read_model(path)?;
+    let shown = path.display();
+    if let Some(arch) = &a.arch {
+        let given = s3nn::NetworkSpec::parse(&expand_arch(arch), net.neuron()).map(|s| s.arch_string());
+        let file = net.spec.arch_string();
+        if given.as_deref().ok() != Some(file.as_str()) {
+            return Err(format!("--arch {arch} conflicts with --init {shown}, whose architecture is {file} (leave --arch out: it comes from the file)").into());
+        }
+    }
+    let n = &a.neuron;
+    let neuron_flags = [
+        ("--steps", n.steps.is_some()),
+        ("--alpha", n.alpha.is_some()),
+        ("--beta", n.beta.is_some()),
+        ("--threshold", n.threshold.is_some()),
+        ("--leak", n.leak.is_some()),
+        ("--batch-norm", n.batch_norm),
+    ];
+    if let Some((flag, _)) = neuron_flags.iter().find(|(_, given)| *given) {
+        return Err(format!("{flag} conflicts with --init {shown}: the neuron and batch norm come from the file").into());
+    }
+    Ok(net)
 }
