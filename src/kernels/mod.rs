@@ -52,6 +52,10 @@ macro_rules! entry_points {
             super::dense::matmul::<$lanes>(a, b, m, k, n, out)
         }
         $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn matmul_tn(a: *const f32, lda: usize, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
+            super::dense::matmul_tn::<$lanes>(a, lda, b, m, k, n, out)
+        }
+        $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn transpose(src: *const f32, rows: usize, cols: usize, dst: *mut f32) {
             super::dense::transpose::<$lanes>(src, rows, cols, dst)
         }
@@ -277,6 +281,23 @@ impl Kernels {
         dispatch!(self.isa, matmul(a.as_ptr(), b.as_ptr(), m, k, n, out.as_mut_ptr()))
     }
 
+    /// `out[m×n] += aᵀ · b[k×n]`, where `a` is a `[k × lda]` matrix whose first `m` columns are
+    /// used (`a[p·lda + i]` for i < m): each out element starts from its current value and adds
+    /// `a[p·lda + i]*b[p,j]` for p = 0, 1, …, k−1 in order — the order of a weight gradient
+    /// accumulated over the batch rows, so a conv's `colᵀ · dy` needs no transposed copy.
+    /// Offsetting `a` by a column gives a row block of `out` (for threads) with the same bits.
+    #[allow(clippy::too_many_arguments)]
+    pub fn matmul_tn(self, a: &[f32], lda: usize, b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
+        assert!(m <= lda, "matmul_tn: m must be ≤ lda");
+        assert_eq!(b.len(), k * n, "matmul_tn: b.len() must be k*n");
+        assert_eq!(out.len(), m * n, "matmul_tn: out.len() must be m*n");
+        if m == 0 || n == 0 || k == 0 {
+            return;
+        }
+        assert!(a.len() >= (k - 1) * lda + m, "matmul_tn: a must hold (k−1)·lda + m floats");
+        dispatch!(self.isa, matmul_tn(a.as_ptr(), lda, b.as_ptr(), m, k, n, out.as_mut_ptr()))
+    }
+
     /// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
     /// trivial; the vector ISAs transpose WIDTH × WIDTH tiles in registers.
     pub fn transpose(self, src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
@@ -368,6 +389,12 @@ pub fn sparse_t_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, dy: &[f32]
 /// [`Kernels::matmul`] on the active ISA.
 pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
     Kernels::active().matmul(a, b, m, k, n, out)
+}
+
+/// [`Kernels::matmul_tn`] on the active ISA.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul_tn(a: &[f32], lda: usize, b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
+    Kernels::active().matmul_tn(a, lda, b, m, k, n, out)
 }
 
 /// [`Kernels::transpose`] on the active ISA.
