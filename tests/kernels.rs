@@ -382,6 +382,12 @@ fn matmul_matches_scalar_bitwise() {
 }
 
 #[test]
+fn matmul_tn_matches_scalar_and_the_transposed_matmul() {
+    let _g = simd_guard();
+    check_matmul_tn(&mut Rng::new(31), &MATMUL_TN_SHAPES);
+}
+
+#[test]
 fn matmul_scalar_matches_f64_naive() {
     let _g = simd_guard();
     let mut rng = Rng::new(16);

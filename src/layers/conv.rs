@@ -58,6 +58,8 @@ pub struct Conv {
     col: Vec<f32>,
     /// Non-zero im2col entries of the last forward (for the operation counts).
     nonzeros: usize,
+    /// Per input value (HWC), how many output positions read it ([`ConvGeom::coverage`]).
+    cover: Vec<u32>,
     /// Gradient with respect to a block of im2col rows, one block per thread, before col2im.
     dcol: Vec<f32>,
     /// Pre-activation of the last forward (HWC per sample).
@@ -73,6 +75,7 @@ impl Conv {
             events: Events::default(),
             col: Vec::new(),
             nonzeros: 0,
+            cover: geom.coverage(),
             dcol: Vec::new(),
             out: Activation::default(),
         }
@@ -91,7 +94,7 @@ impl Conv {
                 self.linear.forward(&self.events, &mut self.out.dense);
             }
             Path::Dense => {
-                self.nonzeros = self.geom.im2col_nonzeros(x, rows);
+                self.nonzeros = im2col_nonzeros(x, &self.cover);
                 self.geom.im2col_dense(x, rows, &mut self.col);
                 self.linear.forward_dense(&self.col, rows * self.geom.positions(), &mut self.out.dense);
             }
@@ -144,6 +147,14 @@ impl Conv {
         let layout = self.layout();
         self.linear.params_mut(owner, layout, f)
     }
+}
+
+/// Non-zero entries of im2col(`x`) without building it (`cover` from [`ConvGeom::coverage`]):
+/// each non-zero input value appears once per output position whose patch covers it.
+pub fn im2col_nonzeros(x: &[f32], cover: &[u32]) -> usize {
+    x.chunks_exact(cover.len().max(1))
+        .map(|img| img.iter().zip(cover).fold(0u64, |n, (&v, &c)| n + u64::from(if v != 0.0 { c } else { 0 })) as usize)
+        .sum()
 }
 
 /// Share of non-zero entries (a branch-free count, which vectorizes).
@@ -214,40 +225,29 @@ impl ConvGeom {
         }
     }
 
-    /// How many output positions along one axis (of `outputs`) read input coordinate `i` (of
-    /// `inputs`) through some kernel tap.
-    fn coverage(&self, i: usize, outputs: usize) -> usize {
-        (0..self.kernel).filter(|&k| {
-            let at = i + self.padding;
-            at >= k && (at - k) % self.stride == 0 && (at - k) / self.stride < outputs
-        }).count()
+    /// How many output positions along one axis (of `outputs`) read input coordinate `i`
+    /// through some kernel tap.
+    fn axis_coverage(&self, i: usize, outputs: usize) -> usize {
+        (0..self.kernel)
+            .filter(|&k| {
+                let at = i + self.padding;
+                at >= k && (at - k) % self.stride == 0 && (at - k) / self.stride < outputs
+            })
+            .count()
     }
 
-    /// Non-zero entries of im2col(`x`) for `samples` inputs, without building it: each non-zero
-    /// input value appears once per output position whose patch covers it.
-    pub fn im2col_nonzeros(&self, x: &[f32], samples: usize) -> usize {
-        let (i, c) = (self.input, self.input.c);
-        let mut total = 0usize;
+    /// For every input value (HWC), how many output positions read it: its entries in im2col.
+    pub fn coverage(&self) -> Vec<u32> {
+        let i = self.input;
+        let mut cover = Vec::with_capacity(i.len());
         for iy in 0..i.h {
-            let cy = self.coverage(iy, self.output.h);
-            if cy == 0 {
-                continue;
-            }
+            let cy = self.axis_coverage(iy, self.output.h);
             for ix in 0..i.w {
-                let cx = self.coverage(ix, self.output.w);
-                if cx == 0 {
-                    continue;
-                }
-                let p = (iy * i.w + ix) * c;
-                let mut nz = 0usize;
-                for s in 0..samples {
-                    let px = &x[s * i.len() + p..][..c];
-                    nz += px.iter().fold(0usize, |n, &v| n + usize::from(v != 0.0));
-                }
-                total += nz * cy * cx;
+                let n = (cy * self.axis_coverage(ix, self.output.w)) as u32;
+                cover.extend(std::iter::repeat(n).take(i.c));
             }
         }
-        total
+        cover
     }
 
     /// Writes im2col(`x`) densely: `col[(s·positions + oy·W_out + ox)·patch + (ky·k + kx)·C + c]`
