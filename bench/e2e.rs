@@ -328,6 +328,44 @@ const CNN_CASES: [(&str, &str, bool, &str, usize); 4] = [
     ("small-cnn-lif4", "1x28x28-c16-mp-c32-mp-10", false, "lif", 10),
 ];
 
+/// Time per sample of one spike-fed conv layer (the science CNN's second: 32 → 32 channels,
+/// 28×28, k3 p1) in training (forward and weight gradient), by firing rate of its input, on both
+/// paths: the event list (additions only) and the dense product on the binary im2col. The
+/// crossing is where `conv::DENSE_MIN_DENSITY` belongs. Both paths measured back to back per rate.
+fn conv_sweep() -> String {
+    use s3nn::activation::Events;
+    use s3nn::layers::conv::ConvGeom;
+    use s3nn::layers::linear::Linear;
+    use s3nn::spec::Shape;
+    const SAMPLES: usize = 20;
+    let g = ConvGeom { input: Shape { c: 32, h: 28, w: 28 }, output: Shape { c: 32, h: 28, w: 28 }, kernel: 3, stride: 1, padding: 1 };
+    let mut rng = Rng::new(5);
+    let mut lin = Linear::new(g.patch(), 32, &mut rng);
+    let rows = SAMPLES * g.positions();
+    let dy: Vec<f32> = (0..rows * 32).map(|_| rng.normal()).collect();
+    let (mut ev, mut col, mut out) = (Events::default(), Vec::new(), Vec::new());
+    let mut items = Vec::new();
+    for &r in FIRING_RATES {
+        let x: Vec<f32> = (0..SAMPLES * g.input.len()).map(|_| f32::from(u8::from(rng.uniform() < r))).collect();
+        let (mut te, mut td) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            let t = Instant::now();
+            g.im2col(&x, SAMPLES, true, &mut ev);
+            lin.forward(&ev, &mut out);
+            lin.backward(&ev, &dy, None);
+            te.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
+            let t = Instant::now();
+            g.im2col_dense(&x, SAMPLES, &mut col);
+            lin.forward_dense(&col, rows, &mut out);
+            lin.backward_dense(&col, &dy, None);
+            td.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
+        }
+        eprintln!("[e2e] conv 32→32 28×28 @ {:>4.0} %: events {:.3} ms/sample, dense {:.3} ms/sample", r * 100.0, median(&te), median(&td));
+        items.push(format!("{{\"rate\":{r},\"eventsMsPerSample\":{:.5},\"denseMsPerSample\":{:.5}}}", median(&te), median(&td)));
+    }
+    format!("[{}]", items.join(","))
+}
+
 /// Training samples/s of each CNN case (median of RUNS blocks after WARMUP_CNN steps), with the
 /// firing rates of the last block and the conv path each layer took.
 fn run_cnn() {
@@ -379,8 +417,9 @@ fn run_cnn() {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
     eprintln!("[e2e] CPU time stolen by the hypervisor during the CNN run: {stolen} s of {:.1} s (load {load})", wall0.elapsed().as_secs_f64());
+    let sweep = if std::env::var_os("S3NN_BENCH_CONV_SWEEP").is_some() { conv_sweep() } else { "null".into() };
     println!(
-        "{{\"threads\":{},\"isa\":\"{}\",\"wallSeconds\":{:.2},\"stealSeconds\":{stolen},\"loadavg\":\"{load}\",\"cases\":[{}]}}",
+        "{{\"threads\":{},\"isa\":\"{}\",\"wallSeconds\":{:.2},\"stealSeconds\":{stolen},\"loadavg\":\"{load}\",\"cases\":[{}],\"convSweep\":{sweep}}}",
         threads(),
         kernels::active_isa(),
         wall0.elapsed().as_secs_f64(),

@@ -7,14 +7,14 @@
 //! - vectors run only across independent output elements (the contiguous column dimension `n`);
 //! - each output element starts from its current value and accumulates its terms one at a time in
 //!   increasing reduction index (events / `k`);
-//! - multiply then add, never FMA (x86 code enables only `avx2`, not `fma`; wasm uses no
-//!   relaxed-simd); sqrt and division are correctly rounded everywhere, so they are allowed;
+//! - multiply then add, never FMA (x86 code enables only `avx2` or `avx512f` and never calls an
+//!   FMA intrinsic, and rustc does not contract; wasm uses no relaxed-simd); sqrt and division are correctly rounded everywhere, so they are allowed;
 //! - `exp` is our own [`math::exp`], written once over the lanes like everything else.
 //!
 //! The first two hold by construction: a kernel (`sparse.rs`, `dense.rs`, `elementwise.rs`,
 //! `math.rs`) is one generic function whose per-element operation sequence does not depend on the
 //! lane width, and tails that do not fill a vector run the same function at the [`Scalar`] lane.
-//! The ISA files (`avx2.rs`, `simd128.rs`) only say what each lane operation is. Per-ISA code
+//! The ISA files (`avx512.rs`, `avx2.rs`, `simd128.rs`) only say what each lane operation is. Per-ISA code
 //! remains only where the instructions really differ: the register transpose tile (part of the
 //! lane interface) and AVX2's movemask/left-pack event compaction (an override of `compact.rs`).
 //!
@@ -111,6 +111,19 @@ macro_rules! isas {
                 Isa::Scalar
             }
 
+            /// Every ISA this machine runs, preferred first (scalar last).
+            fn available() -> Vec<Isa> {
+                let mut all = Vec::new();
+                $(
+                    #[cfg($($cfg)*)]
+                    if $module::detected() {
+                        all.push(Isa::$variant);
+                    }
+                )*
+                all.push(Isa::Scalar);
+                all
+            }
+
             fn name(self) -> &'static str {
                 match self {
                     $(#[cfg($($cfg)*)] Isa::$variant => $name,)*
@@ -135,6 +148,7 @@ macro_rules! isas {
 }
 
 isas! { $
+    Avx512 => avx512, "avx512", cfg(target_arch = "x86_64");
     Avx2 => avx2, "avx2", cfg(target_arch = "x86_64");
     Simd128 => simd128, "simd128", cfg(all(target_arch = "wasm32", target_feature = "simd128"));
 }
@@ -147,7 +161,7 @@ pub fn set_force_scalar(force: bool) {
     FORCE_SCALAR.store(force, Ordering::Relaxed);
 }
 
-/// The instruction set the dispatchers currently use: "avx2", "simd128" or "scalar".
+/// The instruction set the dispatchers currently use: "avx512", "avx2", "simd128" or "scalar".
 pub fn active_isa() -> &'static str {
     Isa::best().name()
 }
@@ -200,7 +214,13 @@ impl Kernels {
         Kernels { isa: Isa::best() }
     }
 
-    /// "avx2", "simd128" or "scalar".
+    /// Every ISA this machine runs, preferred first, scalar last: the exactness tests compare
+    /// each of them with [`Kernels::SCALAR`], not only the one dispatch picks.
+    pub fn available() -> Vec<Kernels> {
+        Isa::available().into_iter().map(|isa| Kernels { isa }).collect()
+    }
+
+    /// "avx512", "avx2", "simd128" or "scalar".
     pub fn isa(self) -> &'static str {
         self.isa.name()
     }
@@ -318,8 +338,9 @@ impl Kernels {
         assert!(row.len() <= u32::MAX as usize, "compact_nonzero: row too long for u32 indices");
         match self.isa {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: AVX2 detected; idx/val have room for row.len() entries (checked above).
-            Isa::Avx2 => unsafe { avx2::compact_nonzero(row, idx, val) },
+            // SAFETY: AVX2 detected (every AVX-512F CPU has it too); idx/val have room for
+            // row.len() entries (checked above).
+            Isa::Avx2 | Isa::Avx512 => unsafe { avx2::compact_nonzero(row, idx, val) },
             // simd128 has no lane-compress instruction (a byte-shuffle table version is possible;
             // not written yet), so it keeps the branch-free portable loop.
             _ => compact::compact_nonzero(row, idx, val),

@@ -21,11 +21,16 @@ fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
 
 /// Runs one kernel call on the dispatched kernels and on the scalar reference, each into its own
 /// copy of `init`, asserts both outputs have the same bits and returns the reference's.
+/// Every ISA the machine runs is checked, not only the dispatched one (an AVX-512 machine also
+/// checks AVX2).
 fn dispatched_matches_scalar(what: &str, init: &[f32], call: impl Fn(Kernels, &mut [f32])) -> Vec<f32> {
-    let (mut a, mut b) = (init.to_vec(), init.to_vec());
-    call(Kernels::active(), &mut a);
+    let mut b = init.to_vec();
     call(SCALAR, &mut b);
-    assert_bits_eq(what, &a, &b);
+    for k in Kernels::available() {
+        let mut a = init.to_vec();
+        call(k, &mut a);
+        assert_bits_eq(&format!("{what} [{}]", k.isa()), &a, &b);
+    }
     b
 }
 
