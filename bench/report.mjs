@@ -17,6 +17,12 @@ const nodeK = read('node-kernels.json');
 const nodeE = read('node-e2e.json');
 const chr = read('chromium.json');
 const versions = read('versions.json') || {};
+const readLines = (f) => {
+  const p = path.join(raw, f);
+  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+};
+const cnnRuns = readLines('native-cnn.jsonl');
+const torchCnn = readLines('torch-cnn.jsonl');
 const loadFile = path.join(raw, 'load.jsonl');
 const load = fs.existsSync(loadFile) ? fs.readFileSync(loadFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 if (chr) versions.chromium = chr.chromium;
@@ -75,6 +81,37 @@ for (const [env, e] of [['1 thread', ne1], ['2 threads', ne2]]) {
   target(`native ≤ 300 MB peak RSS (${env})`, b ?? null, b <= 300e6, `${(b / 1e6).toFixed(1)} MB`);
 }
 
+// ---------- CNN training: s3nn and PyTorch in the same run (scripts/bench.sh, step "cnn") ----------
+const median = (v) => {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
+};
+const CNN_NETS = [
+  ['cnn', 'science CNN'],
+  ['small-cnn', 'small CNN'],
+  ['small-cnn-nobn', 'small CNN, no batch norm'],
+  ['small-cnn-lif4', 'small CNN, LIF T=4, no batch norm'],
+];
+const cnnCases = cnnRuns.flatMap((r) => r.cases);
+const cnn = CNN_NETS.map(([name, label]) => {
+  const ours = cnnCases.filter((c) => c.name === name);
+  const peer = torchCnn.filter((p) => p.net === name);
+  const s3nn = median(ours.map((c) => c.trainSamplesPerSec));
+  const torch = median(peer.map((p) => p.samplesPerSec));
+  const last = ours[ours.length - 1];
+  return { name, label, arch: last?.arch, batchNorm: last?.batchNorm, neuron: last?.neuron, s3nn, torch, ratio: s3nn && torch ? s3nn / torch : null, firingRates: last?.firingRates, convPaths: last?.convPaths };
+}).filter((c) => c.s3nn != null);
+const cnnOf = (name) => cnn.find((c) => c.name === name);
+const convSweep = cnnRuns.map((r) => r.convSweep).find(Boolean) || null;
+if (cnn.length) {
+  const sci = cnnOf('cnn');
+  target('native science CNN training ≥ 1.5× PyTorch CPU (2 threads, batch norm, batch 100, Adam)', sci?.ratio ?? null, sci?.ratio >= 1.5, `${x(sci?.ratio)} (${fmt(sci?.s3nn)} vs PyTorch ${fmt(sci?.torch)} samples/s)`);
+  const one = cnnOf('small-cnn-nobn');
+  const lif = cnnOf('small-cnn-lif4');
+  const cost = one && lif ? one.s3nn / lif.s3nn : null;
+  target('LIF T=4 small CNN costs ≤ 5× the single-step small CNN per sample (native, 2 threads)', cost, cost <= 5, `${x(cost)} (${fmt(one?.s3nn)} vs ${fmt(lif?.s3nn)} samples/s)`);
+}
+
 const result = {
   generated: new Date().toISOString(),
   versions,
@@ -86,7 +123,10 @@ const result = {
     denseAnn: 'the same MLP with kernels::matmul on every layer + ReLU (no sparsity skipped), same engine and build',
     memory: 'native: VmHWM of the e2e process (full MNIST loaded, 2 nets × 1 epoch); wasm: linear memory bytes of a fresh instance after loading full MNIST and training 2 nets × 1 epoch',
   },
-  native: { kernels: nk, e2e1: ne1, e2e2: ne2 },
+  native: { kernels: nk, e2e1: ne1, e2e2: ne2, cnn: cnnRuns },
+  cnn,
+  torchCnn,
+  convSweep,
   node: { kernels: nodeK, e2e: nodeE },
   chromium: chr,
   tfjsFastest: tfBest ? { backend: tfBest.backend, trainSamplesPerSec: tfBest.trainSamplesPerSec } : null,
@@ -211,6 +251,29 @@ for (const [b, t] of Object.entries(chr?.tfjs || {})) {
 }
 L.push('');
 
+const cnnTable = [];
+if (cnn.length) {
+  const trainRuns = cnnRuns.filter((r) => r.cases.length);
+  const loads = trainRuns.map((r) => r.loadavg).filter(Boolean);
+  const steal = trainRuns.reduce((a, r) => a + (r.stealSeconds || 0), 0);
+  cnnTable.push('| net | spec | s3nn, samples/s | PyTorch, samples/s | s3nn ÷ PyTorch | firing rates | conv paths |', '|---|---|---:|---:|---:|---|---|');
+  for (const c of cnn) {
+    const rates = (c.firingRates || []).map((v) => `${(v * 100).toFixed(0)}`).join('/');
+    cnnTable.push(`| ${c.label} | \`${c.arch}\`${c.batchNorm ? ' --batch-norm' : ''} ${c.neuron} | ${fmt(c.s3nn)} | ${fmt(c.torch)} | ${x(c.ratio)} | ${rates} % | ${(c.convPaths || []).join(', ')} |`);
+  }
+  cnnTable.push('', `Native, 2 threads, MNIST, batch 100, Adam 1e-3; s3nn is the median over ${trainRuns.length} processes of each one's median of 5 timed blocks, PyTorch ${torchCnn[0]?.torch ?? ''} the median of \`bench/torch_peer.py\` runs alternated with them. Load average at the s3nn runs: ${loads.join('; ')}; ${steal.toFixed(1)} s of CPU stolen by the hypervisor during them.`);
+  if (convSweep) {
+    const sweepRun = cnnRuns.find((r) => r.convSweep);
+    cnnTable.push('', `One spike-fed conv layer by the firing rate of its input (32 → 32 channels, 28×28, k3 p1; forward + weight gradient, ms per sample, 2 threads, load ${sweepRun.loadavg}); where the two cross is \`conv::DENSE_MIN_DENSITY\`:`, '');
+    cnnTable.push('| firing rate | event list (additions) | dense product on the binary im2col |', '|---:|---:|---:|');
+    for (const r of convSweep) cnnTable.push(`| ${(r.rate * 100).toFixed(0)} % | ${ms(r.eventsMsPerSample)} | ${ms(r.denseMsPerSample)} |`);
+  }
+  L.push('## CNN training: s3nn and PyTorch side by side', '', ...cnnTable, '');
+  // The README's CNN rows, regenerated here (one home: this run's figures).
+  fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'docs/bench-cnn.md'), ['<!-- generated by bench/report.mjs from scripts/bench.sh (step cnn); do not edit -->', ...cnnTable, ''].join('\n'));
+}
+
 L.push('## Targets', '', '| target | measured | result |', '|---|---|---|');
 for (const t of targets) L.push(`| ${t.name} | ${t.detail} | ${t.pass == null ? 'n/a' : t.pass ? 'PASS' : 'MISS'} |`);
 L.push('');
@@ -234,10 +297,17 @@ if (nodeK?.simdForcedScalar || chr?.kernels?.simdForcedScalar) {
   }
   L.push('');
 }
-fs.writeFileSync(path.join(root, 'docs/bench.md'), L.join('\n'));
-fs.writeFileSync(path.join(root, 'docs/bench.json'), JSON.stringify(result, null, 2) + '\n');
-process.stderr.write(`[report] wrote docs/bench.md, docs/bench.json\n`);
-for (const t of targets) process.stderr.write(`[report] ${t.pass == null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}\n`);
+// A CNN-only run (ONLY=cnn) refreshes only the CNN files, so it cannot blank the MLP figures.
+const cnnOnly = cnn.length > 0 && !nk && !ne1 && !ne2 && !nodeK && !nodeE && !chr;
+if (cnnOnly) {
+  fs.writeFileSync(path.join(root, 'docs/bench-cnn.json'), JSON.stringify({ generated: result.generated, versions, load, cnn, torchCnn, native: cnnRuns, convSweep, targets: targets.filter((t) => t.value != null) }, null, 2) + '\n');
+  process.stderr.write('[report] CNN-only run: wrote docs/bench-cnn.md, docs/bench-cnn.json (docs/bench.md left as it was)\n');
+} else {
+  fs.writeFileSync(path.join(root, 'docs/bench.md'), L.join('\n'));
+  fs.writeFileSync(path.join(root, 'docs/bench.json'), JSON.stringify(result, null, 2) + '\n');
+  process.stderr.write(`[report] wrote docs/bench.md, docs/bench.json\n`);
+}
+for (const t of targets) if (!cnnOnly || t.value != null) process.stderr.write(`[report] ${t.pass == null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}\n`);
 
 // ---------- plot ----------
 const series = [];
@@ -263,6 +333,32 @@ if (series.length && xs.length) {
     });
     await page.locator('#figure').screenshot({ path: path.join(root, 'docs/bench-firing.png') });
     process.stderr.write('[report] wrote docs/bench-firing.png\n');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+// ---------- plot: one spike-fed conv layer, time per sample vs firing rate, both paths ----------
+if (convSweep?.length) {
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: 1 });
+    await page.goto(`${server.url}bench/plot.html`);
+    const isa = cnnRuns.find((r) => r.convSweep)?.isa || '';
+    await page.evaluate(({ xs, series, title, xLabel, note }) => window.render(xs, series, title, xLabel, note), {
+      xs: convSweep.map((r) => r.rate * 100),
+      series: [
+        { label: `native ${isa}: event list (additions only)`, color: '#d62728', dash: [], y: convSweep.map((r) => r.eventsMsPerSample * 1000) },
+        { label: `native ${isa}: dense product on the binary im2col`, color: '#d62728', dash: [8, 6], y: convSweep.map((r) => r.denseMsPerSample * 1000) },
+      ],
+      xLabel: 'firing rate of the 32 × 28 × 28 input spikes (%)',
+      note: 'Event list: im2col as events, sparse_matmul forward and over the transposed events for the weight gradient. Dense: im2col_dense, matmul forward, matmul_tn for the weight gradient. 20 samples, 2 threads. The conv layer switches at conv::DENSE_MIN_DENSITY.',
+      title: `Conv 32 → 32, 28×28, k3 p1: forward + weight gradient, µs per sample vs input firing rate (${versions.cpu || ''})`,
+    });
+    await page.locator('#figure').screenshot({ path: path.join(root, 'docs/bench-conv-firing.png') });
+    process.stderr.write('[report] wrote docs/bench-conv-firing.png\n');
   } finally {
     await browser.close();
     await server.close();

@@ -9,6 +9,10 @@
 #  2. native: `cargo bench --bench e2e --features parallel` (bench/e2e.rs): kernels AVX2 vs forced
 #     scalar and the firing sweep; MNIST end to end with RAYON_NUM_THREADS=1 and 2 (own processes,
 #     so each peak RSS is its own)
+#  2b. native CNNs (ONLY=cnn; in the default set): `-- cnn` on 2 threads (the science CNN, the small
+#     CNN, its LIF T=4 twin), and in the same run PyTorch as a peer on the same nets and threads
+#     (bench/torch_peer.py through scripts/lib/torch-venv.sh; S3NN_TORCH_VENV=dir reuses a venv),
+#     s3nn and PyTorch alternated per net; prints each ratio
 #  3. Node: bench/node.mjs kernels | e2e
 #  4. headless Chromium: bench/chromium.mjs (kernels, end to end, TF.js wasm + cpu backends, and
 #     on a cross-origin isolated page the threads section: pkg/ single-thread build vs pkg/threads/
@@ -16,7 +20,8 @@
 #  4b. threads: PyTorch natively (bench/torch_peer.py --net mlp --threads 2, venv of
 #     scripts/lib/torch-venv.sh; S3NN_TORCH_VENV picks a shared one), then bench/threads-ratios.mjs
 #     prints the figures and ratios of issue #12. ONLY=threads runs just the threads section.
-#  5. bench/report.mjs: docs/bench.json, docs/bench.md (tables, PASS/MISS), docs/bench-firing.png
+#  5. bench/report.mjs: docs/bench.json, docs/bench.md (tables, PASS/MISS), docs/bench-firing.png;
+#     from step 2b docs/bench-cnn.md (the README's CNN rows) and docs/bench-conv-firing.png
 #
 # Raw per-step JSON goes to target/bench-out/. Env: SKIP_BUILD=1 reuses existing bench packages;
 # ONLY="native node chromium" selects steps (the report always runs on whatever raw files exist).
@@ -24,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/bench-out
 mkdir -p "$OUT"
-ONLY=${ONLY:-"native node chromium threads"}
+ONLY=${ONLY:-"native cnn node chromium threads"}
 # Each step logs the load average: the machine is shared, and a busy neighbour shows up here.
 : > "$OUT/load.jsonl"
 say() {
@@ -59,7 +64,9 @@ build_wasm_bench() {
   wasm-bindgen --target web --out-name s3nn --out-dir "target/bench-pkg/$1" \
     "$2/wasm32-unknown-unknown/release/examples/wasm_bench.wasm"
 }
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
+# Only the wasm steps need the wasm modules, only the MLP steps the reference models (ONLY=cnn needs neither).
+wants() { for s in "$@"; do [[ " $ONLY " == *" $s "* ]] && return 0; done; return 1; }
+if wants node chromium && [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "building wasm bench module (simd128)"
   build_wasm_bench simd target/bench-wasm
   say "building wasm bench module (no simd128)"
@@ -67,7 +74,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "building pkg/ (both builds: the threads section times them)"
   bash scripts/build-pkg.sh >&2
 fi
-[[ "$ONLY" == threads ]] || node -e '
+wants node chromium && node -e '
 const fs = require("node:fs");
 for (const [v, want] of [["simd", "simd128"], ["scalar", "scalar"]]) {
   import(process.cwd() + `/target/bench-pkg/${v}/s3nn.js`).then((m) => {
@@ -81,8 +88,8 @@ for (const [v, want] of [["simd", "simd128"], ["scalar", "scalar"]]) {
 # loaded by every engine, so native, Node and Chromium infer with the same weights and firing
 # rates. Kept in target/bench-pkg/models/ (served to Chromium); SKIP_MODELS=1 reuses them.
 MODELS=target/bench-pkg/models
-# (The threads section trains its own nets: ONLY=threads needs no models.)
-if [[ "$ONLY" != threads ]] && [[ "${SKIP_MODELS:-0}" != 1 || ! -f "$MODELS/s3nn.safetensors" || ! -f "$MODELS/relu.safetensors" ]]; then
+# (The threads and cnn sections train their own nets: they need no models.)
+if wants native node chromium && [[ "${SKIP_MODELS:-0}" != 1 || ! -f "$MODELS/s3nn.safetensors" || ! -f "$MODELS/relu.safetensors" ]]; then
   say "training the reference models (10 epochs each)"
   cargo build --release --features cli --bin s3nn 2>&1 | tail -n 1 >&2
   mkdir -p "$MODELS"
@@ -102,6 +109,39 @@ if [[ " $ONLY " == *" native "* ]]; then
     say "native: MNIST end to end, $t thread(s)"
     RAYON_NUM_THREADS=$t CARGO_TARGET_DIR=target/bench-native "${NICE[@]}" cargo bench -q --bench e2e --features parallel -- e2e > "$OUT/native-e2e-$t.json"
   done
+fi
+
+# --- CNN training: s3nn and PyTorch side by side (same nets, batch 100, Adam, 2 threads) ---
+if [[ " $ONLY " == *" cnn "* ]]; then
+  say "cnn: building bench/e2e.rs"
+  CARGO_TARGET_DIR=target/bench-native cargo bench --bench e2e --features parallel --no-run 2>&1 | tail -n 2 >&2
+  torch_py=$(bash scripts/lib/torch-venv.sh) || torch_py=""
+  : > "$OUT/native-cnn.jsonl"
+  : > "$OUT/torch-cnn.jsonl"
+  # Two rounds, s3nn then PyTorch per net, so both see the same load; the report takes medians.
+  for round in 1 2; do
+    for net in cnn small-cnn; do
+      say "cnn: round $round, $net, s3nn (2 threads)"
+      S3NN_BENCH_CNN=$net RAYON_NUM_THREADS=2 CARGO_TARGET_DIR=target/bench-native "${NICE[@]}" cargo bench -q --bench e2e --features parallel -- cnn >> "$OUT/native-cnn.jsonl"
+      if [[ -n "$torch_py" ]]; then
+        say "cnn: round $round, $net, PyTorch (2 threads)"
+        "${NICE[@]}" "$torch_py" bench/torch_peer.py --net "$net" --threads 2 --batch 100 --steps 10 --reps 3 --warmup 3 >> "$OUT/torch-cnn.jsonl"
+      fi
+    done
+  done
+  say "cnn: the small CNN without batch norm, its LIF T=4 twin, and one conv layer by firing rate (2 threads)"
+  S3NN_BENCH_CONV_SWEEP=1 S3NN_BENCH_CNN=small-cnn-nobn,small-cnn-lif4 RAYON_NUM_THREADS=2 CARGO_TARGET_DIR=target/bench-native "${NICE[@]}" cargo bench -q --bench e2e --features parallel -- cnn >> "$OUT/native-cnn.jsonl"
+  node -e '
+const fs = require("node:fs");
+const lines = (f) => fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+const med = (v) => { const s = [...v].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
+const ours = lines(process.argv[1]).flatMap((r) => r.cases);
+const peer = lines(process.argv[2]);
+for (const net of ["cnn", "small-cnn", "small-cnn-nobn", "small-cnn-lif4"]) {
+  const a = med(ours.filter((c) => c.name === net).map((c) => c.trainSamplesPerSec));
+  const b = med(peer.filter((p) => p.net === net).map((p) => p.samplesPerSec));
+  console.error(`[bench] cnn ${net}: s3nn ${a.toFixed(0)} samples/s` + (Number.isFinite(b) ? `, PyTorch ${b.toFixed(0)} samples/s, ratio ${(a / b).toFixed(2)}×` : ""));
+}' "$OUT/native-cnn.jsonl" "$OUT/torch-cnn.jsonl"
 fi
 
 if [[ " $ONLY " == *" node "* ]]; then

@@ -227,15 +227,22 @@ impl NeuronModel {
             NeuronModel::MultiStep { steps, leak, threshold, surrogate } => {
                 // BPTT: with s = H(h − θ) and v = h − θ·s,
                 // dh[t] = ds[t]·g' + dv[t]·(1 − θ·g'), and h[t+1] = leak·v[t] + I gives dv[t] = leak·dh[t+1].
+                // The surrogate of a whole step at once through the SIMD kernel (`1 · g'(x)` is
+                // `g'(x)` exactly, and the kernel returns the scalar `surrogate.grad` bits).
                 scratch.clear();
-                scratch.resize(batch_width, 0.0);
-                let dv = scratch;
+                scratch.resize(3 * batch_width, 0.0);
+                let (dv, rest) = scratch.split_at_mut(batch_width);
+                let (x, sgs) = rest.split_at_mut(batch_width);
                 for t in (0..steps).rev() {
                     let range = t * batch_width..(t + 1) * batch_width;
                     let gt = &mut g[range.clone()];
-                    let ut = &u[range];
+                    for (xi, &ui) in x.iter_mut().zip(&u[range]) {
+                        *xi = ui - threshold;
+                    }
+                    sgs.fill(1.0);
+                    crate::parallel::for_elementwise(x, sgs, |x, sg| crate::kernels::mul_by_map(&surrogate, x, sg));
                     for i in 0..batch_width {
-                        let sg = surrogate.grad(ut[i] - threshold);
+                        let sg = sgs[i];
                         let dh = gt[i] * sg + dv[i] * (1.0 - threshold * sg);
                         gt[i] = dh;
                         dv[i] = leak * dh;

@@ -66,12 +66,19 @@ const NS: [usize; 20] = [
 fn isa_is_simd_when_the_cpu_has_it() {
     let _g = simd_guard();
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        assert_eq!(
-            kernels::active_isa(),
-            "avx2",
-            "AVX2 present but not used — the exactness tests would test nothing"
-        );
+    {
+        let want = if std::arch::is_x86_feature_detected!("avx512f") {
+            "avx512"
+        } else if std::arch::is_x86_feature_detected!("avx2") {
+            "avx2"
+        } else {
+            "scalar"
+        };
+        assert_eq!(kernels::active_isa(), want, "the best SIMD ISA present is not used");
+        if want == "avx512" {
+            let names: Vec<&str> = Kernels::available().iter().map(|k| k.isa()).collect();
+            assert_eq!(names, ["avx512", "avx2", "scalar"], "the exactness tests must cover AVX2 too");
+        }
     }
     eprintln!("active ISA: {}", kernels::active_isa());
 }
@@ -379,6 +386,12 @@ fn matmul_matches_scalar_bitwise() {
             }
         }
     }
+}
+
+#[test]
+fn matmul_tn_matches_scalar_and_the_transposed_matmul() {
+    let _g = simd_guard();
+    check_matmul_tn(&mut Rng::new(31), &MATMUL_TN_SHAPES);
 }
 
 #[test]

@@ -7,14 +7,14 @@
 //! - vectors run only across independent output elements (the contiguous column dimension `n`);
 //! - each output element starts from its current value and accumulates its terms one at a time in
 //!   increasing reduction index (events / `k`);
-//! - multiply then add, never FMA (x86 code enables only `avx2`, not `fma`; wasm uses no
-//!   relaxed-simd); sqrt and division are correctly rounded everywhere, so they are allowed;
+//! - multiply then add, never FMA (x86 code enables only `avx2` or `avx512f` and never calls an
+//!   FMA intrinsic, and rustc does not contract; wasm uses no relaxed-simd); sqrt and division are correctly rounded everywhere, so they are allowed;
 //! - `exp` is our own [`math::exp`], written once over the lanes like everything else.
 //!
 //! The first two hold by construction: a kernel (`sparse.rs`, `dense.rs`, `elementwise.rs`,
 //! `math.rs`) is one generic function whose per-element operation sequence does not depend on the
 //! lane width, and tails that do not fill a vector run the same function at the [`Scalar`] lane.
-//! The ISA files (`avx2.rs`, `simd128.rs`) only say what each lane operation is. Per-ISA code
+//! The ISA files (`avx512.rs`, `avx2.rs`, `simd128.rs`) only say what each lane operation is. Per-ISA code
 //! remains only where the instructions really differ: the register transpose tile (part of the
 //! lane interface) and AVX2's movemask/left-pack event compaction (an override of `compact.rs`).
 //!
@@ -50,6 +50,10 @@ macro_rules! entry_points {
         $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn matmul(a: *const f32, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
             super::dense::matmul::<$lanes>(a, b, m, k, n, out)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn matmul_tn(a: *const f32, lda: usize, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
+            super::dense::matmul_tn::<$lanes>(a, lda, b, m, k, n, out)
         }
         $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn transpose(src: *const f32, rows: usize, cols: usize, dst: *mut f32) {
@@ -107,6 +111,19 @@ macro_rules! isas {
                 Isa::Scalar
             }
 
+            /// Every ISA this machine runs, preferred first (scalar last).
+            fn available() -> Vec<Isa> {
+                let mut all = Vec::new();
+                $(
+                    #[cfg($($cfg)*)]
+                    if $module::detected() {
+                        all.push(Isa::$variant);
+                    }
+                )*
+                all.push(Isa::Scalar);
+                all
+            }
+
             fn name(self) -> &'static str {
                 match self {
                     $(#[cfg($($cfg)*)] Isa::$variant => $name,)*
@@ -131,6 +148,7 @@ macro_rules! isas {
 }
 
 isas! { $
+    Avx512 => avx512, "avx512", cfg(target_arch = "x86_64");
     Avx2 => avx2, "avx2", cfg(target_arch = "x86_64");
     Simd128 => simd128, "simd128", cfg(all(target_arch = "wasm32", target_feature = "simd128"));
 }
@@ -143,7 +161,7 @@ pub fn set_force_scalar(force: bool) {
     FORCE_SCALAR.store(force, Ordering::Relaxed);
 }
 
-/// The instruction set the dispatchers currently use: "avx2", "simd128" or "scalar".
+/// The instruction set the dispatchers currently use: "avx512", "avx2", "simd128" or "scalar".
 pub fn active_isa() -> &'static str {
     Isa::best().name()
 }
@@ -196,7 +214,13 @@ impl Kernels {
         Kernels { isa: Isa::best() }
     }
 
-    /// "avx2", "simd128" or "scalar".
+    /// Every ISA this machine runs, preferred first, scalar last: the exactness tests compare
+    /// each of them with [`Kernels::SCALAR`], not only the one dispatch picks.
+    pub fn available() -> Vec<Kernels> {
+        Isa::available().into_iter().map(|isa| Kernels { isa }).collect()
+    }
+
+    /// "avx512", "avx2", "simd128" or "scalar".
     pub fn isa(self) -> &'static str {
         self.isa.name()
     }
@@ -277,6 +301,23 @@ impl Kernels {
         dispatch!(self.isa, matmul(a.as_ptr(), b.as_ptr(), m, k, n, out.as_mut_ptr()))
     }
 
+    /// `out[m×n] += aᵀ · b[k×n]`, where `a` is a `[k × lda]` matrix whose first `m` columns are
+    /// used (`a[p·lda + i]` for i < m): each out element starts from its current value and adds
+    /// `a[p·lda + i]*b[p,j]` for p = 0, 1, …, k−1 in order — the order of a weight gradient
+    /// accumulated over the batch rows, so a conv's `colᵀ · dy` needs no transposed copy.
+    /// Offsetting `a` by a column gives a row block of `out` (for threads) with the same bits.
+    #[allow(clippy::too_many_arguments)]
+    pub fn matmul_tn(self, a: &[f32], lda: usize, b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
+        assert!(m <= lda, "matmul_tn: m must be ≤ lda");
+        assert_eq!(b.len(), k * n, "matmul_tn: b.len() must be k*n");
+        assert_eq!(out.len(), m * n, "matmul_tn: out.len() must be m*n");
+        if m == 0 || n == 0 || k == 0 {
+            return;
+        }
+        assert!(a.len() >= (k - 1) * lda + m, "matmul_tn: a must hold (k−1)·lda + m floats");
+        dispatch!(self.isa, matmul_tn(a.as_ptr(), lda, b.as_ptr(), m, k, n, out.as_mut_ptr()))
+    }
+
     /// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
     /// trivial; the vector ISAs transpose WIDTH × WIDTH tiles in registers.
     pub fn transpose(self, src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
@@ -297,8 +338,9 @@ impl Kernels {
         assert!(row.len() <= u32::MAX as usize, "compact_nonzero: row too long for u32 indices");
         match self.isa {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: AVX2 detected; idx/val have room for row.len() entries (checked above).
-            Isa::Avx2 => unsafe { avx2::compact_nonzero(row, idx, val) },
+            // SAFETY: AVX2 detected (every AVX-512F CPU has it too); idx/val have room for
+            // row.len() entries (checked above).
+            Isa::Avx2 | Isa::Avx512 => unsafe { avx2::compact_nonzero(row, idx, val) },
             // simd128 has no lane-compress instruction (a byte-shuffle table version is possible;
             // not written yet), so it keeps the branch-free portable loop.
             _ => compact::compact_nonzero(row, idx, val),
@@ -368,6 +410,12 @@ pub fn sparse_t_matmul(ptr: &[u32], idx: &[u32], val: Option<&[f32]>, dy: &[f32]
 /// [`Kernels::matmul`] on the active ISA.
 pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
     Kernels::active().matmul(a, b, m, k, n, out)
+}
+
+/// [`Kernels::matmul_tn`] on the active ISA.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul_tn(a: &[f32], lda: usize, b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
+    Kernels::active().matmul_tn(a, lda, b, m, k, n, out)
 }
 
 /// [`Kernels::transpose`] on the active ISA.

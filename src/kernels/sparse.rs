@@ -118,7 +118,15 @@ pub unsafe fn sparse_matmul<L: Lanes>(
         5 => strip::<Scalar, 5>(ptr, idx, val, w, ld, out, j),
         6 => strip::<Scalar, 6>(ptr, idx, val, w, ld, out, j),
         7 => strip::<Scalar, 7>(ptr, idx, val, w, ld, out, j),
-        _ => unreachable!("lanes wider than 8 need more scalar tail arms"),
+        8 => strip::<Scalar, 8>(ptr, idx, val, w, ld, out, j),
+        9 => strip::<Scalar, 9>(ptr, idx, val, w, ld, out, j),
+        10 => strip::<Scalar, 10>(ptr, idx, val, w, ld, out, j),
+        11 => strip::<Scalar, 11>(ptr, idx, val, w, ld, out, j),
+        12 => strip::<Scalar, 12>(ptr, idx, val, w, ld, out, j),
+        13 => strip::<Scalar, 13>(ptr, idx, val, w, ld, out, j),
+        14 => strip::<Scalar, 14>(ptr, idx, val, w, ld, out, j),
+        15 => strip::<Scalar, 15>(ptr, idx, val, w, ld, out, j),
+        _ => unreachable!("lanes wider than 16 need more scalar tail arms"),
     }
 }
 

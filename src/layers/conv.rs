@@ -1,5 +1,16 @@
-//! Convolution geometry: im2col as an event list (so a spiking conv reuses the spike kernels and
-//! adds only the weights under input spikes) and its adjoint, col2im.
+//! Convolution layers. Two ways to compute the same numbers, chosen per layer and batch by the
+//! input's measured density:
+//! - **dense**: im2col as a dense matrix, then the blocked SIMD products (`col · W` forward,
+//!   `colᵀ · dy` for the weight gradient). Real-valued input always, and spikes when many fire
+//!   (with batch norm about half do);
+//! - **events**: im2col as an event list, so each input spike adds its weight rows (additions
+//!   only) — sparse spikes.
+//!
+//! Both add the same terms in the same order (increasing patch index forward, increasing batch
+//! row for the weight gradient); the dense path only adds extra exact zeros (`0·w`), which leave
+//! every sum unchanged. So the choice changes speed, not results, and the operation counts are the
+//! ones that occurred either way: the non-zero im2col entries (input spikes × the outputs they
+//! reach), times the fan-out.
 //!
 //! Activations are HWC per sample: feature index `(y·W + x)·C + c`. A conv weight matrix is
 //! `[(ky·k + kx)·C_in + c_in] × C_out`; [`Layout::Conv`] maps it to PyTorch's `[C_out, C_in, k, k]`.
@@ -7,20 +18,51 @@
 use super::linear::Linear;
 use super::Pass;
 use crate::activation::{Activation, Events};
+use crate::kernels;
 use crate::neuron::Signal;
 use crate::ops::{EnergyModel, LayerOps};
 use crate::params::{Layout, Owner, Param, ParamMut};
+use crate::parallel;
 use crate::rng::Rng;
 use crate::spec::Shape;
+
+/// Spike density (non-zero share of the input) from which a spike-fed conv runs the dense
+/// product on the binary im2col instead of the event list. Measured by `S3NN_BENCH_CONV_SWEEP=1
+/// cargo bench --bench e2e --features parallel -- cnn` (the science CNN's second layer, 32 → 32
+/// channels at 28×28, forward + weight gradient, 2 threads, AVX-512): the event list cost 2.4 ms
+/// per sample at 10 % and 3.1 at 20 %, the dense product 2.7–3.2 ms at any rate, so they cross
+/// near 15 % (table and plot in docs/bench-cnn.md).
+pub const DENSE_MIN_DENSITY: f64 = 0.15;
+
+/// im2col rows whose dL/dcol is made and scattered at once in the input gradient: 128 × 576
+/// floats = 295 KB at most, in L2 beside dy's rows and Wᵀ.
+const INPUT_GRAD_ROWS: usize = 128;
+
+/// Multiply-adds below which the input gradient is not split across threads.
+const MIN_SPLIT_INPUT_GRAD: usize = 1 << 20;
+
+/// How the last forward ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    Dense,
+    Events,
+}
 
 /// A convolution layer (`nn.Conv2d`): the weight matrix applied to every input patch.
 #[derive(Clone, Debug)]
 pub struct Conv {
     pub geom: ConvGeom,
     pub linear: Linear,
-    /// im2col of the last forward's input, as events.
+    path: Path,
+    /// im2col of the last forward's input, as events (event path).
     events: Events,
-    /// Gradient with respect to the im2col matrix, before col2im.
+    /// im2col of the last forward's input, dense `[rows·positions × patch]` (dense path).
+    col: Vec<f32>,
+    /// Non-zero im2col entries of the last forward (for the operation counts).
+    nonzeros: usize,
+    /// Per input value (HWC), how many output positions read it ([`ConvGeom::coverage`]).
+    cover: Vec<u32>,
+    /// Gradient with respect to a block of im2col rows, one block per thread, before col2im.
     dcol: Vec<f32>,
     /// Pre-activation of the last forward (HWC per sample).
     pub(super) out: Activation,
@@ -31,7 +73,11 @@ impl Conv {
         Self {
             linear: Linear::new(geom.patch(), channels, rng),
             geom,
+            path: Path::Dense,
             events: Events::default(),
+            col: Vec::new(),
+            nonzeros: 0,
+            cover: geom.coverage(),
             dcol: Vec::new(),
             out: Activation::default(),
         }
@@ -39,24 +85,56 @@ impl Conv {
 
     pub fn forward(&mut self, input: &Activation, pass: &Pass) {
         let rows = pass.rows();
-        self.geom.im2col(&input.dense, rows, input.signal == Some(Signal::Spike), &mut self.events);
+        let x = &input.dense[..rows * self.geom.input.len()];
+        let spikes = input.signal == Some(Signal::Spike);
+        self.path = if spikes && density(x) < DENSE_MIN_DENSITY { Path::Events } else { Path::Dense };
         self.out.reset(rows, self.geom.output.len(), Signal::Real);
-        self.linear.forward(&self.events, &mut self.out.dense);
+        match self.path {
+            Path::Events => {
+                self.geom.im2col(x, rows, spikes, &mut self.events);
+                self.nonzeros = self.events.count();
+                self.linear.forward(&self.events, &mut self.out.dense);
+            }
+            Path::Dense => {
+                self.nonzeros = im2col_nonzeros(x, &self.cover);
+                self.geom.im2col_dense(x, rows, &mut self.col);
+                self.linear.forward_dense(&self.col, rows * self.geom.positions(), &mut self.out.dense);
+            }
+        }
     }
 
     pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
-        self.linear.backward(&self.events, g, input_grad.then_some(&mut self.dcol));
+        // (not `out.rows`: the neuron step took `out`'s buffer)
+        let im2col_rows = match self.path {
+            Path::Events => {
+                self.linear.backward(&self.events, g, None);
+                self.events.rows()
+            }
+            Path::Dense => {
+                self.linear.backward_dense(&self.col, g, None);
+                self.col.len() / self.geom.patch().max(1)
+            }
+        };
         if input_grad {
-            // (not `out.rows`: the neuron step took `out`'s buffer)
-            let samples = self.events.rows() / self.geom.positions();
-            self.geom.col2im(&self.dcol, samples, spare);
+            let samples = im2col_rows / self.geom.positions().max(1);
+            let n = self.linear.fan_out;
+            let wt = self.linear.transposed();
+            self.geom.input_grad(g, wt, n, samples, spare, &mut self.dcol);
             std::mem::swap(g, spare);
         }
     }
 
     pub fn ops(&self, name: String, input: Signal, pass: &Pass, energy: &EnergyModel) -> LayerOps {
         let l = &self.linear;
-        LayerOps::product(name, "conv", input, l.fan_in, l.fan_out, self.geom.positions(), self.events.count(), pass, energy)
+        LayerOps::product(name, "conv", input, l.fan_in, l.fan_out, self.geom.positions(), self.nonzeros, pass, energy)
+    }
+
+    /// Whether the last forward ran the dense product ("dense") or the event list ("events").
+    pub fn path(&self) -> &'static str {
+        match self.path {
+            Path::Dense => "dense",
+            Path::Events => "events",
+        }
     }
 
     pub fn layout(&self) -> Layout {
@@ -71,6 +149,20 @@ impl Conv {
         let layout = self.layout();
         self.linear.params_mut(owner, layout, f)
     }
+}
+
+/// Non-zero entries of im2col(`x`) without building it (`cover` from [`ConvGeom::coverage`]):
+/// each non-zero input value appears once per output position whose patch covers it.
+pub fn im2col_nonzeros(x: &[f32], cover: &[u32]) -> usize {
+    x.chunks_exact(cover.len().max(1))
+        .map(|img| img.iter().zip(cover).fold(0u64, |n, (&v, &c)| n + u64::from(if v != 0.0 { c } else { 0 })) as usize)
+        .sum()
+}
+
+/// Share of non-zero entries (a branch-free count, which vectorizes).
+fn density(x: &[f32]) -> f64 {
+    let nz = x.iter().fold(0usize, |n, &v| n + usize::from(v != 0.0));
+    nz as f64 / x.len().max(1) as f64
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,28 +227,142 @@ impl ConvGeom {
         }
     }
 
-    /// Adjoint of im2col: scatters `dcol [samples·positions × patch]` back onto `dx`.
-    pub fn col2im(&self, dcol: &[f32], samples: usize, dx: &mut Vec<f32>) {
+    /// How many output positions along one axis (of `outputs`) read input coordinate `i`
+    /// through some kernel tap.
+    fn axis_coverage(&self, i: usize, outputs: usize) -> usize {
+        (0..self.kernel)
+            .filter(|&k| {
+                let at = i + self.padding;
+                at >= k && (at - k) % self.stride == 0 && (at - k) / self.stride < outputs
+            })
+            .count()
+    }
+
+    /// For every input value (HWC), how many output positions read it: its entries in im2col.
+    pub fn coverage(&self) -> Vec<u32> {
+        let i = self.input;
+        let mut cover = Vec::with_capacity(i.len());
+        for iy in 0..i.h {
+            let cy = self.axis_coverage(iy, self.output.h);
+            for ix in 0..i.w {
+                let n = (cy * self.axis_coverage(ix, self.output.w)) as u32;
+                cover.extend(std::iter::repeat(n).take(i.c));
+            }
+        }
+        cover
+    }
+
+    /// Writes im2col(`x`) densely: `col[(s·positions + oy·W_out + ox)·patch + (ky·k + kx)·C + c]`
+    /// (zero where a tap falls on the padding). Samples are independent, so they are cut
+    /// between threads.
+    pub fn im2col_dense(&self, x: &[f32], samples: usize, col: &mut Vec<f32>) {
         let (c, k, patch) = (self.input.c, self.kernel, self.patch());
-        let per = self.input.len();
-        dx.clear();
-        dx.resize(samples * per, 0.0);
-        for s in 0..samples {
-            let img = &mut dx[s * per..(s + 1) * per];
-            for oy in 0..self.output.h {
-                for ox in 0..self.output.w {
-                    let row = &dcol[((s * self.output.h + oy) * self.output.w + ox) * patch..][..patch];
-                    for ky in 0..k {
-                        for kx in 0..k {
-                            let Some(p) = self.tap(oy, ox, ky, kx) else { continue };
-                            let base = (ky * k + kx) * c;
-                            for ci in 0..c {
-                                img[p * c + ci] += row[base + ci];
+        let per_in = self.input.len();
+        let per_col = self.positions() * patch;
+        col.resize(samples * per_col, 0.0); // every entry is written below
+        if per_col == 0 {
+            return;
+        }
+        parallel::for_row_chunks(col, per_col, 1, |s0, chunk| {
+            for (ds, sample) in chunk.chunks_exact_mut(per_col).enumerate() {
+                let img = &x[(s0 + ds) * per_in..][..per_in];
+                for oy in 0..self.output.h {
+                    for ox in 0..self.output.w {
+                        let row = &mut sample[(oy * self.output.w + ox) * patch..][..patch];
+                        for ky in 0..k {
+                            for kx in 0..k {
+                                let dst = &mut row[(ky * k + kx) * c..][..c];
+                                match self.tap(oy, ox, ky, kx) {
+                                    Some(p) => dst.copy_from_slice(&img[p * c..(p + 1) * c]),
+                                    None => dst.fill(0.0),
+                                }
                             }
                         }
                     }
                 }
             }
+        });
+    }
+
+    /// The input gradient of the convolution, `dx = col2im(dy · Wᵀ)` (a transposed
+    /// convolution), from `wt = Wᵀ [n × patch]`. dL/dcol is made [`INPUT_GRAD_ROWS`] im2col rows
+    /// at a time in `scratch` and scattered at once, so it never leaves L2; the rows go in order,
+    /// so every dx element adds the same terms in the same order as a whole dL/dcol would.
+    /// Samples are split between threads (each dx image gathers only from its own rows).
+    pub fn input_grad(&self, dy: &[f32], wt: &[f32], n: usize, samples: usize, dx: &mut Vec<f32>, scratch: &mut Vec<f32>) {
+        let per = self.input.len();
+        let block = INPUT_GRAD_ROWS.min(self.positions()) * self.patch();
+        dx.clear();
+        dx.resize(samples * per, 0.0);
+        if per == 0 || block == 0 {
+            return;
+        }
+        let work = samples * self.positions() * self.patch() * n;
+        let parts = if work >= MIN_SPLIT_INPUT_GRAD { parallel::threads_here().min(samples) } else { 1 };
+        scratch.resize(parts.max(1) * block, 0.0);
+        self.input_grad_part(dy, wt, n, 0, dx, scratch, parts);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn input_grad_part(&self, dy: &[f32], wt: &[f32], n: usize, s0: usize, dx: &mut [f32], scratch: &mut [f32], parts: usize) {
+        let (per, patch, positions) = (self.input.len(), self.patch(), self.positions());
+        let samples = dx.len() / per;
+        if parts > 1 && samples >= 2 {
+            let left = parts / 2;
+            let cut = samples * left / parts;
+            let block = scratch.len() / parts;
+            let (da, db) = dx.split_at_mut(cut * per);
+            let (sa, sb) = scratch.split_at_mut(left * block);
+            parallel::join(
+                || self.input_grad_part(dy, wt, n, s0, da, sa, left),
+                || self.input_grad_part(dy, wt, n, s0 + cut, db, sb, parts - left),
+            );
+            return;
+        }
+        let rows_per_block = INPUT_GRAD_ROWS.min(positions);
+        for (ds, img) in dx.chunks_exact_mut(per).enumerate() {
+            let s = s0 + ds;
+            let mut q0 = 0;
+            while q0 < positions {
+                let q1 = (q0 + rows_per_block).min(positions);
+                let r0 = s * positions + q0;
+                let dcol = &mut scratch[..(q1 - q0) * patch];
+                dcol.fill(0.0);
+                kernels::matmul(&dy[r0 * n..(r0 + q1 - q0) * n], wt, q1 - q0, n, patch, dcol);
+                self.col2im_rows(dcol, q0, q1, img);
+                q0 = q1;
+            }
+        }
+    }
+
+    /// Adds the im2col rows `[q0, q1)` of one sample (`dcol`, `(q1 − q0) × patch`) onto its
+    /// image `img`, in row then tap order.
+    fn col2im_rows(&self, dcol: &[f32], q0: usize, q1: usize, img: &mut [f32]) {
+        let (c, k, patch) = (self.input.c, self.kernel, self.patch());
+        for q in q0..q1 {
+            let (oy, ox) = (q / self.output.w, q % self.output.w);
+            let row = &dcol[(q - q0) * patch..][..patch];
+            for ky in 0..k {
+                for kx in 0..k {
+                    let Some(p) = self.tap(oy, ox, ky, kx) else { continue };
+                    let base = (ky * k + kx) * c;
+                    for (d, &g) in img[p * c..(p + 1) * c].iter_mut().zip(&row[base..base + c]) {
+                        *d += g;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adjoint of im2col: scatters `dcol [samples·positions × patch]` back onto `dx` (the
+    /// reference that [`ConvGeom::input_grad`] is tested against).
+    pub fn col2im(&self, dcol: &[f32], samples: usize, dx: &mut Vec<f32>) {
+        let per = self.input.len();
+        let rows = self.positions() * self.patch();
+        dx.clear();
+        dx.resize(samples * per, 0.0);
+        for (s, img) in dx.chunks_exact_mut(per.max(1)).enumerate() {
+            self.col2im_rows(&dcol[s * rows..(s + 1) * rows], 0, self.positions(), img);
         }
     }
 }

@@ -1,5 +1,5 @@
 //! A weight matrix with bias and gradients: the product behind dense layers, conv layers
-//! (through im2col events) and the readout.
+//! (through im2col, as events or dense) and the readout.
 //!
 //! Layout: `w` is `[fan_in × fan_out]` (input-major), so the weights an input spike adds are one
 //! contiguous row. PyTorch stores `nn.Linear.weight` as `[fan_out × fan_in]`; the layer that
@@ -8,12 +8,23 @@
 use crate::activation::Events;
 use crate::kernels;
 use crate::kernels::TransposedEvents;
-use crate::parallel::{for_row_chunks, for_sparse_blocks, join, MIN_PARALLEL_ELEMENTWISE};
+use crate::parallel::{self, for_row_chunks, for_sparse_blocks, join, MIN_PARALLEL_ELEMENTWISE};
 use crate::params::{shared_and_mut, Layout, Owner, Param, ParamMut};
 use crate::rng::Rng;
 
 /// Inner dimension below which the input-gradient product is not split across threads.
 const MIN_SPLIT_INNER: usize = 64;
+
+/// Rows of a dense input handed to one product call: both column panels of the output then find
+/// these rows of the input in L2 (96 × 576 floats = 221 KB for the widest science-CNN patch).
+const DENSE_ROW_BLOCK: usize = 96;
+
+/// Batch rows per step of the weight gradient `xᵀ · dy`: a block of the input (256 × 576 floats
+/// = 590 KB at most) and of dy stay in L2 while every weight row block passes over them.
+const GRAD_ROW_BLOCK: usize = 256;
+
+/// Multiply-adds below which a weight gradient is not split across threads.
+const MIN_SPLIT_GRAD_WORK: usize = 1 << 20;
 
 #[derive(Clone, Debug)]
 pub struct Linear {
@@ -65,6 +76,73 @@ impl Linear {
         for_sparse_blocks(&ev.ptr, out, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &ev.idx, vals, &self.w, block));
     }
 
+    /// `out[rows × fan_out] = b + x · W` for a dense input `x [rows × fan_in]` (a conv's im2col).
+    /// Rows split between threads; each element adds its terms in increasing input index, as the
+    /// event product does.
+    pub fn forward_dense(&self, x: &[f32], rows: usize, out: &mut Vec<f32>) {
+        let (k, n) = (self.fan_in, self.fan_out);
+        debug_assert_eq!(x.len(), rows * k);
+        out.resize(rows * n, 0.0); // every element is overwritten by the bias next
+        kernels::broadcast_rows(&self.b, rows, out);
+        let w = &self.w;
+        for_row_chunks(out, n, DENSE_ROW_BLOCK, |r0, chunk| {
+            for (b, block) in chunk.chunks_mut(DENSE_ROW_BLOCK * n).enumerate() {
+                let (r, m) = (r0 + b * DENSE_ROW_BLOCK, block.len() / n);
+                kernels::matmul(&x[r * k..(r + m) * k], w, m, k, n, block);
+            }
+        });
+    }
+
+    /// [`Linear::backward`] for a dense input `x [rows × fan_in]`: `gw += xᵀ · dy` (each
+    /// element adds its terms in increasing batch row, as the event version does), `gb += Σ dy`,
+    /// `din = dy · Wᵀ` if asked.
+    pub fn backward_dense(&mut self, x: &[f32], dy: &[f32], din: Option<&mut Vec<f32>>) {
+        let (k, n) = (self.fan_in, self.fan_out);
+        let rows = dy.len() / n.max(1);
+        debug_assert_eq!(x.len(), rows * k);
+        let parts = if rows * k * n >= MIN_SPLIT_GRAD_WORK { parallel::threads_here() } else { 1 };
+        grad_rows(x, k, dy, n, 0, &mut self.gw, parts);
+        self.bias_grad(dy);
+        if let Some(din) = din {
+            self.transposed();
+            self.input_grad(dy, din);
+        }
+    }
+
+    /// `W` transposed (`[fan_out × fan_in]`), refreshed from the current weights.
+    pub fn transposed(&mut self) -> &[f32] {
+        self.wt.resize(self.w.len(), 0.0);
+        kernels::transpose(&self.w, self.fan_in, self.fan_out, &mut self.wt);
+        &self.wt
+    }
+
+    fn bias_grad(&mut self, dy: &[f32]) {
+        let n = self.fan_out;
+        for row in dy.chunks_exact(n.max(1)) {
+            for (g, &d) in self.gb.iter_mut().zip(row) {
+                *g += d;
+            }
+        }
+    }
+
+    /// `din = dy · Wᵀ` from the transposed weights `wt` (fresh).
+    fn input_grad(&self, dy: &[f32], din: &mut Vec<f32>) {
+        let (k, n) = (self.fan_in, self.fan_out);
+        let rows = dy.len() / n.max(1);
+        din.clear();
+        din.resize(rows * k, 0.0);
+        let wt = &self.wt;
+        if n < MIN_SPLIT_INNER {
+            // e.g. the readout's 10 outputs: too little work per row to be worth a join.
+            kernels::matmul(dy, wt, rows, n, k, din);
+        } else {
+            for_row_chunks(din, k, 8, |r0, chunk| {
+                let m = chunk.len() / k;
+                kernels::matmul(&dy[r0 * n..(r0 + m) * n], wt, m, n, k, chunk);
+            });
+        }
+    }
+
     /// Accumulates `gw += eventsᵀ · dy`, `gb += Σ_rows dy`; writes `din = dy · Wᵀ` if asked.
     pub fn backward(&mut self, ev: &Events, dy: &[f32], din: Option<&mut Vec<f32>>) {
         let n = self.fan_out;
@@ -93,28 +171,32 @@ impl Linear {
         }
         let t = &self.events_t;
         for_sparse_blocks(&t.ptr, &mut self.gw, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &t.row, t.values(), dy, block));
-        for r in 0..rows {
-            for (g, &d) in self.gb.iter_mut().zip(&dy[r * n..(r + 1) * n]) {
-                *g += d;
-            }
-        }
+        self.bias_grad(dy);
         if let Some(din) = din {
-            let k = self.fan_in;
-            din.clear();
-            din.resize(rows * k, 0.0);
-            let wt = &self.wt;
-            if n < MIN_SPLIT_INNER {
-                // e.g. the readout's 10 outputs: too little work per row to be worth a join.
-                kernels::matmul(dy, wt, rows, n, k, din);
-            } else {
-                for_row_chunks(din, k, 8, |r0, chunk| {
-                    let m = chunk.len() / k;
-                    kernels::matmul(&dy[r0 * n..(r0 + m) * n], wt, m, n, k, chunk);
-                });
-            }
+            self.input_grad(dy, din);
         }
     }
+}
 
+/// `gw[p0.. p0 + gw.len()/n] += x[:, p0..]ᵀ · dy` over all batch rows in order, GRAD_ROW_BLOCK rows
+/// at a time; the weight rows are cut into `parts` blocks for threads (each element is still
+/// summed by one thread in increasing row order, so any cut gives the same bits).
+fn grad_rows(x: &[f32], k: usize, dy: &[f32], n: usize, p0: usize, gw: &mut [f32], parts: usize) {
+    let m = gw.len() / n.max(1);
+    if parts > 1 && m >= 2 {
+        let left = parts / 2;
+        let cut = m * left / parts;
+        let (a, b) = gw.split_at_mut(cut * n);
+        join(|| grad_rows(x, k, dy, n, p0, a, left), || grad_rows(x, k, dy, n, p0 + cut, b, parts - left));
+        return;
+    }
+    let rows = dy.len() / n.max(1);
+    let mut r0 = 0;
+    while r0 < rows {
+        let kc = GRAD_ROW_BLOCK.min(rows - r0);
+        kernels::matmul_tn(&x[r0 * k + p0..(r0 + kc) * k], k, &dy[r0 * n..(r0 + kc) * n], m, kc, n, gw);
+        r0 += kc;
+    }
 }
 
 /// `weight` (in the owner's `layout`) and `bias`.

@@ -51,25 +51,28 @@ impl PoolGeom {
         let (i, o, s) = (self.input, self.output, self.size);
         argmax.clear();
         argmax.resize(samples * o.len(), 0);
+        // Channels innermost (contiguous in HWC), so each window tap is one pass over a pixel's
+        // channels; per channel the taps still go in window order with a strict `>`, keeping the
+        // first maximum.
         for n in 0..samples {
             let img = &x[n * i.len()..(n + 1) * i.len()];
             for oy in 0..o.h {
                 for ox in 0..o.w {
-                    for c in 0..o.c {
-                        let mut best = f32::NEG_INFINITY;
-                        let mut at = 0usize;
-                        for dy in 0..s {
-                            for dx in 0..s {
-                                let p = ((oy * s + dy) * i.w + ox * s + dx) * i.c + c;
-                                if img[p] > best {
-                                    best = img[p];
-                                    at = p;
+                    let q = n * o.len() + (oy * o.w + ox) * o.c;
+                    let best = &mut out[q..q + o.c];
+                    let at = &mut argmax[q..q + o.c];
+                    best.fill(f32::NEG_INFINITY);
+                    at.fill((n * i.len()) as u32);
+                    for dy in 0..s {
+                        for dx in 0..s {
+                            let p = ((oy * s + dy) * i.w + ox * s + dx) * i.c;
+                            for (c, (&v, (b, a))) in img[p..p + o.c].iter().zip(best.iter_mut().zip(at.iter_mut())).enumerate() {
+                                if v > *b {
+                                    *b = v;
+                                    *a = (n * i.len() + p + c) as u32;
                                 }
                             }
                         }
-                        let q = n * o.len() + (oy * o.w + ox) * o.c + c;
-                        out[q] = best;
-                        argmax[q] = (n * i.len() + at) as u32;
                     }
                 }
             }

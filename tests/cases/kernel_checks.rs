@@ -21,11 +21,16 @@ fn randn(rng: &mut Rng, len: usize) -> Vec<f32> {
 
 /// Runs one kernel call on the dispatched kernels and on the scalar reference, each into its own
 /// copy of `init`, asserts both outputs have the same bits and returns the reference's.
+/// Every ISA the machine runs is checked, not only the dispatched one (an AVX-512 machine also
+/// checks AVX2).
 fn dispatched_matches_scalar(what: &str, init: &[f32], call: impl Fn(Kernels, &mut [f32])) -> Vec<f32> {
-    let (mut a, mut b) = (init.to_vec(), init.to_vec());
-    call(Kernels::active(), &mut a);
+    let mut b = init.to_vec();
     call(SCALAR, &mut b);
-    assert_bits_eq(what, &a, &b);
+    for k in Kernels::available() {
+        let mut a = init.to_vec();
+        call(k, &mut a);
+        assert_bits_eq(&format!("{what} [{}]", k.isa()), &a, &b);
+    }
     b
 }
 
@@ -42,3 +47,34 @@ fn check_transpose(rng: &mut Rng, shapes: &[(usize, usize)]) {
         }
     }
 }
+
+/// `matmul_tn` (out += aᵀ·b with a stored `[k × lda]`) over odd shapes and column offsets: the
+/// dispatched kernel must give the scalar reference's bits, and the reference must be the plain
+/// `matmul` of the explicitly transposed `a` (same per-element order, so the same bits too).
+fn check_matmul_tn(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
+    for &(m, k, n, extra) in shapes {
+        let lda = m + extra;
+        for p0 in [0, extra] {
+            let a = randn(rng, k * lda);
+            let b = randn(rng, k * n);
+            let init = randn(rng, m * n);
+            let what = format!("matmul_tn m={m} k={k} n={n} lda={lda} p0={p0}");
+            let got = dispatched_matches_scalar(&what, &init, |ks, out| ks.matmul_tn(&a[p0.min(a.len())..], lda, &b, m, k, n, out));
+            // aᵀ restricted to columns [p0, p0 + m), made explicitly: [m × k].
+            let mut at = vec![0f32; m * k];
+            for p in 0..k {
+                for i in 0..m {
+                    at[i * k + p] = a[p * lda + p0 + i];
+                }
+            }
+            let mut want = init.clone();
+            SCALAR.matmul(&at, &b, m, k, n, &mut want);
+            assert_bits_eq(&format!("{what} vs matmul of the transpose"), &got, &want);
+        }
+    }
+}
+
+/// Shapes for [`check_matmul_tn`]: (m, k, n, lda − m), covering the 6/4/2/1-row blocks, vector
+/// and scalar column tails, and a science-CNN weight gradient block.
+const MATMUL_TN_SHAPES: [(usize, usize, usize, usize); 9] =
+    [(1, 1, 1, 0), (5, 7, 3, 2), (6, 17, 8, 0), (7, 33, 16, 5), (13, 1, 17, 0), (9, 64, 33, 3), (2, 3, 40, 1), (288, 256, 32, 0), (0, 3, 4, 1)];

@@ -115,6 +115,11 @@ fn elementwise_kernels_match_scalar_bitwise() {
 }
 
 #[wasm_bindgen_test]
+fn matmul_tn_matches_scalar_and_the_transposed_matmul() {
+    check_matmul_tn(&mut Rng::new(31), &MATMUL_TN_SHAPES);
+}
+
+#[wasm_bindgen_test]
 fn transpose_matches_scalar() {
     let mut rng = Rng::new(24);
     check_transpose(&mut rng, &[(0usize, 3usize), (1, 1), (3, 5), (4, 4), (9, 13), (16, 7), (64, 33)]);

@@ -1,0 +1,168 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The conv layer's two paths against each other and against the reference geometry: the dense
+//! im2col products (`ConvGeom::im2col_dense` + `Linear::forward_dense`/`backward_dense`) must give
+//! the numbers of the event path (`ConvGeom::im2col` + `Linear::forward`/`backward`), the fused
+//! input gradient (`ConvGeom::input_grad`) those of `col2im(dy · Wᵀ)`, and the im2col non-zero
+//! count (the operation counts) the events' count — for odd sizes, stride 1 and 2, padding 0 and
+//! 1, kernels 1, 3 and 5, and inputs with no spikes, all spikes, some spikes and real values.
+//! "The same numbers" means the same bits, except that an exact zero may differ in sign (the dense
+//! path adds `0·w`, which is −0 for negative w).
+
+use s3nn::activation::Events;
+use s3nn::layers::conv::{im2col_nonzeros, ConvGeom};
+use s3nn::layers::linear::Linear;
+use s3nn::rng::Rng;
+use s3nn::spec::Shape;
+
+fn same(what: &str, a: &[f32], b: &[f32]) {
+    assert_eq!(a.len(), b.len(), "{what}: length");
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        assert!(x.to_bits() == y.to_bits() || (*x == 0.0 && *y == 0.0), "{what}: element {i}: {x:e} vs {y:e}");
+    }
+}
+
+fn geom(c: usize, h: usize, w: usize, kernel: usize, stride: usize, padding: usize) -> ConvGeom {
+    let out = |n: usize| (n + 2 * padding - kernel) / stride + 1;
+    ConvGeom { input: Shape { c, h, w }, output: Shape { c: 0, h: out(h), w: out(w) }, kernel, stride, padding }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Input {
+    NoSpikes,
+    AllSpikes,
+    Spikes(f32),
+    Real,
+}
+
+fn input(rng: &mut Rng, len: usize, kind: Input) -> Vec<f32> {
+    (0..len)
+        .map(|_| match kind {
+            Input::NoSpikes => 0.0,
+            Input::AllSpikes => 1.0,
+            Input::Spikes(p) => f32::from(u8::from(rng.uniform() < p)),
+            Input::Real => if rng.uniform() < 0.4 { 0.0 } else { rng.normal() },
+        })
+        .collect()
+}
+
+/// (channels, height, width, kernel, stride, padding)
+const GEOMS: [(usize, usize, usize, usize, usize, usize); 9] = [
+    (1, 5, 7, 3, 1, 1),
+    (3, 7, 5, 3, 2, 1),
+    (2, 6, 6, 3, 1, 0),
+    (5, 9, 7, 1, 1, 0),
+    (4, 9, 9, 5, 1, 2),
+    (3, 8, 11, 5, 2, 0),
+    (2, 5, 5, 3, 2, 0),
+    (7, 4, 4, 1, 2, 0),
+    (32, 6, 6, 3, 1, 1),
+];
+
+#[test]
+fn dense_and_event_paths_give_the_same_numbers_and_counts() {
+    let mut rng = Rng::new(7);
+    for (c, h, w, k, s, p) in GEOMS {
+        let g = geom(c, h, w, k, s, p);
+        for kind in [Input::NoSpikes, Input::AllSpikes, Input::Spikes(0.3), Input::Spikes(0.05), Input::Real] {
+            for (samples, c_out) in [(1usize, 1usize), (3, 5), (2, 17), (4, 64)] {
+                let what = format!("{c}x{h}x{w} k{k}s{s}p{p} {kind:?} samples={samples} c_out={c_out}");
+                let binary = !matches!(kind, Input::Real);
+                let x = input(&mut rng, samples * g.input.len(), kind);
+                let lin = Linear::new(g.patch(), c_out, &mut rng);
+                let rows = samples * g.positions();
+
+                let mut ev = Events::default();
+                g.im2col(&x, samples, binary, &mut ev);
+                let mut col = Vec::new();
+                g.im2col_dense(&x, samples, &mut col);
+                assert_eq!(im2col_nonzeros(&x, &g.coverage()), ev.count(), "{what}: non-zero count");
+                assert_eq!(col.iter().filter(|&&v| v != 0.0).count(), ev.count(), "{what}: dense im2col non-zeros");
+
+                let (mut u_ev, mut u_dense) = (Vec::new(), Vec::new());
+                lin.forward(&ev, &mut u_ev);
+                lin.forward_dense(&col, rows, &mut u_dense);
+                same(&format!("{what}: forward"), &u_dense, &u_ev);
+
+                // Backward: weight and bias gradients, and dL/dx by both routes.
+                let dy: Vec<f32> = (0..rows * c_out).map(|_| rng.normal()).collect();
+                let (mut a, mut b) = (lin.clone(), lin.clone());
+                let mut dcol = Vec::new();
+                a.backward(&ev, &dy, Some(&mut dcol));
+                b.backward_dense(&col, &dy, None);
+                same(&format!("{what}: weight gradient"), &b.gw, &a.gw);
+                same(&format!("{what}: bias gradient"), &b.gb, &a.gb);
+                let mut dx_ref = Vec::new();
+                g.col2im(&dcol, samples, &mut dx_ref);
+                let (mut dx, mut scratch) = (Vec::new(), Vec::new());
+                let wt = b.transposed().to_vec();
+                g.input_grad(&dy, &wt, c_out, samples, &mut dx, &mut scratch);
+                same(&format!("{what}: input gradient"), &dx, &dx_ref);
+            }
+        }
+    }
+}
+
+/// The dense im2col is the definition: entry (row, tap·C + c) is the input under that tap, zero
+/// on the padding.
+#[test]
+fn dense_im2col_matches_its_definition() {
+    let mut rng = Rng::new(8);
+    for (c, h, w, k, s, p) in GEOMS {
+        let g = geom(c, h, w, k, s, p);
+        let x = input(&mut rng, 2 * g.input.len(), Input::Real);
+        let mut col = Vec::new();
+        g.im2col_dense(&x, 2, &mut col);
+        for n in 0..2 {
+            for oy in 0..g.output.h {
+                for ox in 0..g.output.w {
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            for ci in 0..c {
+                                let (iy, ix) = ((oy * s + ky) as isize - p as isize, (ox * s + kx) as isize - p as isize);
+                                let want = if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
+                                    0.0
+                                } else {
+                                    x[n * g.input.len() + (iy as usize * w + ix as usize) * c + ci]
+                                };
+                                let row = (n * g.output.h + oy) * g.output.w + ox;
+                                assert_eq!(col[row * g.patch() + (ky * k + kx) * c + ci], want);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Threads cut the products by rows (forward, input gradient) and by weight rows (weight
+/// gradient): the same bits as one thread, whatever the pool.
+#[cfg(feature = "parallel")]
+#[test]
+fn conv_products_are_the_same_on_two_threads() {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let g = geom(32, 14, 14, 3, 1, 1);
+    let mut rng = Rng::new(9);
+    let samples = 20;
+    let x = input(&mut rng, samples * g.input.len(), Input::Spikes(0.5));
+    let lin = Linear::new(g.patch(), 64, &mut rng);
+    let rows = samples * g.positions();
+    let dy: Vec<f32> = (0..rows * 64).map(|_| rng.normal()).collect();
+    let run = || {
+        let mut col = Vec::new();
+        g.im2col_dense(&x, samples, &mut col);
+        let mut u = Vec::new();
+        lin.forward_dense(&col, rows, &mut u);
+        let mut l = lin.clone();
+        l.backward_dense(&col, &dy, None);
+        let wt = l.transposed().to_vec();
+        let (mut dx, mut scratch) = (Vec::new(), Vec::new());
+        g.input_grad(&dy, &wt, 64, samples, &mut dx, &mut scratch);
+        (u, l.gw, dx)
+    };
+    let one = run();
+    let two = pool.install(|| s3nn::parallel::on_pool(run));
+    for (what, a, b) in [("forward", &one.0, &two.0), ("weight gradient", &one.1, &two.1), ("input gradient", &one.2, &two.2)] {
+        assert!(a.iter().zip(b.iter()).all(|(x, y)| x.to_bits() == y.to_bits()), "{what} differs on two threads");
+    }
+}
