@@ -20,6 +20,8 @@
 #  4b. threads: PyTorch natively (bench/torch_peer.py --net mlp --threads 2, venv of
 #     scripts/lib/torch-venv.sh; S3NN_TORCH_VENV picks a shared one), then bench/threads-ratios.mjs
 #     prints the figures and ratios of issue #12. ONLY=threads runs just the threads section.
+#  4c. twin (issue #13): examples/pytorch_twin.py check on an MLP and a batch-norm CNN from the CLI:
+#     the PyTorch twin predicts s3nn's classes, and after 20 Adam steps s3nn reads its file back.
 #  5. bench/report.mjs: docs/bench.json, docs/bench.md (tables, PASS/MISS), docs/bench-firing.png;
 #     from step 2b docs/bench-cnn.md (the README's CNN rows) and docs/bench-conv-firing.png
 #
@@ -29,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/bench-out
 mkdir -p "$OUT"
-ONLY=${ONLY:-"native cnn node chromium threads"}
+ONLY=${ONLY:-"native cnn node chromium threads twin"}
 # Each step logs the load average: the machine is shared, and a busy neighbour shows up here.
 : > "$OUT/load.jsonl"
 say() {
@@ -177,6 +179,20 @@ if [[ " $ONLY " == *" threads "* ]]; then
   printf '{"stealTicks":%d,"totalTicks":%d,"ticksPerSec":%d}\n' $((threads_steal1 - threads_steal0)) $((threads_total1 - threads_total0)) "$(getconf CLK_TCK)" > "$OUT/threads-steal.json"
   say "threads: ratios"
   node bench/threads-ratios.mjs "$OUT" >&2
+fi
+
+# --- the PyTorch twin (issue #13): s3nn model → PyTorch → same classes; 20 Adam steps there → file → s3nn ---
+if [[ " $ONLY " == *" twin "* ]]; then
+  say "twin: two small models from the CLI, then examples/pytorch_twin.py check on each"
+  cargo build -q --release --features cli --bin s3nn
+  twin_py=$(bash scripts/lib/torch-venv.sh)
+  : > "$OUT/twin.jsonl"
+  for spec in "784-400-400-10" "1x28x28-c8-mp-c16-mp-10 --batch-norm"; do
+    model="$OUT/twin-$(echo "$spec" | tr -c 'a-z0-9' '_').safetensors"
+    # shellcheck disable=SC2086 # $spec carries the --batch-norm flag
+    target/release/s3nn train --data mnist --arch $spec --epochs 1 --limit-train 6000 --limit-test 1000 --seed 1 --out "$model" --force --json > /dev/null
+    "$twin_py" examples/pytorch_twin.py check "$model" | tee -a "$OUT/twin.jsonl" >&2
+  done
 fi
 
 say "report"

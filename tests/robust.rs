@@ -119,6 +119,19 @@ fn the_wide_conv_of_issue_15_is_refused_before_allocating_its_batch() {
     assert!(peak < MB, "{peak} bytes to refuse");
 }
 
+// Found by the fuzz smoke (spec_string): a conv layer kept an im2col coverage count per input
+// value, C·H·W entries built in Model::new, so `14444x2825x28-c16-10` (2 M conv weights) asked for
+// a 4.57 GB table before any pass reached the memory budget. The table is per axis now.
+#[test]
+fn a_conv_on_a_huge_input_builds_without_an_input_sized_table() {
+    let spec = NetworkSpec::parse("14444x2825x28-c16-10", NeuronModel::default()).unwrap();
+    let (net, peak) = peak_of(|| Model::new(spec, 1));
+    let net = net.unwrap();
+    // Weights, gradients and Adam's two moments: 4 f32 per parameter, plus a little.
+    let params = net.parameter_count() * 4 * 4;
+    assert!(peak < params + 16 * MB, "{peak} bytes to build, parameters need {params}");
+}
+
 #[test]
 fn predict_with_a_sample_count_that_wraps_is_refused() {
     // In wasm n = 2^30 + 1 wrapped n·features and n·steps; on 64 bits 2^62 + 1 does the same.

@@ -61,8 +61,8 @@ pub struct Conv {
     col: Vec<f32>,
     /// Non-zero im2col entries of the last forward (for the operation counts).
     nonzeros: usize,
-    /// Per input value (HWC), how many output positions read it ([`ConvGeom::coverage`]).
-    cover: Vec<u32>,
+    /// How many output positions read each input value ([`ConvGeom::coverage`]).
+    cover: Coverage,
     /// Gradient with respect to a block of im2col rows, one block per thread, before col2im.
     dcol: Vec<f32>,
     /// Pre-activation of the last forward (HWC per sample).
@@ -152,12 +152,29 @@ impl Conv {
     }
 }
 
+/// Per-axis im2col coverage of a conv input ([`ConvGeom::coverage`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    rows: Vec<u64>,
+    cols: Vec<u64>,
+    channels: usize,
+}
+
 /// Non-zero entries of im2col(`x`) without building it (`cover` from [`ConvGeom::coverage`]):
 /// each non-zero input value appears once per output position whose patch covers it.
-pub fn im2col_nonzeros(x: &[f32], cover: &[u32]) -> usize {
-    x.chunks_exact(cover.len().max(1))
-        .map(|img| img.iter().zip(cover).fold(0u64, |n, (&v, &c)| n + u64::from(if v != 0.0 { c } else { 0 })) as usize)
-        .sum()
+pub fn im2col_nonzeros(x: &[f32], cover: &Coverage) -> usize {
+    let c = cover.channels.max(1);
+    let per_sample = cover.rows.len() * cover.cols.len() * c;
+    let mut n = 0u64;
+    for img in x.chunks_exact(per_sample.max(1)) {
+        for (row, &cy) in img.chunks_exact((cover.cols.len() * c).max(1)).zip(&cover.rows) {
+            for (pixel, &cx) in row.chunks_exact(c).zip(&cover.cols) {
+                let nz = pixel.iter().fold(0u64, |k, &v| k + u64::from(v != 0.0));
+                n += nz * cy * cx;
+            }
+        }
+    }
+    n as usize
 }
 
 /// Share of non-zero entries (a branch-free count, which vectorizes).
@@ -239,18 +256,16 @@ impl ConvGeom {
             .count()
     }
 
-    /// For every input value (HWC), how many output positions read it: its entries in im2col.
-    pub fn coverage(&self) -> Vec<u32> {
-        let i = self.input;
-        let mut cover = Vec::with_capacity(i.len());
-        for iy in 0..i.h {
-            let cy = self.axis_coverage(iy, self.output.h);
-            for ix in 0..i.w {
-                let n = (cy * self.axis_coverage(ix, self.output.w)) as u32;
-                cover.extend(std::iter::repeat(n).take(i.c));
-            }
+    /// How many output positions read each input value: its entries in im2col. The count of the
+    /// value at (y, x, c) is `rows[y] · cols[x]` (the axes are independent), so the table is two
+    /// vectors of H and W entries: O(H + W) memory, not one entry per value, whose C·H·W a
+    /// hostile input shape could make gigabytes before the memory budget ever sees a pass.
+    pub fn coverage(&self) -> Coverage {
+        Coverage {
+            rows: (0..self.input.h).map(|iy| self.axis_coverage(iy, self.output.h) as u64).collect(),
+            cols: (0..self.input.w).map(|ix| self.axis_coverage(ix, self.output.w) as u64).collect(),
+            channels: self.input.c,
         }
-        cover
     }
 
     /// Writes im2col(`x`) densely: `col[(s·positions + oy·W_out + ox)·patch + (ky·k + kx)·C + c]`
