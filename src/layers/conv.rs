@@ -61,8 +61,11 @@ pub struct Conv {
     col: Vec<f32>,
     /// Non-zero im2col entries of the last forward (for the operation counts).
     nonzeros: usize,
-    /// How many output positions read each input value ([`ConvGeom::coverage`]).
-    cover: Coverage,
+    /// How many output positions read each input value ([`ConvGeom::coverage`]), built at the
+    /// first dense forward: by then the memory budget has admitted a pass over this input, whereas
+    /// `Conv::new` must not allocate anything input-sized (a hostile shape such as 1×10¹¹×1 is a
+    /// valid spec).
+    cover: Option<Coverage>,
     /// Gradient with respect to a block of im2col rows, one block per thread, before col2im.
     dcol: Vec<f32>,
     /// Pre-activation of the last forward (HWC per sample).
@@ -78,7 +81,7 @@ impl Conv {
             events: Events::default(),
             col: Vec::new(),
             nonzeros: 0,
-            cover: geom.coverage(),
+            cover: None,
             dcol: Vec::new(),
             out: Activation::default(),
         }
@@ -97,7 +100,8 @@ impl Conv {
                 self.linear.forward(&self.events, &mut self.out.dense);
             }
             Path::Dense => {
-                self.nonzeros = im2col_nonzeros(x, &self.cover);
+                let geom = self.geom;
+                self.nonzeros = im2col_nonzeros(x, self.cover.get_or_insert_with(|| geom.coverage()));
                 self.geom.im2col_dense(x, rows, &mut self.col);
                 self.linear.forward_dense(&self.col, rows * self.geom.positions(), &mut self.out.dense);
             }
@@ -258,8 +262,7 @@ impl ConvGeom {
 
     /// How many output positions read each input value: its entries in im2col. The count of the
     /// value at (y, x, c) is `rows[y] · cols[x]` (the axes are independent), so the table is two
-    /// vectors of H and W entries: O(H + W) memory, not one entry per value, whose C·H·W a
-    /// hostile input shape could make gigabytes before the memory budget ever sees a pass.
+    /// vectors of H and W entries, not one entry per value (C·H·W).
     pub fn coverage(&self) -> Coverage {
         Coverage {
             rows: (0..self.input.h).map(|iy| self.axis_coverage(iy, self.output.h) as u64).collect(),
