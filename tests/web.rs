@@ -63,7 +63,7 @@ fn trains_a_toy_set_and_round_trips_the_model() {
     let n = num(data.length() as f64);
     let before = net.predict(x.clone(), n.clone()).unwrap();
     let bytes = net.save().unwrap();
-    let mut back = Network::load(u8s(&bytes)).unwrap();
+    let mut back = Network::load(u8s(&bytes), None).unwrap();
     assert_eq!(back.predict(x, n).unwrap(), before);
 }
 
@@ -109,7 +109,7 @@ fn every_bad_input_throws_an_error_with_a_message_and_the_instance_survives() {
     assert!(message(Dataset::from_idx("bad".into(), u8s(&[0, 0, 8, 3, 0, 0]), u8s(&[0, 0, 8, 1, 0, 0, 0, 1, 0])).err().unwrap()).contains("IDX"));
     assert!(message(Dataset::from_csv("x,y,label\n1,2\n".into()).err().unwrap()).contains("line 2"));
     assert!(message(Dataset::from_arrays("nan".into(), f32s(&[f32::NAN, 0.0]), u32s(&[0]), u32s(&[2]), num(2.0)).err().unwrap()).contains("NaN"));
-    assert!(message(Network::load(u8s(&[1, 2, 3, 4, 5, 6, 7, 8, 9])).err().unwrap()).contains("model file"));
+    assert!(message(Network::load(u8s(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), None).err().unwrap()).contains("model file"));
 
     let mut net = toy_net();
     let data = toy("xor", 100, 0.1, 1);
