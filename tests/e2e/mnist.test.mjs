@@ -2,10 +2,7 @@
 // no long main-thread tasks while training, and a digit drawn on the pad gets a prediction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { root, demoSuite, waitReady, waitFor, pauseAndSettle, screenshot, longTasksSince, recordTasks, taskSummary, blockingTasks } from './helpers.mjs';
+import { root, demoSuite, waitReady, waitFor, pauseAndSettle, screenshot, longTasksSince, recordTasks, taskSummary, blockingTasks, ensureFashionData } from './helpers.mjs';
 
 const demo = demoSuite();
 
@@ -70,10 +67,7 @@ test('MNIST: one epoch of the default MLP reaches ≥ 95 % test accuracy', { tim
 
 test('Fashion-MNIST loads and trains (conv stack)', { timeout: 300000 }, async (t) => {
   // The page fetches Fashion-MNIST as IDX files from data-cache/fashion (made from the npm package).
-  if (!fs.existsSync(path.join(root, 'data-cache/fashion/t10k-labels-idx1-ubyte'))) {
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-data.mjs'), path.join(root, 'data-cache/fashion')], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 0, `prepare-data failed: ${r.stderr}`);
-  }
+  ensureFashionData();
   const { page, errors } = await demo.open('data=fashion&arch=c8-mp-64');
   await waitReady(page, 120000);
   await waitFor(page, () => window.__s3nn.trainSteps > 100 && window.__s3nn.testAccuracy > 0.6, undefined, 240000, 'Fashion training');

@@ -11,10 +11,9 @@
 // page rather than that a new seed found an old bug; S3NN_MONKEY_SEED=random explores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, demoSuite, waitReady, waitFor } from './helpers.mjs';
+import { root, demoSuite, waitReady, waitFor, ensureFashionData } from './helpers.mjs';
 
 const SECONDS = Number(process.env.S3NN_MONKEY_SECONDS || 60);
 const REGRESSION_SEED = 1022413124; // found `#arch=%20` (see the test at the end)
@@ -168,10 +167,7 @@ test(`monkey: ${SECONDS} s of random input (seed ${SEED}), the page still trains
   console.log(`monkey seed ${SEED} (replay with S3NN_MONKEY_SEED=${SEED})`);
   t.diagnostic(`seed ${SEED} (replay with S3NN_MONKEY_SEED=${SEED})`);
   // Fashion-MNIST is one of the menu's data sets: the page fetches it from data-cache/fashion.
-  if (!fs.existsSync(path.join(root, 'data-cache/fashion/t10k-labels-idx1-ubyte'))) {
-    const p = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-data.mjs'), path.join(root, 'data-cache/fashion')], { cwd: root, encoding: 'utf8' });
-    assert.equal(p.status, 0, `prepare-data failed: ${p.stderr}`);
-  }
+  ensureFashionData();
   const { page, errors, context } = await demo.open();
   const r = rng(SEED);
   const log = [];
