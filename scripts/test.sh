@@ -14,7 +14,9 @@ stage() {
   else failed=$((failed + 1)); failures+=("$name"); echo "--> FAILED: $name ($((SECONDS - t0)) s)"; fi
 }
 stage "cargo test (native, all features)" cargo test --release --features cli
-stage "fuzz smoke: 25 s per parser" bash scripts/fuzz.sh 25
+# 10 s per target: the smoke proves every target builds and runs clean on its seeds and a short
+# exploration; long runs are scripts/fuzz.sh SECONDS (README, Fuzzing).
+stage "fuzz smoke: 10 s per parser" bash scripts/fuzz.sh 10
 stage "wasm tests in Node (wasm-pack test --node)" wasm-pack test --node --release
 stage "wasm tests in headless Chromium" wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --release
 stage "build pkg/" bash scripts/build-pkg.sh
