@@ -27,22 +27,9 @@ import torch
 import torch.nn as nn
 
 
-class S3nnSpike(torch.autograd.Function):
-    """H(x) forward; backward α·σ(αx)(1−σ(αx)) for x < 0 and β/(x+1) for x ≥ 0 (s3nn's surrogate)."""
-
-    @staticmethod
-    def forward(ctx, x, alpha, beta):
-        ctx.save_for_backward(x)
-        ctx.alpha, ctx.beta = alpha, beta
-        return (x >= 0).to(x.dtype)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        s = torch.sigmoid(ctx.alpha * x)
-        neg = ctx.alpha * s * (1 - s)
-        pos = ctx.beta / (x.clamp(min=0) + 1)
-        return g * torch.where(x >= 0, pos, neg), None, None
+# The S³NN spike as an autograd function has one home: the PyTorch twin of the examples.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
+from pytorch_twin import S3nnSpike  # noqa: E402
 
 
 class Spike(nn.Module):
