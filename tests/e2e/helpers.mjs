@@ -239,15 +239,16 @@ export function taskSummary(page, tasks, t0) {
 /**
  * Memory of a demo page, for the soak test. `sample()` collects garbage on the page and in its
  * training worker, then resolves to
- *   {steps, wasmBytes, page: {heap, code, objects, history, historyObjects}, worker: {heap, code, objects}}:
+ *   {steps, wasmBytes, page: {heap, code, objects, kinds, history, historyObjects}, worker: {heap, code, objects, kinds}}:
  * the worker's WebAssembly.Memory buffer size (the page's memory probe) and, per thread, the V8
- * heap in use (CDP Runtime.getHeapUsage) and, from a heap snapshot, its compiled code (bytecode,
- * feedback, optimized code: it grows for minutes as V8 optimizes what runs hot, and is bounded by
- * the program) and its JS objects (every V8 node but code and the heap's own bookkeeping: where a
- * leak would show); on the page also the run history's part of those objects (history.js keeps
- * every progress row on purpose, halved past a fixed row count). The worker is reached through a second CDP session on the page's target
- * (Target.setAutoAttach without flatten, which also reaches a worker already running), since
- * playwright-core opens CDP sessions on pages only.
+ * heap in use (CDP Runtime.getHeapUsage) and, from a heap snapshot, its compiled code and hidden
+ * classes (bytecode, feedback, optimized code, object shapes: they grow for minutes as V8
+ * optimizes what runs hot, and are bounded by the program) and its JS objects (every V8 node but
+ * those and the heap's own bookkeeping: where a leak would show), also per kind; on the page also
+ * the run history's part of those objects (history.js keeps every progress row on purpose, halved
+ * past a fixed row count). The worker is reached through a second CDP session on the page's
+ * target (Target.setAutoAttach without flatten, which also reaches a worker already running),
+ * since playwright-core opens CDP sessions on pages only.
  */
 export async function memoryProbe(page) {
   const cdp = await page.context().newCDPSession(page);
@@ -318,8 +319,8 @@ export async function memoryProbe(page) {
       return {
         steps: wasm.steps,
         wasmBytes: wasm.wasmBytes,
-        page: { heap: best.page, code: p.code, objects: p.objects, history: p.history, historyObjects: p.historyObjects },
-        worker: { heap: best.worker, code: w.code, objects: w.objects },
+        page: { heap: best.page, code: p.code, objects: p.objects, kinds: p.kinds, history: p.history, historyObjects: p.historyObjects },
+        worker: { heap: best.worker, code: w.code, objects: w.objects, kinds: w.kinds },
       };
     },
     detach: () => cdp.detach().catch(() => {}),
@@ -336,9 +337,10 @@ const HISTORY_SHAPES = [
   ['steps', 'acc'],
 ];
 /**
- * {code, objects, history, historyObjects}: bytes of compiled code, of JS objects (nodes that are
- * neither code nor 'native', i.e. Blink objects and V8's own bookkeeping, whose sizes follow the
- * allocator rather than the page) and of the run history, in a heap snapshot.
+ * {code, objects, kinds, history, historyObjects}: bytes of compiled code and hidden classes, of
+ * JS objects (nodes that are neither those nor 'native', i.e. Blink objects and V8's own
+ * bookkeeping, whose sizes follow the allocator rather than the page), of those objects per kind
+ * (a Map from "type name") and of the run history, in a heap snapshot.
  */
 function snapshotParts(snap) {
   const { meta } = snap.snapshot;
@@ -368,11 +370,21 @@ function snapshotParts(snap) {
   };
   let code = 0;
   let objects = 0;
+  // Bytes of JS objects per kind ("type name"), so that a soak that fails can say what grew.
+  const kinds = new Map();
   const roots = [];
   for (let n = 0; n < count; n++) {
     const t = type(n);
-    if (t === 'code') code += nodes[n * nf + nSize];
-    else if (t !== 'native' && t !== 'synthetic') objects += nodes[n * nf + nSize];
+    // Hidden classes ('object shape': maps, descriptor and transition arrays) count with the code:
+    // V8 makes them as the program's object layouts first meet its optimized code, for minutes
+    // (a fresh-clone soak grew 1.8 KiB of them between 1000 and 2000 steps, then stopped), and
+    // they are bounded by the program; a leak of JS values shows in the objects and arrays.
+    if (t === 'code' || t === 'object shape') code += nodes[n * nf + nSize];
+    else if (t !== 'native' && t !== 'synthetic') {
+      objects += nodes[n * nf + nSize];
+      const kind = `${t} ${t === 'string' || t === 'concatenated string' || t === 'sliced string' ? '' : name(n).slice(0, 60)}`;
+      kinds.set(kind, (kinds.get(kind) || 0) + nodes[n * nf + nSize]);
+    }
     if (type(n) !== 'object' || name(n) !== 'Object') continue;
     const props = propertyNames(n);
     if (HISTORY_SHAPES.some((shape) => shape.length === props.size && shape.every((k) => props.has(k)))) roots.push(n);
@@ -397,7 +409,7 @@ function snapshotParts(snap) {
       }
     }
   }
-  return { code, objects, history, historyObjects: roots.length };
+  return { code, objects, kinds, history, historyObjects: roots.length };
 }
 
 /**

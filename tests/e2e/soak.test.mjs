@@ -4,8 +4,9 @@
 // (WebAssembly.Memory buffer size), the worker's JS heap and the page's JS heap. After the
 // warm-up (the first epoch's full evaluation) each may grow by at most 1 %. The JS heaps are
 // judged by their JS objects in heap snapshots (helpers.mjs memoryProbe), without what grows on
-// purpose: compiled code (V8 keeps optimizing hot functions for minutes; bounded by the program)
-// and the page's run history (history.js: every progress row, halved past a fixed row count).
+// purpose: compiled code and hidden classes (V8 keeps optimizing hot functions for minutes; bounded
+// by the program) and the page's run history (history.js: every progress row, halved past a fixed
+// row count). What grew most is printed per kind, and named when the test fails.
 // The raw heap figures (Runtime.getHeapUsage) are printed too.
 //
 // S3NN_SOAK_STEPS sets the steps per data set (default: a short soak for the test command);
@@ -73,7 +74,18 @@ function growth(samples, steps) {
     out[k] = Math.max(...samples.slice(i0).map((s) => (f(s) - base) / base));
   }
   out.from = samples[i0].steps;
+  out.worker = grownKinds(samples[i0].worker.kinds, samples.at(-1).worker.kinds);
+  out.page = grownKinds(samples[i0].page.kinds, samples.at(-1).page.kinds);
   return out;
+}
+
+/** The kinds of JS object (heap snapshot "type name") that grew most between two samples, as text. */
+function grownKinds(before, after, top = 6) {
+  const delta = [];
+  for (const [k, v] of after) delta.push([k, v - (before.get(k) || 0)]);
+  for (const [k, v] of before) if (!after.has(k)) delta.push([k, -v]);
+  delta.sort((a, b) => b[1] - a[1]);
+  return delta.slice(0, top).filter(([, d]) => d > 0).map(([k, d]) => `${k.trim() || '(unnamed)'} +${d} B`).join(', ') || 'nothing';
 }
 
 async function soakTest(t, hash, steps, readyTimeout) {
@@ -92,9 +104,10 @@ async function soakTest(t, hash, steps, readyTimeout) {
       `largest growth over the sample at ${g.from} steps (${samples.length} samples): wasm ${pct(g.wasm)}; ` +
         `worker JS objects ${pct(g.workerData)} (heap ${pct(g.workerHeap)} raw); page JS objects without the history ${pct(g.pageData)} (heap ${pct(g.pageHeap)} raw)`,
     );
+    t.diagnostic(`grew most in the worker: ${g.worker}; on the page: ${g.page}`);
     assert.ok(g.wasm <= MAX_GROWTH, `wasm memory grew ${pct(g.wasm)} after the warm-up`);
-    assert.ok(g.workerData <= MAX_GROWTH, `worker JS objects grew ${pct(g.workerData)} after the warm-up`);
-    assert.ok(g.pageData <= MAX_GROWTH, `page JS objects (without the run history) grew ${pct(g.pageData)} after the warm-up`);
+    assert.ok(g.workerData <= MAX_GROWTH, `worker JS objects grew ${pct(g.workerData)} after the warm-up (most: ${g.worker})`);
+    assert.ok(g.pageData <= MAX_GROWTH, `page JS objects (without the run history) grew ${pct(g.pageData)} after the warm-up (most: ${g.page})`);
     assert.deepEqual(errors, [], 'no console errors');
   } finally {
     await context.close();
