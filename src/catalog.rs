@@ -139,6 +139,11 @@ pub struct DatasetPreset {
 pub struct EnergyInfo {
     pub e_mac_pj: f64,
     pub e_ac_pj: f64,
+    /// 0: memory accesses are not counted (the papers' convention).
+    pub e_mem_pj: f64,
+    /// What a user who counts memory may start from (`ops::SRAM_ACCESS_PJ`), and its source.
+    pub e_mem_suggested_pj: f64,
+    pub mem_source: &'static str,
     pub snn_steps: usize,
     pub source: &'static str,
 }
@@ -458,6 +463,9 @@ fn build() -> Catalog {
         energy: EnergyInfo {
             e_mac_pj: e.e_mac_pj,
             e_ac_pj: e.e_ac_pj,
+            e_mem_pj: e.e_mem_pj,
+            e_mem_suggested_pj: crate::ops::SRAM_ACCESS_PJ,
+            mem_source: "Horowitz, ISSCC 2014: a 32-bit access to an 8 KB SRAM, 45 nm (10 pJ per 64 bits); access model after Lemaire et al., ICONIP 2022",
             snn_steps: e.snn_steps,
             source: "Horowitz, ISSCC 2014: 45 nm, 32-bit float",
         },

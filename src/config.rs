@@ -322,7 +322,7 @@ impl SurrogateConfig {
     }
 }
 
-/// Energy constants as the faces give them: `{eMacPj?, eAcPj?, snnSteps?}`, absent ones from
+/// Energy constants as the faces give them: `{eMacPj?, eAcPj?, eMemPj?, snnSteps?}`, absent ones from
 /// `EnergyModel::default()` (the catalog's `energy`).
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -330,6 +330,8 @@ impl SurrogateConfig {
 pub struct EnergyConfig {
     pub e_mac_pj: Option<f64>,
     pub e_ac_pj: Option<f64>,
+    /// Energy of one memory access (default 0: not counted).
+    pub e_mem_pj: Option<f64>,
     pub snn_steps: Option<usize>,
     /// Rejected by `build` (see `RunConfig::unknown`).
     #[serde(flatten, skip_serializing)]
@@ -341,13 +343,14 @@ impl EnergyConfig {
     pub fn build(&self) -> Result<EnergyModel> {
         if let Some(key) = self.unknown.keys().next() {
             return Err(S3nnError::Config(format!(
-                "energy config: unknown key '{key}' (known keys: eMacPj, eAcPj, snnSteps)"
+                "energy config: unknown key '{key}' (known keys: eMacPj, eAcPj, eMemPj, snnSteps)"
             )));
         }
         let d = EnergyModel::default();
         let e = EnergyModel {
             e_mac_pj: self.e_mac_pj.unwrap_or(d.e_mac_pj),
             e_ac_pj: self.e_ac_pj.unwrap_or(d.e_ac_pj),
+            e_mem_pj: self.e_mem_pj.unwrap_or(d.e_mem_pj),
             snn_steps: self.snn_steps.unwrap_or(d.snn_steps),
         };
         e.validate()?;

@@ -18,6 +18,7 @@ use crate::parallel::{self, for_row_chunks};
 use crate::penalty::RatePenalty;
 use crate::rng::Rng;
 use crate::spec::{LayerSpec, NetworkSpec};
+use crate::surrogate::Surrogate;
 
 /// Largest batch (× steps) one forward pass accepts; bounds memory from bad input.
 pub const MAX_ROWS: usize = 1 << 16;
@@ -101,6 +102,21 @@ impl Model {
 
     pub fn steps(&self) -> usize {
         self.spec.neuron.steps()
+    }
+
+    /// Trains through `surrogate` from the next backward pass on: weights, batch-norm statistics
+    /// and everything else stay, since the surrogate does not enter the forward pass. (This is
+    /// what lets the page change α or β without restarting a run.) An error, changing nothing,
+    /// for a network whose neuron has no surrogate.
+    pub fn set_surrogate(&mut self, surrogate: Surrogate) -> Result<()> {
+        let neuron = self.spec.neuron.with_surrogate(surrogate)?;
+        for layer in &mut self.layers {
+            if let Layer::Fire(fire) = layer {
+                fire.neuron = neuron;
+            }
+        }
+        self.spec.neuron = neuron;
+        Ok(())
     }
 
     /// Total trainable parameters (buffers such as running statistics are not counted).
@@ -343,52 +359,20 @@ impl Model {
 
     /// Operation counts and energy of the last forward pass, per sample.
     pub fn op_report(&self, energy: &EnergyModel) -> OpReport {
-        let net = self;
-        let pass = net.last_pass();
-        let steps = pass.steps;
+        let pass = self.last_pass();
         let mut layers: Vec<LayerOps> = Vec::new();
         let mut input = Signal::Real;
-        for layer in &net.layers {
+        for layer in &self.layers {
             if let Some(ops) = layer.ops(format!("layer{}", layers.len() + 1), input, &pass, energy) {
                 layers.push(ops);
             }
             if let (Layer::Fire(_), Some(last)) = (layer, layers.last_mut()) {
-                last.fired(layer.output(), &pass);
+                last.fired(layer.output(), &pass, energy);
             }
             input = layer.output().signal.unwrap_or(input);
         }
-        layers.push(net.readout.ops(input, &pass, energy));
-
-        let macs: f64 = layers.iter().map(|l| l.macs).sum();
-        let acs: f64 = layers.iter().map(|l| l.acs).sum();
-        let ann_macs: f64 = layers.iter().map(|l| l.ann_macs).sum();
-        // T-step equivalent: real-input layers run every step as MACs; spike-fed layers see the
-        // observed spikes per step, T times.
-        let t_eq = energy.snn_steps as f64;
-        let per_step = |v: f64| if steps > 1 { v / steps as f64 } else { v };
-        let snn_macs: f64 = layers.iter().filter(|l| l.input == "real").map(|l| l.ann_macs * t_eq).sum();
-        let snn_acs: f64 = layers
-            .iter()
-            .filter(|l| l.input != "real")
-            .map(|l| if l.input == "spike" { per_step(l.acs) * t_eq } else { l.ann_macs * t_eq })
-            .sum();
-        let energy_pj = energy.energy_pj(macs, acs);
-        let ann_energy_pj = energy.energy_pj(ann_macs, 0.0);
-        OpReport {
-            samples: net.batch,
-            steps,
-            layers,
-            macs,
-            acs,
-            energy_pj,
-            ann_energy_pj,
-            snn_steps: energy.snn_steps,
-            snn_macs,
-            snn_acs,
-            snn_energy_pj: energy.energy_pj(snn_macs, snn_acs),
-            ratio_to_ann: if ann_energy_pj > 0.0 { energy_pj / ann_energy_pj } else { 0.0 },
-            energy_model: *energy,
-        }
+        layers.push(self.readout.ops(input, &pass, energy));
+        OpReport::of(layers, self.batch, pass.steps, energy)
     }
 }
 

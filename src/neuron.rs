@@ -117,6 +117,23 @@ impl NeuronModel {
         }
     }
 
+    /// The same neuron trained through `surrogate` instead (forward unchanged: the surrogate only
+    /// shapes the gradient). An error for the neurons that have none (ReLU, sign).
+    pub fn with_surrogate(self, surrogate: Surrogate) -> Result<Self> {
+        surrogate.validate()?;
+        match self {
+            NeuronModel::Spike { threshold, .. } => Ok(NeuronModel::Spike { surrogate, threshold }),
+            NeuronModel::MultiStep { steps, leak, threshold, .. } => Ok(NeuronModel::MultiStep { steps, leak, threshold, surrogate }),
+            NeuronModel::Relu | NeuronModel::Sign => Err(S3nnError::Config(format!(
+                "a {} network has no surrogate gradient to change (only spiking neurons have one)",
+                match self {
+                    NeuronModel::Relu => "ReLU",
+                    _ => "sign (BNN)",
+                }
+            ))),
+        }
+    }
+
     pub fn surrogate(&self) -> Option<Surrogate> {
         match self {
             NeuronModel::Spike { surrogate, .. } | NeuronModel::MultiStep { surrogate, .. } => Some(*surrogate),

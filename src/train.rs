@@ -12,6 +12,7 @@ use crate::parallel;
 use crate::penalty::RatePenalty;
 use crate::rng::Rng;
 use crate::schedule::LrSchedule;
+use crate::surrogate::Surrogate;
 use serde::{Deserialize, Serialize};
 
 /// Largest batch a training or evaluation step accepts.
@@ -161,6 +162,12 @@ impl Trainer {
         self.base_lr = lr;
         self.apply_schedule();
         Ok(())
+    }
+
+    /// Trains through `surrogate` from the next step on (see [`Model::set_surrogate`]); the
+    /// optimizer state, the data order and the schedule go on.
+    pub fn set_surrogate(&mut self, surrogate: Surrogate) -> Result<()> {
+        self.net.set_surrogate(surrogate)
     }
 
     /// Index (from 0) of the epoch under way or about to start.

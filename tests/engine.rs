@@ -352,6 +352,85 @@ fn operation_counts_equal_a_brute_force_count() {
 }
 
 #[test]
+fn zero_skipping_baselines_and_memory_accesses_equal_a_brute_force_count() {
+    // Inputs with zeros in them, so that skipping zeros changes the first layer's count.
+    let spec = NetworkSpec::parse("6-8-5-3", NeuronModel::default()).unwrap();
+    let mut net = Model::new(spec, 2).unwrap();
+    let mut rng = Rng::new(3);
+    let x: Vec<f32> = (0..4 * 6).map(|i| if i % 3 == 0 { 0.0 } else { rng.range(-1.0, 1.0) }).collect();
+    let nonzero = x.iter().filter(|&&v| v != 0.0).count() as f64 / 4.0; // per sample
+    net.forward(&x, 4, false).unwrap();
+    let records = net.layer_records();
+    let s1 = records[0].spikes.iter().filter(|&&s| s == 1).count() as f64 / 4.0;
+    let s2 = records[1].spikes.iter().filter(|&&s| s == 1).count() as f64 / 4.0;
+    let e = EnergyModel { e_mem_pj: 2.0, ..EnergyModel::default() };
+    let r = net.op_report(&e);
+    // The zero-skipping ANN: one MAC per non-zero input and output it reaches.
+    assert_eq!(r.layers[0].ann_sparse_macs, nonzero * 8.0);
+    assert_eq!(r.layers[1].ann_sparse_macs, s1 * 5.0);
+    assert_eq!(r.layers[2].ann_sparse_macs, s2 * 3.0);
+    // Memory: dense products read each weight and write each output once; every AC reads its
+    // weight and reads and writes the target's potential.
+    let mem = [6.0 * 8.0 + 8.0, 3.0 * s1 * 5.0, 3.0 * s2 * 3.0];
+    for (l, m) in r.layers.iter().zip(mem) {
+        assert_eq!(l.mem_accesses, m, "{}", l.name);
+    }
+    let ops_pj = 48.0 * 4.6 + (s1 * 5.0 + s2 * 3.0) * 0.9;
+    assert!((r.energy_pj - (ops_pj + mem.iter().sum::<f64>() * 2.0)).abs() < 1e-9);
+    let ann_mem = (48.0 + 8.0) + (40.0 + 5.0) + (15.0 + 3.0);
+    assert!((r.ann_energy_pj - ((48.0 + 40.0 + 15.0) * 4.6 + ann_mem * 2.0)).abs() < 1e-9);
+    let sparse_macs = nonzero * 8.0 + s1 * 5.0 + s2 * 3.0;
+    assert!((r.ann_sparse_energy_pj - (sparse_macs * 4.6 + (sparse_macs + 16.0) * 2.0)).abs() < 1e-9);
+    // This net skipping zeros too: its first layer as the sparse ANN's, the rest as it is.
+    let sparse_self = nonzero * 8.0 * 4.6 + (nonzero * 8.0 + 8.0) * 2.0 + (s1 * 5.0 + s2 * 3.0) * 0.9 + (mem[1] + mem[2]) * 2.0;
+    assert!((r.sparse_energy_pj - sparse_self).abs() < 1e-9);
+    // Break-even: the input rate at which the ACs and their accesses cost what the ANN layer does.
+    let be = r.layers[1].break_even_rate.unwrap();
+    assert!((be * 40.0 * (0.9 + 3.0 * 2.0) - (40.0 * 4.6 + 45.0 * 2.0)).abs() < 1e-9, "{be}");
+    assert_eq!(r.layers[0].break_even_rate, None, "a real-valued input has none");
+    // Without a memory price the energies are the operation counts' alone (the papers' convention).
+    let plain = net.op_report(&EnergyModel::default());
+    assert!((plain.energy_pj - ops_pj).abs() < 1e-9);
+    assert_eq!(plain.mem_accesses, r.mem_accesses);
+    assert!((plain.layers[2].break_even_rate.unwrap() - 4.6 / 0.9).abs() < 1e-12, "E_MAC / E_AC");
+}
+
+#[test]
+fn a_new_surrogate_changes_the_gradient_and_nothing_else() {
+    let alpha2 = Surrogate::from_name("s3nn", Some(2.0), Some(1.0)).unwrap();
+    let spec = NetworkSpec::parse("6-8-5-3", NeuronModel::default()).unwrap();
+    let mut rng = Rng::new(5);
+    let x: Vec<f32> = (0..4 * 6).map(|_| rng.range(-1.0, 1.0)).collect();
+    let dl: Vec<f32> = (0..4 * 3).map(|_| rng.range(-1.0, 1.0)).collect();
+    let grads = |net: &mut Model| {
+        net.zero_grad();
+        let logits = net.forward(&x, 4, true).unwrap().to_vec();
+        net.backward(&dl).unwrap();
+        let mut g = Vec::new();
+        net.visit_params(|p| g.extend_from_slice(p.grad.unwrap_or(&[])));
+        (logits, g)
+    };
+    let mut switched = Model::new(spec.clone(), 7).unwrap();
+    let (logits_before, g_before) = grads(&mut switched);
+    switched.set_surrogate(alpha2).unwrap();
+    // Built with α = 2 from the start (the neuron does not enter the initialization).
+    let mut fresh = Model::new(NetworkSpec { neuron: NeuronModel::Spike { surrogate: alpha2, threshold: 0.0 }, ..spec.clone() }, 7).unwrap();
+    let (logits_switched, g_switched) = grads(&mut switched);
+    let (logits_fresh, g_fresh) = grads(&mut fresh);
+    assert_eq!(logits_before, logits_switched, "the forward pass does not change");
+    assert_eq!(logits_switched, logits_fresh);
+    assert_eq!(g_switched, g_fresh, "the gradient is the new surrogate's");
+    assert_ne!(g_before, g_switched);
+    assert_eq!(switched.spec.neuron, fresh.spec.neuron, "the spec (and so a saved file) names the new surrogate");
+    // Neurons without a surrogate refuse, and stay as they were.
+    let mut relu = Model::new(NetworkSpec { neuron: NeuronModel::Relu, ..spec }, 7).unwrap();
+    let e = relu.set_surrogate(alpha2).unwrap_err().to_string();
+    assert!(e.contains("ReLU") && e.contains("no surrogate"), "{e}");
+    assert_eq!(relu.spec.neuron, NeuronModel::Relu);
+    assert!(switched.set_surrogate(Surrogate::S3nn { alpha: -1.0, beta: 1.0 }).is_err());
+}
+
+#[test]
 fn bad_inputs_are_errors_not_panics() {
     let mut net = Model::new(NetworkSpec::parse("4-3-2", NeuronModel::default()).unwrap(), 1).unwrap();
     assert!(matches!(net.forward(&[0.0; 7], 2, false), Err(S3nnError::Shape(_))));

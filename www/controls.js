@@ -49,7 +49,7 @@ function buildSliders() {
     sliders[name] = { label, sym, input, out };
     const surrogate = !!cat.surrogates.some((s) => s.params.some((p) => p.name === name));
     if (surrogate) {
-      // Surrogate sliders redraw the curve while they move; the run is rebuilt on release.
+      // Surrogate sliders redraw the curve while they move; the run takes the value on release.
       input.addEventListener('input', () => {
         state[name] = Number(input.value);
         out.textContent = fmtNum(state[name]);
@@ -60,7 +60,17 @@ function buildSliders() {
     } else {
       input.addEventListener('input', () => (out.textContent = fmtNum(Number(input.value))));
     }
-    input.addEventListener('change', () => setState({ [name]: Number(input.value) }));
+    if (surrogate) {
+      // A surrogate shapes only the gradient: a live run goes on through the new one (Reset starts
+      // over); without a model the change builds one.
+      input.addEventListener('change', () => {
+        const live = store.models?.length > 0;
+        setState({ [name]: Number(input.value) }, { reset: !live });
+        if (live) ask(TO_WORKER.surrogateParams, { cfg: store.run });
+      });
+    } else {
+      input.addEventListener('change', () => setState({ [name]: Number(input.value) }));
+    }
   }
 }
 
@@ -143,6 +153,7 @@ export function syncControls() {
   ensureOption(ctl.pace, R.pace);
   ctl.until.value = R.until || '';
   ctl.emac.value = R.emac;
+  ctl.emem.value = R.emem;
   ctl.eac.value = R.eac;
   document.querySelectorAll('.toy-only').forEach((e) => e.classList.toggle('hidden-kind', R.kind !== 'toy'));
   document.querySelectorAll('.csv-only').forEach((e) => e.classList.toggle('hidden-kind', R.kind !== 'csv'));
@@ -259,7 +270,7 @@ export function startControls(catalog) {
   state = parseHash(location.hash);
   ctl = {
     data: $('c-data'), noise: $('c-noise'), n: $('c-n'), arch: $('c-arch'), neuron: $('c-neuron'),
-    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), std: $('c-std'), bn: $('c-bn'), sched: $('c-sched'), pace: $('c-pace'), until: $('c-until'), emac: $('c-emac'), eac: $('c-eac'),
+    lr: $('c-lr'), bs: $('c-bs'), opt: $('c-opt'), seed: $('c-seed'), compare: $('c-compare'), std: $('c-std'), bn: $('c-bn'), sched: $('c-sched'), pace: $('c-pace'), until: $('c-until'), emac: $('c-emac'), eac: $('c-eac'), emem: $('c-emem'),
   };
   buildMenus();
   ctl.pace.replaceChildren(...PACE_CHOICES.map((v) => option(String(v), v ? `${v} steps/s` : 'full speed')));
@@ -300,14 +311,14 @@ export function startControls(catalog) {
   ctl.bn.addEventListener('change', () => setState({ bn: ctl.bn.checked ? 1 : 0 }));
   ctl.sched.addEventListener('change', () => setState({ sched: ctl.sched.value }));
   // Energy constants change the reported energy, not the model: no rebuild.
-  for (const k of ['emac', 'eac']) {
+  for (const k of ['emac', 'eac', 'emem']) {
     ctl[k].addEventListener('change', () => {
       const v = num(ctl[k]);
       if (!(v >= 0)) return;
       state[k] = v;
       store.run = resolved(state);
       writeHash();
-      ask(TO_WORKER.energy, { emac: store.run.emac, eac: store.run.eac });
+      ask(TO_WORKER.energy, { emac: store.run.emac, eac: store.run.eac, emem: store.run.emem });
     });
   }
   window.addEventListener('hashchange', () => {

@@ -34,7 +34,7 @@
  * @typedef {{type:'region', layer: number, neuron: number}} RegionRequest  where does this neuron spike (toy sets)
  * @typedef {{type:'surrogate', seq: number, cfg: object, lo: number, hi: number, n: number, overlays: object[]}} SurrogateRequest
  *   curves of surrogateCfg `cfg` (and `overlays`) on n points of [lo, hi]; the reply carries `seq`
- * @typedef {{type:'energy', emac: number, eac: number}} EnergyMsg  pJ per MAC / AC
+ * @typedef {{type:'energy', emac: number, eac: number, emem: number}} EnergyMsg  pJ per MAC / AC / memory access
  * @typedef {{type:'csv', text: string, seed: number}} CsvMsg  an uploaded CSV of x,y,label lines
  * @typedef {{type:'save', format: 'safetensors' | 'nir'}} SaveMsg  the model as a file, or as a NIR graph
  * @typedef {{type:'load', bytes: ArrayBuffer}} LoadMsg  a .safetensors model file or a NIR graph
@@ -42,9 +42,11 @@
  * @typedef {{type:'pace', stepsPerSec: number, untilEpoch: number}} PaceMsg  training speed (0 = as fast as it goes) and
  *   the epoch at which play stops by itself (0 = none); applies to the running run
  * @typedef {{type:'lr', lr: number}} LrMsg  a new learning rate for the running models (the run goes on)
+ * @typedef {{type:'surrogateParams', cfg: RunConfig}} SurrogateParamsMsg  the run's surrogate parameters changed: the
+ *   models that take them train through the new surrogate from the next step on (the run goes on)
  * @typedef {{type:'threads', n: number}} ThreadsMsg  split training over n threads (1…maxThreads); the reply is 'threads'
  */
-export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory', 'pace', 'lr', 'threads']);
+export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'region', 'surrogate', 'energy', 'csv', 'save', 'load', 'memory', 'pace', 'lr', 'surrogateParams', 'threads']);
 
 // ---------------------------------------------------------------- worker → page
 /**
@@ -72,6 +74,7 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'reset', seq?: number, info: DataInfo, models: ModelInfo[], modelVersion: number, pkg: {version: string, isa: string}}} ResetMsg
  *   new model(s) built from a config
  * @typedef {{type:'loaded', arch: string, models: ModelInfo[], modelVersion: number}} LoadedMsg  a model file replaced the model(s)
+ * @typedef {{type:'models', models: ModelInfo[]}} ModelsMsg  the running models' descriptions changed (a new surrogate); the run goes on
  * @typedef {{type:'state', playing: boolean}} StateMsg  the only source of the play state
  * @typedef {{type:'progress', playing: boolean, samplesPerSec: number, trainLen: number, models: {label: string, neuron: string,
  *            steps: number, samples: number, epoch: number, loss: number, acc: number, lr: number|null, ratePenalty: number|null,
@@ -104,7 +107,7 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'threads'} & ThreadsInfo} ThreadsReply  after a 'threads' command (also when it failed)
  */
 export const FROM_WORKER = names([
-  'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'state', 'progress', 'eval', 'epoch',
+  'ready', 'fatal', 'error', 'loading', 'data', 'reset', 'loaded', 'models', 'state', 'progress', 'eval', 'epoch',
   'boundary', 'probe', 'raster', 'hist', 'region', 'surrogate', 'csvOk', 'csvError', 'saved', 'loadError', 'memory', 'graph', 'threads',
 ]);
 

@@ -39,7 +39,7 @@ export const PACE_CHOICES = [0, 200, 50, 10];
 // rather than reaching the package, which refuses what is not a non-negative integer.
 const PAGE_COUNTS = ['n', 'bs', 'seed'];
 // Quantities that cannot be negative: `#emac=-3` keeps the default (it left the accuracy at "–").
-const PAGE_NONNEG = ['noise', 'emac', 'eac', 'pace', 'until'];
+const PAGE_NONNEG = ['noise', 'emac', 'eac', 'emem', 'pace', 'until'];
 
 let cat = null;
 let DEFAULTS = null;
@@ -62,6 +62,7 @@ export function useCatalog(catalog) {
     ...Object.fromEntries(PARAMS.map((p) => [p.name, null])), // null = the neuron's default
     emac: cat.energy.eMacPj,
     eac: cat.energy.eAcPj,
+    emem: cat.energy.eMemPj, // 0: memory accesses not counted (the papers' convention)
     // learning-rate schedule and its parameters, firing-rate penalty: the catalog's names and defaults
     sched: cat.schedules[0].name,
     ...Object.fromEntries(trainingParams(cat).map((p) => [p.name, p.default])),

@@ -103,6 +103,9 @@ export const take = receive(FROM_WORKER, {
     resetRun();
     showMessage('');
   },
+  models(m) {
+    store.models = m.models; // the same run, its models described anew (a new surrogate)
+  },
   state(m) {
     store.playing = m.playing;
   },

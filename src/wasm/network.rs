@@ -114,6 +114,15 @@ impl Network {
         self.trainer.set_learning_rate(lr).map_err(err)
     }
 
+    /// Trains through another surrogate gradient from the next step on, e.g. `{kind: 's3nn',
+    /// alpha: 2, beta: 1}` (as `surrogateCurve` takes it): weights and optimizer state are kept,
+    /// so a run goes on. Throws for a network whose neuron has none (ReLU, BNN).
+    #[wasm_bindgen(js_name = setSurrogate)]
+    pub fn set_surrogate(&mut self, #[wasm_bindgen(unchecked_param_type = "SurrogateConfig")] cfg: JsValue) -> Result<(), JsError> {
+        let s = convert::surrogate_from_js(cfg)?;
+        self.trainer.set_surrogate(s).map_err(err)
+    }
+
     /// Runs `steps` optimizer steps on mini-batches of a seeded shuffle of `data`.
     /// Returns `{steps, samples, loss, ratePenalty, lr, accuracy, epoch, gradNorms, firingRates}`:
     /// `loss` is the cross-entropy, `ratePenalty` the penalty term (the sum is what is minimized),

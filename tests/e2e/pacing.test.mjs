@@ -1,5 +1,5 @@
 // Pacing (issue #14): a speed control that makes a toy set's training watchable, an epoch limit,
-// and a learning-rate change that goes on with the run instead of resetting it.
+// and a learning-rate or surrogate change that goes on with the run instead of resetting it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoSuite, waitReady, waitFor, pauseAndSettle } from './helpers.mjs';
@@ -35,6 +35,26 @@ test('speed, epoch limit and a learning-rate change that keeps the run', async (
   assert.equal(after.v, before.v, 'the same model trains on');
   assert.equal(after.lr, 0.003);
   assert.match(after.hash, /lr=0.003/);
+  assert.deepEqual(errors, []);
+});
+
+test('a surrogate parameter change keeps the run, and the model trains through the new surrogate', async () => {
+  const { page, errors } = await demo.open('#data=moons');
+  await waitReady(page);
+  await waitFor(page, () => window.__s3nn.trainSteps > 100, undefined, 10000, 'training');
+  await pauseAndSettle(page);
+  const before = await page.evaluate(() => ({ steps: window.__s3nn.trainSteps, v: window.__s3nn.modelVersion, s: window.__s3nn.models[0].spec.neuron.surrogate }));
+  assert.equal(before.s.kind, 's3nn');
+  assert.notEqual(before.s.alpha, 2);
+  await page.fill('#c-alpha', '2');
+  await page.dispatchEvent('#c-alpha', 'change');
+  await waitFor(page, () => window.__s3nn.models[0].spec.neuron.surrogate.alpha === 2, undefined, 5000, 'the model reports α = 2');
+  await page.click('#b-play');
+  await waitFor(page, (s) => window.__s3nn.trainSteps > s + 50, before.steps, 10000, 'training after the α change');
+  const after = await page.evaluate(() => ({ v: window.__s3nn.modelVersion, s: window.__s3nn.models[0].spec.neuron.surrogate, hash: location.hash }));
+  assert.equal(after.v, before.v, 'the same model trains on');
+  assert.deepEqual(after.s, { ...before.s, alpha: 2 }, 'only α changed');
+  assert.match(after.hash, /alpha=2/);
   assert.deepEqual(errors, []);
 });
 

@@ -74,6 +74,19 @@ test('operation counts shown equal the package API for the same model and input'
   await page.fill('#c-emac', '3.7');
   await page.dispatchEvent('#c-emac', 'change');
   await waitFor(page, () => window.__s3nn.shownOps.ops.energyModel && Math.abs(window.__s3nn.shownOps.ops.energyModel.eMacPj - 3.7) < 1e-6, undefined, 5000, 'E_MAC applied');
+  // the explainer words the package's baselines: the zero-skipping ANN and the break-even rates
+  const explained = await page.textContent('#energy-explain');
+  assert.match(explained, /An ANN that skips zero inputs too/);
+  assert.match(explained, /break-even (none|\d)/);
+  assert.match(await page.textContent('#energy-memory'), /not counted/);
+  // memory accesses, priced: the package counts them and the note says how much they add
+  await page.fill('#c-emem', '5');
+  await page.dispatchEvent('#c-emem', 'change');
+  await waitFor(page, () => window.__s3nn.shownOps.ops.energyModel?.eMemPj === 5, undefined, 5000, 'E_mem applied');
+  const withMemory = await page.evaluate(() => ({ ops: window.__s3nn.shownOps.ops, note: document.getElementById('energy-memory').textContent, hash: location.hash }));
+  assert.ok(withMemory.ops.memAccesses > 0, 'memory accesses counted');
+  assert.match(withMemory.note, new RegExp(`makes ${Math.round(withMemory.ops.memAccesses).toLocaleString('en-US')} accesses`));
+  assert.match(withMemory.hash, /emem=5/);
   assert.deepEqual(errors, []);
 });
 
@@ -91,6 +104,7 @@ test('menus, sliders and the surrogate chart come from the package catalog', asy
   assert.deepEqual(await values('#c-opt'), cat.optimizers.map((o) => o.name));
   assert.equal(Number(await page.inputValue('#c-emac')), cat.energy.eMacPj);
   assert.equal(Number(await page.inputValue('#c-eac')), cat.energy.eAcPj);
+  assert.equal(Number(await page.inputValue('#c-emem')), cat.energy.eMemPj);
   // Every spiking neuron: its surrogate is plotted, and each of its parameters has a visible slider
   // with the catalog's range and default.
   for (const n of cat.neurons.filter((x) => x.family === 'spike')) {

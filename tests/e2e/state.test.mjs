@@ -18,7 +18,7 @@ test('defaults are the catalog\'s: first data set, first neuron, its parameters,
   assert.equal(r.neuron, cat.neurons[0].name);
   for (const p of surrogateOf(cat, r.neuron).params) assert.equal(r[p.name], p.default, p.name);
   assert.equal(r.threshold, cat.neuronParams.find((p) => p.name === 'threshold' && p.appliesTo.includes(r.neuron)).default);
-  assert.deepEqual([r.emac, r.eac], [cat.energy.eMacPj, cat.energy.eAcPj]);
+  assert.deepEqual([r.emac, r.eac, r.emem], [cat.energy.eMacPj, cat.energy.eAcPj, cat.energy.eMemPj]);
   assert.equal(toHash(parseHash('')), '#', 'a default run writes no key');
 });
 

@@ -1,8 +1,9 @@
 // Operations and energy of one inference: MACs, ACs, firing rate and pJ per layer (for the probed
-// input or the test-set mean), and bars comparing this net with the same net as an ANN and as a
-// T-step SNN.
+// input or the test-set mean), and bars comparing this net with the same net as an ANN (dense, and
+// skipping zero inputs) and as a T-step SNN. Every count, energy and break-even rate comes from the
+// package's OpReport (src/ops.rs): this view only words and draws them.
 import { FROM_WORKER } from '../protocol.js';
-import { $, fmtInt, fmtPct, setText, setHtml, fmtEnergy } from '../format.js';
+import { $, fmtInt, fmtPct, fmtNum, setText, setHtml, fmtEnergy } from '../format.js';
 import { store } from '../store.js';
 import { drawBars, SERIES } from '../draw.js';
 import { on } from '../bus.js';
@@ -20,31 +21,52 @@ const SPIKING = ['spike', 'multiStep'];
 const LAYER_COLORS = ['#f59322', '#0877bd', '#2ea043', '#8e44ad', '#d62728', '#17becf'];
 
 /**
- * What the counts mean for this net: which layer dominates and why, and each spike-fed layer's
- * input firing rate against its break-even rate E_MAC / E_AC (below it, adding the weights of the
- * inputs that spiked costs less than the ANN twin's multiply-accumulates).
+ * What the counts mean for this net: which layer dominates and why; each spike-fed layer's input
+ * firing rate against its break-even rate (vs its ANN twin, and the per-step rate at which a
+ * T-step SNN would cost the same); what an ANN that also skips zeros would cost.
  */
 function explain(ops, eMac, eAc) {
   const total = per(ops.energyPj);
   if (!total || !ops.layers.length) return '';
   const top = ops.layers.reduce((a, L) => (per(L.energyPj) > per(a.energyPj) ? L : a));
   const fed = ops.layers.filter((L) => L.input === 'spike');
+  const T = ops.snnSteps;
   const parts = [`<b>${top.name}</b> takes ${fmtPct(per(top.energyPj) / total)} of the energy${top.input === 'real' ? ': its inputs are real-valued (pixels or coordinates), so it multiplies (MACs)' : ''}.`];
   if (fed.length) {
-    const breakEven = eMac / eAc;
     const rows = fed.map((L) => {
       const r = per(L.acs) / Math.max(1, L.fanIn * L.fanOut);
-      return `${L.name}: input rate ${fmtPct(r)}`;
+      const be = L.breakEvenRate;
+      const vsAnn = be === null ? '' : be >= 1 ? ', break-even none (cheaper at any rate)' : `, break-even ${fmtPct(be)}${r > be ? ' (above it: dearer than the ANN layer)' : ''}`;
+      return `${L.name}: input rate ${fmtPct(r)}${vsAnn}; a ${T}-step SNN costs as much at ${fmtPct(r / T)} per step`;
     });
     parts.push(
       `Spike-fed layers add weights instead: ${fmtInt(fed.reduce((a, L) => a + per(L.acs), 0))} ACs where the ANN does ${fmtInt(fed.reduce((a, L) => a + per(L.annMacs), 0))} MACs. ` +
-        `Such a layer beats its ANN twin while its input firing rate is below E<sub>MAC</sub>/E<sub>AC</sub> = ${fmtPct(breakEven)}${breakEven >= 1 ? ' (at these constants, always)' : ''} (${rows.join('; ')}); ` +
-        `a T-step SNN at the same rate does T times the ACs.`,
+        `Such a layer beats its ANN twin while its input firing rate is below the break-even rate (E<sub>MAC</sub>/E<sub>AC</sub> = ${fmtNum(eMac / eAc)}× when memory is not counted; above 100 %: always). ` +
+        `A T-step SNN firing at the same rate every step does T times the ACs, so it matches one step only at a T-th of the rate (${rows.join('; ')}).`,
+    );
+  }
+  if (ops.annSparseEnergyPj > 0) {
+    parts.push(
+      `An ANN that skips zero inputs too (at this net's sparsity) would need ${fmtEnergy(ops.annSparseEnergyPj)}; this net skipping its real-valued inputs' zeros as well, ${fmtEnergy(ops.sparseEnergyPj)}: ` +
+        `beside such hardware the spikes' saving is the cheaper addition (E<sub>MAC</sub>/E<sub>AC</sub>), not the sparsity (an ANN's ReLUs make zeros too).`,
     );
   }
   return parts.join(' ');
 }
 
+/** What memory adds: the accesses of this net and its ANN twin, or how to count them. */
+function memoryNote(ops, energyInfo) {
+  const m = ops.energyModel;
+  if (!m || !energyInfo) return '';
+  if (!(m.eMemPj > 0)) {
+    return `Memory accesses are not counted (E<sub>mem</sub> = 0, the papers' convention). Set E<sub>mem</sub> to ${fmtNum(energyInfo.eMemSuggestedPj)} pJ (${energyInfo.memSource}) to see how reading weights and potentials changes the picture.`;
+  }
+  const memPj = per(ops.memAccesses) * m.eMemPj;
+  return (
+    `Memory counted at ${fmtNum(m.eMemPj)} pJ per access: this net makes ${fmtInt(per(ops.memAccesses))} accesses (${fmtPct(memPj / Math.max(1e-12, per(ops.energyPj)))} of its energy). ` +
+    `Each MAC reads its weight and keeps the sum in a register; each AC reads its weight and reads and writes the potential it adds to (events arrive in any order), so a spike costs more memory traffic than a multiplication saves, and the break-even rates fall.`
+  );
+}
 /** Dead and saturated hidden layers of a spiking model over the test set: [{name, rate, dead}]. */
 function degenerate(ops) {
   if (!ops || !SPIKING.includes(store.models?.[0]?.spec?.neuron?.kind)) return [];
@@ -60,8 +82,13 @@ export default {
     this.energy = $('energy');
     this.warning = $('energy-warning');
     this.explain = $('energy-explain');
+    this.memory = $('energy-memory');
     this.mode.addEventListener('change', redraw);
-    on(FROM_WORKER.ready, (m) => ($('energy-source').textContent = m.catalog.energy.source));
+    on(FROM_WORKER.ready, (m) => {
+      this.energyInfo = m.catalog.energy;
+      $('energy-source').textContent = m.catalog.energy.source;
+      $('l-emem').title = `pJ per memory access; 0: not counted. ${m.catalog.energy.memSource}`;
+    });
   },
   render() {
     const mode = this.mode.value;
@@ -117,7 +144,8 @@ export default {
       this.energy,
       [
         { label: `this net (${label})`, value: me, note: vsAnn(me) + flag, segments: ops.layers.map((L, i) => ({ value: per(L.energyPj), color: layerColor(i) })) },
-        { label: 'same net as ANN', value: ann, note: '', segments: ops.layers.map((L, i) => ({ value: per(L.annMacs) * eMac, color: layerColor(i) })) },
+        { label: 'same net as ANN', value: ann, note: '', segments: ops.layers.map((L, i) => ({ value: per(L.annEnergyPj), color: layerColor(i) })) },
+        { label: 'ANN skipping zeros', value: per(ops.annSparseEnergyPj), note: vsAnn(per(ops.annSparseEnergyPj)), segments: ops.layers.map((L, i) => ({ value: per(L.annSparseEnergyPj), color: layerColor(i) })) },
         { label: `as SNN, T=${ops.snnSteps ?? store.run.steps}`, value: per(ops.snnEnergyPj), color: '#8e44ad', note: vsAnn(per(ops.snnEnergyPj)) },
       ],
       'pJ',
@@ -125,5 +153,6 @@ export default {
       ops.layers.map((L, i) => ({ label: L.name, color: layerColor(i) })),
     );
     setHtml(this.explain, explain(ops, eMac, eAc));
+    setHtml(this.memory, memoryNote(ops, this.energyInfo));
   },
 };

@@ -4,7 +4,7 @@
 import { TO_WORKER, FROM_WORKER, receive } from '../protocol.js';
 import { session, post, fail, errText } from './session.js';
 import { buildData, dataKey, takeCsv } from './data.js';
-import { buildModels, freeModels, modelInfo, readModel, adoptModel, trainChunk, samplesPerSec, resetRate } from './models.js';
+import { buildModels, freeModels, modelInfo, readModel, adoptModel, trainChunk, samplesPerSec, resetRate, setSurrogates } from './models.js';
 import { prepareViews, forgetProbe, setProbe, sendData, evaluateAll, sendProbe, sendViews, refreshViews, sendRegion } from './probes.js';
 
 const pkgReady = (async () => {
@@ -141,7 +141,7 @@ async function configure(c) {
   const key = dataKey(c);
   const needData = key !== dataKeyNow || !session.train;
   session.cfg = c;
-  session.energy = { eMacPj: c.emac, eAcPj: c.eac };
+  session.energy = { eMacPj: c.emac, eAcPj: c.eac, eMemPj: c.emem ?? 0 };
   try {
     if (needData) {
       dataKeyNow = '';
@@ -214,10 +214,11 @@ const handle = receive(TO_WORKER, {
     post(FROM_WORKER.surrogate, { seq: m.seq, curves });
   },
   energy(m) {
-    session.energy = { eMacPj: m.emac, eAcPj: m.eac };
+    session.energy = { eMacPj: m.emac, eAcPj: m.eac, eMemPj: m.emem ?? 0 };
     if (session.cfg) {
       session.cfg.emac = m.emac;
       session.cfg.eac = m.eac;
+      session.cfg.emem = m.emem;
     }
     if (session.models.length && !playing) {
       evaluateAll(false);
@@ -239,6 +240,14 @@ const handle = receive(TO_WORKER, {
   lr(m) {
     for (const mm of session.models) mm.net.setLearningRate(m.lr);
     if (session.cfg) session.cfg.lr = m.lr;
+  },
+  surrogateParams(m) {
+    try {
+      setSurrogates(m.cfg);
+      post(FROM_WORKER.models, { models: modelInfo() });
+    } catch (e) {
+      fail(TO_WORKER.surrogateParams, e);
+    }
   },
   threads(m) {
     try {

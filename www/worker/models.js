@@ -1,6 +1,6 @@
 // The run's model(s): built from the run config and the catalog (one model, or one per neuron
 // family in compare mode), trained in chunks, replaced by a loaded model file.
-import { paramsTaken, compareNeurons, neuronOfSpec } from '../catalog.js';
+import { paramsTaken, compareNeurons, neuronOfSpec, surrogateOf, curveConfig } from '../catalog.js';
 import { session } from './session.js';
 
 function inputSpec(c) {
@@ -31,6 +31,23 @@ function netConfig(c, neuron) {
   }
   for (const p of cat.ratePenalty) if (c[p.name] !== null && c[p.name] !== undefined && c[p.name] !== p.default) cfg[p.name] = c[p.name];
   return cfg;
+}
+
+/**
+ * The run's surrogate parameters changed (run config `c`): each model whose neuron takes them goes
+ * on through the new surrogate (`setSurrogate` keeps weights and optimizer state), and the run's
+ * config remembers them (a reset builds the same).
+ */
+export function setSurrogates(c) {
+  const cat = session.catalog;
+  for (const m of session.models) {
+    const s = surrogateOf(cat, m.neuron);
+    if (!s) continue;
+    const taken = new Set(paramsTaken(cat, m.neuron, c.neuron).map((p) => p.name));
+    if (!s.params.some((p) => taken.has(p.name))) continue;
+    m.net.setSurrogate(curveConfig(s, c));
+  }
+  if (session.cfg) for (const s of cat.surrogates) for (const p of s.params) session.cfg[p.name] = c[p.name];
 }
 
 export function freeModels() {

@@ -13,7 +13,7 @@ export const session = {
   info: null, // DataInfo of the current data set
   models: [], // [{label, neuron, net, steps, samples, epoch, loss, acc, testAcc, ...}]; models[0] is the main one
   modelVersion: 0,
-  energy: null, // {eMacPj, eAcPj}: the page's energy inputs
+  energy: null, // {eMacPj, eAcPj, eMemPj}: the page's energy inputs
 };
 
 /** Posts worker → page message `type` (a FROM_WORKER name). */
@@ -21,8 +21,8 @@ export const post = (type, payload, transfer) => send(self, FROM_WORKER, type, p
 export const errText = (e) => (e && e.message) || String(e);
 export const fail = (where, e) => post(FROM_WORKER.error, { where, message: errText(e) });
 
-/** The energy model of reports: the page's pJ per MAC/AC, T of the run's multi-step neuron. */
+/** The energy model of reports: the page's pJ per MAC/AC/memory access, T of the run's multi-step neuron. */
 export function energyCfg() {
   const { energy, cfg, catalog } = session;
-  return { eMacPj: energy.eMacPj, eAcPj: energy.eAcPj, snnSteps: cfg?.steps ?? catalog.energy.snnSteps };
+  return { eMacPj: energy.eMacPj, eAcPj: energy.eAcPj, eMemPj: energy.eMemPj ?? 0, snnSteps: cfg?.steps ?? catalog.energy.snnSteps };
 }

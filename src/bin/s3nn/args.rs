@@ -126,6 +126,8 @@ pub struct EnergyArgs {
     pub e_mac: f64,
     #[arg(long, default_value_t = EnergyModel::default().e_ac_pj, allow_negative_numbers = true, help = energy_help("Energy of one accumulate in pJ"))]
     pub e_ac: f64,
+    #[arg(long, default_value_t = EnergyModel::default().e_mem_pj, allow_negative_numbers = true, help = mem_help())]
+    pub e_mem: f64,
     /// T of the "same network as a T-step SNN" energy estimate.
     #[arg(long, default_value_t = EnergyModel::default().snn_steps)]
     pub snn_steps: usize,
@@ -355,6 +357,11 @@ fn penalty_help(param: &str) -> String {
 
 fn energy_help(what: &str) -> String {
     format!("{what} ({})", catalog::table().energy.source)
+}
+
+fn mem_help() -> String {
+    let e = &catalog::table().energy;
+    format!("Energy of one memory access in pJ; 0: not counted (try {}: {})", e.e_mem_suggested_pj, e.mem_source)
 }
 
 /// "<what> (default 10 for mnist, fashion; 30 for spiral, …)" from the data presets.

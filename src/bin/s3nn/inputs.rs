@@ -137,7 +137,7 @@ pub fn with_arch(config: &RunConfig, arch: &str) -> RunConfig {
 }
 
 pub fn energy_from(e: &EnergyArgs) -> CliResult<EnergyModel> {
-    let m = EnergyModel { e_mac_pj: e.e_mac, e_ac_pj: e.e_ac, snn_steps: e.snn_steps };
+    let m = EnergyModel { e_mac_pj: e.e_mac, e_ac_pj: e.e_ac, e_mem_pj: e.e_mem, snn_steps: e.snn_steps };
     m.validate()?;
     Ok(m)
 }

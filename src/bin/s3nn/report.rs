@@ -481,8 +481,9 @@ fn ops_table(ops: &OpReport) {
         out(line(r));
     }
     let em = &ops.energy_model;
+    let memory = if em.e_mem_pj > 0.0 { format!(", {} memory accesses at {} pJ", fmt_count(ops.mem_accesses), em.e_mem_pj) } else { String::new() };
     out(format!(
-        "per inference ({} samples, {} step{}): {} (E_MAC {} pJ, E_AC {} pJ)",
+        "per inference ({} samples, {} step{}): {} (E_MAC {} pJ, E_AC {} pJ{memory})",
         ops.samples,
         ops.steps,
         if ops.steps == 1 { "" } else { "s" },
@@ -491,6 +492,12 @@ fn ops_table(ops: &OpReport) {
         em.e_ac_pj
     ));
     out(format!("ANN equivalent (all MACs):        {}", fmt_energy(ops.ann_energy_pj)));
+    out(format!(
+        "ANN skipping zero inputs:         {} ({} MACs; this net skipping them too: {})",
+        fmt_energy(ops.ann_sparse_energy_pj),
+        fmt_count(ops.ann_sparse_macs),
+        fmt_energy(ops.sparse_energy_pj)
+    ));
     out(format!(
         "{}-step SNN equivalent:            {} ({} MACs, {} ACs)",
         ops.snn_steps,
