@@ -55,6 +55,8 @@ const CASES = [
   "Dataset.toy('spiral', 100, 0.1, 2 ** 53)",
   "Dataset.toy('spiral', 100, '0.1', 1)",
   "net.setLearningRate('fast')",
+  "net.setSurrogate({ kind: 'sigmoid', alpha: -1 })",
+  "new Network({ arch: '2-8-2', neuron: 'relu' }).setSurrogate({ kind: 's3nn' })",
   "net.evaluate(d, undefined, 5)",
   // sizes only the core can refuse: overflowing specs (defect 2), activations beyond the memory
   // budget (defect 3), more steps than one call may run (defect 4), sample counts whose products wrap

@@ -183,7 +183,7 @@ async function runWorker({ seed, calls, typesOnly }) {
   /** `good()` with probability 0.75, else a hostile value. */
   const arg = (good) => (chance(0.75) ? good() : hostile());
   const anyData = () => (chance(0.1) && freed.some((o) => o instanceof Dataset) ? pick(freed.filter((o) => o instanceof Dataset)) : pick(datasets));
-  const energy = () => pick([undefined, null, {}, { eMacPj: 4.6, eAcPj: 0.9 }, { snnSteps: int(1, 8) }]);
+  const energy = () => pick([undefined, null, {}, { eMacPj: 4.6, eAcPj: 0.9 }, { snnSteps: int(1, 8) }, { eMemPj: 5 }]);
   const inference = (method, withEnergy) => (net) => {
     const d = pick(datasets);
     const n = int(0, 5);
@@ -234,6 +234,7 @@ async function runWorker({ seed, calls, typesOnly }) {
   const NET_METHODS = [
     () => ['save', []], () => ['spec', []], () => ['arch', []], () => ['parameterCount', null], () => ['steps', null], () => ['seed', null],
     () => ['setLearningRate', [arg(() => pick([1e-3, 0.01, 0.1]))]],
+    () => ['setSurrogate', [arg(() => pick([{ kind: 's3nn', alpha: 2, beta: 1 }, { kind: 'sigmoid' }, { kind: 'rect', width: 0.5 }]))]],
     () => ['trainSteps', [arg(anyData), arg(() => int(0, 3)), arg(() => int(1, 32))]],
     () => ['evaluate', [arg(anyData), arg(() => pick([undefined, null, int(0, 100)])), arg(energy)]],
     inference('predict'), inference('predictProba'), inference('record'), inference('inspect', true), inference('opCounts', true),
