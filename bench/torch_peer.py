@@ -41,11 +41,13 @@ class Spike(nn.Module):
         return torch.relu(x) if self.neuron == "relu" else S3nnSpike.apply(x, 4.0, 1.0)
 
 
-def conv_block(cin, cout, neuron):
+def conv_block(cin, cout, neuron, bn=True):
+    if not bn:
+        return [nn.Conv2d(cin, cout, 3, padding=1), Spike(neuron)]
     return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), Spike(neuron)]
 
 
-def build(net, neuron):
+def build(net, neuron, bn=True):
     if net == "mlp":
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 400), Spike(neuron), nn.Linear(400, 400), Spike(neuron), nn.Linear(400, 10))
     if net == "cnn":
@@ -56,7 +58,7 @@ def build(net, neuron):
         )
     if net == "small-cnn":
         return nn.Sequential(
-            *conv_block(1, 16, neuron), nn.MaxPool2d(2), *conv_block(16, 32, neuron), nn.MaxPool2d(2),
+            *conv_block(1, 16, neuron, bn), nn.MaxPool2d(2), *conv_block(16, 32, neuron, bn), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
         )
     raise SystemExit(f"error: unknown net {net!r} (mlp, cnn, small-cnn)")

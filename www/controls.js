@@ -128,6 +128,14 @@ export function syncControls() {
   ctl.n.placeholder = R.kind === 'image' ? '60000' : R.kind === 'toy' ? String(TOY_POINTS) : 'all';
   ctl.n.title = R.kind === 'image' ? 'training images (first N of 60 000)' : 'number of points (80 % train, 20 % test)';
   ctl.arch.value = R.arch;
+  // The data set's suggested architectures (the catalog's MLP and, for images, CNN presets).
+  const preset = cat.datasets.find((d) => d.name === R.data);
+  const suggested = [preset?.hidden, preset?.cnnHidden].filter(Boolean);
+  const list = $('arch-presets');
+  if (list.dataset.for !== suggested.join('|')) {
+    list.dataset.for = suggested.join('|');
+    list.replaceChildren(...suggested.map((a) => option(a, a === preset.cnnHidden ? `${a} (spiking CNN)` : `${a} (MLP)`)));
+  }
   ctl.neuron.value = R.neuron;
   const shown = shownParams(R);
   for (const [name, s] of Object.entries(sliders)) {

@@ -14,6 +14,6 @@ export const PRESETS = [
   {
     label: 'Why MNIST costs 0.67× and a CNN far less',
     hash: '#data=mnist',
-    says: 'the 784-400-400-10 MLP: its first layer sees real pixels and needs MACs, which dominate; try Hidden = c8-mp-c16-mp, where most layers are fed by spikes',
+    says: 'the 784-400-400-10 MLP: its first layer sees real pixels and needs MACs, which dominate; try the spiking CNN the Hidden list offers, where most layers are fed by spikes',
   },
 ];
