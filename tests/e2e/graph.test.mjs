@@ -174,7 +174,7 @@ test('2-D set, keyboard: arrows choose a first-layer neuron; its half-plane is w
     const L = G.layers[0];
     return { j: L.shown[2], plane: [...L.detail.plane.slice(6, 9)], map: [...L.maps.slice(2 * G.mapRes ** 2, 3 * G.mapRes ** 2)], res: G.mapRes, domain: window.__s3nn.plotted.domain, theta: window.__s3nn.models[0].spec.neuron.threshold };
   });
-  assert.match(await page.getAttribute('#graph-detail', 'aria-label'), new RegExp(`^layer1 neuron ${g.j}: .* it spikes where .* ≥ 0`));
+  assert.match(await page.getAttribute('#graph-detail', 'aria-label'), new RegExp(`^layer1 neuron ${g.j}: .* it spikes, i\\.e\\. where .* ≥ 0`));
   // from the model file: a = w, c = b − θ (no batch norm)
   const file = tensors((await downloadBytes(page, '#b-save')).bytes);
   const w = file['layers.0.weight'].data;

@@ -45,6 +45,10 @@ function blitGrid(ctx, gw, gh, rgb, x, y, cell) {
   ctx.strokeRect(x - 0.5, y - 0.5, gw * cell + 1, gh * cell + 1);
 }
 
+// What the shaded half-plane is, by the neuron's kind (the spec's): ANN units do not spike.
+const SIDE = { relu: 'where u > 0 (it is active)', sign: 'where it outputs +1' };
+const sideOf = (neuron) => SIDE[neuron?.kind] ?? 'where it spikes';
+
 const fmtW = (v) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(1));
 
 /** A vertical colour bar for the scale ±m at (x, y), h tall, with its three labels. */
@@ -153,7 +157,7 @@ function drawHalfPlane(ctx, w, d, k, points) {
   ctx.strokeRect(tx + 0.5, PAD + 4.5, 11, 9);
   ctx.fillStyle = '#3a4150';
   ctx.textAlign = 'left';
-  ctx.fillText('shaded: where it spikes', tx + 18, PAD + 9);
+  ctx.fillText(`shaded: ${sideOf(d.neuron)}`, tx + 18, PAD + 9);
   ctx.fillStyle = '#1d232c';
   ctx.fillRect(tx, PAD + 26, 12, 2);
   ctx.fillStyle = '#3a4150';
@@ -306,7 +310,10 @@ export function describe(g, L, sel) {
   if (sel.col === 0) return `input: ${c.channels ? `${c.size} channel${c.size > 1 ? 's' : ''} of ${c.shape.slice(1).join('×')}` : `${c.size} values${c.shown.length ? '' : ' (pixels)'}`}`;
   const idx = c.shown[sel.i];
   const d = c.detail;
-  if (sel.col === last) return `output: class ${g.classNames?.[idx] ?? idx}${d?.kind === 'top' ? `; bars: its ${d.k} strongest incoming weights` : ''}`;
+  if (sel.col === last) {
+    const what = d?.kind === 'top' ? `; below: its ${d.k} strongest incoming weights` : d?.kind === 'image' ? `; below: its ${d.shape[1]}×${d.shape[2]} incoming weights (blue +, orange −)` : '';
+    return `output: class ${g.classNames?.[idx] ?? idx}${what}`;
+  }
   const layer = g.layers[sel.col - 1];
   const rate = `${(100 * layer.rates[sel.i]).toFixed(1)}%`;
   if (layer.kind === 'conv') {
@@ -318,7 +325,7 @@ export function describe(g, L, sel) {
   if (d?.kind === 'line') {
     const k = sel.i;
     const bn = d.bnGamma ? ' (batch norm folded in)' : '';
-    return `${head}; below: it spikes where ${fmtW(d.plane[3 * k])}·x ${d.plane[3 * k + 1] < 0 ? '−' : '+'} ${fmtW(Math.abs(d.plane[3 * k + 1]))}·y ${d.plane[3 * k + 2] < 0 ? '−' : '+'} ${fmtW(Math.abs(d.plane[3 * k + 2]))} ≥ 0${bn}`;
+    return `${head}; below: ${sideOf(d.neuron).replace(/^where /, '')}, i.e. where ${fmtW(d.plane[3 * k])}·x ${d.plane[3 * k + 1] < 0 ? '−' : '+'} ${fmtW(Math.abs(d.plane[3 * k + 1]))}·y ${d.plane[3 * k + 2] < 0 ? '−' : '+'} ${fmtW(Math.abs(d.plane[3 * k + 2]))} ≥ 0${bn}`;
   }
   if (d?.kind === 'top') return `${head}; below: its ${d.k} strongest incoming weights`;
   return head;

@@ -147,7 +147,8 @@ const same = (a, b) => (a && b ? a.col === b.col && a.i === b.i : a === b);
 
 export default {
   name: 'graph',
-  watch: [FROM_WORKER.graph, FROM_WORKER.probe, FROM_WORKER.data],
+  // the probe only shows on an image's graph (input node, conv channel maps, their detail)
+  watch: { [FROM_WORKER.graph]: null, [FROM_WORKER.probe]: () => store.graph?.inputs.shape?.[1] > 1, [FROM_WORKER.data]: null },
   init({ redraw }) {
     const canvas = (this.canvas = $('graph'));
     this.detailCanvas = $('graph-detail');

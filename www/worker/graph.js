@@ -164,9 +164,10 @@ function nodeDetail(k, col, from, t, ctx) {
   const d = { b, bnGamma: gamma && k <= ctx.hidden ? Float32Array.from(col.shown, (o) => gamma.data[o]) : null };
   if (t.shape.length === 4) {
     Object.assign(d, { kind: 'kernels', kernels: rowsOf(t, col.shown), kshape: t.shape.slice(1), from: from.name });
-  } else if (k === 1 && info.features === 2) {
+  } else if (k === 1 && ctx.hidden > 0 && info.features === 2) {
     Object.assign(d, { kind: 'line', w: rowsOf(t, col.shown), plane: halfPlanes(net, spec, col.shown), neuron: spec.neuron });
-  } else if (k === 1) {
+  } else if (k === 1 && info.shape[1] > 1) {
+    // image data read directly: a first hidden layer's templates, or (no hidden layer) each class's
     Object.assign(d, { kind: 'image', w: rowsOf(t, col.shown), shape: info.shape });
   } else {
     const block = t.shape[1] / from.size; // inputs per node of `from`: 1, or a conv channel's positions
