@@ -49,7 +49,7 @@ function blitGrid(ctx, gw, gh, rgb, x, y, cell) {
 const SIDE = { relu: 'where u > 0 (it is active)', sign: 'where it outputs +1' };
 const sideOf = (neuron) => SIDE[neuron?.kind] ?? 'where it spikes';
 
-const fmtW = (v) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(1));
+const fmtW = (v) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(1)).replace('-', '−'); // a minus sign, not a hyphen
 
 /** A vertical colour bar for the scale ±m at (x, y), h tall, with its three labels. */
 function colourBar(ctx, x, y, h, m) {
