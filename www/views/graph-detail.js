@@ -23,27 +23,51 @@ export function diverging(v, m) {
   return [Math.round(255 + (c[0] - 255) * a), Math.round(255 + (c[1] - 255) * a), Math.round(255 + (c[2] - 255) * a)];
 }
 
-const scratch = document.createElement('canvas');
-/** Draws a (gw × gh) grid of colours rgb(k) at (x, y) with cells of `cell` css px, unsmoothed. */
-function blitGrid(ctx, gw, gh, rgb, x, y, cell) {
-  scratch.width = gw;
-  scratch.height = gh;
-  const sc = scratch.getContext('2d');
-  const img = sc.createImageData(gw, gh);
-  for (let k = 0; k < gw * gh; k++) {
-    const [r, g, b] = rgb(k);
-    img.data[4 * k] = r;
-    img.data[4 * k + 1] = g;
-    img.data[4 * k + 2] = b;
-    img.data[4 * k + 3] = 255;
+// Grids of colours are packed side by side into one atlas, put once and drawn from it: a scratch
+// canvas resized and uploaded per grid cost 6.6 ms a graph draw for a CNN's 20 channel nodes
+// (1.3 ms so), and a deep conv channel has a kernel per input channel.
+const atlas = document.createElement('canvas');
+/** Draws grids [{gw, gh, rgb: (p) => [r, g, b], x, y, w, h, smooth?}] (gw × gh colours into the w × h css px box at x, y). */
+export function drawGrids(ctx, items) {
+  if (!items.length) return;
+  const W = items.reduce((a, it) => a + it.gw, 0);
+  const H = Math.max(...items.map((it) => it.gh));
+  if (atlas.width !== W || atlas.height !== H) [atlas.width, atlas.height] = [W, H];
+  const ac = atlas.getContext('2d');
+  const img = ac.createImageData(W, H);
+  let x0 = 0;
+  const at = [];
+  for (const it of items) {
+    for (let y = 0; y < it.gh; y++) {
+      for (let x = 0; x < it.gw; x++) {
+        const [r, g, b] = it.rgb(y * it.gw + x);
+        const o = 4 * (y * W + x0 + x);
+        img.data[o] = r;
+        img.data[o + 1] = g;
+        img.data[o + 2] = b;
+        img.data[o + 3] = 255;
+      }
+    }
+    at.push(x0);
+    x0 += it.gw;
   }
-  sc.putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(scratch, x, y, gw * cell, gh * cell);
+  ac.putImageData(img, 0, 0);
+  items.forEach((it, k) => {
+    ctx.imageSmoothingEnabled = !!it.smooth;
+    ctx.drawImage(atlas, at[k], 0, it.gw, it.gh, it.x, it.y, it.w, it.h);
+  });
+}
+
+/** A grid item for drawGrids: `cell` css px cells from (x, y), unsmoothed. */
+const grid = (gw, gh, rgb, x, y, cell) => ({ gw, gh, rgb, x, y, w: gw * cell, h: gh * cell });
+/** Draws grid items and a frame around each. */
+function blitGrids(ctx, items) {
+  drawGrids(ctx, items);
   ctx.strokeStyle = '#8a93a0';
   ctx.lineWidth = 1;
-  ctx.strokeRect(x - 0.5, y - 0.5, gw * cell + 1, gh * cell + 1);
+  for (const it of items) ctx.strokeRect(it.x - 0.5, it.y - 0.5, it.w + 1, it.h + 1);
 }
+const blitGrid = (ctx, gw, gh, rgb, x, y, cell) => blitGrids(ctx, [grid(gw, gh, rgb, x, y, cell)]);
 
 // What the shaded half-plane is, by the neuron's kind (the spec's): ANN units do not spike.
 const SIDE = { relu: 'where u > 0 (it is active)', sign: 'where it outputs +1' };
@@ -86,10 +110,7 @@ function drawImageTemplate(ctx, w, d, k) {
   const m = maxAbs(d.w, k * len, (k + 1) * len);
   const cell = Math.max(1, Math.floor(Math.min((w - 70 - PAD) / (c * (iw + 2)), MAP_PX / ih)));
   const flip = d.bnGamma && d.bnGamma[k] < 0;
-  for (let ch = 0; ch < c; ch++) {
-    const x = PAD + ch * (iw * cell + 8);
-    blitGrid(ctx, iw, ih, (p) => diverging(d.w[k * len + ch * ih * iw + p], m), x, PAD, cell);
-  }
+  blitGrids(ctx, Array.from({ length: c }, (_, ch) => grid(iw, ih, (p) => diverging(d.w[k * len + ch * ih * iw + p], m), PAD + ch * (iw * cell + 8), PAD, cell)));
   colourBar(ctx, PAD + c * (iw * cell + 8) + 4, PAD, Math.min(MAP_PX, ih * cell), m);
   caption(ctx, `incoming weights, ${c > 1 ? `${c} channels of ` : ''}${ih}×${iw}${flip ? ' (batch norm’s γ < 0 inverts them)' : ''}`, PAD);
   return { kind: 'image', x: PAD, y: PAD, cell, h: ih, w: iw, c, max: m };
@@ -211,11 +232,10 @@ function drawChannel(ctx, w, d, k, layer, probeLayer) {
   }
   const cell = Math.max(1, Math.min(14, best.cell));
   const cols = best.cols;
-  for (let i = 0; i < nIn; i++) {
-    const gx = x0 + (i % cols) * (kw + 1) * cell;
-    const gy = PAD + Math.floor(i / cols) * (kh + 1) * cell;
-    blitGrid(ctx, kw, kh, (p) => diverging(d.kernels[k * len + i * kh * kw + p], m), gx, gy, cell);
-  }
+  const kernels = Array.from({ length: nIn }, (_, i) =>
+    grid(kw, kh, (p) => diverging(d.kernels[k * len + i * kh * kw + p], m), x0 + (i % cols) * (kw + 1) * cell, PAD + Math.floor(i / cols) * (kh + 1) * cell, cell),
+  );
+  blitGrids(ctx, kernels);
   const rows = Math.ceil(nIn / cols);
   colourBar(ctx, x0 + cols * (kw + 1) * cell + 6, PAD, Math.max(40, Math.min(MAP_PX, rows * (kh + 1) * cell - cell)), m);
   caption(ctx, `${nIn === 1 ? 'kernel' : `${nIn} kernels, one per ${d.from} channel`} (${kh}×${kw})`, x0);

@@ -11,7 +11,7 @@ import { $, setText } from '../format.js';
 import { store } from '../store.js';
 import { fit, classCss, cssWidth } from '../draw.js';
 import { exportPng } from '../files.js';
-import { POS, NEG, drawDetail, describe } from './graph-detail.js';
+import { POS, NEG, drawDetail, describe, drawGrids } from './graph-detail.js';
 
 function layout(g, w) {
   const cols = [g.inputs, ...g.layers, g.outputs];
@@ -28,24 +28,6 @@ function layout(g, w) {
   return { cols, nodes, h, s };
 }
 
-const tmp = document.createElement('canvas');
-/** Draws an (gw × gh) image of colours rgb(p) into the node square at nd. */
-function nodeImage(ctx, nd, gw, gh, rgb, smooth) {
-  tmp.width = gw;
-  tmp.height = gh;
-  const tc = tmp.getContext('2d');
-  const img = tc.createImageData(gw, gh);
-  for (let p = 0; p < gw * gh; p++) {
-    const [r, g, b] = rgb(p);
-    img.data[4 * p] = r;
-    img.data[4 * p + 1] = g;
-    img.data[4 * p + 2] = b;
-    img.data[4 * p + 3] = 255;
-  }
-  tc.putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = smooth;
-  ctx.drawImage(tmp, nd.x, nd.y, nd.s, nd.s);
-}
 const spikeRgb = (r) => [255 - (255 - 245) * r, 255 - (255 - 147) * r, 255 - (255 - 34) * r];
 
 /** The probe's record of hidden layer li when it belongs to the graph's model (same layer and shape). */
@@ -85,6 +67,8 @@ function draw(canvas, g, sel, hov) {
   ctx.font = '10px Helvetica, Arial, sans-serif';
   ctx.textBaseline = 'middle';
   const probeX = store.probe?.x;
+  const images = []; // node images, drawn together after the fills (drawGrids)
+  const borders = []; // [node, colour, width], drawn over the images
   cols.forEach((c, k) => {
     const col = nodes[k];
     const hidden = k > 0 && k < cols.length - 1 ? g.layers[k - 1] : null;
@@ -94,17 +78,17 @@ function draw(canvas, g, sel, hov) {
       ctx.fillRect(nd.x, nd.y, s, s);
       if (hidden && hidden.maps && g.mapRes) {
         const n = g.mapRes * g.mapRes;
-        nodeImage(ctx, nd, g.mapRes, g.mapRes, (p) => spikeRgb(hidden.maps[i * n + p]), true);
+        images.push({ nd, gw: g.mapRes, gh: g.mapRes, rgb: (p) => spikeRgb(hidden.maps[i * n + p]), smooth: true });
       } else if (pl) {
         // a conv channel: where it spikes on the probed image (spikes are HWC, T-averaged)
         const { c: C, h: H, w: W } = pl.shape;
         const ch = hidden.shown[i];
         const steps = pl.steps || 1;
-        nodeImage(ctx, nd, W, H, (p) => {
+        images.push({ nd, gw: W, gh: H, smooth: false, rgb: (p) => {
           let r = 0;
           for (let t = 0; t < steps; t++) r += pl.spikes[t * C * H * W + p * C + ch];
           return spikeRgb(r / steps);
-        }, false);
+        } });
       } else if (hidden) {
         ctx.fillStyle = `rgba(245,147,34,${(0.08 + 0.92 * hidden.rates[i]).toFixed(2)})`;
         ctx.fillRect(nd.x, nd.y, s, s);
@@ -115,10 +99,10 @@ function draw(canvas, g, sel, hov) {
         // an image's input node: the probed image (its channel i when a conv layer reads the channels)
         const [, H, W] = c.shape;
         const off = c.channels ? c.shown[i] * H * W : 0;
-        nodeImage(ctx, nd, W, H, (p) => {
+        images.push({ nd, gw: W, gh: H, smooth: true, rgb: (p) => {
           const v = 255 - Math.round(255 * Math.min(1, Math.max(0, probeX[off + p])));
           return [v, v, v];
-        }, true);
+        } });
       } else {
         ctx.fillStyle = '#e9edf2';
         ctx.fillRect(nd.x, nd.y, s, s);
@@ -128,9 +112,7 @@ function draw(canvas, g, sel, hov) {
         ctx.textAlign = 'left';
       }
       const on = (p) => p && p.col === k && p.i === i;
-      ctx.strokeStyle = on(sel) ? '#111' : on(hov) ? '#3a4150' : '#8a93a0';
-      ctx.lineWidth = on(sel) ? 3 : on(hov) ? 2 : 1;
-      ctx.strokeRect(nd.x + 0.5, nd.y + 0.5, s - 1, s - 1);
+      borders.push([nd, on(sel) ? '#111' : on(hov) ? '#3a4150' : '#8a93a0', on(sel) ? 3 : on(hov) ? 2 : 1]);
     });
     ctx.fillStyle = '#3a4150';
     ctx.textAlign = 'center';
@@ -140,6 +122,12 @@ function draw(canvas, g, sel, hov) {
     ctx.fillText(label, Math.min(w - 40, Math.max(40, col[0].x + s / 2)), L.h - 10);
     ctx.textAlign = 'left';
   });
+  drawGrids(ctx, images.map((it) => ({ ...it, x: it.nd.x, y: it.nd.y, w: it.nd.s, h: it.nd.s })));
+  for (const [nd, colour, width] of borders) {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    ctx.strokeRect(nd.x + 0.5, nd.y + 0.5, s - 1, s - 1);
+  }
   return L;
 }
 
