@@ -116,6 +116,13 @@ test('CNN on a touch screen: a tap on a conv channel draws its spike map for the
   }
   assert.ok(k >= 0, 'a channel with a mixed map');
   const expectMap = () => spikesOf(k);
+  // edges between conv layers: each (out, in) channel pair's kernel sum, from layers.1.weight [8, 4, 3, 3]
+  const edges = await page.evaluate(() => window.__s3nn.graph.edges.map((e) => e && [...e]));
+  const w1 = file['layers.1.weight'];
+  assert.deepEqual(w1.shape, [8, 4, 3, 3]);
+  assert.deepEqual(edges.map((e) => e?.length), [4, 32, 80], 'input→layer1, layer1→layer2, layer2→readout');
+  const sums = Array.from({ length: 32 }, (_, q) => w1.data.subarray(q * 9, q * 9 + 9).reduce((a, v) => a + v, 0));
+  assert.ok(edges[1].every((v, q) => Math.abs(v - sums[q]) < 1e-5), 'conv edges are kernel sums');
   const checkChannel = async () => {
     const { detail, sel } = await viewState(page);
     assert.deepEqual(sel, { col: 1, i: k });
