@@ -68,7 +68,7 @@ function draw(canvas, g, sel, hov) {
   ctx.textBaseline = 'middle';
   const probeX = store.probe?.x;
   const images = []; // node images, drawn together after the fills (drawGrids)
-  const borders = []; // [node, colour, width], drawn over the images
+  const borders = []; // [node, colour, width, offset outwards], drawn over the images
   cols.forEach((c, k) => {
     const col = nodes[k];
     const hidden = k > 0 && k < cols.length - 1 ? g.layers[k - 1] : null;
@@ -112,7 +112,9 @@ function draw(canvas, g, sel, hov) {
         ctx.textAlign = 'left';
       }
       const on = (p) => p && p.col === k && p.i === i;
-      borders.push([nd, on(sel) ? '#111' : on(hov) ? '#3a4150' : '#8a93a0', on(sel) ? 3 : on(hov) ? 2 : 1]);
+      borders.push([nd, '#8a93a0', 1, 0]);
+      // the chosen and the pointed-at node get a ring outside the square, which hides none of its map
+      if (on(sel) || on(hov)) borders.push([nd, on(sel) ? '#111' : '#3a4150', on(sel) ? 2.5 : 1.5, 2.5]);
     });
     ctx.fillStyle = '#3a4150';
     ctx.textAlign = 'center';
@@ -123,10 +125,10 @@ function draw(canvas, g, sel, hov) {
     ctx.textAlign = 'left';
   });
   drawGrids(ctx, images.map((it) => ({ ...it, x: it.nd.x, y: it.nd.y, w: it.nd.s, h: it.nd.s })));
-  for (const [nd, colour, width] of borders) {
+  for (const [nd, colour, width, out] of borders) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = width;
-    ctx.strokeRect(nd.x + 0.5, nd.y + 0.5, s - 1, s - 1);
+    ctx.strokeRect(nd.x + 0.5 - out, nd.y + 0.5 - out, s - 1 + 2 * out, s - 1 + 2 * out);
   }
   return L;
 }
@@ -212,6 +214,10 @@ export default {
     this.layout = L;
     const shownSel = this.hov ?? this.sel;
     this.detail = drawDetail(this.detailCanvas, g, L, shownSel, store.probe, store.points);
-    if (changed || shownSel) setText(this.info, describe(g, L, shownSel));
+    if (changed || shownSel) {
+      const text = describe(g, L, shownSel);
+      setText(this.info, text);
+      if (this.detailCanvas.getAttribute('aria-label') !== text) this.detailCanvas.setAttribute('aria-label', text);
+    }
   },
 };
