@@ -58,14 +58,11 @@ export function prepareGraph(domain) {
 
 /** Firing rate of each drawn node over the recorded samples; a conv node (channel) averages its H×W positions (spikes are HWC). */
 function nodeRates(L, rn, units, shown, channels) {
-  const rates = new Float32Array(shown.length);
   const per = units / channels; // positions per node (1 for a dense layer)
-  for (let r = 0; r < L.steps * rn; r++) {
-    const row = r * units;
-    for (let p = 0; p < per; p++) shown.forEach((j, k) => (rates[k] += L.spikes[row + p * channels + j]));
-  }
-  for (let k = 0; k < rates.length; k++) rates[k] /= L.steps * rn * per;
-  return rates;
+  const all = new Float64Array(channels); // every node's count: one pass over the spikes, in memory order
+  const { spikes } = L;
+  for (let o = 0; o < spikes.length; o += channels) for (let j = 0; j < channels; j++) all[j] += spikes[o + j];
+  return Float32Array.from(shown, (j) => all[j] / (L.steps * rn * per));
 }
 
 /**
