@@ -101,9 +101,12 @@ export const TO_WORKER = names(['config', 'play', 'pause', 'step', 'probe', 'reg
  * @typedef {{type:'saved', bytes: Uint8Array, arch: string, neuron: string, format: 'safetensors' | 'nir'}} SavedMsg
  * @typedef {{type:'loadError', message: string}} LoadErrorMsg
  * @typedef {{type:'memory', wasmBytes: number, steps: number}} MemoryMsg  the wasm memory's buffer size, at the main model's step count
- * @typedef {{type:'graph', inputs: object, layers: {name: string, kind: string, size: number, shown: number[], rates: Float32Array, maps?: Float32Array}[],
- *            outputs: object, edges: (Float32Array|null)[], mapRes: number, classNames: string[], at: number}} GraphMsg
- *   the network graph (worker/graph.js): drawn neurons, their firing rates and spike maps, the weights between them
+ * @typedef {{type:'graph', inputs: object, layers: {name: string, kind: string, size: number, shown: number[], rates: Float32Array, maps?: Float32Array,
+ *            shape: {c:number,h:number,w:number}|null, detail: object|null}[], outputs: object, edges: (Float32Array|null)[], mapRes: number,
+ *            classNames: string[], at: number, modelVersion: number}} GraphMsg
+ *   the network graph (worker/graph.js): drawn neurons (a conv layer's: channels), their firing rates and spike maps, the weights
+ *   between them, and each column's `detail` (what pointing at a drawn node shows: first-layer weights, a half-plane, kernels,
+ *   the strongest incoming weights; see worker/graph.js)
  * @typedef {{type:'threads'} & ThreadsInfo} ThreadsReply  after a 'threads' command (also when it failed)
  */
 export const FROM_WORKER = names([

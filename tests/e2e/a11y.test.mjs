@@ -55,6 +55,8 @@ test('axe-core finds no serious or critical violation; play has aria-pressed; re
     if (/neuron \d+: spikes on/.test(await page.textContent('#graph-info'))) break;
   }
   assert.match(await page.textContent('#graph-info'), /layer1 neuron \d+: spikes on [\d.]+% of 64 test samples/);
+  await page.mouse.down(); // a click pins the neuron: its half-plane stays for the screenshot (tests/e2e/graph.test.mjs checks it)
+  await page.mouse.up();
   // Keyboard probing of a spike map: arrows choose a neuron, whose region the plot then shades.
   await page.focus('#spike-maps canvas[data-layer="0"]');
   await page.keyboard.press('ArrowRight');

@@ -36,9 +36,9 @@ export function demoSuite() {
   return suite;
 }
 
-/** Opens the demo; returns {page, errors, context}. errors collects console errors and page errors. */
-export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960, reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1, reducedMotion });
+/** Opens the demo (hasTouch: a touch screen, for page.touchscreen); returns {page, errors, context}. errors collects console errors and page errors. */
+export async function openDemo(browser, baseUrl, hash = '', { width = 1440, height = 960, reducedMotion = 'no-preference', hasTouch = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1, reducedMotion, hasTouch });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
