@@ -73,6 +73,7 @@ test('batch norm, the learning-rate schedule and the rate penalty reach the mode
   // StepLR: lr · γ^⌊e / k⌋ for the epoch in progress (the last mini-batch ran in epoch 4)
   assert.ok(Math.abs(m.p.lr - 0.01 * 0.5 ** Math.floor(4 / 2)) < 1e-9, `lr ${m.p.lr}`);
   assert.ok(m.p.ratePenalty > 0, `rate penalty reported: ${m.p.ratePenalty}`);
-  assert.equal(await page.textContent('#s-lr'), '2.5e-3');
+  // the status bar shows it once it has drawn the last progress message (a frame later)
+  await waitFor(page, () => document.getElementById('s-lr')?.textContent === '2.5e-3', undefined, 5000, 'the status bar showing lr 2.5e-3');
   assert.deepEqual(errors, []);
 });
