@@ -10,14 +10,14 @@ import { execFileSync } from 'node:child_process';
 import { startServer, startIsolatedServer, launch } from './server.mjs';
 
 const log = (s) => process.stderr.write(`[chromium] ${s}\n`);
-const server = await startServer();
-const browser = await launch();
-const out = { chromium: browser.version() };
 const mode = process.argv[2] ?? 'all';
 if (!['all', 'threads', 'cnn'].includes(mode)) {
   process.stderr.write(`error: unknown section '${mode}' (threads, cnn, or none for all but cnn)\n`);
   process.exit(2);
 }
+const server = await startServer();
+const browser = await launch();
+const out = { chromium: browser.version() };
 try {
   if (mode === 'cnn') await cnnSection();
   else {

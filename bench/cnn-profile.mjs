@@ -49,6 +49,10 @@ try {
   for (const [name, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
     console.log(`${((t / total) * 100).toFixed(1).padStart(5)} %  ${t.toFixed(0).padStart(6)} ms  ${name}`);
   }
+} catch (e) {
+  // A bad arch (or a page failure) surfaces here with s3nn's own message.
+  process.stderr.write(`error: ${String(e?.message || e).split('\n')[0]}\n`);
+  process.exitCode = 2;
 } finally {
   await browser.close();
   await server.close();

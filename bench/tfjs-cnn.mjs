@@ -116,7 +116,7 @@ export function tfjsTwin(tf, spec, seed = 1) {
 }
 
 /** H(x) = [x ≥ 0] forward; the S³NN surrogate g′(x) times the incoming gradient backward. */
-function s3nnSpike(tf, alpha, beta) {
+export function s3nnSpike(tf, alpha, beta) {
   return tf.customGrad((x, save) => {
     save([x]);
     return {
