@@ -15,7 +15,8 @@
 #     s3nn and PyTorch alternated per net; prints each ratio
 #  2c. Chromium CNNs (ONLY=cnn, or ONLY=cnn-chromium alone; ONLY=cnn-native is 2b alone): bench/chromium.mjs
 #     cnn, s3nn's single-thread wasm build and TF.js on every backend training the same two CNNs in
-#     one browser session (≈ 4–5 minutes: TF.js needs 1–2.5 minutes per science-CNN step)
+#     one browser session (≈ 4–5 minutes: TF.js needs 1–2.5 minutes per science-CNN step; builds
+#     target/bench-pkg/simd first unless SKIP_BUILD=1)
 #  3. Node: bench/node.mjs kernels | e2e
 #  4. headless Chromium: bench/chromium.mjs (kernels, end to end, TF.js wasm + cpu backends, and
 #     on a cross-origin isolated page the threads section: pkg/ single-thread build vs pkg/threads/
