@@ -2,17 +2,28 @@
 // page; then, on a fresh page (a fresh wasm instance), MNIST end to end and TF.js training in the
 // same browser session; then, on a cross-origin isolated page (bench/threads.html), the threaded
 // build against the single-thread one and TF.js wasm with its own threads.
-// Usage: node bench/chromium.mjs [threads] > out.json   (`threads`: only that last section)
+// `cnn` runs only the CNN section instead (bench/cnn-suite.mjs: s3nn's single-thread build and TF.js
+// on every backend training the same CNNs, one page), with the load and the stolen CPU time beside it.
+// Usage: node bench/chromium.mjs [threads|cnn] > out.json   (`threads`: only that last section)
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { startServer, startIsolatedServer, launch } from './server.mjs';
 
 const log = (s) => process.stderr.write(`[chromium] ${s}\n`);
+const mode = process.argv[2] ?? 'all';
+if (!['all', 'threads', 'cnn'].includes(mode)) {
+  process.stderr.write(`error: unknown section '${mode}' (threads, cnn, or none for all but cnn)\n`);
+  process.exit(2);
+}
 const server = await startServer();
 const browser = await launch();
 const out = { chromium: browser.version() };
-const onlyThreads = process.argv[2] === 'threads';
 try {
-  if (!onlyThreads) await singleThreadSections();
-  await threadsSection();
+  if (mode === 'cnn') await cnnSection();
+  else {
+    if (mode === 'all') await singleThreadSections();
+    await threadsSection();
+  }
 } finally {
   await browser.close();
   await server.close();
@@ -66,4 +77,35 @@ async function threadsSection() {
   } finally {
     await iso.close();
   }
+}
+
+/** All CPUs' ticks and stolen ticks so far (/proc/stat), and the 1/5/15-minute load average. */
+function machine() {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return { ticks: cpu.reduce((a, b) => a + b, 0), stealTicks: cpu[7], loadavg: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
+}
+
+// The CNN section (issue #10): one page, s3nn and TF.js in turn on the same nets.
+async function cnnSection() {
+  const page = await browser.newPage();
+  page.on('console', (m) => log(m.text()));
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  await page.goto(`${server.url}bench/page.html`);
+  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60000 });
+  out.userAgent = await page.evaluate(() => navigator.userAgent);
+  log('cnn: s3nn (wasm, one thread) and TF.js, same nets');
+  const [m0, t0] = [machine(), Date.now()];
+  out.cnn = await page.evaluate(() => window.runCnn());
+  const m1 = machine();
+  // Steal over all CPUs, as the other sections report it; /proc/stat counts in USER_HZ ticks.
+  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  Object.assign(out.cnn, {
+    wallSeconds: (Date.now() - t0) / 1e3,
+    loadavgBefore: m0.loadavg,
+    loadavgAfter: m1.loadavg,
+    stealSeconds: (m1.stealTicks - m0.stealTicks) / hz,
+    cpuSeconds: (m1.ticks - m0.ticks) / hz,
+  });
+  log(`cnn: ${out.cnn.wallSeconds.toFixed(0)} s, load ${m0.loadavg} → ${m1.loadavg}, ${out.cnn.stealSeconds.toFixed(1)} s stolen`);
+  await page.close();
 }

@@ -1,5 +1,7 @@
-// Browser side of bench/chromium.mjs: window.runKernels(), window.runE2e(), window.runTfjs(backend).
+// Browser side of bench/chromium.mjs: window.runKernels(), window.runE2e(), window.runTfjs(backend),
+// window.runCnn().
 import { kernelSuite, e2eSuite, fetchMnist, idxToArrays, median } from './wasm-suite.mjs';
+import { cnnSuite } from './cnn-suite.mjs';
 
 const logs = [];
 const log = (s) => {
@@ -114,6 +116,12 @@ window.runTfjs = async (backend) => {
   });
   log(`  tfjs ${backend}: train ${info.trainSamplesPerSec.toFixed(0)} samples/s, infer ${info.inferSamplesPerSec.toFixed(0)} samples/s`);
   return info;
+};
+
+/** The CNN section: s3nn's single-thread build and TF.js on every backend, same nets (bench/cnn-suite.mjs). */
+window.runCnn = async () => {
+  data = data || (await fetchMnist());
+  return cnnSuite(await load('simd'), window.tf, data, { log });
 };
 
 window.benchReady = true;

@@ -23,6 +23,7 @@ const readLines = (f) => {
 };
 const cnnRuns = readLines('native-cnn.jsonl');
 const torchCnn = readLines('torch-cnn.jsonl');
+const chrCnn = read('chromium-cnn.json');
 const loadFile = path.join(raw, 'load.jsonl');
 const load = fs.existsSync(loadFile) ? fs.readFileSync(loadFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 if (chr) versions.chromium = chr.chromium;
@@ -112,6 +113,14 @@ if (cnn.length) {
   target('LIF T=4 small CNN costs ≤ 5× the single-step small CNN per sample (native, 2 threads)', cost, cost <= 5, `${x(cost)} (${fmt(one?.s3nn)} vs ${fmt(lif?.s3nn)} samples/s)`);
 }
 
+// ---------- CNN training in headless Chromium: s3nn (wasm, one thread) and TF.js, one session ----------
+const chrCnnNets = chrCnn?.cnn?.nets || [];
+const cnnLabel = (name) => CNN_NETS.find(([n]) => n === name)?.[1] ?? name;
+if (chrCnnNets.length) {
+  const sci = chrCnnNets.find((n) => n.name === 'cnn');
+  target('Chromium (wasm, one thread): science CNN training ≥ 10× TF.js fastest backend, same session', sci?.ratio ?? null, sci?.ratio >= 10, `${x(sci?.ratio)} (${fmt(sci?.s3nn?.trainSamplesPerSec, 1)} vs TF.js ${sci?.tfjsFastest?.backend ?? '–'} ${fmt(sci?.tfjsFastest?.trainSamplesPerSec, 2)} samples/s)`);
+}
+
 const result = {
   generated: new Date().toISOString(),
   versions,
@@ -129,6 +138,7 @@ const result = {
   convSweep,
   node: { kernels: nodeK, e2e: nodeE },
   chromium: chr,
+  chromiumCnn: chrCnn,
   tfjsFastest: tfBest ? { backend: tfBest.backend, trainSamplesPerSec: tfBest.trainSamplesPerSec } : null,
   targets,
 };
@@ -269,6 +279,35 @@ if (cnn.length) {
     for (const r of convSweep) cnnTable.push(`| ${(r.rate * 100).toFixed(0)} % | ${ms(r.eventsMsPerSample)} | ${ms(r.denseMsPerSample)} |`);
   }
   L.push('## CNN training: s3nn and PyTorch side by side', '', ...cnnTable, '');
+}
+if (chrCnnNets.length) {
+  const c = chrCnn.cnn;
+  const tfv = chrCnnNets.flatMap((n) => Object.values(n.tfjs)).find((t) => t.version)?.version ?? versions.tfjs;
+  const backends = [...new Set(chrCnnNets.flatMap((n) => Object.keys(n.tfjs)))];
+  const cell = (t) => {
+    if (!t) return '–';
+    if (t.skipped) return t.skipped;
+    if (t.error && !t.trainSamplesPerSec) return `cannot train: ${t.error}` + (t.forwardSamplesPerSec ? ` (forward pass alone: ${fmt(t.forwardSamplesPerSec)} samples/s)` : '');
+    const n = t.trainRuns.length * t.stepsPerBlock;
+    return `${fmt(t.trainSamplesPerSec, 2)} (${n} timed step${n > 1 ? 's' : ''} after ${t.warmupSteps} warm-up${t.cappedByTime ? `, capped at ${t.budgetSeconds} s` : ''}${t.webglRenderer ? `; renderer ${t.webglRenderer}` : ''})`;
+  };
+  const loss = (o) => (o?.firstLoss == null ? '–' : `${o.firstLoss.toFixed(2)} → ${o.lastLoss.toFixed(2)}${o.learned ? '' : ' (did not fall)'}`);
+  const rows = ['', `In headless Chromium (${chrCnn.chromium}, \`--disable-gpu\`): s3nn's simd128 wasm build on one thread and TensorFlow.js ${tfv} on each backend train the same CNNs on one page of one browser session (\`bench/chromium.mjs cnn\`, \`bench/cnn-suite.mjs\`; the TF.js net is built from s3nn's own parsed spec by \`bench/tfjs-cnn.mjs\`: 3×3 convs with padding 1 and bias, batch norm on the batch statistics before each spike, max-pool 2, the S³NN spike as a \`tf.customGrad\` with g′(x) = α σ(αx)(1−σ(αx)) below 0 and β/(x+1) at and above it, α = 4, β = 1). MNIST, batch 100, Adam 1e-3; samples/s is the median of timed blocks after warm-up (s3nn: half of its blocks before the TF.js runs and half after).`, ''];
+  rows.push(`| net | parameters s3nn / TF.js | s3nn, samples/s | ${backends.map((b) => `TF.js ${b}, samples/s`).join(' | ')} | s3nn ÷ fastest TF.js | loss s3nn / fastest TF.js (first → last) |`, `|---|---:|---:|${backends.map(() => '---').join('|')}|---:|---|`);
+  for (const n of chrCnnNets) {
+    const f = n.tfjsFastest && n.tfjs[n.tfjsFastest.backend];
+    const counts = `${fmt(n.s3nn.parameterCount)} / ${fmt(f?.parameterCount ?? Object.values(n.tfjs).find((t) => t.parameterCount)?.parameterCount)}`;
+    rows.push(`| ${cnnLabel(n.name)} \`${n.arch}\` | ${counts} | ${fmt(n.s3nn.trainSamplesPerSec, 1)} | ${backends.map((b) => cell(n.tfjs[b])).join(' | ')} | ${x(n.ratio)}${n.tfjsFastest ? ` (vs ${n.tfjsFastest.backend})` : ''} | ${loss(n.s3nn)} / ${loss(f)} |`);
+  }
+  const fwd = chrCnnNets.filter((n) => n.tfjs.wasm?.forwardSamplesPerSec);
+  if (fwd.length) {
+    rows.push('', `TF.js's wasm backend (${fwd[0].tfjs.wasm.wasmSimd ? 'SIMD' : 'no SIMD'}, one thread) has no conv filter gradient (\`Conv2DBackpropFilter\`), so it cannot train these nets; its forward pass alone (training mode) runs ${fwd.map((n) => `${fmt(n.tfjs.wasm.forwardSamplesPerSec)} samples/s on the ${cnnLabel(n.name)}`).join(' and ')}. A training step costs about three forward passes, so were that gradient there, s3nn's lead over it would be roughly ${fwd.map((n) => x(n.s3nn.trainSamplesPerSec / (n.tfjs.wasm.forwardSamplesPerSec / 3))).join(' and ')} — an estimate, not a measurement.`);
+  }
+  rows.push('', `Load average ${c.loadavgBefore} before the section, ${c.loadavgAfter} after; ${c.stealSeconds.toFixed(1)} s of CPU stolen by the hypervisor during its ${c.wallSeconds.toFixed(0)} s (all CPUs).`);
+  cnnTable.push(...rows);
+  L.push('## CNN training in Chromium: s3nn and TF.js side by side', ...rows, '');
+}
+if (cnnTable.length) {
   // The README's CNN rows, regenerated here (one home: this run's figures).
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs/bench-cnn.md'), ['<!-- generated by bench/report.mjs from scripts/bench.sh (step cnn); do not edit -->', ...cnnTable, ''].join('\n'));
@@ -305,9 +344,9 @@ if (nodeK?.simdForcedScalar || chr?.kernels?.simdForcedScalar) {
   L.push('');
 }
 // A CNN-only run (ONLY=cnn) refreshes only the CNN files, so it cannot blank the MLP figures.
-const cnnOnly = cnn.length > 0 && !nk && !ne1 && !ne2 && !nodeK && !nodeE && !chr;
+const cnnOnly = (cnn.length > 0 || chrCnnNets.length > 0) && !nk && !ne1 && !ne2 && !nodeK && !nodeE && !chr;
 if (cnnOnly) {
-  fs.writeFileSync(path.join(root, 'docs/bench-cnn.json'), JSON.stringify({ generated: result.generated, versions, load, cnn, torchCnn, native: cnnRuns, convSweep, targets: targets.filter((t) => t.value != null) }, null, 2) + '\n');
+  fs.writeFileSync(path.join(root, 'docs/bench-cnn.json'), JSON.stringify({ generated: result.generated, versions, load, cnn, torchCnn, native: cnnRuns, convSweep, chromiumCnn: chrCnn, targets: targets.filter((t) => t.value != null) }, null, 2) + '\n');
   process.stderr.write('[report] CNN-only run: wrote docs/bench-cnn.md, docs/bench-cnn.json (docs/bench.md left as it was)\n');
 } else {
   fs.writeFileSync(path.join(root, 'docs/bench.md'), L.join('\n'));

@@ -13,6 +13,10 @@
 #     CNN, its LIF T=4 twin), and in the same run PyTorch as a peer on the same nets and threads
 #     (bench/torch_peer.py through scripts/lib/torch-venv.sh; S3NN_TORCH_VENV=dir reuses a venv),
 #     s3nn and PyTorch alternated per net; prints each ratio
+#  2c. Chromium CNNs (ONLY=cnn, or ONLY=cnn-chromium alone; ONLY=cnn-native is 2b alone): bench/chromium.mjs
+#     cnn, s3nn's single-thread wasm build and TF.js on every backend training the same two CNNs in
+#     one browser session (≈ 4–5 minutes: TF.js needs 1–2.5 minutes per science-CNN step; builds
+#     target/bench-pkg/simd first unless SKIP_BUILD=1)
 #  3. Node: bench/node.mjs kernels | e2e
 #  4. headless Chromium: bench/chromium.mjs (kernels, end to end, TF.js wasm + cpu backends, and
 #     on a cross-origin isolated page the threads section: pkg/ single-thread build vs pkg/threads/
@@ -66,24 +70,28 @@ build_wasm_bench() {
   wasm-bindgen --target web --out-name s3nn --out-dir "target/bench-pkg/$1" \
     "$2/wasm32-unknown-unknown/release/examples/wasm_bench.wasm"
 }
-# Only the wasm steps need the wasm modules, only the MLP steps the reference models (ONLY=cnn needs neither).
+# Only the wasm steps need the wasm modules (the Chromium CNN section the simd128 one), only the MLP steps the reference models.
 wants() { for s in "$@"; do [[ " $ONLY " == *" $s "* ]] && return 0; done; return 1; }
-if wants node chromium && [ "${SKIP_BUILD:-0}" != 1 ]; then
+# The Chromium CNN section needs only the simd128 module.
+if wants node chromium cnn cnn-chromium && [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "building wasm bench module (simd128)"
   build_wasm_bench simd target/bench-wasm
+fi
+if wants node chromium && [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "building wasm bench module (no simd128)"
   RUSTFLAGS="-C target-feature=-simd128" build_wasm_bench scalar target/nosimd
   say "building pkg/ (both builds: the threads section times them)"
   bash scripts/build-pkg.sh >&2
 fi
-wants node chromium && node -e '
+wants node chromium cnn cnn-chromium && node -e '
 const fs = require("node:fs");
-for (const [v, want] of [["simd", "simd128"], ["scalar", "scalar"]]) {
+const variants = process.argv[1] === "simd" ? [["simd", "simd128"]] : [["simd", "simd128"], ["scalar", "scalar"]];
+for (const [v, want] of variants) {
   import(process.cwd() + `/target/bench-pkg/${v}/s3nn.js`).then((m) => {
     m.initSync({ module: fs.readFileSync(`target/bench-pkg/${v}/s3nn_bg.wasm`) });
     if (m.activeIsa() !== want) { console.error(`[bench] ${v} package reports activeIsa() = ${m.activeIsa()}, expected ${want}`); process.exit(1); }
   });
-}'
+}' "$(wants node chromium || echo simd)"
 
 # "The trained MLP" for the inference figures: the engine issue's reference run (784-400-400-10,
 # Adam 1e-3, batch 100, 10 epochs, seed 1) for S³NN and ReLU, trained once by the CLI and then
@@ -114,7 +122,7 @@ if [[ " $ONLY " == *" native "* ]]; then
 fi
 
 # --- CNN training: s3nn and PyTorch side by side (same nets, batch 100, Adam, 2 threads) ---
-if [[ " $ONLY " == *" cnn "* ]]; then
+if wants cnn cnn-native; then
   say "cnn: building bench/e2e.rs"
   CARGO_TARGET_DIR=target/bench-native cargo bench --bench e2e --features parallel --no-run 2>&1 | tail -n 2 >&2
   torch_py=$(bash scripts/lib/torch-venv.sh) || torch_py=""
@@ -144,6 +152,11 @@ for (const net of ["cnn", "small-cnn", "small-cnn-nobn", "small-cnn-lif4"]) {
   const b = med(peer.filter((p) => p.net === net).map((p) => p.samplesPerSec));
   console.error(`[bench] cnn ${net}: s3nn ${a.toFixed(0)} samples/s` + (Number.isFinite(b) ? `, PyTorch ${b.toFixed(0)} samples/s, ratio ${(a / b).toFixed(2)}×` : ""));
 }' "$OUT/native-cnn.jsonl" "$OUT/torch-cnn.jsonl"
+fi
+# --- CNN training in headless Chromium: s3nn (wasm, one thread) and TF.js on every backend, one session ---
+if wants cnn cnn-chromium; then
+  say "cnn: Chromium, s3nn single-thread wasm and TF.js, same CNNs"
+  "${NICE[@]}" node bench/chromium.mjs cnn > "$OUT/chromium-cnn.json"
 fi
 
 if [[ " $ONLY " == *" node "* ]]; then
