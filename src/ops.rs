@@ -46,6 +46,11 @@ pub struct EnergyModel {
 /// could live in, so the least the memory term can add.
 pub const SRAM_ACCESS_PJ: f64 = 5.0;
 
+/// Memory accesses of one event-driven AC: its weight, and the target potential read and written.
+const ACCESSES_PER_AC: f64 = 3.0;
+/// Memory accesses of a multi-step neuron's membrane per step: read and written.
+const MEMBRANE_ACCESSES: f64 = 2.0;
+
 impl Default for EnergyModel {
     fn default() -> Self {
         Self { e_mac_pj: 4.6, e_ac_pj: 0.9, e_mem_pj: 0.0, snn_steps: 4 }
@@ -154,7 +159,7 @@ impl LayerOps {
         // accumulation reads and writes the target potential for every AC.
         let mem_accesses = match input {
             Signal::Real | Signal::Sign => macs + acs + neurons as f64 * steps,
-            Signal::Spike => 3.0 * acs,
+            Signal::Spike => ACCESSES_PER_AC * acs,
         };
         let mut ops = LayerOps {
             name,
@@ -188,9 +193,9 @@ impl LayerOps {
         self.energy_pj = energy.energy_pj(self.macs, self.acs, self.mem_accesses);
         self.ann_energy_pj = energy.energy_pj(self.ann_macs, 0.0, self.ann_mem_accesses(self.ann_macs));
         self.ann_sparse_energy_pj = energy.energy_pj(self.ann_sparse_macs, 0.0, self.ann_mem_accesses(self.ann_sparse_macs));
-        // At input rate r a spike-fed layer does r·P ACs (3 memory accesses each) for the ANN's P
-        // MACs (one each) and its N output writes.
-        let per_ac = energy.energy_pj(0.0, 1.0, 3.0);
+        // At input rate r a spike-fed layer does r·P ACs (and their accesses) for the ANN's P
+        // MACs (one weight read each) and its N output writes.
+        let per_ac = energy.energy_pj(0.0, 1.0, ACCESSES_PER_AC);
         self.break_even_rate = (self.input == "spike" && per_ac > 0.0 && self.ann_macs > 0.0).then(|| self.ann_energy_pj / (self.ann_macs * per_ac));
     }
 
@@ -200,7 +205,7 @@ impl LayerOps {
         self.spikes = out.spike_count() as f64 / pass.samples.max(1) as f64;
         self.firing_rate = out.firing_rate();
         if pass.steps > 1 {
-            self.mem_accesses += 2.0 * (self.neurons * pass.steps) as f64;
+            self.mem_accesses += MEMBRANE_ACCESSES * (self.neurons * pass.steps) as f64;
             self.price(energy);
         }
     }
@@ -249,10 +254,10 @@ impl OpReport {
             .enumerate()
             .map(|(i, l)| {
                 let products = match l.input.as_str() {
-                    "spike" => 3.0 * per_step(l.acs),
+                    "spike" => ACCESSES_PER_AC * per_step(l.acs),
                     _ => l.ann_mem_accesses(l.ann_macs),
                 };
-                let membrane = if i < hidden { 2.0 * l.neurons as f64 } else { 0.0 };
+                let membrane = if i < hidden { MEMBRANE_ACCESSES * l.neurons as f64 } else { 0.0 };
                 (products + membrane) * t_eq
             })
             .sum();
