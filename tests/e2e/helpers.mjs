@@ -320,7 +320,7 @@ export async function memoryProbe(page) {
         steps: wasm.steps,
         wasmBytes: wasm.wasmBytes,
         page: { heap: best.page, code: p.code, objects: p.objects, kinds: p.kinds, history: p.history, historyObjects: p.historyObjects },
-        worker: { heap: best.worker, code: w.code, objects: w.objects, kinds: w.kinds },
+        worker: { heap: best.worker, code: w.code, objects: w.objects, kinds: w.kinds, history: w.history },
       };
     },
     detach: () => cdp.detach().catch(() => {}),
@@ -336,11 +336,14 @@ const HISTORY_SHAPES = [
   ['steps', 'loss', 'train', 'test', 'rates', 'grads'],
   ['steps', 'acc'],
 ];
+// An entry of a model's per-epoch evaluations (worker/main.js: one per epoch, at most
+// EPOCH_EVALS_MAX, halved past it), kept by the worker and sent whole to the page: run history too.
+const EPOCH_SHAPE = ['epoch', 'testAcc', 'steps'];
 /**
  * {code, objects, kinds, history, historyObjects}: bytes of compiled code and hidden classes, of
  * JS objects (nodes that are neither those nor 'native', i.e. Blink objects and V8's own
- * bookkeeping, whose sizes follow the allocator rather than the page), of those objects per kind
- * (a Map from "type name") and of the run history, in a heap snapshot.
+ * bookkeeping, whose sizes follow the allocator rather than the page), of those objects outside
+ * the run history per kind (a Map from "type name") and of the run history, in a heap snapshot.
  */
 function snapshotParts(snap) {
   const { meta } = snap.snapshot;
@@ -373,6 +376,7 @@ function snapshotParts(snap) {
   // Bytes of JS objects per kind ("type name"), so that a soak that fails can say what grew.
   const kinds = new Map();
   const roots = [];
+  const epochEntries = [];
   for (let n = 0; n < count; n++) {
     const t = type(n);
     // Hidden classes ('object shape': maps, descriptor and transition arrays) count with the code:
@@ -382,19 +386,19 @@ function snapshotParts(snap) {
     if (t === 'code' || t === 'object shape') code += nodes[n * nf + nSize];
     else if (t !== 'native' && t !== 'synthetic') {
       objects += nodes[n * nf + nSize];
-      const kind = `${t} ${t === 'string' || t === 'concatenated string' || t === 'sliced string' ? '' : name(n).slice(0, 60)}`;
-      kinds.set(kind, (kinds.get(kind) || 0) + nodes[n * nf + nSize]);
     }
     if (type(n) !== 'object' || name(n) !== 'Object') continue;
     const props = propertyNames(n);
-    if (HISTORY_SHAPES.some((shape) => shape.length === props.size && shape.every((k) => props.has(k)))) roots.push(n);
+    const is = (shape) => shape.length === props.size && shape.every((k) => props.has(k));
+    if (HISTORY_SHAPES.some(is)) roots.push(n);
+    else if (is(EPOCH_SHAPE)) epochEntries.push(n);
   }
   const held = (n) => {
     const t = type(n);
     return t === 'array' || t === 'number' || (t === 'object' && name(n) === 'Array');
   };
-  const seen = new Set(roots);
-  const stack = [...roots];
+  const seen = new Set([...roots, ...epochEntries]);
+  const stack = [...roots, ...epochEntries];
   let history = 0;
   while (stack.length) {
     const n = stack.pop();
@@ -408,6 +412,13 @@ function snapshotParts(snap) {
         stack.push(to);
       }
     }
+  }
+  // Bytes per kind of the JS objects outside the run history.
+  for (let n = 0; n < count; n++) {
+    const t = type(n);
+    if (t === 'code' || t === 'object shape' || t === 'native' || t === 'synthetic' || seen.has(n)) continue;
+    const kind = `${t} ${t === 'string' || t === 'concatenated string' || t === 'sliced string' ? '' : name(n).slice(0, 60)}`;
+    kinds.set(kind, (kinds.get(kind) || 0) + nodes[n * nf + nSize]);
   }
   return { code, objects, kinds, history, historyObjects: roots.length };
 }
