@@ -1,5 +1,6 @@
 // Shared harness for the browser tests: starts the demo server on a free port, launches the
 // system Chromium through playwright-core, and opens the demo with a long-task recorder installed.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -421,6 +422,28 @@ function snapshotParts(snap) {
     kinds.set(kind, (kinds.get(kind) || 0) + nodes[n * nf + nSize]);
   }
   return { code, objects, kinds, history, historyObjects: roots.length };
+}
+
+/** What a 2-D page predicts now (the boundary grid, the probed point, test accuracy) and its model version. */
+export function predictions(page) {
+  return page.evaluate(() => ({ proba: window.__s3nn.boundaryProba, probe: window.__s3nn.probe.proba, test: window.__s3nn.testAccuracy, v: window.__s3nn.modelVersion }));
+}
+
+/**
+ * Trains one more step (so that the weights differ from the file's), loads the model file `file`
+ * through "⬆ model" and checks that the page then predicts exactly as `before` (from
+ * `predictions`, taken when the file was saved).
+ */
+export async function reloadPredictsAsBefore(page, file, before, what) {
+  await page.click('#b-step');
+  await waitFor(page, (v) => window.__s3nn.trainSteps > 0 && window.__s3nn.modelVersion === v, before.v, 5000, 'step');
+  await page.setInputFiles('#c-load', file);
+  await waitFor(page, (v) => window.__s3nn.modelVersion > v, before.v, 10000, `${what} loaded`);
+  await settle(page);
+  const after = await predictions(page);
+  assert.deepEqual(after.proba, before.proba, `${what}: identical predictions on the grid`);
+  assert.deepEqual(after.probe, before.probe, `${what}: the probed point`);
+  assert.equal(after.test, before.test, `${what}: test accuracy`);
 }
 
 /**

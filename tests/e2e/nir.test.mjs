@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, downloadBytes } from './helpers.mjs';
+import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, downloadBytes, predictions, reloadPredictsAsBefore } from './helpers.mjs';
 
 let server;
 let browser;
@@ -26,22 +26,13 @@ test('NIR export → import gives identical predictions; a bad NIR file shows a 
   await waitReady(page);
   await waitFor(page, () => window.__s3nn.trainSteps > 100, undefined, 20000, 'training');
   await pauseAndSettle(page);
-  const before = await page.evaluate(() => ({ proba: window.__s3nn.boundaryProba, probe: window.__s3nn.probe.proba, test: window.__s3nn.testAccuracy, v: window.__s3nn.modelVersion }));
+  const before = await predictions(page);
   const { name, bytes } = await downloadBytes(page, '#b-nir');
   assert.match(name, /\.nir$/);
   assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x48, 0x44, 0x46], 'an HDF5 file');
   const file = path.join(tmp, name);
   fs.writeFileSync(file, bytes);
-  // change the weights, then load the NIR file back
-  await page.click('#b-step');
-  await waitFor(page, (v) => window.__s3nn.trainSteps > 0 && window.__s3nn.modelVersion === v, before.v, 5000, 'step');
-  await page.setInputFiles('#c-load', file);
-  await waitFor(page, (v) => window.__s3nn.modelVersion > v, before.v, 10000, 'NIR model loaded');
-  await settle(page);
-  const after = await page.evaluate(() => ({ proba: window.__s3nn.boundaryProba, probe: window.__s3nn.probe.proba, test: window.__s3nn.testAccuracy }));
-  assert.deepEqual(after.proba, before.proba, 'identical predictions on the grid');
-  assert.deepEqual(after.probe, before.probe);
-  assert.equal(after.test, before.test);
+  await reloadPredictsAsBefore(page, file, before, 'the NIR graph');
 
   const bad = path.join(tmp, 'cut.nir');
   fs.writeFileSync(bad, bytes.subarray(0, 300));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, downloadBytes, screenshot } from './helpers.mjs';
+import { startServer, launch, openDemo, waitReady, waitFor, pauseAndSettle, settle, downloadBytes, screenshot, predictions, reloadPredictsAsBefore } from './helpers.mjs';
 
 let server;
 let browser;
@@ -74,7 +74,7 @@ test('export → import gives identical predictions; bad files show a message an
   await waitReady(page);
   await waitFor(page, () => window.__s3nn.trainSteps > 100, undefined, 20000, 'training');
   await pauseAndSettle(page);
-  const before = await page.evaluate(() => ({ proba: window.__s3nn.boundaryProba, probe: window.__s3nn.probe.proba, test: window.__s3nn.testAccuracy, v: window.__s3nn.modelVersion }));
+  const before = await predictions(page);
   const { name, bytes } = await downloadBytes(page, '#b-save');
   assert.match(name, /\.safetensors$/);
   // metrics as CSV, charts as PNG
@@ -88,16 +88,7 @@ test('export → import gives identical predictions; bad files show a message an
   }
   const file = path.join(tmp, name);
   fs.writeFileSync(file, bytes);
-  // change the weights, then load the file back
-  await page.click('#b-step');
-  await waitFor(page, (v) => window.__s3nn.trainSteps > 0 && window.__s3nn.modelVersion === v, before.v, 5000, 'step');
-  await page.setInputFiles('#c-load', file);
-  await waitFor(page, (v) => window.__s3nn.modelVersion > v, before.v, 10000, 'model loaded');
-  await settle(page);
-  const afterLoad = await page.evaluate(() => ({ proba: window.__s3nn.boundaryProba, probe: window.__s3nn.probe.proba, test: window.__s3nn.testAccuracy }));
-  assert.deepEqual(afterLoad.proba, before.proba, 'identical predictions on the grid');
-  assert.deepEqual(afterLoad.probe, before.probe);
-  assert.equal(afterLoad.test, before.test);
+  await reloadPredictsAsBefore(page, file, before, 'the model file');
 
   // corrupt model file
   const bad = path.join(tmp, 'corrupt.safetensors');
