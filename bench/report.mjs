@@ -344,8 +344,12 @@ if (nodeK?.simdForcedScalar || chr?.kernels?.simdForcedScalar) {
   L.push('');
 }
 // A CNN-only run (ONLY=cnn) refreshes only the CNN files, so it cannot blank the MLP figures.
-const cnnOnly = (cnn.length > 0 || chrCnnNets.length > 0) && !nk && !ne1 && !ne2 && !nodeK && !nodeE && !chr;
-if (cnnOnly) {
+const mlpParts = !!(nk || ne1 || ne2 || nodeK || nodeE || chr);
+const cnnOnly = (cnn.length > 0 || chrCnnNets.length > 0) && !mlpParts;
+if (!mlpParts && !cnnOnly) {
+  // e.g. ONLY=twin: nothing this report renders was measured, so no docs file is rewritten.
+  process.stderr.write('[report] no MLP or CNN figures in this run: docs left as they were\n');
+} else if (cnnOnly) {
   fs.writeFileSync(path.join(root, 'docs/bench-cnn.json'), JSON.stringify({ generated: result.generated, versions, load, cnn, torchCnn, native: cnnRuns, convSweep, chromiumCnn: chrCnn, targets: targets.filter((t) => t.value != null) }, null, 2) + '\n');
   process.stderr.write('[report] CNN-only run: wrote docs/bench-cnn.md, docs/bench-cnn.json (docs/bench.md left as it was)\n');
 } else {
@@ -353,7 +357,7 @@ if (cnnOnly) {
   fs.writeFileSync(path.join(root, 'docs/bench.json'), JSON.stringify(result, null, 2) + '\n');
   process.stderr.write(`[report] wrote docs/bench.md, docs/bench.json\n`);
 }
-for (const t of targets) if (!cnnOnly || t.value != null) process.stderr.write(`[report] ${t.pass == null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}\n`);
+for (const t of targets) if (mlpParts || t.value != null) process.stderr.write(`[report] ${t.pass == null ? 'n/a ' : t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}\n`);
 
 // ---------- plot ----------
 const series = [];
