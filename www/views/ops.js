@@ -54,7 +54,7 @@ function explain(ops, eMac, eAc) {
   return parts.join(' ');
 }
 
-/** What memory adds: the accesses of this net and its ANN twin, or how to count them. */
+/** What memory adds: this net's accesses and their share of its energy, or how to count them. */
 function memoryNote(ops, energyInfo) {
   const m = ops.energyModel;
   if (!m || !energyInfo) return '';
