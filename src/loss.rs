@@ -18,16 +18,43 @@ pub fn check_labels(labels: &[u32], classes: usize) -> Result<()> {
 /// Mean loss over the batch, the number of correct argmax predictions, and dL/dlogits in `grad`.
 pub fn softmax_cross_entropy(logits: &[f32], labels: &[u32], classes: usize, grad: &mut Vec<f32>) -> (f32, usize) {
     let n = labels.len();
+    let mut loss = 0.0f64;
+    let correct = cross_entropy_rows(logits, labels, classes, 1.0 / n as f32, grad, &mut loss);
+    ((loss / n as f64) as f32, correct)
+}
+
+/// The rows of [`softmax_cross_entropy`] for one part of a batch: adds each row's loss to
+/// `loss` (in row order, so the parts of a batch summed one after another give the whole batch's
+/// sum bit for bit), writes dL/dlogits scaled by `inv_n` (1 / the whole batch) to `grad`, and
+/// returns the correct predictions.
+pub fn cross_entropy_rows(
+    logits: &[f32],
+    labels: &[u32],
+    classes: usize,
+    inv_n: f32,
+    grad: &mut Vec<f32>,
+    loss: &mut f64,
+) -> usize {
     grad.clear();
     grad.resize(logits.len(), 0.0);
-    let mut loss = 0.0f64;
+    cross_entropy_into(logits, labels, classes, inv_n, grad, loss)
+}
+
+/// [`cross_entropy_rows`] into a slice of the right length (`logits.len()`).
+pub fn cross_entropy_into(
+    logits: &[f32],
+    labels: &[u32],
+    classes: usize,
+    inv_n: f32,
+    grad: &mut [f32],
+    loss: &mut f64,
+) -> usize {
     let mut correct = 0;
-    let inv_n = 1.0 / n as f32;
     for (i, &y) in labels.iter().enumerate() {
         let z = &logits[i * classes..(i + 1) * classes];
         let g = &mut grad[i * classes..(i + 1) * classes];
         let (max, sum) = shifted_exp(z, g);
-        loss += f64::from(libm::logf(sum) - (z[y as usize] - max));
+        *loss += f64::from(libm::logf(sum) - (z[y as usize] - max));
         for (j, gj) in g.iter_mut().enumerate() {
             *gj = (*gj / sum - if j == y as usize { 1.0 } else { 0.0 }) * inv_n;
         }
@@ -35,7 +62,7 @@ pub fn softmax_cross_entropy(logits: &[f32], labels: &[u32], classes: usize, gra
             correct += 1;
         }
     }
-    ((loss / n as f64) as f32, correct)
+    correct
 }
 
 /// Class probabilities of each row of `logits` (`n × classes`), the same arithmetic as the loss.

@@ -9,7 +9,9 @@ use crate::budget::{self, PassKind};
 use crate::error::{Result, S3nnError};
 use crate::layers::conv::ConvGeom;
 use crate::layers::pool::PoolGeom;
-use crate::layers::{BatchNorm, Conv, Dense, Fire, Layer, LayerRecord, MaxPool, Pass, Readout};
+use crate::layers::{
+    BatchNorm, Conv, Dense, Fire, Groups, Layer, LayerRecord, MaxPool, Pass, Readout,
+};
 use crate::loss::argmax;
 use crate::ops::{EnergyModel, LayerOps, OpReport};
 use crate::neuron::{NeuronModel, Signal};
@@ -127,7 +129,7 @@ impl Model {
     }
 
     /// Visits every tensor (see [`crate::params`]): hidden layers in order, then the readout.
-    pub fn visit_params(&self, mut f: impl FnMut(Param<'_>)) {
+    pub fn visit_params<'a>(&'a self, mut f: impl FnMut(Param<'a>)) {
         let mut next = 0;
         for layer in &self.layers {
             layer.params(&mut next, &mut f);
@@ -136,7 +138,7 @@ impl Model {
     }
 
     /// [`Model::visit_params`] with write access to values and gradients.
-    pub fn visit_params_mut(&mut self, mut f: impl FnMut(ParamMut<'_>)) {
+    pub fn visit_params_mut<'a>(&'a mut self, mut f: impl FnMut(ParamMut<'a>)) {
         let mut next = 0;
         for layer in &mut self.layers {
             layer.params_mut(&mut next, &mut f);
@@ -253,7 +255,7 @@ impl Model {
     /// The layers the rate penalty applies to: the neuron steps of spiking neurons (ReLU and
     /// sign outputs are not spikes; see `Activation::is_spike`), by their output of the last
     /// forward (the spikes, or in smooth mode the surrogate primitive standing in for them).
-    fn penalized_outputs(&self) -> impl Iterator<Item = &[f32]> {
+    pub(crate) fn penalized_outputs(&self) -> impl Iterator<Item = &[f32]> {
         self.layers.iter().filter_map(|l| match l {
             Layer::Fire(f) if f.neuron.signal() == Signal::Spike => Some(&l.output().dense[..]),
             _ => None,
@@ -272,6 +274,24 @@ impl Model {
     /// [`Model::backward`] of the loss plus the rate penalty `p`: the penalty's gradient is added
     /// to each spiking layer's incoming gradient before its neuron's surrogate backward.
     pub fn backward_penalized(&mut self, dlogits: &[f32], p: &RatePenalty) -> Result<()> {
+        let groups = Groups::whole(self.batch);
+        self.backward_with(dlogits, groups, |_, out| {
+            p.is_on()
+                .then(|| p.grad_of(RatePenalty::sum(out), out.len()))
+        })
+    }
+
+    /// [`Model::backward`], adding `rate_grad(i, output)` (when it is `Some`) to the incoming
+    /// gradient of the i-th penalized layer (in forward order; see `penalized_outputs`) before
+    /// its neuron's backward, and summing the weight gradients by `groups` (single-step models
+    /// only; see [`Groups`]). A sharded step passes the gradients of the whole batch's rates.
+    pub(crate) fn backward_with(
+        &mut self,
+        dlogits: &[f32],
+        groups: Groups,
+        mut rate_grad: impl FnMut(usize, &[f32]) -> Option<f32>,
+    ) -> Result<()> {
+        debug_assert!(groups.shards == 1 || (self.steps() == 1 && groups.samples == self.batch));
         let (n, k, steps) = (self.batch, self.spec.classes, self.steps());
         if dlogits.len() != n * k {
             return Err(S3nnError::Shape(format!("dlogits has {} values, expected {}", dlogits.len(), n * k)));
@@ -279,27 +299,92 @@ impl Model {
         let mut g = std::mem::take(&mut self.grad);
         let mut spare = std::mem::take(&mut self.grad_next);
         let has_hidden = !self.layers.is_empty();
-        self.readout.backward(dlogits, steps, has_hidden.then_some(&mut g));
+        self.readout
+            .backward(dlogits, steps, has_hidden.then_some(&mut g), groups);
+        let mut penalized = self.penalized_outputs().count();
         for (i, layer) in self.layers.iter_mut().enumerate().rev() {
             if let Layer::Fire(f) = layer {
-                if p.is_on() && f.neuron.signal() == Signal::Spike {
+                if f.neuron.signal() == Signal::Spike {
+                    penalized -= 1;
                     let out = &layer.output().dense;
-                    p.add_grad(out, &mut g[..out.len()]);
+                    if let Some(d) = rate_grad(penalized, out) {
+                        g[..out.len()].iter_mut().for_each(|g| *g += d);
+                    }
                 }
             }
-            layer.backward(&mut g, &mut spare, i > 0);
+            layer.backward(&mut g, &mut spare, i > 0, groups);
         }
         self.grad = g;
         self.grad_next = spare;
         Ok(())
     }
 
-    pub fn zero_grad(&mut self) {
-        self.visit_params_mut(|p| {
-            if let Some(g) = p.grad {
-                g.iter_mut().for_each(|g| *g = 0.0);
+    /// Calls `f` on each trainable tensor's gradient, in the order of [`Model::visit_params`],
+    /// leaving the values alone (a sharded step's replicas share them: see [`Model::share_weights_from`]).
+    pub fn visit_grads_mut(&mut self, mut f: impl FnMut(&mut [f32])) {
+        for layer in &mut self.layers {
+            layer.grads_mut(&mut f);
+        }
+        self.readout.linear.grads_mut().into_iter().for_each(f);
+    }
+
+    /// Reads `src`'s weight matrices from now on, without a copy, and copies its biases: `src`
+    /// is a model of the same spec without batch norm (whose statistics would need copying too).
+    /// Until [`Model::unshare_weights`], writing `src`'s weights copies them first.
+    pub(crate) fn share_weights_from(&mut self, src: &Model) {
+        debug_assert!(!src.spec.batch_norm && self.spec == src.spec);
+        for (dst, from) in self.layers.iter_mut().zip(&src.layers) {
+            if let (Some(dst), Some(from)) = (dst.linear_mut(), from.linear()) {
+                dst.share_from(from);
             }
+        }
+        self.readout.linear.share_from(&src.readout.linear);
+    }
+
+    /// Lets go of the weights of [`Model::share_weights_from`] (this model cannot run until it
+    /// shares again). Allocates nothing.
+    pub(crate) fn unshare_weights(&mut self) {
+        for layer in &mut self.layers {
+            if let Some(l) = layer.linear_mut() {
+                l.unshare();
+            }
+        }
+        self.readout.linear.unshare();
+    }
+
+    /// Adds `src`'s gradients to this model's, tensor by tensor (`src` has the same spec), and
+    /// zeroes `src`'s on the way (its next backward starts from zero). Each element gets one
+    /// addition, so any split of the work gives the same bits.
+    pub(crate) fn add_grads_from(&mut self, src: &mut Model) {
+        let mut i = 0;
+        self.visit_grads_mut(|g| {
+            let mut at = 0;
+            src.visit_grads_mut(|x| {
+                if at == i {
+                    parallel::for_elementwise_mut(x, g, parallel::MIN_PARALLEL_ELEMS, |x, g| {
+                        for (g, x) in g.iter_mut().zip(x) {
+                            *g += *x;
+                            *x = 0.0;
+                        }
+                    });
+                }
+                at += 1;
+            });
+            i += 1;
         });
+    }
+
+    /// Spikes and output entries of each hidden dense/conv layer's neuron in the last forward:
+    /// their ratio is [`Model::firing_rates`], and the counts of a sharded batch's parts add up.
+    pub fn spike_counts(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.layers.iter().filter_map(|l| match l {
+            Layer::Fire(_) => Some((l.output().spike_count(), l.output().dense.len())),
+            _ => None,
+        })
+    }
+
+    pub fn zero_grad(&mut self) {
+        self.visit_grads_mut(|g| g.iter_mut().for_each(|g| *g = 0.0));
     }
 
     /// The record of every hidden dense/conv layer in the last forward (see [`Model::inspect`]),

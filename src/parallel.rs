@@ -87,6 +87,22 @@ pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> 
     (a(), b())
 }
 
+/// Calls `f(first + i, &mut items[i])` for every item, the items side by side on the pool's
+/// threads when on a worker (each item's work is its own, so the split cannot change a result).
+pub fn for_each_mut<T: Send>(items: &mut [T], first: usize, f: &(impl Fn(usize, &mut T) + Sync)) {
+    match items.len() {
+        0 => {}
+        1 => f(first, &mut items[0]),
+        len => {
+            let (a, b) = items.split_at_mut(len / 2);
+            join(
+                || for_each_mut(a, first, f),
+                || for_each_mut(b, first + len / 2, f),
+            );
+        }
+    }
+}
+
 /// Calls `f(first_row, rows_chunk)` over disjoint chunks of the `[rows × n]` matrix `out`.
 pub fn for_row_chunks<F>(out: &mut [f32], n: usize, min_rows: usize, f: F)
 where
@@ -192,6 +208,20 @@ where
     }
     let mid = g.len() / 2 / 8 * 8; // keep both halves on the vector loop
     let (x0, x1) = x.split_at(mid.min(x.len()));
+    let (g0, g1) = g.split_at_mut(mid);
+    join(|| f(x0, g0), || f(x1, g1));
+}
+
+/// [`for_elementwise`] over two slices that are both written, split from `min` elements.
+pub fn for_elementwise_mut<F>(x: &mut [f32], g: &mut [f32], min: usize, f: F)
+where
+    F: Fn(&mut [f32], &mut [f32]) + Sync + Send,
+{
+    if threads_here() < 2 || g.len() < min.max(16) {
+        return f(x, g);
+    }
+    let mid = g.len() / 2 / 8 * 8;
+    let (x0, x1) = x.split_at_mut(mid.min(x.len()));
     let (g0, g1) = g.split_at_mut(mid);
     join(|| f(x0, g0), || f(x1, g1));
 }

@@ -49,14 +49,25 @@ impl RatePenalty {
         self.lambda > 0.0
     }
 
+    /// The sum of one layer's output in f64 (the order is fixed: deterministic).
+    pub fn sum(out: &[f32]) -> f64 {
+        out.iter().map(|&v| f64::from(v)).sum::<f64>()
+    }
+
     /// The mean of one layer's output, summed in f64 (the order is fixed: deterministic).
     pub fn mean(out: &[f32]) -> f64 {
-        out.iter().map(|&v| f64::from(v)).sum::<f64>() / out.len().max(1) as f64
+        Self::sum(out) / out.len().max(1) as f64
     }
 
     /// One layer's term of the penalty.
     pub fn term(&self, out: &[f32]) -> f64 {
-        let m = Self::mean(out);
+        self.term_of(Self::sum(out), out.len())
+    }
+
+    /// One layer's term, from the sum of its `len` outputs (a batch cut into shards adds the
+    /// shards' sums: spikes are 0 or 1, so the sum is exact in any order).
+    pub fn term_of(&self, sum: f64, len: usize) -> f64 {
+        let m = sum / len.max(1) as f64;
         let lambda = f64::from(self.lambda);
         match self.target {
             None => lambda * m,
@@ -64,15 +75,20 @@ impl RatePenalty {
         }
     }
 
+    /// d(term)/d(entry) of one layer whose `len` outputs sum to `sum`: the same for every entry.
+    pub fn grad_of(&self, sum: f64, len: usize) -> f32 {
+        let len = len.max(1) as f64;
+        let lambda = f64::from(self.lambda);
+        (match self.target {
+            None => lambda / len,
+            Some(r) => 2.0 * lambda * (sum / len - f64::from(r)) / len,
+        }) as f32
+    }
+
     /// Adds d(term)/d(out) to `g`, the gradient flowing into `out`.
     pub fn add_grad(&self, out: &[f32], g: &mut [f32]) {
         debug_assert_eq!(out.len(), g.len());
-        let len = out.len().max(1) as f64;
-        let lambda = f64::from(self.lambda);
-        let d = match self.target {
-            None => lambda / len,
-            Some(r) => 2.0 * lambda * (Self::mean(out) - f64::from(r)) / len,
-        } as f32;
+        let d = self.grad_of(Self::sum(out), out.len());
         g.iter_mut().for_each(|g| *g += d);
     }
 }

@@ -12,6 +12,7 @@ use crate::parallel;
 use crate::penalty::RatePenalty;
 use crate::rng::Rng;
 use crate::schedule::LrSchedule;
+use crate::shards::{shard_count, Shards, StepResult};
 use crate::surrogate::Surrogate;
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +115,10 @@ pub struct Trainer {
     xb: Vec<f32>,
     yb: Vec<u32>,
     grad: Vec<f32>,
+    /// Replicas and buffers of sharded steps (see [`crate::shards`]).
+    shards: Shards,
+    /// Cap on the shards a batch is cut into (see [`Trainer::set_max_shards`]).
+    max_shards: usize,
 }
 
 impl Trainer {
@@ -132,6 +137,8 @@ impl Trainer {
             xb: Vec::new(),
             yb: Vec::new(),
             grad: Vec::new(),
+            shards: Shards::default(),
+            max_shards: crate::shards::MAX_SHARDS,
         })
     }
 
@@ -168,6 +175,13 @@ impl Trainer {
     /// optimizer state, the data order and the schedule go on.
     pub fn set_surrogate(&mut self, surrogate: Surrogate) -> Result<()> {
         self.net.set_surrogate(surrogate)
+    }
+
+    /// Caps how many shards a batch is cut into (see [`crate::shards`]); 1 trains every batch in
+    /// one pass. Results depend on it (the grouping of the weight-gradient sums), never on the
+    /// thread count; the default is [`crate::shards::MAX_SHARDS`].
+    pub fn set_max_shards(&mut self, max: usize) {
+        self.max_shards = max.max(1);
     }
 
     /// Index (from 0) of the epoch under way or about to start.
@@ -220,19 +234,37 @@ impl Trainer {
         self.cursor = end;
         let n = self.yb.len();
         debug_assert_eq!(self.xb.len(), n * f);
-        self.net.zero_grad();
-        let classes = self.net.classes();
-        check_labels(&self.yb, classes)?;
-        let logits = self.net.forward(&self.xb, n, true)?;
-        let (loss, correct) = softmax_cross_entropy(logits, &self.yb, classes, &mut self.grad);
-        self.last_penalty = self.net.rate_penalty(&self.penalty);
+        let shards = shard_count(&self.net, n, self.max_shards);
+        let StepResult {
+            loss,
+            correct,
+            penalty,
+        } = if shards > 1 {
+            self.shards
+                .step(&mut self.net, &self.xb, &self.yb, shards, &self.penalty)?
+        } else {
+            self.shards.unsharded();
+            self.net.zero_grad();
+            let classes = self.net.classes();
+            check_labels(&self.yb, classes)?;
+            let logits = self.net.forward(&self.xb, n, true)?;
+            let (loss, correct) = softmax_cross_entropy(logits, &self.yb, classes, &mut self.grad);
+            StepResult {
+                loss,
+                correct,
+                penalty: self.net.rate_penalty(&self.penalty),
+            }
+        };
+        self.last_penalty = penalty;
         if !loss.is_finite() {
             return Err(S3nnError::Diverged(format!("loss is {loss} at step {}", self.opt.t + 1)));
         }
         if !self.last_penalty.is_finite() {
             return Err(S3nnError::Diverged(format!("rate penalty is {} at step {}", self.last_penalty, self.opt.t + 1)));
         }
-        self.net.backward_penalized(&self.grad, &self.penalty)?;
+        if shards == 1 {
+            self.net.backward_penalized(&self.grad, &self.penalty)?;
+        }
         // A NaN/inf anywhere in the backward pass reaches every bias gradient below it; checking
         // those (a few hundred values) keeps non-finite updates out of the weights for ~free.
         let mut bad = None;
@@ -324,8 +356,11 @@ impl Trainer {
         norms
     }
 
+    /// Firing rate of each hidden layer at the last step (over its whole batch, sharded or not).
     pub fn firing_rates(&self) -> Vec<f32> {
-        self.net.firing_rates()
+        self.shards
+            .firing_rates(&self.net)
+            .unwrap_or_else(|| self.net.firing_rates())
     }
 }
 

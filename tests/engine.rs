@@ -256,7 +256,10 @@ fn toy_spiral_converges_above_97_percent_and_same_seed_gives_identical_weights()
     let (b, _) = train_toy(1);
     assert!(param_bits(&a.net) == param_bits(&b.net));
     let (c, _) = train_toy(2);
-    assert_ne!(a.net.readout.linear.w, c.net.readout.linear.w);
+    assert_ne!(
+        a.net.readout.linear.weights(),
+        c.net.readout.linear.weights()
+    );
 }
 
 /// A batch-norm net of `arch` (over 1×8×8 inputs) seeded with `seed`, and `rows` inputs of seeded

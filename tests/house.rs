@@ -15,7 +15,7 @@ const FLOORS: &[&[&str]] = &[
     &["params", "ops", "budget"],
     &["layers"],
     &["model"],
-    &["optim", "io", "inspect"],
+    &["optim", "io", "inspect", "shards"],
     &["train", "nir"],
     &["catalog"],
     &["config"],

@@ -148,12 +148,13 @@ impl BatchNorm {
     pub fn fold_into(&self, lin: &mut Linear) {
         let (scale, shift) = self.affine();
         let c = self.channels();
-        let (w, b) = (&mut lin.w, &mut lin.b);
+        let w = lin.weights_mut();
         for row in w.chunks_mut(c) {
             for j in 0..c {
                 row[j] *= scale[j];
             }
         }
+        let b = &mut lin.b;
         for j in 0..c {
             b[j] = b[j] * scale[j] + shift[j];
         }
@@ -164,7 +165,7 @@ impl BatchNorm {
 /// γ and β as PyTorch's `weight` and `bias`, then the running statistics (buffers).
 macro_rules! norm_params {
     ($name:ident, $param:ident $(, $m:ident)?) => {
-        pub fn $name(& $($m)? self, owner: Owner, f: &mut dyn FnMut($param<'_>)) {
+        pub fn $name<'a>(&'a $($m)? self, owner: Owner, f: &mut dyn FnMut($param<'a>)) {
             let layout = Layout::Vector(self.gamma.len());
             f($param { name: owner.field("weight"), layout, value: & $($m)? self.gamma, grad: Some(& $($m)? self.g_gamma) });
             f($param { name: owner.field("bias"), layout, value: & $($m)? self.beta, grad: Some(& $($m)? self.g_beta) });
@@ -176,4 +177,9 @@ macro_rules! norm_params {
 
 impl BatchNorm {
     shared_and_mut!(norm_params);
+
+    /// γ's and β's gradients, in the order of the parameter walk.
+    pub fn grads_mut(&mut self) -> [&mut [f32]; 2] {
+        [&mut self.g_gamma, &mut self.g_beta]
+    }
 }

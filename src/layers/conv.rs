@@ -108,15 +108,21 @@ impl Conv {
         }
     }
 
-    pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
+    pub fn backward(
+        &mut self,
+        g: &mut Vec<f32>,
+        spare: &mut Vec<f32>,
+        input_grad: bool,
+        groups: super::Groups,
+    ) {
         // (not `out.rows`: the neuron step took `out`'s buffer)
         let im2col_rows = match self.path {
             Path::Events => {
-                self.linear.backward(&self.events, g, None);
+                self.linear.backward(&self.events, g, None, groups);
                 self.events.rows()
             }
             Path::Dense => {
-                self.linear.backward_dense(&self.col, g, None);
+                self.linear.backward_dense(&self.col, g, None, groups);
                 self.col.len() / self.geom.patch().max(1)
             }
         };
@@ -146,11 +152,11 @@ impl Conv {
         Layout::Conv { c_in: self.geom.input.c, c_out: self.linear.fan_out, kernel: self.geom.kernel }
     }
 
-    pub fn params(&self, owner: Owner, f: &mut dyn FnMut(Param<'_>)) {
+    pub fn params<'a>(&'a self, owner: Owner, f: &mut dyn FnMut(Param<'a>)) {
         self.linear.params(owner, self.layout(), f)
     }
 
-    pub fn params_mut(&mut self, owner: Owner, f: &mut dyn FnMut(ParamMut<'_>)) {
+    pub fn params_mut<'a>(&'a mut self, owner: Owner, f: &mut dyn FnMut(ParamMut<'a>)) {
         let layout = self.layout();
         self.linear.params_mut(owner, layout, f)
     }

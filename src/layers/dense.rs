@@ -33,8 +33,15 @@ impl Dense {
         self.linear.forward(&self.events, &mut self.out.dense);
     }
 
-    pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
-        self.linear.backward(&self.events, g, input_grad.then_some(&mut *spare));
+    pub fn backward(
+        &mut self,
+        g: &mut Vec<f32>,
+        spare: &mut Vec<f32>,
+        input_grad: bool,
+        groups: super::Groups,
+    ) {
+        self.linear
+            .backward(&self.events, g, input_grad.then_some(&mut *spare), groups);
         if input_grad {
             std::mem::swap(g, spare);
         }
@@ -49,11 +56,11 @@ impl Dense {
         Layout::Dense { fan_in: self.linear.fan_in, fan_out: self.linear.fan_out, input: self.input }
     }
 
-    pub fn params(&self, owner: Owner, f: &mut dyn FnMut(Param<'_>)) {
+    pub fn params<'a>(&'a self, owner: Owner, f: &mut dyn FnMut(Param<'a>)) {
         self.linear.params(owner, self.layout(), f)
     }
 
-    pub fn params_mut(&mut self, owner: Owner, f: &mut dyn FnMut(ParamMut<'_>)) {
+    pub fn params_mut<'a>(&'a mut self, owner: Owner, f: &mut dyn FnMut(ParamMut<'a>)) {
         let layout = self.layout();
         self.linear.params_mut(owner, layout, f)
     }

@@ -7,10 +7,12 @@
 
 use crate::activation::Events;
 use crate::kernels;
-use crate::kernels::TransposedEvents;
+use crate::kernels::{ColsMut, TransposedEvents};
 use crate::parallel::{self, for_row_chunks, for_sparse_blocks, join, MIN_PARALLEL_ELEMENTWISE};
-use crate::params::{shared_and_mut, Layout, Owner, Param, ParamMut};
+use crate::params::{Layout, Owner, Param, ParamMut};
+use crate::pass::Groups;
 use crate::rng::Rng;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 /// Inner dimension below which the input-gradient product is not split across threads.
 const MIN_SPLIT_INNER: usize = 64;
@@ -23,6 +25,10 @@ const DENSE_ROW_BLOCK: usize = 96;
 /// = 590 KB at most) and of dy stay in L2 while every weight row block passes over them.
 const GRAD_ROW_BLOCK: usize = 256;
 
+/// Weight rows per block of a grouped weight gradient: each group's sum for the block is made in
+/// a buffer of this many rows (64 × 400 floats = 100 KB for MNIST's hidden layer) and added.
+const GROUP_BLOCK_ROWS: usize = 64;
+
 /// Multiply-adds below which a weight gradient is not split across threads.
 const MIN_SPLIT_GRAD_WORK: usize = 1 << 20;
 
@@ -30,16 +36,24 @@ const MIN_SPLIT_GRAD_WORK: usize = 1 << 20;
 pub struct Linear {
     pub fan_in: usize,
     pub fan_out: usize,
-    pub w: Vec<f32>,
+    /// Shared, copy on write: the replicas of a sharded training step read the model's weights
+    /// without a copy (see [`Linear::share_from`]); any write to a shared matrix copies it first.
+    /// Read with [`Linear::weights`], written with [`Linear::weights_mut`] (which also retires `wt`).
+    w: Arc<Vec<f32>>,
     pub b: Vec<f32>,
     pub gw: Vec<f32>,
     pub gb: Vec<f32>,
-    /// `w` transposed, for the input gradient; rebuilt by every backward that needs it (the
-    /// weights change between any two backward passes of training).
-    wt: Vec<f32>,
+    /// `w` transposed, for the input gradient: made by the first backward pass that needs it
+    /// after the weights changed, and shared with the replicas like `w` (one transpose per step
+    /// however many shards read it).
+    wt: Arc<TransposeCache>,
     /// The input events transposed (per input, the batch rows where it was active), for the
     /// weight gradient; kept so that rebuilding it allocates nothing.
     events_t: TransposedEvents,
+    /// Grouped backward passes (see [`Groups`]): each group's transposed events, and a block
+    /// of gradient rows a group's sum is made in before it is added.
+    group_events: Vec<TransposedEvents>,
+    group_sum: Vec<f32>,
 }
 
 impl Linear {
@@ -59,11 +73,56 @@ impl Linear {
             fan_out,
             gw: vec![0.0; w.len()],
             gb: vec![0.0; b.len()],
-            w,
+            w: Arc::new(w),
             b,
-            wt: Vec::new(),
+            wt: Arc::default(),
             events_t: TransposedEvents::default(),
+            group_events: Vec::new(),
+            group_sum: Vec::new(),
         }
+    }
+
+    /// The weights, `[fan_in × fan_out]`.
+    pub fn weights(&self) -> &[f32] {
+        &self.w
+    }
+
+    /// The weights, to write (copied first if shared); the transposed copy is retired.
+    pub fn weights_mut(&mut self) -> &mut [f32] {
+        self.retire_transpose();
+        Arc::make_mut(&mut self.w).as_mut_slice()
+    }
+
+    /// Forgets `wt` (the weights are about to change), keeping its memory for the next one.
+    fn retire_transpose(&mut self) {
+        match Arc::get_mut(&mut self.wt) {
+            Some(cache) => cache.retire(),
+            // Still shared with a clone: this matrix starts a cache of its own.
+            None => self.wt = Arc::default(),
+        }
+    }
+
+    /// Reads `src`'s weights and their transpose from now on, without copying them (and copies
+    /// its bias): until [`Linear::unshare`], `src`'s weights cannot be written without a copy.
+    pub fn share_from(&mut self, src: &Linear) {
+        self.w = Arc::clone(&src.w);
+        self.wt = Arc::clone(&src.wt);
+        self.b.copy_from_slice(&src.b);
+    }
+
+    /// Lets go of shared weights (the matrix is empty until the next [`Linear::share_from`]), so
+    /// that their owner writes them in place again. Allocates nothing.
+    pub fn unshare(&mut self) {
+        static NONE: LazyLock<(Arc<Vec<f32>>, Arc<TransposeCache>)> =
+            LazyLock::new(Default::default);
+        self.w = Arc::clone(&NONE.0);
+        self.wt = Arc::clone(&NONE.1);
+    }
+
+    /// The weight and bias gradients, for gradient walks that leave the (maybe shared) weights
+    /// alone.
+    pub fn grads_mut(&mut self) -> [&mut [f32]; 2] {
+        [&mut self.gw, &mut self.gb]
     }
 
     /// `out[rows × fan_out] = b + events · W`.
@@ -96,33 +155,135 @@ impl Linear {
     /// [`Linear::backward`] for a dense input `x [rows × fan_in]`: `gw += xᵀ · dy` (each
     /// element adds its terms in increasing batch row, as the event version does), `gb += Σ dy`,
     /// `din = dy · Wᵀ` if asked.
-    pub fn backward_dense(&mut self, x: &[f32], dy: &[f32], din: Option<&mut Vec<f32>>) {
+    pub fn backward_dense(
+        &mut self,
+        x: &[f32],
+        dy: &[f32],
+        din: Option<&mut Vec<f32>>,
+        groups: Groups,
+    ) {
         let (k, n) = (self.fan_in, self.fan_out);
         let rows = dy.len() / n.max(1);
         debug_assert_eq!(x.len(), rows * k);
-        let parts = if rows * k * n >= MIN_SPLIT_GRAD_WORK { parallel::threads_here() } else { 1 };
-        grad_rows(x, k, dy, n, 0, &mut self.gw, parts);
-        self.bias_grad(dy);
+        if groups.shards > 1 {
+            self.grouped_dense_grads(x, dy, groups);
+        } else {
+            let parts = if rows * k * n >= MIN_SPLIT_GRAD_WORK {
+                parallel::threads_here()
+            } else {
+                1
+            };
+            grad_rows(x, k, dy, n, 0, &mut self.gw, parts);
+            self.bias_grad(dy);
+        }
         if let Some(din) = din {
-            self.transposed();
             self.input_grad(dy, din);
         }
     }
 
-    /// `W` transposed (`[fan_out × fan_in]`), refreshed from the current weights.
-    pub fn transposed(&mut self) -> &[f32] {
-        self.wt.resize(self.w.len(), 0.0);
-        kernels::transpose(&self.w, self.fan_in, self.fan_out, &mut self.wt);
-        &self.wt
+    /// `W` transposed (`[fan_out × fan_in]`) for the current weights: made on the first call
+    /// after they changed (a concurrent caller waits for it), then read.
+    pub fn transposed(&self) -> &[f32] {
+        self.wt.get(&self.w, self.fan_in, self.fan_out)
     }
 
     fn bias_grad(&mut self, dy: &[f32]) {
+        add_rows(dy, &mut self.gb);
+    }
+
+    /// `gb`'s sums by group: the first group's rows straight into `gb`, each later group's into
+    /// a zeroed row that is then added (what the replicas of a sharded step do).
+    fn grouped_bias_grads(&mut self, dy: &[f32], groups: Groups) {
         let n = self.fan_out;
-        for row in dy.chunks_exact(n.max(1)) {
-            for (g, &d) in self.gb.iter_mut().zip(row) {
-                *g += d;
+        let rows = dy.len() / n.max(1);
+        let sum = &mut self.group_sum;
+        for i in 0..groups.shards {
+            let (a, b) = groups.rows_of(i, rows);
+            if i == 0 {
+                add_rows(&dy[a * n..b * n], &mut self.gb);
+            } else {
+                sum.clear();
+                sum.resize(n, 0.0);
+                add_rows(&dy[a * n..b * n], sum);
+                self.gb
+                    .iter_mut()
+                    .zip(sum.iter())
+                    .for_each(|(g, &s)| *g += s);
             }
         }
+    }
+
+    /// The weight and bias gradients of [`Linear::backward_dense`] by group, a block of
+    /// `GROUP_BLOCK_ROWS` weight rows at a time (one thread: grouped steps run only there).
+    fn grouped_dense_grads(&mut self, x: &[f32], dy: &[f32], groups: Groups) {
+        let (k, n) = (self.fan_in, self.fan_out);
+        let rows = dy.len() / n.max(1);
+        let sum = &mut self.group_sum;
+        let mut p0 = 0;
+        while p0 < k {
+            let p1 = (p0 + GROUP_BLOCK_ROWS).min(k);
+            let block = &mut self.gw[p0 * n..p1 * n];
+            for i in 0..groups.shards {
+                let (a, b) = groups.rows_of(i, rows);
+                let (xs, dys) = (&x[a * k..b * k], &dy[a * n..b * n]);
+                if i == 0 {
+                    grad_rows(xs, k, dys, n, p0, block, 1);
+                } else {
+                    sum.clear();
+                    sum.resize(block.len(), 0.0);
+                    grad_rows(xs, k, dys, n, p0, sum, 1);
+                    block.iter_mut().zip(sum.iter()).for_each(|(g, &s)| *g += s);
+                }
+            }
+            p0 = p1;
+        }
+        self.grouped_bias_grads(dy, groups);
+    }
+
+    /// The weight and bias gradients of [`Linear::backward`] by group: each group's events
+    /// transposed on their own, then a block of weight rows at a time as in `grouped_dense_grads`.
+    fn grouped_event_grads(&mut self, ev: &Events, dy: &[f32], groups: Groups) {
+        let (k, n) = (self.fan_in, self.fan_out);
+        let rows = ev.rows();
+        let vals = ev.values();
+        self.group_events
+            .resize_with(groups.shards, TransposedEvents::default);
+        for (i, t) in self.group_events.iter_mut().enumerate() {
+            let (a, b) = groups.rows_of(i, rows);
+            t.rebuild(&ev.ptr[a..=b], &ev.idx, vals, 0, k as u32);
+        }
+        let sum = &mut self.group_sum;
+        let mut p0 = 0;
+        while p0 < k {
+            let p1 = (p0 + GROUP_BLOCK_ROWS).min(k);
+            let block = &mut self.gw[p0 * n..p1 * n];
+            for (i, t) in self.group_events.iter().enumerate() {
+                let (a, b) = groups.rows_of(i, rows);
+                let dys = &dy[a * n..b * n];
+                if i == 0 {
+                    kernels::sparse_matmul_cols(
+                        &t.ptr[p0..=p1],
+                        &t.row,
+                        t.values(),
+                        dys,
+                        &mut ColsMut::all(block, n),
+                    );
+                } else {
+                    sum.clear();
+                    sum.resize(block.len(), 0.0);
+                    kernels::sparse_matmul_cols(
+                        &t.ptr[p0..=p1],
+                        &t.row,
+                        t.values(),
+                        dys,
+                        &mut ColsMut::all(sum, n),
+                    );
+                    block.iter_mut().zip(sum.iter()).for_each(|(g, &s)| *g += s);
+                }
+            }
+            p0 = p1;
+        }
+        self.grouped_bias_grads(dy, groups);
     }
 
     /// `din = dy · Wᵀ` from the transposed weights `wt` (fresh).
@@ -131,7 +292,7 @@ impl Linear {
         let rows = dy.len() / n.max(1);
         din.clear();
         din.resize(rows * k, 0.0);
-        let wt = &self.wt;
+        let wt = self.transposed();
         if n < MIN_SPLIT_INNER {
             // e.g. the readout's 10 outputs: too little work per row to be worth a join.
             kernels::matmul(dy, wt, rows, n, k, din);
@@ -144,28 +305,46 @@ impl Linear {
     }
 
     /// Accumulates `gw += eventsᵀ · dy`, `gb += Σ_rows dy`; writes `din = dy · Wᵀ` if asked.
-    pub fn backward(&mut self, ev: &Events, dy: &[f32], din: Option<&mut Vec<f32>>) {
+    pub fn backward(
+        &mut self,
+        ev: &Events,
+        dy: &[f32],
+        din: Option<&mut Vec<f32>>,
+        groups: Groups,
+    ) {
         let n = self.fan_out;
         let rows = ev.rows();
         debug_assert_eq!(dy.len(), rows * n);
+        if groups.shards > 1 {
+            self.grouped_event_grads(ev, dy, groups);
+            if let Some(din) = din {
+                self.input_grad(dy, din);
+            }
+            return;
+        }
         let vals = ev.values();
         // gw row i = Σ over the batch rows where input i was active of val·dy[row]: a sparse
         // product of the transposed events with dy (the same sums, in the same order, as
         // `Kernels::SCALAR.sparse_t_matmul`).
         // The transposed events and (for din) the transposed weights do not depend on dy, so
         // the two sequential rebuilds run side by side.
-        let (events_t, wt, w, fan_in, fan_out) = (&mut self.events_t, &mut self.wt, &self.w, self.fan_in, self.fan_out);
-        let refresh_wt = din.is_some();
+        let (events_t, wt, w, fan_in, fan_out) = (
+            &mut self.events_t,
+            &self.wt,
+            &self.w,
+            self.fan_in,
+            self.fan_out,
+        );
+        let want_wt = din.is_some();
         let mut rebuild = || events_t.rebuild(&ev.ptr, &ev.idx, vals, 0, fan_in as u32);
-        let mut transpose = || {
-            wt.resize(w.len(), 0.0);
-            kernels::transpose(w, fan_in, fan_out, wt);
+        let transpose = || {
+            wt.get(w, fan_in, fan_out);
         };
-        if refresh_wt && w.len() >= MIN_PARALLEL_ELEMENTWISE {
+        if want_wt && w.len() >= MIN_PARALLEL_ELEMENTWISE {
             join(rebuild, transpose);
         } else {
             rebuild();
-            if refresh_wt {
+            if want_wt {
                 transpose();
             }
         }
@@ -174,6 +353,40 @@ impl Linear {
         self.bias_grad(dy);
         if let Some(din) = din {
             self.input_grad(dy, din);
+        }
+    }
+}
+
+/// `acc += Σ rows of m` (`m` is `[rows × acc.len()]`), the rows in order.
+fn add_rows(m: &[f32], acc: &mut [f32]) {
+    for row in m.chunks_exact(acc.len().max(1)) {
+        for (g, &d) in acc.iter_mut().zip(row) {
+            *g += d;
+        }
+    }
+}
+
+/// `Wᵀ` of one weight version, made once by whichever pass first needs it.
+#[derive(Debug, Default)]
+pub struct TransposeCache {
+    made: OnceLock<Vec<f32>>,
+    /// The memory of the last retired transpose, for the next one (no allocation per step).
+    spare: Mutex<Vec<f32>>,
+}
+
+impl TransposeCache {
+    fn get(&self, w: &[f32], fan_in: usize, fan_out: usize) -> &[f32] {
+        self.made.get_or_init(|| {
+            let mut wt = std::mem::take(&mut *self.spare.lock().unwrap_or_else(|e| e.into_inner()));
+            wt.resize(w.len(), 0.0);
+            kernels::transpose(w, fan_in, fan_out, &mut wt);
+            wt
+        })
+    }
+
+    fn retire(&mut self) {
+        if let Some(wt) = self.made.take() {
+            *self.spare.get_mut().unwrap_or_else(|e| e.into_inner()) = wt;
         }
     }
 }
@@ -199,16 +412,43 @@ fn grad_rows(x: &[f32], k: usize, dy: &[f32], n: usize, p0: usize, gw: &mut [f32
     }
 }
 
-/// `weight` (in the owner's `layout`) and `bias`.
-macro_rules! linear_params {
-    ($name:ident, $param:ident $(, $m:ident)?) => {
-        pub fn $name(& $($m)? self, owner: Owner, layout: Layout, f: &mut dyn FnMut($param<'_>)) {
-            f($param { name: owner.field("weight"), layout, value: & $($m)? self.w, grad: Some(& $($m)? self.gw) });
-            f($param { name: owner.field("bias"), layout: Layout::Vector(self.fan_out), value: & $($m)? self.b, grad: Some(& $($m)? self.gb) });
-        }
-    };
-}
-
+/// `weight` (in the owner's `layout`) and `bias`. The exclusive walk makes the weights its own
+/// first (a copy only if they are shared: see [`Linear::share_from`]).
 impl Linear {
-    shared_and_mut!(linear_params);
+    pub fn params<'a>(&'a self, owner: Owner, layout: Layout, f: &mut dyn FnMut(Param<'a>)) {
+        f(Param {
+            name: owner.field("weight"),
+            layout,
+            value: &self.w,
+            grad: Some(&self.gw),
+        });
+        f(Param {
+            name: owner.field("bias"),
+            layout: Layout::Vector(self.fan_out),
+            value: &self.b,
+            grad: Some(&self.gb),
+        });
+    }
+
+    pub fn params_mut<'a>(
+        &'a mut self,
+        owner: Owner,
+        layout: Layout,
+        f: &mut dyn FnMut(ParamMut<'a>),
+    ) {
+        self.retire_transpose();
+        let w = Arc::make_mut(&mut self.w);
+        f(ParamMut {
+            name: owner.field("weight"),
+            layout,
+            value: w,
+            grad: Some(&mut self.gw),
+        });
+        f(ParamMut {
+            name: owner.field("bias"),
+            layout: Layout::Vector(self.fan_out),
+            value: &mut self.b,
+            grad: Some(&mut self.gb),
+        });
+    }
 }

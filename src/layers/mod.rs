@@ -20,6 +20,7 @@ pub use batchnorm::BatchNorm;
 pub use conv::Conv;
 pub use dense::Dense;
 pub use fire::{Fire, LayerRecord};
+use linear::Linear;
 pub use pool::MaxPool;
 pub use readout::Readout;
 
@@ -28,8 +29,7 @@ use crate::neuron::Signal;
 use crate::ops::{EnergyModel, LayerOps};
 use crate::params::{shared_and_mut, Owner, Param, ParamMut};
 
-pub use crate::pass::Pass;
-
+pub use crate::pass::{Groups, Pass};
 
 #[derive(Clone, Debug)]
 pub enum Layer {
@@ -55,10 +55,16 @@ impl Layer {
     /// Turns `g` (dL/d output of the last forward) into dL/d input, accumulating parameter
     /// gradients on the way; `spare` is working memory. `input_grad = false` (the first layer)
     /// skips the input gradient, leaving `g` as it is.
-    pub fn backward(&mut self, g: &mut Vec<f32>, spare: &mut Vec<f32>, input_grad: bool) {
+    pub fn backward(
+        &mut self,
+        g: &mut Vec<f32>,
+        spare: &mut Vec<f32>,
+        input_grad: bool,
+        groups: Groups,
+    ) {
         match self {
-            Layer::Dense(l) => l.backward(g, spare, input_grad),
-            Layer::Conv(l) => l.backward(g, spare, input_grad),
+            Layer::Dense(l) => l.backward(g, spare, input_grad, groups),
+            Layer::Conv(l) => l.backward(g, spare, input_grad, groups),
             Layer::MaxPool(l) => l.backward(g, spare, input_grad),
             Layer::BatchNorm(l) => l.backward(g),
             Layer::Fire(l) => l.backward(g),
@@ -88,7 +94,13 @@ impl Layer {
     }
 
     /// The layer's operations in the last forward (weight layers only), fed by `input`.
-    pub fn ops(&self, name: String, input: Signal, pass: &Pass, energy: &EnergyModel) -> Option<LayerOps> {
+    pub fn ops(
+        &self,
+        name: String,
+        input: Signal,
+        pass: &Pass,
+        energy: &EnergyModel,
+    ) -> Option<LayerOps> {
         match self {
             Layer::Dense(l) => Some(l.ops(name, input, pass, energy)),
             Layer::Conv(l) => Some(l.ops(name, input, pass, energy)),
@@ -117,7 +129,7 @@ impl Layer {
 /// it follows (the model places one right after a weight layer, never elsewhere).
 macro_rules! layer_params {
     ($name:ident, $param:ident $(, $m:ident)?) => {
-        pub fn $name(& $($m)? self, next: &mut usize, f: &mut dyn FnMut($param<'_>)) {
+        pub fn $name<'a>(&'a $($m)? self, next: &mut usize, f: &mut dyn FnMut($param<'a>)) {
             match self {
                 Layer::Dense(l) => {
                     l.$name(Owner::Layer(*next), f);
@@ -136,4 +148,34 @@ macro_rules! layer_params {
 
 impl Layer {
     shared_and_mut!(layer_params);
+
+    /// The weight matrix of a dense or conv layer.
+    pub fn linear(&self) -> Option<&Linear> {
+        match self {
+            Layer::Dense(l) => Some(&l.linear),
+            Layer::Conv(l) => Some(&l.linear),
+            _ => None,
+        }
+    }
+
+    /// [`Layer::linear`], exclusive.
+    pub fn linear_mut(&mut self) -> Option<&mut Linear> {
+        match self {
+            Layer::Dense(l) => Some(&mut l.linear),
+            Layer::Conv(l) => Some(&mut l.linear),
+            _ => None,
+        }
+    }
+
+    /// Calls `f` on each trainable tensor's gradient, in the order of the parameter walk,
+    /// without touching the values (which a sharded step's replicas share).
+    pub fn grads_mut(&mut self, f: &mut dyn FnMut(&mut [f32])) {
+        let grads = match self {
+            Layer::Dense(l) => l.linear.grads_mut(),
+            Layer::Conv(l) => l.linear.grads_mut(),
+            Layer::BatchNorm(l) => l.grads_mut(),
+            Layer::MaxPool(_) | Layer::Fire(_) => return,
+        };
+        grads.into_iter().for_each(f);
+    }
 }

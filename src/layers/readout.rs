@@ -62,14 +62,20 @@ impl Readout {
 
     /// From dL/d logits `[batch × classes]`: accumulates the gradients and, if `din` is given,
     /// writes dL/d input there.
-    pub fn backward(&mut self, dlogits: &[f32], steps: usize, din: Option<&mut Vec<f32>>) {
+    pub fn backward(
+        &mut self,
+        dlogits: &[f32],
+        steps: usize,
+        din: Option<&mut Vec<f32>>,
+        groups: super::Groups,
+    ) {
         // d logits_t = d logits / T for every step.
         self.grad.clear();
         let inv = 1.0 / steps as f32;
         for _ in 0..steps {
             self.grad.extend(dlogits.iter().map(|g| g * inv));
         }
-        self.linear.backward(&self.events, &self.grad, din);
+        self.linear.backward(&self.events, &self.grad, din, groups);
     }
 
     pub fn ops(&self, input: Signal, pass: &Pass, energy: &EnergyModel) -> LayerOps {
@@ -81,11 +87,11 @@ impl Readout {
         Layout::Dense { fan_in: self.linear.fan_in, fan_out: self.linear.fan_out, input: self.input }
     }
 
-    pub fn params(&self, f: &mut dyn FnMut(Param<'_>)) {
+    pub fn params<'a>(&'a self, f: &mut dyn FnMut(Param<'a>)) {
         self.linear.params(Owner::Readout, self.layout(), f)
     }
 
-    pub fn params_mut(&mut self, f: &mut dyn FnMut(ParamMut<'_>)) {
+    pub fn params_mut<'a>(&'a mut self, f: &mut dyn FnMut(ParamMut<'a>)) {
         let layout = self.layout();
         self.linear.params_mut(Owner::Readout, layout, f)
     }
