@@ -99,20 +99,7 @@ fn rgb8() -> Dataset {
 }
 
 const fn mlp(name: &'static str, neuron: &'static str) -> Case {
-    Case {
-        name,
-        arch: "2-64-64-2",
-        neuron,
-        batch_norm: false,
-        threshold: None,
-        data: spiral,
-        optimizer: "adam",
-        lr: 0.01,
-        steps: 60,
-        batch: 32,
-        max_shards: 1,
-        penalty: None,
-    }
+    Case { name, arch: "2-64-64-2", neuron, batch_norm: false, threshold: None, data: spiral, optimizer: "adam", lr: 0.01, steps: 60, batch: 32, max_shards: 1, penalty: None }
 }
 
 const SHARDED: usize = s3nn::shards::MAX_SHARDS;
@@ -126,159 +113,22 @@ const CASES: &[Case] = &[
     mlp("spiral-relu", "relu"),
     mlp("spiral-bnn", "bnn"),
     mlp("spiral-lif4", "lif"),
-    Case {
-        name: "spiral-s3nn-bn-theta-sgd",
-        batch_norm: true,
-        threshold: Some(0.25),
-        optimizer: "sgd",
-        lr: 0.05,
-        ..mlp("", "s3nn")
-    },
-    Case {
-        name: "mlp400-s3nn",
-        arch: "196-400-400-10",
-        data: sparse196,
-        lr: 1e-3,
-        steps: 12,
-        batch: 100,
-        ..mlp("", "s3nn")
-    },
-    Case {
-        name: "mlp400-relu",
-        arch: "196-400-400-10",
-        neuron: "relu",
-        data: sparse196,
-        lr: 1e-3,
-        steps: 12,
-        batch: 100,
-        ..mlp("", "")
-    },
-    Case {
-        name: "mlp400-bnn-bn",
-        arch: "196-400-400-10",
-        neuron: "bnn",
-        batch_norm: true,
-        data: sparse196,
-        lr: 1e-3,
-        steps: 12,
-        batch: 100,
-        ..mlp("", "")
-    },
-    Case {
-        name: "mlp400-lif4",
-        arch: "196-400-400-10",
-        neuron: "lif",
-        data: sparse196,
-        lr: 1e-3,
-        steps: 6,
-        batch: 100,
-        ..mlp("", "")
-    },
-    Case {
-        name: "cnn-s3nn-bn",
-        arch: "1x12x12-c8-mp-c16k3s2p1-32-4",
-        batch_norm: true,
-        data: bars12,
-        lr: 3e-3,
-        steps: 12,
-        batch: 50,
-        ..mlp("", "s3nn")
-    },
-    Case {
-        name: "cnn-relu-bn",
-        arch: "1x12x12-c8-mp-c16k3s2p1-32-4",
-        neuron: "relu",
-        batch_norm: true,
-        data: bars12,
-        lr: 3e-3,
-        steps: 12,
-        batch: 50,
-        ..mlp("", "")
-    },
-    Case {
-        name: "cnn-lif4",
-        arch: "1x12x12-c8-mp-c16k3s2p1-4",
-        neuron: "lif",
-        data: bars12,
-        lr: 3e-3,
-        steps: 6,
-        batch: 50,
-        ..mlp("", "")
-    },
-    Case {
-        name: "cnn-rgb-s3nn-k5p0",
-        arch: "3x8x8-c6k5s1p0-mp-3",
-        data: rgb8,
-        lr: 3e-3,
-        steps: 12,
-        batch: 50,
-        ..mlp("", "s3nn")
-    },
+    Case { name: "spiral-s3nn-bn-theta-sgd", batch_norm: true, threshold: Some(0.25), optimizer: "sgd", lr: 0.05, ..mlp("", "s3nn") },
+    Case { name: "mlp400-s3nn", arch: "196-400-400-10", data: sparse196, lr: 1e-3, steps: 12, batch: 100, ..mlp("", "s3nn") },
+    Case { name: "mlp400-relu", arch: "196-400-400-10", neuron: "relu", data: sparse196, lr: 1e-3, steps: 12, batch: 100, ..mlp("", "") },
+    Case { name: "mlp400-bnn-bn", arch: "196-400-400-10", neuron: "bnn", batch_norm: true, data: sparse196, lr: 1e-3, steps: 12, batch: 100, ..mlp("", "") },
+    Case { name: "mlp400-lif4", arch: "196-400-400-10", neuron: "lif", data: sparse196, lr: 1e-3, steps: 6, batch: 100, ..mlp("", "") },
+    Case { name: "cnn-s3nn-bn", arch: "1x12x12-c8-mp-c16k3s2p1-32-4", batch_norm: true, data: bars12, lr: 3e-3, steps: 12, batch: 50, ..mlp("", "s3nn") },
+    Case { name: "cnn-relu-bn", arch: "1x12x12-c8-mp-c16k3s2p1-32-4", neuron: "relu", batch_norm: true, data: bars12, lr: 3e-3, steps: 12, batch: 50, ..mlp("", "") },
+    Case { name: "cnn-lif4", arch: "1x12x12-c8-mp-c16k3s2p1-4", neuron: "lif", data: bars12, lr: 3e-3, steps: 6, batch: 50, ..mlp("", "") },
+    Case { name: "cnn-rgb-s3nn-k5p0", arch: "3x8x8-c6k5s1p0-mp-3", data: rgb8, lr: 3e-3, steps: 12, batch: 50, ..mlp("", "s3nn") },
     // Sharded steps (issue 12): batch 100 is 2 shards, 200 is 4.
-    Case {
-        name: "mlp400-s3nn-sharded",
-        arch: "196-400-400-10",
-        data: sparse196,
-        lr: 1e-3,
-        steps: 12,
-        batch: 100,
-        max_shards: SHARDED,
-        ..mlp("", "s3nn")
-    },
-    Case {
-        name: "mlp400-relu-sharded",
-        arch: "196-400-400-10",
-        neuron: "relu",
-        data: sparse196,
-        lr: 1e-3,
-        steps: 12,
-        batch: 100,
-        max_shards: SHARDED,
-        ..mlp("", "")
-    },
-    Case {
-        name: "mlp400-lif4-sharded",
-        arch: "196-400-400-10",
-        neuron: "lif",
-        data: sparse196,
-        lr: 1e-3,
-        steps: 6,
-        batch: 100,
-        max_shards: SHARDED,
-        ..mlp("", "")
-    },
-    Case {
-        name: "mlp400-s3nn-penalty-4shards",
-        arch: "196-400-400-10",
-        data: sparse196,
-        lr: 1e-3,
-        steps: 8,
-        batch: 200,
-        max_shards: SHARDED,
-        penalty: Some((0.5, Some(0.1))),
-        ..mlp("", "s3nn")
-    },
-    Case {
-        name: "cnn-s3nn-sharded",
-        arch: "1x12x12-c8-mp-c16k3s2p1-32-4",
-        data: bars12,
-        lr: 3e-3,
-        steps: 12,
-        batch: 100,
-        max_shards: SHARDED,
-        ..mlp("", "s3nn")
-    },
-    Case {
-        name: "cnn-rgb-s3nn-4shards",
-        arch: "3x8x8-c6k5s1p0-mp-3",
-        data: rgb8,
-        lr: 3e-3,
-        steps: 8,
-        batch: 200,
-        max_shards: SHARDED,
-        penalty: Some((0.2, None)),
-        ..mlp("", "s3nn")
-    },
+    Case { name: "mlp400-s3nn-sharded", arch: "196-400-400-10", data: sparse196, lr: 1e-3, steps: 12, batch: 100, max_shards: SHARDED, ..mlp("", "s3nn") },
+    Case { name: "mlp400-relu-sharded", arch: "196-400-400-10", neuron: "relu", data: sparse196, lr: 1e-3, steps: 12, batch: 100, max_shards: SHARDED, ..mlp("", "") },
+    Case { name: "mlp400-lif4-sharded", arch: "196-400-400-10", neuron: "lif", data: sparse196, lr: 1e-3, steps: 6, batch: 100, max_shards: SHARDED, ..mlp("", "") },
+    Case { name: "mlp400-s3nn-penalty-4shards", arch: "196-400-400-10", data: sparse196, lr: 1e-3, steps: 8, batch: 200, max_shards: SHARDED, penalty: Some((0.5, Some(0.1))), ..mlp("", "s3nn") },
+    Case { name: "cnn-s3nn-sharded", arch: "1x12x12-c8-mp-c16k3s2p1-32-4", data: bars12, lr: 3e-3, steps: 12, batch: 100, max_shards: SHARDED, ..mlp("", "s3nn") },
+    Case { name: "cnn-rgb-s3nn-4shards", arch: "3x8x8-c6k5s1p0-mp-3", data: rgb8, lr: 3e-3, steps: 8, batch: 200, max_shards: SHARDED, penalty: Some((0.2, None)), ..mlp("", "s3nn") },
 ];
 
 fn hex(bytes: &[u8]) -> String {
@@ -292,16 +142,10 @@ fn run(case: &Case) -> (String, String) {
     let mut spec = NetworkSpec::parse(case.arch, neuron).unwrap();
     spec.batch_norm = case.batch_norm;
     let net = Model::new(spec, 3).unwrap();
-    let mut t = Trainer::new(
-        net,
-        OptimizerSpec::from_name(case.optimizer, case.lr).unwrap(),
-        3,
-    )
-    .unwrap();
+    let mut t = Trainer::new(net, OptimizerSpec::from_name(case.optimizer, case.lr).unwrap(), 3).unwrap();
     t.set_max_shards(case.max_shards);
     if let Some((lambda, target)) = case.penalty {
-        t.set_rate_penalty(s3nn::RatePenalty::new(lambda, target).unwrap())
-            .unwrap();
+        t.set_rate_penalty(s3nn::RatePenalty::new(lambda, target).unwrap()).unwrap();
     }
     t.train_steps(&data, case.steps, case.batch).unwrap();
     let model = Sha256::digest(io::save(&t.net).unwrap());
