@@ -352,12 +352,12 @@ fn conv_sweep() -> String {
             let t = Instant::now();
             g.im2col(&x, SAMPLES, true, &mut ev);
             lin.forward(&ev, &mut out);
-            lin.backward(&ev, &dy, None);
+            lin.backward(&ev, &dy, None, s3nn::pass::Groups::whole(SAMPLES));
             te.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
             let t = Instant::now();
             g.im2col_dense(&x, SAMPLES, &mut col);
             lin.forward_dense(&col, rows, &mut out);
-            lin.backward_dense(&col, &dy, None);
+            lin.backward_dense(&col, &dy, None, s3nn::pass::Groups::whole(SAMPLES));
             td.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
         }
         eprintln!("[e2e] conv 32→32 28×28 @ {:>4.0} %: events {:.3} ms/sample, dense {:.3} ms/sample", r * 100.0, median(&te), median(&td));

@@ -11,6 +11,7 @@
 use s3nn::activation::Events;
 use s3nn::layers::conv::{im2col_nonzeros, ConvGeom};
 use s3nn::layers::linear::Linear;
+use s3nn::pass::Groups;
 use s3nn::rng::Rng;
 use s3nn::spec::Shape;
 
@@ -87,8 +88,8 @@ fn dense_and_event_paths_give_the_same_numbers_and_counts() {
                 let dy: Vec<f32> = (0..rows * c_out).map(|_| rng.normal()).collect();
                 let (mut a, mut b) = (lin.clone(), lin.clone());
                 let mut dcol = Vec::new();
-                a.backward(&ev, &dy, Some(&mut dcol));
-                b.backward_dense(&col, &dy, None);
+                a.backward(&ev, &dy, Some(&mut dcol), Groups::whole(samples));
+                b.backward_dense(&col, &dy, None, Groups::whole(samples));
                 same(&format!("{what}: weight gradient"), &b.gw, &a.gw);
                 same(&format!("{what}: bias gradient"), &b.gb, &a.gb);
                 let mut dx_ref = Vec::new();
@@ -154,7 +155,7 @@ fn conv_products_are_the_same_on_two_threads() {
         let mut u = Vec::new();
         lin.forward_dense(&col, rows, &mut u);
         let mut l = lin.clone();
-        l.backward_dense(&col, &dy, None);
+        l.backward_dense(&col, &dy, None, Groups::whole(samples));
         let wt = l.transposed().to_vec();
         let (mut dx, mut scratch) = (Vec::new(), Vec::new());
         g.input_grad(&dy, &wt, 64, samples, &mut dx, &mut scratch);

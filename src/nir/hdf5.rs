@@ -135,8 +135,13 @@ pub fn read(bytes: &[u8]) -> Result<Graph> {
     }
     let edges = file.dataset("node/edges").map_err(|e| bad(format!("/node/edges: {e}")))?;
     let shape = edges.shape().map_err(|e| bad(format!("/node/edges: {e}")))?;
-    let flat = if shape.iter().product::<u64>() == 0 { Vec::new() } else { edges.read_string().map_err(|e| bad(format!("/node/edges: {e}")))? };
-    if shape.len() != 2 || shape[1] != 2 || flat.len() % 2 != 0 {
+    // The shape is checked before anything is read: a cut or forged file can declare any dims
+    // (the fuzzer found one whose product overflows).
+    if shape.len() != 2 || shape[1] != 2 || shape[0].checked_mul(2).is_none() {
+        return Err(bad(format!("/node/edges has shape {shape:?}, expected [n, 2]")));
+    }
+    let flat = if shape[0] == 0 { Vec::new() } else { edges.read_string().map_err(|e| bad(format!("/node/edges: {e}")))? };
+    if flat.len() % 2 != 0 {
         return Err(bad(format!("/node/edges has shape {shape:?}, expected [n, 2]")));
     }
     graph.edges = flat.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect();
