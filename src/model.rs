@@ -155,14 +155,20 @@ impl Model {
     /// over them fits the memory budget. `n` comes from the caller (a JS number, a CLI flag), so
     /// its products are checked: `n × features` and `n × steps` must not wrap.
     pub fn check_input(&self, x: &[f32], n: usize, kind: PassKind) -> Result<()> {
+        self.check_batch(x.len(), n, kind)?;
+        self.check_finite(x, 0)
+    }
+
+    /// [`Model::check_input`] but for the values: `len` values make `n` samples, and a pass of
+    /// `kind` over them fits the memory budget.
+    pub(crate) fn check_batch(&self, len: usize, n: usize, kind: PassKind) -> Result<()> {
         let f = self.features();
         if n == 0 {
             return Err(S3nnError::Shape("empty batch".into()));
         }
-        if n.checked_mul(f) != Some(x.len()) {
+        if n.checked_mul(f) != Some(len) {
             return Err(S3nnError::Shape(format!(
-                "input has {} values, expected {n} samples × {f} features = {}",
-                x.len(),
+                "input has {len} values, expected {n} samples × {f} features = {}",
                 n.checked_mul(f).map_or_else(|| "more than fit in memory".to_string(), |v| v.to_string())
             )));
         }
@@ -175,6 +181,13 @@ impl Model {
             PassKind::Inspect => "inspect",
         };
         budget::check(&self.costs.get(kind), &self.spec, n, what)?;
+        Ok(())
+    }
+
+    /// The rest of [`Model::check_input`]: every value of `x` is finite. `x` is the part of a
+    /// batch from sample `first` on (a shard's rows), which the error names as the batch's.
+    pub(crate) fn check_finite(&self, x: &[f32], first: usize) -> Result<()> {
+        let f = self.features();
         // A branch-free pass first (it vectorizes; `position` with its early exit does not),
         // then the search for the culprit only when there is one.
         let all_finite = |x: &[f32]| x.iter().fold(true, |ok, v| ok & v.is_finite());
@@ -186,8 +199,8 @@ impl Model {
             all_finite(x)
         };
         if !finite {
-            let i = x.iter().position(|v| !v.is_finite()).unwrap_or(0);
-            return Err(S3nnError::Data(format!("input value {i} is {} (sample {}, feature {})", x[i], i / f, i % f)));
+            let i = x.iter().position(|v| !v.is_finite()).unwrap_or(0) + first * f;
+            return Err(S3nnError::Data(format!("input value {i} is {} (sample {}, feature {})", x[i - first * f], i / f, i % f)));
         }
         Ok(())
     }
@@ -319,9 +332,23 @@ impl Model {
         Ok(())
     }
 
+    /// Makes the transposed weights the next backward pass reads (those of the layers after the
+    /// first, and of the readout) now, on the threads available here: see
+    /// [`crate::layers::linear::Linear::prepare_transposed`].
+    pub(crate) fn prepare_transposes(&self) {
+        for layer in self.layers.iter().skip(1) {
+            if let Some(l) = layer.linear() {
+                l.prepare_transposed();
+            }
+        }
+        if !self.layers.is_empty() {
+            self.readout.linear.prepare_transposed();
+        }
+    }
+
     /// Calls `f` on each trainable tensor's gradient, in the order of [`Model::visit_params`],
     /// leaving the values alone (a sharded step's replicas share them: see [`Model::share_weights_from`]).
-    pub fn visit_grads_mut(&mut self, mut f: impl FnMut(&mut [f32])) {
+    pub fn visit_grads_mut<'a>(&'a mut self, mut f: impl FnMut(&'a mut [f32])) {
         for layer in &mut self.layers {
             layer.grads_mut(&mut f);
         }
@@ -352,26 +379,28 @@ impl Model {
         self.readout.linear.unshare();
     }
 
-    /// Adds `src`'s gradients to this model's, tensor by tensor (`src` has the same spec), and
-    /// zeroes `src`'s on the way (its next backward starts from zero). Each element gets one
-    /// addition, so any split of the work gives the same bits.
-    pub(crate) fn add_grads_from(&mut self, src: &mut Model) {
-        let mut i = 0;
+    /// Adds `src`'s layer-bias gradients ([`ParamName::is_layer_bias`]) to this model's (`src`
+    /// has the same spec), and zeroes them in `src` on the way (its next backward starts from
+    /// zero). A sharded step sums these before the update, which checks them; the other
+    /// gradients are summed by the update itself ([`crate::optim::Optimizer::step_adding`]).
+    pub(crate) fn add_bias_grads_from(&mut self, src: &mut Model) {
+        let pairs = self.layers.iter_mut().zip(&mut src.layers).filter_map(|(a, b)| Some((a.linear_mut()?, b.linear_mut()?)));
+        for (a, b) in pairs.chain([(&mut self.readout.linear, &mut src.readout.linear)]) {
+            add_and_zero(b.grads_mut()[1], a.grads_mut()[1]);
+        }
+    }
+
+    /// The gradient of the `i`-th trainable tensor (buffers skipped), in [`Model::visit_params_mut`]
+    /// order: the index an optimizer's moment buffers use.
+    pub(crate) fn trainable_grad_mut(&mut self, i: usize) -> Option<&mut [f32]> {
+        let (mut at, mut found) = (0, None);
         self.visit_grads_mut(|g| {
-            let mut at = 0;
-            src.visit_grads_mut(|x| {
-                if at == i {
-                    parallel::for_elementwise_mut(x, g, parallel::MIN_PARALLEL_ELEMS, |x, g| {
-                        for (g, x) in g.iter_mut().zip(x) {
-                            *g += *x;
-                            *x = 0.0;
-                        }
-                    });
-                }
-                at += 1;
-            });
-            i += 1;
+            if at == i {
+                found = Some(g);
+            }
+            at += 1;
         });
+        found
     }
 
     /// Spikes and output entries of each hidden dense/conv layer's neuron in the last forward:
@@ -461,3 +490,10 @@ impl Model {
     }
 }
 
+/// `g += x`, then `x = 0`, element by element.
+pub(crate) fn add_and_zero(x: &mut [f32], g: &mut [f32]) {
+    for (g, x) in g.iter_mut().zip(x) {
+        *g += *x;
+        *x = 0.0;
+    }
+}

@@ -3,7 +3,7 @@
 use crate::error::{Result, S3nnError};
 use crate::kernels;
 use crate::parallel;
-use crate::model::Model;
+use crate::model::{add_and_zero, Model};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -115,6 +115,16 @@ impl Optimizer {
     /// Applies one update from the gradients accumulated in `net`. Moment buffers are created on
     /// the first step; later steps allocate nothing.
     pub fn step(&mut self, net: &mut Model) {
+        self.step_adding(net, &mut []);
+    }
+
+    /// [`Optimizer::step`] after adding the gradients of the models `adds` (of `net`'s spec: a
+    /// sharded step's replicas, in shard order) to `net`'s, which are then the sums, and zeroing
+    /// theirs. Layer biases are skipped: the caller has summed those already (see
+    /// [`Model::add_bias_grads_from`]). The sum is taken block by block just before the update
+    /// reads it, each element the same additions in the same order as a separate sum would
+    /// make, so the bits are those of summing first.
+    pub fn step_adding<const N: usize>(&mut self, net: &mut Model, adds: &mut [Option<&mut Model>; N]) {
         self.t += 1;
         let (ms, vs) = (&mut self.m, &mut self.v);
         let state = |i: usize, len: usize, bufs: &mut Vec<Vec<f32>>| {
@@ -127,19 +137,21 @@ impl Optimizer {
         };
         match self.spec {
             OptimizerSpec::Sgd { lr, momentum, weight_decay } => {
-                for_each_trainable(net, |i, w, g| {
+                for_each_trainable(net, |i, bias, w, g| {
                     state(i, w.len(), ms);
-                    split_elementwise(w, g, &mut ms[i], None, &|w, g, m, _| kernels::sgd_step(w, g, m, lr, momentum, weight_decay));
+                    let piece = Piece { w, g, m: &mut ms[i], v: None, adds: addends(adds, i, bias) };
+                    piece.update(&|w, g, m, _| kernels::sgd_step(w, g, m, lr, momentum, weight_decay));
                 });
             }
             OptimizerSpec::Adam { lr, beta1, beta2, eps, weight_decay } => {
                 self.b1_pow *= beta1;
                 self.b2_pow *= beta2;
                 let (bc1, bc2) = (1.0 - self.b1_pow, 1.0 - self.b2_pow);
-                for_each_trainable(net, |i, w, g| {
+                for_each_trainable(net, |i, bias, w, g| {
                     state(i, w.len(), ms);
                     state(i, w.len(), vs);
-                    split_elementwise(w, g, &mut ms[i], Some(&mut vs[i]), &|w, g, m, v| {
+                    let piece = Piece { w, g, m: &mut ms[i], v: Some(&mut vs[i]), adds: addends(adds, i, bias) };
+                    piece.update(&|w, g, m, v| {
                         let v = v.expect("Adam has a second moment");
                         kernels::adam_step(w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, weight_decay)
                     });
@@ -149,34 +161,80 @@ impl Optimizer {
     }
 }
 
-/// Calls `f(i, value, grad)` for the i-th trainable tensor (buffers are skipped): the index
-/// of its moment buffers.
-fn for_each_trainable(net: &mut Model, mut f: impl FnMut(usize, &mut [f32], &[f32])) {
+/// Calls `f(i, is_layer_bias, value, grad)` for the i-th trainable tensor (buffers are skipped):
+/// the index of its moment buffers.
+fn for_each_trainable(net: &mut Model, mut f: impl FnMut(usize, bool, &mut [f32], &mut [f32])) {
     let mut i = 0;
     net.visit_params_mut(|p| {
         if let Some(g) = p.grad {
-            f(i, p.value, g);
+            f(i, p.name.is_layer_bias(), p.value, g);
             i += 1;
         }
     });
 }
 
-/// Runs an element-wise update over `(w, g, m, v)`, in halves on two threads when the tensor is
-/// large and we are on a pool worker. Element-wise means any split gives identical bits.
-fn split_elementwise<F>(w: &mut [f32], g: &[f32], m: &mut [f32], v: Option<&mut [f32]>, f: &F)
-where
-    F: Fn(&mut [f32], &[f32], &mut [f32], Option<&mut [f32]>) + Sync,
-{
-    let len = w.len();
-    if parallel::threads_here() < 2 || len < 2 * parallel::MIN_PARALLEL_ELEMS {
-        return f(w, g, m, v);
+/// The gradients of the `i`-th trainable tensor of the models `adds`, in their order (none for
+/// a layer bias, which the caller has summed).
+fn addends<'a, const N: usize>(adds: &'a mut [Option<&mut Model>; N], i: usize, bias: bool) -> [Option<&'a mut [f32]>; N] {
+    let mut models = adds.iter_mut();
+    std::array::from_fn(|_| if bias { None } else { models.next()?.as_deref_mut()?.trainable_grad_mut(i) })
+}
+
+/// Elements summed and then updated at a time: the few streams of a block (value, gradient,
+/// moments, addends; 4 KB each) stay in L1 from the sum to the update.
+const SUM_BLOCK: usize = 1024;
+
+/// One tensor's part of an update: value, gradient, moments (`v` for Adam only) and the
+/// gradients still to be added to its own.
+struct Piece<'a, const N: usize> {
+    w: &'a mut [f32],
+    g: &'a mut [f32],
+    m: &'a mut [f32],
+    v: Option<&'a mut [f32]>,
+    adds: [Option<&'a mut [f32]>; N],
+}
+
+impl<'a, const N: usize> Piece<'a, N> {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (w0, w1) = self.w.split_at_mut(mid);
+        let (g0, g1) = self.g.split_at_mut(mid);
+        let (m0, m1) = self.m.split_at_mut(mid);
+        let (v0, v1) = parallel::split_opt_mut(self.v, mid);
+        let mut right: [Option<&'a mut [f32]>; N] = std::array::from_fn(|_| None);
+        let mut left = self.adds;
+        for (l, r) in left.iter_mut().zip(&mut right) {
+            (*l, *r) = parallel::split_opt_mut(l.take(), mid);
+        }
+        (Piece { w: w0, g: g0, m: m0, v: v0, adds: left }, Piece { w: w1, g: g1, m: m1, v: v1, adds: right })
     }
-    // Cut at a multiple of 8 so both halves keep the vector loop (the result would be the same
-    // either way; only speed differs).
-    let mid = len / 2 / 8 * 8;
-    let (w0, w1) = w.split_at_mut(mid);
-    let (g0, g1) = g.split_at(mid);
-    let (m0, m1) = m.split_at_mut(mid);
-    let (v0, v1) = parallel::split_opt_mut(v, mid);
-    parallel::join(|| split_elementwise(w0, g0, m0, v0, f), || split_elementwise(w1, g1, m1, v1, f));
+
+    /// Runs the element-wise update `f` over the piece, in halves on two threads when it is
+    /// large and we are on a pool worker (element-wise: any split gives identical bits), the
+    /// addends summed in first.
+    fn update<F>(self, f: &F)
+    where
+        F: Fn(&mut [f32], &[f32], &mut [f32], Option<&mut [f32]>) + Sync,
+    {
+        let len = self.w.len();
+        if parallel::threads_here() >= 2 && len >= 2 * parallel::MIN_PARALLEL_ELEMS {
+            // Cut at a multiple of 8 so both halves keep the vector loop (the result would be
+            // the same either way; only speed differs).
+            let (a, b) = self.split_at(len / 2 / 8 * 8);
+            parallel::join(|| a.update(f), || b.update(f));
+            return;
+        }
+        let Piece { w, g, m, mut v, mut adds } = self;
+        if adds.iter().all(Option::is_none) {
+            return f(w, g, m, v);
+        }
+        let mut at = 0;
+        while at < len {
+            let end = (at + SUM_BLOCK).min(len);
+            for add in adds.iter_mut().flatten() {
+                add_and_zero(&mut add[at..end], &mut g[at..end]);
+            }
+            f(&mut w[at..end], &g[at..end], &mut m[at..end], v.as_deref_mut().map(|v| &mut v[at..end]));
+            at = end;
+        }
+    }
 }

@@ -52,15 +52,47 @@ pub fn pool_threads() -> usize {
     rayon::current_num_threads().min(thread_limit())
 }
 
-/// Threads to split over from here: [`pool_threads`] on one of the pool's workers, else 1.
+// Threads the task running on this worker may split over (`usize::MAX`: no cap); see
+// [`with_share`].
+#[cfg(feature = "parallel")]
+std::thread_local! {
+    static SHARE: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// Threads to split over from here: [`pool_threads`] on one of the pool's workers, capped by the
+/// share of the task it runs ([`with_share`]); 1 off the pool.
 pub fn threads_here() -> usize {
     #[cfg(feature = "parallel")]
     {
         if rayon::current_thread_index().is_some() {
-            return pool_threads();
+            return pool_threads().min(SHARE.with(|s| s.get())).max(1);
         }
     }
     1
+}
+
+/// Runs `f` with the splits inside it capped at `threads` (≥ 1). For tasks that already run side
+/// by side, one per thread (a batch's shards): splitting their products again would hand halves
+/// of one shard's product to the thread busy with another shard — which steals them while it
+/// waits, so both threads work on both shards' weights and outputs, and each join waits on the
+/// other thread. Results do not depend on it (no split does).
+pub fn with_share<R>(threads: usize, f: impl FnOnce() -> R) -> R {
+    #[cfg(feature = "parallel")]
+    {
+        struct Restore(usize);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                SHARE.with(|s| s.set(self.0));
+            }
+        }
+        let _restore = Restore(SHARE.with(|s| s.replace(threads.max(1))));
+        f()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = threads;
+        f()
+    }
 }
 
 /// Runs `f` on a worker of the thread pool (so that the splits inside it are cheap) and returns

@@ -37,6 +37,14 @@ pub struct ParamName {
     pub field: &'static str,
 }
 
+impl ParamName {
+    /// A dense or conv layer's bias (or the readout's): the tensors a NaN or inf anywhere in the
+    /// backward pass reaches first, which the trainer checks before an update.
+    pub fn is_layer_bias(&self) -> bool {
+        self.field == "bias" && !matches!(self.owner, Owner::Norm(_))
+    }
+}
+
 impl fmt::Display for ParamName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.owner {

@@ -21,6 +21,7 @@
 //! sharded (a shard's own statistics would be a different model: "ghost" batch norm).
 
 use crate::budget::PassKind;
+use crate::data::Dataset;
 use crate::error::{Result, S3nnError};
 use crate::loss::{check_labels, cross_entropy_into, cross_entropy_rows};
 use crate::model::Model;
@@ -59,6 +60,8 @@ fn bounds(i: usize, shards: usize, n: usize) -> (usize, usize) {
 /// What one shard keeps between the phases of a step.
 #[derive(Default)]
 struct Scratch {
+    /// The shard's samples.
+    x: Vec<f32>,
     dlogits: Vec<f32>,
     /// The shard's summed loss and correct predictions.
     loss: f64,
@@ -83,6 +86,8 @@ pub struct Shards {
     rate_grads: Vec<f32>,
     /// Shards of the last step (0 before any sharded step).
     last: usize,
+    /// Replicas whose weight gradients the update has yet to sum in ([`Shards::pending_grads`]).
+    pending: usize,
 }
 
 /// The outcome of one step over a whole batch.
@@ -94,31 +99,42 @@ pub struct StepResult {
 }
 
 impl Shards {
-    /// One forward and backward pass of `net` over the batch `x`/`y`, cut into `shards` (≥ 2)
-    /// shards: leaves the whole batch's gradients in `net` (zeroed first), ready for the
-    /// optimizer.
+    /// One forward and backward pass of `net` over the batch of `data`'s samples `batch` (with
+    /// their labels `y`), cut into `shards` (≥ 2) shards: leaves the whole batch's gradients in
+    /// `net` (zeroed first), ready for the optimizer (which sums in [`Shards::pending_grads`]).
+    /// Each shard gathers and checks its own samples.
     pub fn step(
         &mut self,
         net: &mut Model,
-        x: &[f32],
+        data: &Dataset,
+        batch: &[u32],
         y: &[u32],
         shards: usize,
         penalty: &RatePenalty,
     ) -> Result<StepResult> {
-        debug_assert!(shards >= 2);
-        let (n, f, k) = (y.len(), net.features(), net.classes());
-        net.check_input(x, n, PassKind::Train)?;
+        debug_assert!(shards >= 2 && batch.len() == y.len());
+        self.drop_pending();
+        let (n, k) = (y.len(), net.classes());
+        net.check_batch(n.saturating_mul(data.features()), n, PassKind::Train)?;
         check_labels(y, k)?;
         if parallel::threads_here() < 2 && net.steps() == 1 {
-            return self.grouped_step(net, x, y, shards, penalty);
+            let mut x = std::mem::take(&mut self.first.x);
+            gather(data, batch, &mut x);
+            let step = net.check_finite(&x, 0).and_then(|()| self.grouped_step(net, &x, y, shards, penalty));
+            self.first.x = x;
+            return step;
         }
         self.sync(net, shards);
+        // Every shard's backward reads Wᵀ: made here on all threads, not by one shard while the
+        // others wait for it.
+        net.prepare_transposes();
         let Self {
             first,
             replicas,
             rate_sums,
             rate_grads,
             last,
+            pending,
         } = self;
         *last = shards;
 
@@ -132,7 +148,8 @@ impl Shards {
             if i == 0 {
                 model.zero_grad(); // the replicas' were zeroed as they were summed into the model
             }
-            if let Err(e) = model.forward_checked(&x[a * f..b * f], b - a, true) {
+            gather(data, &batch[a..b], &mut sc.x);
+            if let Err(e) = model.check_finite(&sc.x, a).and_then(|()| model.forward_checked(&sc.x, b - a, true).map(|_| ())) {
                 sc.failed = Some(e);
                 return;
             }
@@ -197,11 +214,14 @@ impl Shards {
             }
         }
 
-        // The shards' gradients into `net`, in shard order.
+        // The shards' bias gradients into `net`, in shard order (the trainer checks them before
+        // the update); the weight gradients stay in the replicas for the update to sum in
+        // ([`Shards::pending_grads`]). The weights are the model's alone again, for the update.
         for r in &mut replicas[..shards - 1] {
             r.model.unshare_weights();
-            net.add_grads_from(&mut r.model);
+            net.add_bias_grads_from(&mut r.model);
         }
+        *pending = shards - 1;
         Ok(StepResult {
             loss: (loss / n as f64) as f32,
             correct,
@@ -270,6 +290,16 @@ impl Shards {
         })
     }
 
+    /// The replicas whose weight gradients of the last sharded step the update has yet to sum
+    /// in, in shard order ([`crate::optim::Optimizer::step_adding`], which also zeroes them);
+    /// none after an unsharded step, or once taken. Summed by the update as it reads them: one
+    /// pass over the gradients, on all threads, where a separate sum would make two.
+    pub fn pending_grads(&mut self) -> [Option<&mut Model>; MAX_SHARDS - 1] {
+        let pending = std::mem::take(&mut self.pending);
+        let mut replicas = self.replicas[..pending].iter_mut();
+        std::array::from_fn(|_| replicas.next().map(|r| &mut r.model))
+    }
+
     /// Makes `shards − 1` replicas of `net`'s spec that read its current weights: a replica
     /// whose spec differs (a new surrogate, a loaded model) is cloned afresh.
     fn sync(&mut self, net: &Model, shards: usize) {
@@ -296,6 +326,7 @@ impl Shards {
     fn fail(&mut self, e: S3nnError) -> S3nnError {
         self.replicas.clear();
         self.last = 0;
+        self.pending = 0;
         e
     }
 
@@ -323,6 +354,23 @@ impl Shards {
     /// Marks the last step as not sharded (its records are then the model's own).
     pub fn unsharded(&mut self) {
         self.last = 0;
+        self.drop_pending();
+    }
+
+    /// Zeroes the weight gradients a step left for an update that never came (it stopped on a
+    /// diverged loss): a replica's next backward must start from zero.
+    fn drop_pending(&mut self) {
+        for r in &mut self.replicas[..std::mem::take(&mut self.pending)] {
+            r.model.zero_grad();
+        }
+    }
+}
+
+/// `out` = `data`'s samples `batch`, in order.
+fn gather(data: &Dataset, batch: &[u32], out: &mut Vec<f32>) {
+    out.clear();
+    for &i in batch {
+        data.push_sample(i as usize, out);
     }
 }
 
@@ -349,11 +397,17 @@ fn shard<'a>(
     }
 }
 
-/// Runs `f(i, model, scratch)` for every shard, side by side on the pool's threads.
+/// Runs `f(i, model, scratch)` for every shard, side by side on the pool's threads; a shard's
+/// own products split only over the threads left per shard (none when the shards are at least
+/// as many as the threads).
 fn on_each<F>(net: &mut Model, first: &mut Scratch, replicas: &mut [Replica], f: &F)
 where
     F: Fn(usize, &mut Model, &mut Scratch) + Sync,
 {
+    let share = parallel::threads_here() / (replicas.len() + 1);
+    let f = |i: usize, model: &mut Model, sc: &mut Scratch| {
+        parallel::with_share(share, || f(i, model, sc))
+    };
     parallel::join(
         || f(0, net, first),
         || {
@@ -407,5 +461,52 @@ mod tests {
                 .sum::<usize>(),
             101
         );
+    }
+
+    /// A step whose update never came (the trainer stopped on a diverged loss) must leave no
+    /// gradient behind in the replicas: the next step and its update give the bits of that step
+    /// alone, on one thread (no replicas) and on two (replicas), with SGD and with Adam.
+    #[test]
+    fn a_step_without_its_update_leaves_nothing_behind() {
+        use crate::optim::{Optimizer, OptimizerSpec};
+        let n = 128;
+        let mut rng = crate::rng::Rng::new(3);
+        let x: Vec<f32> = (0..n * 16).map(|_| rng.uniform()).collect();
+        let y: Vec<u32> = (0..n).map(|i| (i % 4) as u32).collect();
+        let data = Dataset::new("synthetic", [16, 1, 1], 4, x, y.clone()).unwrap();
+        let batch: Vec<u32> = (0..n as u32).collect();
+        let shards = shard_count(&net("16-64-64-4", false), n, MAX_SHARDS);
+        assert_eq!(shards, 4);
+        let run = |threads: usize, opt: OptimizerSpec, skip_update: bool| -> Vec<u32> {
+            let body = || {
+                let (mut model, mut opt) = (net("16-64-64-4", false), Optimizer::new(opt).unwrap());
+                let mut sh = Shards::default();
+                let off = RatePenalty::default();
+                if skip_update {
+                    sh.step(&mut model, &data, &batch[..64], &y[..64], 2, &off).unwrap();
+                }
+                sh.step(&mut model, &data, &batch, &y, shards, &off).unwrap();
+                opt.step_adding(&mut model, &mut sh.pending_grads());
+                let mut bits = Vec::new();
+                model.visit_params(|p| {
+                    bits.extend(p.value.iter().map(|v| v.to_bits()));
+                    bits.extend(p.grad.into_iter().flatten().map(|g| g.to_bits()));
+                });
+                bits
+            };
+            #[cfg(feature = "parallel")]
+            return rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(body);
+            #[cfg(not(feature = "parallel"))]
+            {
+                let _ = threads;
+                body()
+            }
+        };
+        for opt in [OptimizerSpec::default(), OptimizerSpec::from_name("sgd", 0.1).unwrap()] {
+            let want = run(1, opt, false);
+            for (threads, skip) in [(1, true), (2, false), (2, true)] {
+                assert!(run(threads, opt, skip) == want, "{opt:?}: {threads} thread(s), a step without its update first: {skip}");
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use crate::loss::{argmax, check_labels, softmax_cross_entropy};
 use crate::model::{Model, MAX_ROWS};
 use crate::ops::{EnergyModel, OpReport};
 use crate::optim::{Optimizer, OptimizerSpec};
-use crate::params::{Layout, Owner};
+use crate::params::Layout;
 use crate::parallel;
 use crate::penalty::RatePenalty;
 use crate::rng::Rng;
@@ -223,26 +223,26 @@ impl Trainer {
             self.epochs_done += 1;
             self.apply_schedule();
         }
-        let end = (self.cursor + batch).min(self.order.len());
-        let f = data.features();
-        self.xb.clear();
+        let (start, end) = (self.cursor, (self.cursor + batch).min(self.order.len()));
+        let samples = &self.order[start..end];
         self.yb.clear();
-        for &i in &self.order[self.cursor..end] {
-            data.push_sample(i as usize, &mut self.xb);
-            self.yb.push(data.y[i as usize]);
-        }
+        self.yb.extend(samples.iter().map(|&i| data.y[i as usize]));
         self.cursor = end;
         let n = self.yb.len();
-        debug_assert_eq!(self.xb.len(), n * f);
         let shards = shard_count(&self.net, n, self.max_shards);
         let StepResult {
             loss,
             correct,
             penalty,
         } = if shards > 1 {
+            // The shards gather their own samples, side by side.
             self.shards
-                .step(&mut self.net, &self.xb, &self.yb, shards, &self.penalty)?
+                .step(&mut self.net, data, samples, &self.yb, shards, &self.penalty)?
         } else {
+            self.xb.clear();
+            for &i in samples {
+                data.push_sample(i as usize, &mut self.xb);
+            }
             self.shards.unsharded();
             self.net.zero_grad();
             let classes = self.net.classes();
@@ -269,15 +269,15 @@ impl Trainer {
         // those (a few hundred values) keeps non-finite updates out of the weights for ~free.
         let mut bad = None;
         self.net.visit_params(|p| {
-            let is_bias = p.name.field == "bias" && !matches!(p.name.owner, Owner::Norm(_));
-            if bad.is_none() && is_bias && p.grad.is_some_and(|g| g.iter().any(|g| !g.is_finite())) {
+            if bad.is_none() && p.name.is_layer_bias() && p.grad.is_some_and(|g| g.iter().any(|g| !g.is_finite())) {
                 bad = Some(p.name);
             }
         });
         if let Some(name) = bad {
             return Err(S3nnError::Diverged(format!("non-finite gradient of {name} at step {}", self.opt.t + 1)));
         }
-        self.opt.step(&mut self.net);
+        // A sharded step left the replicas' weight gradients to be summed in by the update.
+        self.opt.step_adding(&mut self.net, &mut self.shards.pending_grads());
         Ok((loss, correct, n))
     }
 

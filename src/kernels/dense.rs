@@ -121,19 +121,20 @@ unsafe fn panels<L: Lanes, const AT: bool>(a: *const f32, lda: usize, b: *const 
     }
 }
 
-/// `dst[cols×rows]` = transpose of `src[rows×cols]`, in `WIDTH × WIDTH` register tiles
-/// ([`Lanes::transpose_tile`]) with scalar edges.
+/// `dst[cols×rows]` = transpose of `src[rows×cols]`, a block of a matrix whose rows are `src_ld`
+/// floats apart (`src_ld ≥ cols`), in `WIDTH × WIDTH` register tiles ([`Lanes::transpose_tile`])
+/// with scalar edges.
 ///
 /// # Safety
-/// `src` and `dst` hold `rows·cols` floats.
+/// `src` holds `(rows − 1)·src_ld + cols` floats and `dst` `rows·cols`.
 #[inline(always)]
-pub unsafe fn transpose<L: Lanes>(src: *const f32, rows: usize, cols: usize, dst: *mut f32) {
+pub unsafe fn transpose<L: Lanes>(src: *const f32, src_ld: usize, rows: usize, cols: usize, dst: *mut f32) {
     let w = L::WIDTH;
     let (r_tiles, c_tiles) = (rows / w * w, cols / w * w);
-    let one = |r: usize, c: usize| Scalar::transpose_tile(src.add(r * cols + c), cols, dst.add(c * rows + r), rows);
+    let one = |r: usize, c: usize| Scalar::transpose_tile(src.add(r * src_ld + c), src_ld, dst.add(c * rows + r), rows);
     for r0 in (0..r_tiles).step_by(w) {
         for c0 in (0..c_tiles).step_by(w) {
-            L::transpose_tile(src.add(r0 * cols + c0), cols, dst.add(c0 * rows + r0), rows);
+            L::transpose_tile(src.add(r0 * src_ld + c0), src_ld, dst.add(c0 * rows + r0), rows);
         }
         for r in r0..r0 + w {
             (c_tiles..cols).for_each(|c| one(r, c));

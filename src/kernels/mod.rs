@@ -56,8 +56,8 @@ macro_rules! entry_points {
             super::dense::matmul_tn::<$lanes>(a, lda, b, m, k, n, out)
         }
         $(#[target_feature(enable = $feature)])?
-        pub(super) unsafe fn transpose(src: *const f32, rows: usize, cols: usize, dst: *mut f32) {
-            super::dense::transpose::<$lanes>(src, rows, cols, dst)
+        pub(super) unsafe fn transpose(src: *const f32, src_ld: usize, rows: usize, cols: usize, dst: *mut f32) {
+            super::dense::transpose::<$lanes>(src, src_ld, rows, cols, dst)
         }
         $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn mul_by_map<F: super::LaneMap>(f: &F, x: &[f32], g: &mut [f32]) {
@@ -323,7 +323,22 @@ impl Kernels {
     pub fn transpose(self, src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
         assert_eq!(src.len(), rows * cols, "transpose: src.len() must be rows*cols");
         assert_eq!(dst.len(), rows * cols, "transpose: dst.len() must be rows*cols");
-        dispatch!(self.isa, transpose(src.as_ptr(), rows, cols, dst.as_mut_ptr()))
+        self.transpose_cols(src, rows, cols, 0, dst);
+    }
+
+    /// `dst[m×rows]` = transpose of the columns `c0 .. c0 + m` of `src[rows×cols]`, where
+    /// `m = dst.len() / rows`: rows `c0..` of `srcᵀ`, so that threads can make one transpose in
+    /// parts, each a contiguous block of it.
+    pub fn transpose_cols(self, src: &[f32], rows: usize, cols: usize, c0: usize, dst: &mut [f32]) {
+        assert_eq!(src.len(), rows * cols, "transpose_cols: src.len() must be rows*cols");
+        if rows == 0 || dst.is_empty() {
+            assert!(dst.is_empty(), "transpose_cols: a matrix of no rows has an empty transpose");
+            return;
+        }
+        assert!(dst.len() % rows == 0, "transpose_cols: dst.len() must be a multiple of rows");
+        let m = dst.len() / rows;
+        assert!(c0 + m <= cols, "transpose_cols: columns {c0}..{} of a {rows}×{cols} matrix", c0 + m);
+        dispatch!(self.isa, transpose(src[c0..].as_ptr(), cols, rows, m, dst.as_mut_ptr()))
     }
 
     /// Writes the column indices of the non-zero entries of `row` (in increasing order) to `idx`,
@@ -421,6 +436,11 @@ pub fn matmul_tn(a: &[f32], lda: usize, b: &[f32], m: usize, k: usize, n: usize,
 /// [`Kernels::transpose`] on the active ISA.
 pub fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
     Kernels::active().transpose(src, rows, cols, dst)
+}
+
+/// [`Kernels::transpose_cols`] on the active ISA.
+pub fn transpose_cols(src: &[f32], rows: usize, cols: usize, c0: usize, dst: &mut [f32]) {
+    Kernels::active().transpose_cols(src, rows, cols, c0, dst)
 }
 
 /// [`Kernels::compact_nonzero`] on the active ISA.

@@ -187,6 +187,12 @@ impl Linear {
         self.wt.get(&self.w, self.fan_in, self.fan_out)
     }
 
+    /// Makes [`Linear::transposed`] now, on the threads available here, so that the shards of a
+    /// step that all need it later do not wait for one of them to make it alone.
+    pub fn prepare_transposed(&self) {
+        self.transposed();
+    }
+
     fn bias_grad(&mut self, dy: &[f32]) {
         add_rows(dy, &mut self.gb);
     }
@@ -375,11 +381,13 @@ pub struct TransposeCache {
 }
 
 impl TransposeCache {
+    /// `Wᵀ`, made now if it is not yet: its rows split between the threads available here (the
+    /// bits are the same however it is cut: a transpose only moves values).
     fn get(&self, w: &[f32], fan_in: usize, fan_out: usize) -> &[f32] {
         self.made.get_or_init(|| {
             let mut wt = std::mem::take(&mut *self.spare.lock().unwrap_or_else(|e| e.into_inner()));
             wt.resize(w.len(), 0.0);
-            kernels::transpose(w, fan_in, fan_out, &mut wt);
+            for_row_chunks(&mut wt, fan_in, 16, |o0, rows| kernels::transpose_cols(w, fan_in, fan_out, o0, rows));
             wt
         })
     }

@@ -169,7 +169,7 @@ impl Layer {
 
     /// Calls `f` on each trainable tensor's gradient, in the order of the parameter walk,
     /// without touching the values (which a sharded step's replicas share).
-    pub fn grads_mut(&mut self, f: &mut dyn FnMut(&mut [f32])) {
+    pub fn grads_mut<'a>(&'a mut self, f: &mut dyn FnMut(&'a mut [f32])) {
         let grads = match self {
             Layer::Dense(l) => l.linear.grads_mut(),
             Layer::Conv(l) => l.linear.grads_mut(),

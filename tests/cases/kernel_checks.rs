@@ -45,6 +45,15 @@ fn check_transpose(rng: &mut Rng, shapes: &[(usize, usize)]) {
                 assert_eq!(t[j * r + i].to_bits(), src[i * c + j].to_bits());
             }
         }
+        // Column blocks (how threads make one transpose in parts): each is its rows of `t`.
+        if r == 0 {
+            continue;
+        }
+        for (c0, m) in [(0, c), (0, c / 2), (c / 3, c - c / 3), (c / 2, (c + 1) / 4), (c, 0)] {
+            let what = format!("transpose_cols {r}×{c} columns {c0}..{}", c0 + m);
+            let part = dispatched_matches_scalar(&what, &vec![0f32; m * r], |k, out| k.transpose_cols(&src, r, c, c0, out));
+            assert_eq!(part, t[c0 * r..(c0 + m) * r], "{what}");
+        }
     }
 }
 
