@@ -197,57 +197,30 @@ impl Linear {
         add_rows(dy, &mut self.gb);
     }
 
-    /// `gb`'s sums by group: the first group's rows straight into `gb`, each later group's into
-    /// a zeroed row that is then added (what the replicas of a sharded step do).
+    /// `gb`'s sums by group (see [`grouped_sums`]).
     fn grouped_bias_grads(&mut self, dy: &[f32], groups: Groups) {
         let n = self.fan_out;
         let rows = dy.len() / n.max(1);
-        let sum = &mut self.group_sum;
-        for i in 0..groups.shards {
+        grouped_sums(&mut self.gb, &mut self.group_sum, n, groups.shards, |i, _, sum| {
             let (a, b) = groups.rows_of(i, rows);
-            if i == 0 {
-                add_rows(&dy[a * n..b * n], &mut self.gb);
-            } else {
-                sum.clear();
-                sum.resize(n, 0.0);
-                add_rows(&dy[a * n..b * n], sum);
-                self.gb
-                    .iter_mut()
-                    .zip(sum.iter())
-                    .for_each(|(g, &s)| *g += s);
-            }
-        }
+            add_rows(&dy[a * n..b * n], sum);
+        });
     }
 
-    /// The weight and bias gradients of [`Linear::backward_dense`] by group, a block of
-    /// `GROUP_BLOCK_ROWS` weight rows at a time (one thread: grouped steps run only there).
+    /// The weight and bias gradients of [`Linear::backward_dense`] by group (one thread:
+    /// grouped steps run only there).
     fn grouped_dense_grads(&mut self, x: &[f32], dy: &[f32], groups: Groups) {
         let (k, n) = (self.fan_in, self.fan_out);
         let rows = dy.len() / n.max(1);
-        let sum = &mut self.group_sum;
-        let mut p0 = 0;
-        while p0 < k {
-            let p1 = (p0 + GROUP_BLOCK_ROWS).min(k);
-            let block = &mut self.gw[p0 * n..p1 * n];
-            for i in 0..groups.shards {
-                let (a, b) = groups.rows_of(i, rows);
-                let (xs, dys) = (&x[a * k..b * k], &dy[a * n..b * n]);
-                if i == 0 {
-                    grad_rows(xs, k, dys, n, p0, block, 1);
-                } else {
-                    sum.clear();
-                    sum.resize(block.len(), 0.0);
-                    grad_rows(xs, k, dys, n, p0, sum, 1);
-                    block.iter_mut().zip(sum.iter()).for_each(|(g, &s)| *g += s);
-                }
-            }
-            p0 = p1;
-        }
+        grouped_sums(&mut self.gw, &mut self.group_sum, n, groups.shards, |i, p0, block| {
+            let (a, b) = groups.rows_of(i, rows);
+            grad_rows(&x[a * k..b * k], k, &dy[a * n..b * n], n, p0, block, 1);
+        });
         self.grouped_bias_grads(dy, groups);
     }
 
     /// The weight and bias gradients of [`Linear::backward`] by group: each group's events
-    /// transposed on their own, then a block of weight rows at a time as in `grouped_dense_grads`.
+    /// transposed on their own, then as in `grouped_dense_grads`.
     fn grouped_event_grads(&mut self, ev: &Events, dy: &[f32], groups: Groups) {
         let (k, n) = (self.fan_in, self.fan_out);
         let rows = ev.rows();
@@ -258,37 +231,12 @@ impl Linear {
             let (a, b) = groups.rows_of(i, rows);
             t.rebuild(&ev.ptr[a..=b], &ev.idx, vals, 0, k as u32);
         }
-        let sum = &mut self.group_sum;
-        let mut p0 = 0;
-        while p0 < k {
-            let p1 = (p0 + GROUP_BLOCK_ROWS).min(k);
-            let block = &mut self.gw[p0 * n..p1 * n];
-            for (i, t) in self.group_events.iter().enumerate() {
-                let (a, b) = groups.rows_of(i, rows);
-                let dys = &dy[a * n..b * n];
-                if i == 0 {
-                    kernels::sparse_matmul_cols(
-                        &t.ptr[p0..=p1],
-                        &t.row,
-                        t.values(),
-                        dys,
-                        &mut ColsMut::all(block, n),
-                    );
-                } else {
-                    sum.clear();
-                    sum.resize(block.len(), 0.0);
-                    kernels::sparse_matmul_cols(
-                        &t.ptr[p0..=p1],
-                        &t.row,
-                        t.values(),
-                        dys,
-                        &mut ColsMut::all(sum, n),
-                    );
-                    block.iter_mut().zip(sum.iter()).for_each(|(g, &s)| *g += s);
-                }
-            }
-            p0 = p1;
-        }
+        let events = &self.group_events;
+        grouped_sums(&mut self.gw, &mut self.group_sum, n, groups.shards, |i, p0, block| {
+            let (a, b) = groups.rows_of(i, rows);
+            let (t, p1) = (&events[i], p0 + block.len() / n);
+            kernels::sparse_matmul_cols(&t.ptr[p0..=p1], &t.row, t.values(), &dy[a * n..b * n], &mut ColsMut::all(block, n));
+        });
         self.grouped_bias_grads(dy, groups);
     }
 
@@ -360,6 +308,28 @@ impl Linear {
         if let Some(din) = din {
             self.input_grad(dy, din);
         }
+    }
+}
+
+/// A gradient `g` (`[rows × n]`) summed by group, as the replicas of a sharded step sum it: the
+/// first group's terms straight into `g`, each later group's into a zeroed block (`sum`) that is
+/// then added. `add_terms(i, r0, block)` adds group `i`'s terms of the rows `r0..` of `g` that
+/// `block` holds. A block of `GROUP_BLOCK_ROWS` rows at a time, so that it stays in cache across
+/// the groups.
+fn grouped_sums(g: &mut [f32], sum: &mut Vec<f32>, n: usize, groups: usize, add_terms: impl Fn(usize, usize, &mut [f32])) {
+    let rows = g.len() / n.max(1);
+    let mut r0 = 0;
+    while r0 < rows {
+        let r1 = (r0 + GROUP_BLOCK_ROWS).min(rows);
+        let block = &mut g[r0 * n..r1 * n];
+        add_terms(0, r0, block);
+        for i in 1..groups {
+            sum.clear();
+            sum.resize(block.len(), 0.0);
+            add_terms(i, r0, sum);
+            block.iter_mut().zip(sum.iter()).for_each(|(g, &s)| *g += s);
+        }
+        r0 = r1;
     }
 }
 
