@@ -351,12 +351,12 @@ fn conv_sweep() -> String {
         for _ in 0..5 {
             let t = Instant::now();
             g.im2col(&x, SAMPLES, true, &mut ev);
-            lin.forward(&ev, &mut out);
+            lin.forward(&ev, 1, &mut out);
             lin.backward(&ev, &dy, None, s3nn::pass::Groups::whole(SAMPLES));
             te.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
             let t = Instant::now();
             g.im2col_dense(&x, SAMPLES, &mut col);
-            lin.forward_dense(&col, rows, &mut out);
+            lin.forward_dense(&col, rows, 1, &mut out);
             lin.backward_dense(&col, &dy, None, s3nn::pass::Groups::whole(SAMPLES));
             td.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
         }

@@ -97,6 +97,10 @@ pub struct Activation {
     pub cols: usize,
     pub dense: Vec<f32>,
     pub signal: Option<Signal>,
+    /// The rows are this many copies of their first `rows / repeats` (the network's input,
+    /// repeated for every time step: direct encoding), so a product over them need only be
+    /// computed for those and copied; 0 or 1 for any other output.
+    pub repeats: usize,
 }
 
 impl Activation {
@@ -107,6 +111,7 @@ impl Activation {
         self.rows = rows;
         self.cols = cols;
         self.signal = Some(signal);
+        self.repeats = 1;
         self.dense.resize(rows * cols, 0.0);
     }
 

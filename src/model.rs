@@ -258,6 +258,7 @@ impl Model {
             let (first, rest) = self.input.dense.split_at_mut(n * f);
             rest[(t - 1) * n * f..t * n * f].copy_from_slice(first);
         }
+        self.input.repeats = pass.steps;
     }
 
     /// Backward from dL/dlogits `[batch × classes]` of the last forward; accumulates gradients.

@@ -80,8 +80,8 @@ fn dense_and_event_paths_give_the_same_numbers_and_counts() {
                 assert_eq!(col.iter().filter(|&&v| v != 0.0).count(), ev.count(), "{what}: dense im2col non-zeros");
 
                 let (mut u_ev, mut u_dense) = (Vec::new(), Vec::new());
-                lin.forward(&ev, &mut u_ev);
-                lin.forward_dense(&col, rows, &mut u_dense);
+                lin.forward(&ev, 1, &mut u_ev);
+                lin.forward_dense(&col, rows, 1, &mut u_dense);
                 same(&format!("{what}: forward"), &u_dense, &u_ev);
 
                 // Backward: weight and bias gradients, and dL/dx by both routes.
@@ -153,7 +153,7 @@ fn conv_products_are_the_same_on_two_threads() {
         let mut col = Vec::new();
         g.im2col_dense(&x, samples, &mut col);
         let mut u = Vec::new();
-        lin.forward_dense(&col, rows, &mut u);
+        lin.forward_dense(&col, rows, 1, &mut u);
         let mut l = lin.clone();
         l.backward_dense(&col, &dy, None, Groups::whole(samples));
         let wt = l.transposed().to_vec();

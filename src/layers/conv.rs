@@ -97,13 +97,13 @@ impl Conv {
             Path::Events => {
                 self.geom.im2col(x, rows, spikes, &mut self.events);
                 self.nonzeros = self.events.count();
-                self.linear.forward(&self.events, &mut self.out.dense);
+                self.linear.forward(&self.events, input.repeats, &mut self.out.dense);
             }
             Path::Dense => {
                 let geom = self.geom;
                 self.nonzeros = im2col_nonzeros(x, self.cover.get_or_insert_with(|| geom.coverage()));
                 self.geom.im2col_dense(x, rows, &mut self.col);
-                self.linear.forward_dense(&self.col, rows * self.geom.positions(), &mut self.out.dense);
+                self.linear.forward_dense(&self.col, rows * self.geom.positions(), input.repeats, &mut self.out.dense);
             }
         }
     }

@@ -30,7 +30,7 @@ impl Dense {
         let rows = pass.rows();
         self.events.rebuild(&input.dense, rows, input.cols, input.signal == Some(Signal::Spike));
         self.out.reset(rows, self.linear.fan_out, Signal::Real);
-        self.linear.forward(&self.events, &mut self.out.dense);
+        self.linear.forward(&self.events, input.repeats, &mut self.out.dense);
     }
 
     pub fn backward(

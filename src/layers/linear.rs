@@ -125,31 +125,39 @@ impl Linear {
         [&mut self.gw, &mut self.gb]
     }
 
-    /// `out[rows × fan_out] = b + events · W`.
-    pub fn forward(&self, ev: &Events, out: &mut Vec<f32>) {
+    /// `out[rows × fan_out] = b + events · W`. With `repeats` > 1 the events' rows are that
+    /// many copies of their first `rows / repeats` (see [`Activation::repeats`]): those are
+    /// computed and the copies copied, which gives the same bits.
+    pub fn forward(&self, ev: &Events, repeats: usize, out: &mut Vec<f32>) {
         let rows = ev.rows();
         let n = self.fan_out;
-        out.resize(rows * n, 0.0); // every element is overwritten by the bias next
-        kernels::broadcast_rows(&self.b, rows, out);
+        let distinct = distinct_rows(rows, repeats);
+        out.resize(rows * n, 0.0); // every element is overwritten by the bias or a copy next
+        let first = &mut out[..distinct * n];
+        kernels::broadcast_rows(&self.b, distinct, first);
         let vals = ev.values();
-        for_sparse_blocks(&ev.ptr, out, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &ev.idx, vals, &self.w, block));
+        for_sparse_blocks(&ev.ptr[..=distinct], first, n, |ptr, block| kernels::sparse_matmul_cols(ptr, &ev.idx, vals, &self.w, block));
+        copy_repeats(out, distinct * n);
     }
 
-    /// `out[rows × fan_out] = b + x · W` for a dense input `x [rows × fan_in]` (a conv's im2col).
-    /// Rows split between threads; each element adds its terms in increasing input index, as the
-    /// event product does.
-    pub fn forward_dense(&self, x: &[f32], rows: usize, out: &mut Vec<f32>) {
+    /// `out[rows × fan_out] = b + x · W` for a dense input `x [rows × fan_in]` (a conv's im2col),
+    /// `x`'s rows `repeats` copies as in [`Linear::forward`]. Rows split between threads; each
+    /// element adds its terms in increasing input index, as the event product does.
+    pub fn forward_dense(&self, x: &[f32], rows: usize, repeats: usize, out: &mut Vec<f32>) {
         let (k, n) = (self.fan_in, self.fan_out);
         debug_assert_eq!(x.len(), rows * k);
-        out.resize(rows * n, 0.0); // every element is overwritten by the bias next
-        kernels::broadcast_rows(&self.b, rows, out);
+        let distinct = distinct_rows(rows, repeats);
+        out.resize(rows * n, 0.0); // every element is overwritten by the bias or a copy next
+        let first = &mut out[..distinct * n];
+        kernels::broadcast_rows(&self.b, distinct, first);
         let w = &self.w;
-        for_row_chunks(out, n, DENSE_ROW_BLOCK, |r0, chunk| {
+        for_row_chunks(first, n, DENSE_ROW_BLOCK, |r0, chunk| {
             for (b, block) in chunk.chunks_mut(DENSE_ROW_BLOCK * n).enumerate() {
                 let (r, m) = (r0 + b * DENSE_ROW_BLOCK, block.len() / n);
                 kernels::matmul(&x[r * k..(r + m) * k], w, m, k, n, block);
             }
         });
+        copy_repeats(out, distinct * n);
     }
 
     /// [`Linear::backward`] for a dense input `x [rows × fan_in]`: `gw += xᵀ · dy` (each
@@ -330,6 +338,26 @@ fn grouped_sums(g: &mut [f32], sum: &mut Vec<f32>, n: usize, groups: usize, add_
             block.iter_mut().zip(sum.iter()).for_each(|(g, &s)| *g += s);
         }
         r0 = r1;
+    }
+}
+
+/// The rows of a product over `rows` input rows that are `repeats` copies of their first part
+/// (all of them unless they divide evenly).
+fn distinct_rows(rows: usize, repeats: usize) -> usize {
+    match repeats {
+        r if r > 1 && rows % r == 0 => rows / r,
+        _ => rows,
+    }
+}
+
+/// Fills `out` with copies of its first `len` values.
+fn copy_repeats(out: &mut [f32], len: usize) {
+    if len == 0 {
+        return;
+    }
+    let (first, rest) = out.split_at_mut(len);
+    for copy in rest.chunks_mut(len) {
+        copy.copy_from_slice(&first[..copy.len()]);
     }
 }
 

@@ -39,7 +39,7 @@ impl Readout {
     /// The logits of `pass.samples` samples, averaged over time steps.
     pub fn forward(&mut self, input: &Activation, pass: &Pass) -> &[f32] {
         self.events.rebuild(&input.dense, pass.rows(), input.cols, input.signal == Some(Signal::Spike));
-        self.linear.forward(&self.events, &mut self.logits_t);
+        self.linear.forward(&self.events, input.repeats, &mut self.logits_t);
         let (n, k, steps) = (pass.samples, self.linear.fan_out, pass.steps);
         self.logits.clear();
         self.logits.resize(n * k, 0.0);
