@@ -6,7 +6,7 @@
 import { fetchMnist, benchNetwork, timeTraining, median, BATCH, WARMUP_STEPS } from './wasm-suite.mjs';
 
 export const THREADS = 2;
-const ROUNDS = 7;
+const ROUNDS = 15;
 const ROUND_STEPS = 60;
 
 async function run() {
