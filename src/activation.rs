@@ -90,6 +90,18 @@ fn compact_rows(dense: &[f32], cols: usize, idx: &mut [u32], mut val: Option<&mu
     k
 }
 
+/// Fills `out` with copies of its first `len` values (the last copy cut short if `len` does not
+/// divide it).
+pub(crate) fn copy_repeats(out: &mut [f32], len: usize) {
+    if len == 0 {
+        return;
+    }
+    let (first, rest) = out.split_at_mut(len);
+    for copy in rest.chunks_mut(len) {
+        copy.copy_from_slice(&first[..copy.len()]);
+    }
+}
+
 /// A layer's output for a whole batch (rows = steps × batch, t-major).
 #[derive(Clone, Debug, Default)]
 pub struct Activation {

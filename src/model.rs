@@ -4,7 +4,7 @@
 //! Rows of every matrix are `steps × batch`, t-major: single-step models have one block, the
 //! multi-step SNN one per time step (its input is repeated each step: direct encoding).
 
-use crate::activation::Activation;
+use crate::activation::{copy_repeats, Activation};
 use crate::budget::{self, PassKind};
 use crate::error::{Result, S3nnError};
 use crate::layers::conv::ConvGeom;
@@ -199,8 +199,9 @@ impl Model {
             all_finite(x)
         };
         if !finite {
-            let i = x.iter().position(|v| !v.is_finite()).unwrap_or(0) + first * f;
-            return Err(S3nnError::Data(format!("input value {i} is {} (sample {}, feature {})", x[i - first * f], i / f, i % f)));
+            let j = x.iter().position(|v| !v.is_finite()).unwrap_or(0);
+            let i = first * f + j; // in the whole batch
+            return Err(S3nnError::Data(format!("input value {i} is {} (sample {}, feature {})", x[j], i / f, i % f)));
         }
         Ok(())
     }
@@ -254,10 +255,7 @@ impl Model {
                 }
             }
         });
-        for t in 1..pass.steps {
-            let (first, rest) = self.input.dense.split_at_mut(n * f);
-            rest[(t - 1) * n * f..t * n * f].copy_from_slice(first);
-        }
+        copy_repeats(&mut self.input.dense[..pass.steps * n * f], n * f);
         self.input.repeats = pass.steps;
     }
 
@@ -334,16 +332,16 @@ impl Model {
     }
 
     /// Makes the transposed weights the next backward pass reads (those of the layers after the
-    /// first, and of the readout) now, on the threads available here: see
-    /// [`crate::layers::linear::Linear::prepare_transposed`].
+    /// first, and of the readout) now, on the threads available here, so that the shards of a
+    /// step, which all read them, do not wait for one of them to make them alone.
     pub(crate) fn prepare_transposes(&self) {
         for layer in self.layers.iter().skip(1) {
             if let Some(l) = layer.linear() {
-                l.prepare_transposed();
+                l.transposed();
             }
         }
         if !self.layers.is_empty() {
-            self.readout.linear.prepare_transposed();
+            self.readout.linear.transposed();
         }
     }
 

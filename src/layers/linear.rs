@@ -5,7 +5,7 @@
 //! contiguous row. PyTorch stores `nn.Linear.weight` as `[fan_out × fan_in]`; the layer that
 //! owns the matrix states its PyTorch layout (`params::Layout`).
 
-use crate::activation::Events;
+use crate::activation::{copy_repeats, Events};
 use crate::kernels;
 use crate::kernels::{ColsMut, TransposedEvents};
 use crate::parallel::{self, for_row_chunks, for_sparse_blocks, join, MIN_PARALLEL_ELEMENTWISE};
@@ -195,11 +195,6 @@ impl Linear {
         self.wt.get(&self.w, self.fan_in, self.fan_out)
     }
 
-    /// Makes [`Linear::transposed`] now, on the threads available here, so that the shards of a
-    /// step that all need it later do not wait for one of them to make it alone.
-    pub fn prepare_transposed(&self) {
-        self.transposed();
-    }
 
     fn bias_grad(&mut self, dy: &[f32]) {
         add_rows(dy, &mut self.gb);
@@ -347,17 +342,6 @@ fn distinct_rows(rows: usize, repeats: usize) -> usize {
     match repeats {
         r if r > 1 && rows % r == 0 => rows / r,
         _ => rows,
-    }
-}
-
-/// Fills `out` with copies of its first `len` values.
-fn copy_repeats(out: &mut [f32], len: usize) {
-    if len == 0 {
-        return;
-    }
-    let (first, rest) = out.split_at_mut(len);
-    for copy in rest.chunks_mut(len) {
-        copy.copy_from_slice(&first[..copy.len()]);
     }
 }
 
