@@ -119,7 +119,7 @@ impl Shards {
         check_labels(y, k)?;
         if parallel::threads_here() < 2 && net.steps() == 1 {
             let mut x = std::mem::take(&mut self.first.x);
-            gather(data, batch, &mut x);
+            data.gather(batch, &mut x);
             let step = net.check_finite(&x, 0).and_then(|()| self.grouped_step(net, &x, y, shards, penalty));
             self.first.x = x;
             return step;
@@ -148,7 +148,7 @@ impl Shards {
             if i == 0 {
                 model.zero_grad(); // the replicas' were zeroed as they were summed into the model
             }
-            gather(data, &batch[a..b], &mut sc.x);
+            data.gather(&batch[a..b], &mut sc.x);
             if let Err(e) = model.check_finite(&sc.x, a).and_then(|()| model.forward_checked(&sc.x, b - a, true).map(|_| ())) {
                 sc.failed = Some(e);
                 return;
@@ -363,14 +363,6 @@ impl Shards {
         for r in &mut self.replicas[..std::mem::take(&mut self.pending)] {
             r.model.zero_grad();
         }
-    }
-}
-
-/// `out` = `data`'s samples `batch`, in order.
-fn gather(data: &Dataset, batch: &[u32], out: &mut Vec<f32>) {
-    out.clear();
-    for &i in batch {
-        data.push_sample(i as usize, out);
     }
 }
 

@@ -239,10 +239,7 @@ impl Trainer {
             self.shards
                 .step(&mut self.net, data, samples, &self.yb, shards, &self.penalty)?
         } else {
-            self.xb.clear();
-            for &i in samples {
-                data.push_sample(i as usize, &mut self.xb);
-            }
+            data.gather(samples, &mut self.xb);
             self.shards.unsharded();
             self.net.zero_grad();
             let classes = self.net.classes();

@@ -138,15 +138,20 @@ impl Dataset {
         }
     }
 
-    /// Appends sample `i`'s values to `out` (no allocation once `out` has grown).
-    pub fn push_sample(&self, i: usize, out: &mut Vec<f32>) {
+    /// `out` = the values of `samples`, in order, one row each (no allocation once `out` has
+    /// grown): a training batch drawn from the shuffled order.
+    pub fn gather(&self, samples: &[u32], out: &mut Vec<f32>) {
         let f = self.features();
-        if self.is_byte_backed() {
-            let at = out.len();
-            out.resize(at + f, 0.0);
-            bytes_to_values(&self.bytes[i * f..(i + 1) * f], &mut out[at..]);
-        } else {
-            out.extend_from_slice(&self.x[i * f..(i + 1) * f]);
+        out.clear();
+        for &i in samples {
+            let i = i as usize;
+            if self.is_byte_backed() {
+                let at = out.len();
+                out.resize(at + f, 0.0);
+                bytes_to_values(&self.bytes[i * f..(i + 1) * f], &mut out[at..]);
+            } else {
+                out.extend_from_slice(&self.x[i * f..(i + 1) * f]);
+            }
         }
     }
 
