@@ -139,3 +139,37 @@ fn malformed_files_are_errors_not_panics() {
     let e = nir::from_nir(b"not hdf5 at all").unwrap_err().to_string();
     assert!(e.contains("not an HDF5 file"), "{e}");
 }
+
+/// A file may declare any element size. Here the datatypes of a file the `nir` Python package
+/// wrote (h5py: old-style object headers, without checksums) are forged to declare elements of
+/// 0xca620008 bytes, the size of the allocation a file the fuzzer found asked for. Reading the
+/// field must be refused before anything is allocated.
+#[test]
+fn a_forged_element_size_is_refused_before_it_is_read() {
+    let good = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/nir_file/python-cnn.nir")).unwrap();
+    assert!(nir::from_nir(&good).is_ok());
+    // A datatype message: version 1 and the class in the first byte, three bytes of bit fields,
+    // the element size as a little-endian u32, then the bit offset (0) and precision as u16s.
+    let types: [(&str, u8, u32, [u8; 4]); 2] = [("i64", 0x10, 8, [0, 0, 64, 0]), ("f32", 0x11, 4, [0, 0, 32, 0])];
+    for (name, class, size, bits) in types {
+        let matches = |w: &[u8]| w[0] == class && w[4..8] == size.to_le_bytes() && w[8..12] == bits;
+        let at: Vec<usize> = good.windows(12).enumerate().filter(|(_, w)| matches(w)).map(|(i, _)| i).collect();
+        assert!(at.len() > 1, "the file's {name} datatypes were not found");
+        let mut forged = good.clone();
+        for i in at {
+            forged[i + 4..i + 8].copy_from_slice(&0xca62_0008u32.to_le_bytes());
+        }
+        let e = nir::from_nir(&forged).unwrap_err().to_string();
+        assert!(e.contains("3395420168-byte elements") && e.contains("limit"), "{name}: {e}");
+    }
+}
+
+/// A file the fuzzer found (kept as a fuzz seed): an integer field, stored in chunks, declares
+/// elements of 2 GB that no chunk holds, so the read would allocate them all as fill values
+/// (`malloc(2190118928)`). It is refused by its declared size, before it is read.
+#[test]
+fn a_field_declared_larger_than_its_storage_is_refused() {
+    let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/nir_file/oom-chunked-fill.nir")).unwrap();
+    let e = nir::from_nir(&file).unwrap_err().to_string();
+    assert!(e.contains("limit"), "{e}");
+}

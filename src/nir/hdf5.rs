@@ -5,7 +5,7 @@
 
 use super::graph::{Graph, Node, Tensor};
 use crate::error::{Result, S3nnError};
-use hdf5_pure::{File, FileBuilder, GroupBuilder};
+use hdf5_pure::{Dataset, Datatype, File, FileBuilder, GroupBuilder, VlenStringReadOptions};
 
 /// The NIR version written in `/version` (the `nir` package release the files are tested with).
 pub const NIR_VERSION: &str = "1.0.8";
@@ -13,6 +13,14 @@ pub const NIR_VERSION: &str = "1.0.8";
 /// Largest number of elements one array of a NIR file may have (bounds what a corrupt shape
 /// could make us allocate).
 pub const MAX_ELEMENTS: usize = crate::spec::MAX_PARAMS;
+
+/// Largest number of bytes one numeric array may take as stored: [`MAX_ELEMENTS`] values of 8
+/// bytes (h5py writes numpy's float64 and int64 as they are).
+const MAX_NUMBER_BYTES: u64 = MAX_ELEMENTS as u64 * 8;
+
+/// Largest number of bytes one string field may take, as stored and as text: node types, and
+/// the edge list (two node names per edge; a network has a few dozen).
+const MAX_STRING_BYTES: u64 = 16 << 20;
 
 fn bad(what: impl std::fmt::Display) -> S3nnError {
     S3nnError::Nir(what.to_string())
@@ -123,7 +131,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph> {
         return Err(bad("not an HDF5 file (a NIR graph is one; it starts with the bytes \\x89HDF)"));
     }
     let file = File::from_bytes(bytes.to_vec()).map_err(|e| bad(format!("not a readable HDF5 file: {e}")))?;
-    let kind = read_string(&file, "node/type").map_err(|_| bad("no /node/type: not a NIR graph file"))?;
+    let kind = read_string(&file, "node/type", "no /node/type: not a NIR graph file")?;
     if kind != "NIRGraph" {
         return Err(bad(format!("/node is a '{kind}', expected a NIRGraph")));
     }
@@ -140,7 +148,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph> {
     if shape.len() != 2 || shape[1] != 2 || shape[0].checked_mul(2).is_none() {
         return Err(bad(format!("/node/edges has shape {shape:?}, expected [n, 2]")));
     }
-    let flat = if shape[0] == 0 { Vec::new() } else { edges.read_string().map_err(|e| bad(format!("/node/edges: {e}")))? };
+    let flat = if shape[0] == 0 { Vec::new() } else { read_strings(&edges, "/node/edges")? };
     if flat.len() % 2 != 0 {
         return Err(bad(format!("/node/edges has shape {shape:?}, expected [n, 2]")));
     }
@@ -156,9 +164,47 @@ fn message(e: &S3nnError) -> String {
     }
 }
 
-fn read_string(file: &File, path: &str) -> Result<String> {
-    let d = file.dataset(path).map_err(|e| bad(format!("{path}: {e}")))?;
-    let v = d.read_string().map_err(|e| bad(format!("{path}: {e}")))?;
+/// What reading `d` whole would allocate, checked against `max_bytes` before it is read. A file
+/// declares its element size and chunk shape as freely as its shape, and a read materializes
+/// what is declared, not what is stored: the fuzzer found a `stride` of two 1 GB integers in
+/// chunks the file never wrote, which hdf5-pure fills with the fill value, 2 GB at once.
+/// `what` names the dataset in the error.
+fn check_storage(d: &Dataset, what: &str, max_bytes: u64) -> Result<()> {
+    let element = d.element_size().map_err(|e| bad(format!("{what}: {e}")))?;
+    let too_large = |dims: &[u64], of: &str| {
+        let bytes = dims.iter().try_fold(element, |a, &s| a.checked_mul(s));
+        match bytes {
+            Some(b) if b <= max_bytes => Ok(()),
+            _ => Err(S3nnError::TooLarge(format!(
+                "{what}: {of} {dims:?} of {element}-byte elements (limit {max_bytes} bytes)"
+            ))),
+        }
+    };
+    too_large(&d.shape().map_err(|e| bad(format!("{what}: {e}")))?, "shape")?;
+    if let Some(chunk) = d.chunk_shape().map_err(|e| bad(format!("{what}: {e}")))? {
+        too_large(&chunk, "chunks of shape")?;
+    }
+    Ok(())
+}
+
+/// The strings of `d` (fixed- or variable-length), within [`MAX_STRING_BYTES`] as stored and as
+/// text.
+fn read_strings(d: &Dataset, what: &str) -> Result<Vec<String>> {
+    check_storage(d, what, MAX_STRING_BYTES)?;
+    let limits = VlenStringReadOptions::new()
+        .with_max_elements(MAX_STRING_BYTES as usize)
+        .with_max_payload_bytes(MAX_STRING_BYTES as usize);
+    // A variable-length string's text lives elsewhere in the file (the global heap), so its
+    // size is bounded by the read's own limits; a fixed-length one is what `check_storage` saw.
+    let read = if matches!(d.datatype(), Ok(Datatype::VariableLength { .. })) { d.read_vlen_strings(limits) } else { d.read_string() };
+    read.map_err(|e| bad(format!("{what}: {e}")))
+}
+
+/// The one string at `path`; `missing` is the error when there is no dataset there (one that is
+/// there but unreadable or too large says so instead).
+fn read_string(file: &File, path: &str, missing: &str) -> Result<String> {
+    let d = file.dataset(path).map_err(|_| bad(missing))?;
+    let v = read_strings(&d, path)?;
     match v.as_slice() {
         [s] => Ok(s.clone()),
         _ => Err(bad(format!("{path} holds {} strings, expected one", v.len()))),
@@ -166,7 +212,7 @@ fn read_string(file: &File, path: &str) -> Result<String> {
 }
 
 /// The dataset `field` of the node at `at`, its shape checked against [`MAX_ELEMENTS`] first.
-fn dataset(file: &File, at: &str, field: &str) -> Result<(hdf5_pure::Dataset, Vec<usize>)> {
+fn dataset(file: &File, at: &str, field: &str) -> Result<(Dataset, Vec<usize>)> {
     let d = file.dataset(&format!("{at}/{field}")).map_err(|_| bad(format!("missing field '{field}'")))?;
     let shape = d.shape().map_err(|e| bad(format!("field '{field}': {e}")))?;
     let shape: Vec<usize> = shape.iter().map(|&s| usize::try_from(s).unwrap_or(usize::MAX)).collect();
@@ -174,6 +220,7 @@ fn dataset(file: &File, at: &str, field: &str) -> Result<(hdf5_pure::Dataset, Ve
     if n.is_none_or(|n| n > MAX_ELEMENTS) {
         return Err(S3nnError::TooLarge(format!("field '{field}' has shape {shape:?} (limit {MAX_ELEMENTS} elements)")));
     }
+    check_storage(&d, &format!("field '{field}'"), MAX_NUMBER_BYTES)?;
     Ok((d, shape))
 }
 
@@ -222,7 +269,7 @@ fn has(file: &File, at: &str, field: &str) -> bool {
 }
 
 fn read_node(file: &File, at: &str) -> Result<Node> {
-    let kind = read_string(file, &format!("{at}/type")).map_err(|_| bad("no 'type'"))?;
+    let kind = read_string(file, &format!("{at}/type"), "no 'type'")?;
     let t = |f: &str| read_tensor(file, at, f);
     // v_reset is optional in files (nir.read fills zeros like v_threshold's).
     let reset = |thr: &Tensor| if has(file, at, "v_reset") { t("v_reset") } else { Ok(Tensor::full(&thr.shape, 0.0)) };
