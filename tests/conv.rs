@@ -47,7 +47,7 @@ fn input(rng: &mut Rng, len: usize, kind: Input) -> Vec<f32> {
 }
 
 /// (channels, height, width, kernel, stride, padding)
-const GEOMS: [(usize, usize, usize, usize, usize, usize); 9] = [
+const GEOMS: [(usize, usize, usize, usize, usize, usize); 11] = [
     (1, 5, 7, 3, 1, 1),
     (3, 7, 5, 3, 2, 1),
     (2, 6, 6, 3, 1, 0),
@@ -57,6 +57,9 @@ const GEOMS: [(usize, usize, usize, usize, usize, usize); 9] = [
     (2, 5, 5, 3, 2, 0),
     (7, 4, 4, 1, 2, 0),
     (32, 6, 6, 3, 1, 1),
+    // Padding as wide as the kernel: whole kernel rows and columns on the padding.
+    (2, 4, 5, 3, 2, 3),
+    (1, 3, 3, 2, 1, 2),
 ];
 
 #[test]

@@ -221,6 +221,22 @@ impl ConvGeom {
         (iy < self.input.h && ix < self.input.w).then_some(iy * self.input.w + ix)
     }
 
+    /// The taps `kx0..kx1` of kernel row `ky` at output `(oy, ox)` that fall inside the input,
+    /// and the input position of the first of them (`None`, and an empty range, when none does):
+    /// [`ConvGeom::tap`] for a whole kernel row, whose inside taps are consecutive positions.
+    fn tap_run(&self, oy: usize, ox: usize, ky: usize) -> (usize, usize, Option<usize>) {
+        let (k, pad, w) = (self.kernel, self.padding, self.input.w);
+        let iy = (oy * self.stride + ky).checked_sub(pad).filter(|&iy| iy < self.input.h);
+        // ix = ox·stride + kx − pad must be in 0..w.
+        let start = ox * self.stride;
+        let kx0 = pad.saturating_sub(start).min(k);
+        let kx1 = (w + pad).saturating_sub(start).min(k);
+        match iy {
+            Some(iy) if kx0 < kx1 => (kx0, kx1, Some(iy * w + start + kx0 - pad)),
+            _ => (kx0, kx0, None),
+        }
+    }
+
     /// Builds the non-zero entries of im2col(`x`) for `samples` inputs; `binary` for spikes.
     pub fn im2col(&self, x: &[f32], samples: usize, binary: bool, ev: &mut Events) {
         let (c, k) = (self.input.c, self.kernel);
@@ -295,13 +311,16 @@ impl ConvGeom {
                     for ox in 0..self.output.w {
                         let row = &mut sample[(oy * self.output.w + ox) * patch..][..patch];
                         for ky in 0..k {
-                            for kx in 0..k {
-                                let dst = &mut row[(ky * k + kx) * c..][..c];
-                                match self.tap(oy, ox, ky, kx) {
-                                    Some(p) => dst.copy_from_slice(&img[p * c..(p + 1) * c]),
-                                    None => dst.fill(0.0),
-                                }
+                            // The taps of one kernel row that fall inside the image are one run
+                            // of the input row (HWC), so they are copied at once: one copy of
+                            // k·C floats instead of k copies of C (C is 1 for a grey image).
+                            let dst = &mut row[ky * k * c..][..k * c];
+                            let (kx0, kx1, first) = self.tap_run(oy, ox, ky);
+                            dst[..kx0 * c].fill(0.0);
+                            if let Some(p) = first {
+                                dst[kx0 * c..kx1 * c].copy_from_slice(&img[p * c..(p + kx1 - kx0) * c]);
                             }
+                            dst[kx1 * c..].fill(0.0);
                         }
                     }
                 }
