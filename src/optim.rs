@@ -158,12 +158,18 @@ fn size_moments(net: &mut Model, ms: &mut Vec<Vec<f32>>, mut vs: Option<&mut Vec
             bufs[i] = vec![0.0; len];
         }
     };
+    let mut tensors = 0;
     for_each_trainable(net, |i, _, w, _| {
         size(ms, i, w.len());
         if let Some(vs) = vs.as_deref_mut() {
             size(vs, i, w.len());
         }
+        tensors = i + 1;
     });
+    ms.truncate(tensors);
+    if let Some(vs) = vs {
+        vs.truncate(tensors);
+    }
 }
 
 /// The element-wise update `f` over every trainable tensor of `net` (moments `ms`, and `vs` for
@@ -185,11 +191,8 @@ fn update_all<const N: usize, F>(
     F: Fn(&mut [f32], &[f32], &mut [f32], Option<&mut [f32]>) + Sync,
 {
     let threads = parallel::threads_here();
-    let total = {
-        let mut total = 0;
-        for_each_trainable(net, |_, _, w, _| total += w.len());
-        total
-    };
+    // Each tensor has one first moment of its length (`size_moments`).
+    let total: usize = ms.iter().map(Vec::len).sum();
     if threads < 2 || total < 2 * parallel::MIN_PARALLEL_ELEMS {
         let mut vs = vs.map(|v| v.iter_mut());
         let mut ms = ms.iter_mut();
