@@ -63,6 +63,11 @@ export default {
     const up = () => {
       if (!down) return;
       down = false;
+      // The stroke's last send replaces the pending throttled one: left running, that timer would
+      // probe the drawing again after whatever the user asks next (a test image chosen with the
+      // keyboard, say), and the stale drawing would win.
+      clearTimeout(sendTimer);
+      sendTimer = 0;
       send();
     };
     pad.addEventListener('pointerup', up);
