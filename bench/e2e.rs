@@ -343,7 +343,7 @@ fn conv_sweep() -> String {
     let mut lin = Linear::new(g.patch(), 32, &mut rng);
     let rows = SAMPLES * g.positions();
     let dy: Vec<f32> = (0..rows * 32).map(|_| rng.normal()).collect();
-    let (mut ev, mut col, mut out) = (Events::default(), Vec::new(), Vec::new());
+    let (mut ev, mut out) = (Events::default(), Vec::new());
     let mut items = Vec::new();
     for &r in FIRING_RATES {
         let x: Vec<f32> = (0..SAMPLES * g.input.len()).map(|_| f32::from(u8::from(rng.uniform() < r))).collect();
@@ -355,8 +355,8 @@ fn conv_sweep() -> String {
             lin.backward(&ev, &dy, None, s3nn::pass::Groups::whole(SAMPLES));
             te.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
             let t = Instant::now();
-            g.im2col_dense(&x, SAMPLES, &mut col);
-            lin.forward_dense(&col, rows, 1, &mut out);
+            let col = s3nn::layers::conv::Im2col::new(&g, &x);
+            lin.forward_dense(&col, 1, &mut out);
             lin.backward_dense(&col, &dy, None, s3nn::pass::Groups::whole(SAMPLES));
             td.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
         }

@@ -1,7 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The conv layer's two paths against each other and against the reference geometry: the dense
-//! im2col products (`ConvGeom::im2col_dense` + `Linear::forward_dense`/`backward_dense`) must give
-//! the numbers of the event path (`ConvGeom::im2col` + `Linear::forward`/`backward`), the fused
+//! im2col products (`Linear::forward_dense`/`backward_dense`, reading the im2col a block at a time
+//! as the layer does, `Im2col`, or stored whole, `ConvGeom::im2col_dense`) must give the numbers
+//! of the event path (`ConvGeom::im2col` + `Linear::forward`/`backward`), the fused
 //! input gradient (`ConvGeom::input_grad`) those of `col2im(dy · Wᵀ)`, and the im2col non-zero
 //! count (the operation counts) the events' count — for odd sizes, stride 1 and 2, padding 0 and
 //! 1, kernels 1, 3 and 5, and inputs with no spikes, all spikes, some spikes and real values.
@@ -9,8 +10,8 @@
 //! path adds `0·w`, which is −0 for negative w).
 
 use s3nn::activation::Events;
-use s3nn::layers::conv::{im2col_nonzeros, ConvGeom};
-use s3nn::layers::linear::Linear;
+use s3nn::layers::conv::{im2col_nonzeros, ConvGeom, Im2col};
+use s3nn::layers::linear::{Linear, Matrix};
 use s3nn::pass::Groups;
 use s3nn::rng::Rng;
 use s3nn::spec::Shape;
@@ -25,6 +26,14 @@ fn same(what: &str, a: &[f32], b: &[f32]) {
 fn geom(c: usize, h: usize, w: usize, kernel: usize, stride: usize, padding: usize) -> ConvGeom {
     let out = |n: usize| (n + 2 * padding - kernel) / stride + 1;
     ConvGeom { input: Shape { c, h, w }, output: Shape { c: 0, h: out(h), w: out(w) }, kernel, stride, padding }
+}
+
+/// The same bits, zeros' signs included (the same terms added in the same order).
+fn bits(what: &str, a: &[f32], b: &[f32]) {
+    assert_eq!(a.len(), b.len(), "{what}: length");
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        assert_eq!(x.to_bits(), y.to_bits(), "{what}: element {i}: {x:e} vs {y:e}");
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -82,19 +91,32 @@ fn dense_and_event_paths_give_the_same_numbers_and_counts() {
                 assert_eq!(im2col_nonzeros(&x, &g.coverage()), ev.count(), "{what}: non-zero count");
                 assert_eq!(col.iter().filter(|&&v| v != 0.0).count(), ev.count(), "{what}: dense im2col non-zeros");
 
-                let (mut u_ev, mut u_dense) = (Vec::new(), Vec::new());
+                let (stored, blocks) = (Matrix::new(&col, g.patch()), Im2col::new(&g, &x));
+                let (mut u_ev, mut u_dense, mut u_blocks) = (Vec::new(), Vec::new(), Vec::new());
                 lin.forward(&ev, 1, &mut u_ev);
-                lin.forward_dense(&col, rows, 1, &mut u_dense);
+                lin.forward_dense(&stored, 1, &mut u_dense);
+                lin.forward_dense(&blocks, 1, &mut u_blocks);
                 same(&format!("{what}: forward"), &u_dense, &u_ev);
+                bits(&format!("{what}: forward, im2col in blocks"), &u_blocks, &u_dense);
 
                 // Backward: weight and bias gradients, and dL/dx by both routes.
                 let dy: Vec<f32> = (0..rows * c_out).map(|_| rng.normal()).collect();
-                let (mut a, mut b) = (lin.clone(), lin.clone());
+                let (mut a, mut b, mut d) = (lin.clone(), lin.clone(), lin.clone());
                 let mut dcol = Vec::new();
                 a.backward(&ev, &dy, Some(&mut dcol), Groups::whole(samples));
-                b.backward_dense(&col, &dy, None, Groups::whole(samples));
+                b.backward_dense(&stored, &dy, None, Groups::whole(samples));
+                d.backward_dense(&blocks, &dy, None, Groups::whole(samples));
                 same(&format!("{what}: weight gradient"), &b.gw, &a.gw);
                 same(&format!("{what}: bias gradient"), &b.gb, &a.gb);
+                bits(&format!("{what}: weight gradient, im2col in blocks"), &d.gw, &b.gw);
+                if samples > 1 {
+                    // A sharded step's grouped sums read the same blocks, by group.
+                    let grouped = Groups { samples, shards: 2 };
+                    let (mut e, mut f) = (lin.clone(), lin.clone());
+                    e.backward_dense(&stored, &dy, None, grouped);
+                    f.backward_dense(&blocks, &dy, None, grouped);
+                    bits(&format!("{what}: grouped weight gradient, im2col in blocks"), &f.gw, &e.gw);
+                }
                 let mut dx_ref = Vec::new();
                 g.col2im(&dcol, samples, &mut dx_ref);
                 let (mut dx, mut scratch) = (Vec::new(), Vec::new());
@@ -139,6 +161,32 @@ fn dense_im2col_matches_its_definition() {
     }
 }
 
+/// A block of im2col — any rows, any column range (a thread's weight rows cut mid-tap) — is that
+/// part of the whole matrix.
+#[test]
+fn im2col_blocks_are_parts_of_the_whole_matrix() {
+    let mut rng = Rng::new(10);
+    for (c, h, w, k, s, p) in GEOMS {
+        let g = geom(c, h, w, k, s, p);
+        let samples = 3;
+        let x = input(&mut rng, samples * g.input.len(), Input::Real);
+        let mut col = Vec::new();
+        g.im2col_dense(&x, samples, &mut col);
+        let (rows, patch) = (samples * g.positions(), g.patch());
+        let cuts = [0, 1, c.min(patch), patch / 2, patch - 1, patch];
+        for (r0, r1) in [(0, rows), (1, rows - 1), (g.positions() - 1, 2 * g.positions() + 1), (rows - 1, rows)] {
+            for &c0 in &cuts {
+                for &c1 in cuts.iter().filter(|&&c1| c1 > c0) {
+                    let mut out = vec![f32::NAN; (r1 - r0) * (c1 - c0)];
+                    g.im2col_block(&x, r0..r1, c0..c1, &mut out);
+                    let want: Vec<f32> = (r0..r1).flat_map(|r| col[r * patch + c0..r * patch + c1].to_vec()).collect();
+                    bits(&format!("{c}x{h}x{w} k{k}s{s}p{p} rows {r0}..{r1} cols {c0}..{c1}"), &out, &want);
+                }
+            }
+        }
+    }
+}
+
 /// Threads cut the products by rows (forward, input gradient) and by weight rows (weight
 /// gradient): the same bits as one thread, whatever the pool.
 #[cfg(feature = "parallel")]
@@ -153,10 +201,9 @@ fn conv_products_are_the_same_on_two_threads() {
     let rows = samples * g.positions();
     let dy: Vec<f32> = (0..rows * 64).map(|_| rng.normal()).collect();
     let run = || {
-        let mut col = Vec::new();
-        g.im2col_dense(&x, samples, &mut col);
+        let col = Im2col::new(&g, &x);
         let mut u = Vec::new();
-        lin.forward_dense(&col, rows, 1, &mut u);
+        lin.forward_dense(&col, 1, &mut u);
         let mut l = lin.clone();
         l.backward_dense(&col, &dy, None, Groups::whole(samples));
         let wt = l.transposed().to_vec();

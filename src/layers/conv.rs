@@ -1,8 +1,9 @@
 //! Convolution layers. Two ways to compute the same numbers, chosen per layer and batch by the
 //! input's measured density:
-//! - **dense**: im2col as a dense matrix, then the blocked SIMD products (`col · W` forward,
-//!   `colᵀ · dy` for the weight gradient). Real-valued input always, and spikes when many fire
-//!   (with batch norm about half do);
+//! - **dense**: the blocked SIMD products on im2col (`col · W` forward, `colᵀ · dy` for the
+//!   weight gradient), whose blocks are made as the products read them ([`Im2col`]), so the
+//!   matrix is never stored whole. Real-valued input always, and spikes when many fire (with batch
+//!   norm about half do);
 //! - **events**: im2col as an event list, so each input spike adds its weight rows (additions
 //!   only) — sparse spikes.
 //!
@@ -15,7 +16,7 @@
 //! Activations are HWC per sample: feature index `(y·W + x)·C + c`. A conv weight matrix is
 //! `[(ky·k + kx)·C_in + c_in] × C_out`; [`Layout::Conv`] maps it to PyTorch's `[C_out, C_in, k, k]`.
 
-use super::linear::Linear;
+use super::linear::{DenseRows, Linear};
 use super::Pass;
 use crate::activation::{Activation, Events};
 use crate::kernels;
@@ -25,6 +26,7 @@ use crate::params::{Layout, Owner, Param, ParamMut};
 use crate::parallel;
 use crate::rng::Rng;
 use crate::spec::Shape;
+use std::ops::Range;
 
 /// Spike density (non-zero share of the input) from which a spike-fed conv runs the dense
 /// product on the binary im2col instead of the event list. Both paths give the same bits, so this
@@ -57,8 +59,9 @@ pub struct Conv {
     path: Path,
     /// im2col of the last forward's input, as events (event path).
     events: Events,
-    /// im2col of the last forward's input, dense `[rows·positions × patch]` (dense path).
-    col: Vec<f32>,
+    /// The last forward's input (dense path), kept for the weight gradient: its im2col is made
+    /// again block by block in backward (an input is `patch` times smaller than its im2col).
+    input: Vec<f32>,
     /// Non-zero im2col entries of the last forward (for the operation counts).
     nonzeros: usize,
     /// How many output positions read each input value ([`ConvGeom::coverage`]), built at the
@@ -79,7 +82,7 @@ impl Conv {
             geom,
             path: Path::Dense,
             events: Events::default(),
-            col: Vec::new(),
+            input: Vec::new(),
             nonzeros: 0,
             cover: None,
             dcol: Vec::new(),
@@ -102,8 +105,10 @@ impl Conv {
             Path::Dense => {
                 let geom = self.geom;
                 self.nonzeros = im2col_nonzeros(x, self.cover.get_or_insert_with(|| geom.coverage()));
-                self.geom.im2col_dense(x, rows, &mut self.col);
-                self.linear.forward_dense(&self.col, rows * self.geom.positions(), input.repeats, &mut self.out.dense);
+                self.input.clear();
+                self.input.extend_from_slice(x);
+                let col = Im2col::new(&self.geom, &self.input);
+                self.linear.forward_dense(&col, input.repeats, &mut self.out.dense);
             }
         }
     }
@@ -122,8 +127,9 @@ impl Conv {
                 self.events.rows()
             }
             Path::Dense => {
-                self.linear.backward_dense(&self.col, g, None, groups);
-                self.col.len() / self.geom.patch().max(1)
+                let col = Im2col::new(&self.geom, &self.input);
+                self.linear.backward_dense(&col, g, None, groups);
+                col.rows()
             }
         };
         if input_grad {
@@ -159,6 +165,39 @@ impl Conv {
     pub fn params_mut<'a>(&'a mut self, owner: Owner, f: &mut dyn FnMut(ParamMut<'a>)) {
         let layout = self.layout();
         self.linear.params_mut(owner, layout, f)
+    }
+}
+
+/// The im2col matrix of a conv input as the dense products read it ([`DenseRows`]): each block
+/// is made when asked ([`ConvGeom::im2col_block`]), in L2, and never stored whole.
+#[derive(Clone, Copy, Debug)]
+pub struct Im2col<'a> {
+    geom: &'a ConvGeom,
+    x: &'a [f32],
+}
+
+impl<'a> Im2col<'a> {
+    /// `x` holds whole samples of `geom.input`.
+    pub fn new(geom: &'a ConvGeom, x: &'a [f32]) -> Self {
+        Self { geom, x }
+    }
+}
+
+impl DenseRows for Im2col<'_> {
+    fn rows(&self) -> usize {
+        self.x.len() / self.geom.input.len().max(1) * self.geom.positions()
+    }
+    fn cols(&self) -> usize {
+        self.geom.patch()
+    }
+    fn block<'a>(&'a self, rows: Range<usize>, cols: Range<usize>, scratch: &'a mut Vec<f32>) -> (&'a [f32], usize) {
+        let (width, need) = (cols.len(), rows.len() * cols.len());
+        if scratch.len() < need {
+            scratch.resize(need, 0.0);
+        }
+        let out = &mut scratch[..need];
+        self.geom.im2col_block(self.x, rows, cols, out);
+        (out, width)
     }
 }
 
@@ -294,38 +333,62 @@ impl ConvGeom {
     }
 
     /// Writes im2col(`x`) densely: `col[(s·positions + oy·W_out + ox)·patch + (ky·k + kx)·C + c]`
-    /// (zero where a tap falls on the padding). Samples are independent, so they are cut
-    /// between threads.
+    /// (zero where a tap falls on the padding) — the whole matrix, which the layer itself never
+    /// stores (see [`Im2col`]); kept as the plain form its blocks are tested against. Samples are
+    /// independent, so they are cut between threads.
     pub fn im2col_dense(&self, x: &[f32], samples: usize, col: &mut Vec<f32>) {
-        let (c, k, patch) = (self.input.c, self.kernel, self.patch());
-        let per_in = self.input.len();
+        let patch = self.patch();
         let per_col = self.positions() * patch;
         col.resize(samples * per_col, 0.0); // every entry is written below
         if per_col == 0 {
             return;
         }
+        let positions = self.positions();
         parallel::for_row_chunks(col, per_col, 1, |s0, chunk| {
-            for (ds, sample) in chunk.chunks_exact_mut(per_col).enumerate() {
-                let img = &x[(s0 + ds) * per_in..][..per_in];
-                for oy in 0..self.output.h {
-                    for ox in 0..self.output.w {
-                        let row = &mut sample[(oy * self.output.w + ox) * patch..][..patch];
-                        for ky in 0..k {
-                            // The taps of one kernel row that fall inside the image are one run
-                            // of the input row (HWC), so they are copied at once: one copy of
-                            // k·C floats instead of k copies of C (C is 1 for a grey image).
-                            let dst = &mut row[ky * k * c..][..k * c];
-                            let (kx0, kx1, first) = self.tap_run(oy, ox, ky);
-                            dst[..kx0 * c].fill(0.0);
-                            if let Some(p) = first {
-                                dst[kx0 * c..kx1 * c].copy_from_slice(&img[p * c..(p + kx1 - kx0) * c]);
-                            }
-                            dst[kx1 * c..].fill(0.0);
-                        }
+            let samples = chunk.len() / per_col;
+            self.im2col_block(x, s0 * positions..(s0 + samples) * positions, 0..patch, chunk);
+        });
+    }
+
+    /// The entries `[rows] × [cols]` of im2col(`x`) (rows numbered across samples, `s·positions
+    /// + q`) into `out`, `cols.len()` floats per row.
+    pub fn im2col_block(&self, x: &[f32], rows: Range<usize>, cols: Range<usize>, out: &mut [f32]) {
+        let (c, k, patch, positions) = (self.input.c, self.kernel, self.patch(), self.positions());
+        let (per_in, width) = (self.input.len(), cols.len());
+        debug_assert!(cols.end <= patch && out.len() == rows.len() * width);
+        if width == 0 {
+            return;
+        }
+        for (r, dst) in rows.zip(out.chunks_exact_mut(width)) {
+            let (s, q) = (r / positions, r % positions);
+            let (oy, ox) = (q / self.output.w, q % self.output.w);
+            let img = &x[s * per_in..][..per_in];
+            if width == patch {
+                for ky in 0..k {
+                    // The taps of one kernel row that fall inside the image are one run of the
+                    // input row (HWC), so they are copied at once: one copy of k·C floats
+                    // instead of k copies of C (C is 1 for a grey image).
+                    let dst = &mut dst[ky * k * c..][..k * c];
+                    let (kx0, kx1, first) = self.tap_run(oy, ox, ky);
+                    dst[..kx0 * c].fill(0.0);
+                    if let Some(p) = first {
+                        dst[kx0 * c..kx1 * c].copy_from_slice(&img[p * c..(p + kx1 - kx0) * c]);
+                    }
+                    dst[kx1 * c..].fill(0.0);
+                }
+            } else {
+                // A column range (a thread's share of the weight rows): tap by tap, each tap's
+                // channels that fall in the range.
+                for t in cols.start / c..cols.end.div_ceil(c) {
+                    let (lo, hi) = (cols.start.max(t * c), cols.end.min((t + 1) * c));
+                    let d = &mut dst[lo - cols.start..hi - cols.start];
+                    match self.tap(oy, ox, t / k, t % k) {
+                        Some(p) => d.copy_from_slice(&img[p * c + lo - t * c..p * c + hi - t * c]),
+                        None => d.fill(0.0),
                     }
                 }
             }
-        });
+        }
     }
 
     /// The input gradient of the convolution, `dx = col2im(dy · Wᵀ)` (a transposed

@@ -12,6 +12,8 @@ use crate::parallel::{self, for_row_chunks, for_sparse_blocks, join, MIN_PARALLE
 use crate::params::{Layout, Owner, Param, ParamMut};
 use crate::pass::Groups;
 use crate::rng::Rng;
+use std::cell::RefCell;
+use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 /// Inner dimension below which the input-gradient product is not split across threads.
@@ -143,19 +145,23 @@ impl Linear {
     /// `out[rows × fan_out] = b + x · W` for a dense input `x [rows × fan_in]` (a conv's im2col),
     /// `x`'s rows `repeats` copies as in [`Linear::forward`]. Rows split between threads; each
     /// element adds its terms in increasing input index, as the event product does.
-    pub fn forward_dense(&self, x: &[f32], rows: usize, repeats: usize, out: &mut Vec<f32>) {
+    pub fn forward_dense(&self, x: &impl DenseRows, repeats: usize, out: &mut Vec<f32>) {
         let (k, n) = (self.fan_in, self.fan_out);
-        debug_assert_eq!(x.len(), rows * k);
+        debug_assert_eq!(x.cols(), k);
+        let rows = x.rows();
         let distinct = distinct_rows(rows, repeats);
         out.resize(rows * n, 0.0); // every element is overwritten by the bias or a copy next
         let first = &mut out[..distinct * n];
         kernels::broadcast_rows(&self.b, distinct, first);
         let w = &self.w;
         for_row_chunks(first, n, DENSE_ROW_BLOCK, |r0, chunk| {
-            for (b, block) in chunk.chunks_mut(DENSE_ROW_BLOCK * n).enumerate() {
-                let (r, m) = (r0 + b * DENSE_ROW_BLOCK, block.len() / n);
-                kernels::matmul(&x[r * k..(r + m) * k], w, m, k, n, block);
-            }
+            with_block(|scratch| {
+                for (b, block) in chunk.chunks_mut(DENSE_ROW_BLOCK * n).enumerate() {
+                    let (r, m) = (r0 + b * DENSE_ROW_BLOCK, block.len() / n);
+                    let (a, _) = x.block(r..r + m, 0..k, scratch);
+                    kernels::matmul(a, w, m, k, n, block);
+                }
+            })
         });
         copy_repeats(out, distinct * n);
     }
@@ -165,14 +171,14 @@ impl Linear {
     /// `din = dy · Wᵀ` if asked.
     pub fn backward_dense(
         &mut self,
-        x: &[f32],
+        x: &impl DenseRows,
         dy: &[f32],
         din: Option<&mut Vec<f32>>,
         groups: Groups,
     ) {
         let (k, n) = (self.fan_in, self.fan_out);
         let rows = dy.len() / n.max(1);
-        debug_assert_eq!(x.len(), rows * k);
+        debug_assert_eq!((x.rows(), x.cols()), (rows, k));
         if groups.shards > 1 {
             self.grouped_dense_grads(x, dy, groups);
         } else {
@@ -181,7 +187,7 @@ impl Linear {
             } else {
                 1
             };
-            grad_rows(x, k, dy, n, 0, &mut self.gw, parts);
+            grad_rows(x, 0..rows, dy, n, 0, &mut self.gw, parts);
             self.bias_grad(dy);
         }
         if let Some(din) = din {
@@ -212,12 +218,12 @@ impl Linear {
 
     /// The weight and bias gradients of [`Linear::backward_dense`] by group (one thread:
     /// grouped steps run only there).
-    fn grouped_dense_grads(&mut self, x: &[f32], dy: &[f32], groups: Groups) {
-        let (k, n) = (self.fan_in, self.fan_out);
+    fn grouped_dense_grads(&mut self, x: &impl DenseRows, dy: &[f32], groups: Groups) {
+        let n = self.fan_out;
         let rows = dy.len() / n.max(1);
         grouped_sums(&mut self.gw, &mut self.group_sum, n, groups.shards, |i, p0, block| {
             let (a, b) = groups.rows_of(i, rows);
-            grad_rows(&x[a * k..b * k], k, &dy[a * n..b * n], n, p0, block, 1);
+            grad_rows(x, a..b, &dy[a * n..b * n], n, p0, block, 1);
         });
         self.grouped_bias_grads(dy, groups);
     }
@@ -381,25 +387,89 @@ impl TransposeCache {
     }
 }
 
-/// `gw[p0.. p0 + gw.len()/n] += x[:, p0..]ᵀ · dy` over all batch rows in order, GRAD_ROW_BLOCK rows
-/// at a time; the weight rows are cut into `parts` blocks for threads (each element is still
-/// summed by one thread in increasing row order, so any cut gives the same bits).
-fn grad_rows(x: &[f32], k: usize, dy: &[f32], n: usize, p0: usize, gw: &mut [f32], parts: usize) {
+/// `gw[p0.. p0 + gw.len()/n] += x[rows, p0..]ᵀ · dy` (`dy` holds the `rows`) in increasing row
+/// order, GRAD_ROW_BLOCK rows at a time; the weight rows are cut into `parts` blocks for threads
+/// (each element is still summed by one thread in increasing row order, so any cut gives the
+/// same bits, and so does the cut of the rows into blocks: a block's sums are stored and read
+/// back exactly).
+fn grad_rows(x: &impl DenseRows, rows: Range<usize>, dy: &[f32], n: usize, p0: usize, gw: &mut [f32], parts: usize) {
     let m = gw.len() / n.max(1);
     if parts > 1 && m >= 2 {
         let left = parts / 2;
         let cut = m * left / parts;
         let (a, b) = gw.split_at_mut(cut * n);
-        join(|| grad_rows(x, k, dy, n, p0, a, left), || grad_rows(x, k, dy, n, p0 + cut, b, parts - left));
+        let (ra, rb) = (rows.clone(), rows);
+        join(|| grad_rows(x, ra, dy, n, p0, a, left), || grad_rows(x, rb, dy, n, p0 + cut, b, parts - left));
         return;
     }
-    let rows = dy.len() / n.max(1);
-    let mut r0 = 0;
-    while r0 < rows {
-        let kc = GRAD_ROW_BLOCK.min(rows - r0);
-        kernels::matmul_tn(&x[r0 * k + p0..(r0 + kc) * k], k, &dy[r0 * n..(r0 + kc) * n], m, kc, n, gw);
-        r0 += kc;
+    if m == 0 {
+        return;
     }
+    with_block(|scratch| {
+        let mut r0 = rows.start;
+        while r0 < rows.end {
+            let kc = GRAD_ROW_BLOCK.min(rows.end - r0);
+            let (a, lda) = x.block(r0..r0 + kc, p0..p0 + m, scratch);
+            let d0 = r0 - rows.start;
+            kernels::matmul_tn(a, lda, &dy[d0 * n..(d0 + kc) * n], m, kc, n, gw);
+            r0 += kc;
+        }
+    });
+}
+
+/// The dense input `[rows × cols]` of [`Linear::forward_dense`] and [`Linear::backward_dense`],
+/// read a block at a time: a stored matrix ([`Matrix`]), or a convolution's im2col
+/// (`conv::Im2col`), whose blocks are made when asked, so that the whole matrix (90 MB for the
+/// science CNN's second layer at batch 100) is never written out and streamed back from memory:
+/// each block is made in L2 and used there.
+pub trait DenseRows: Sync {
+    fn rows(&self) -> usize;
+    fn cols(&self) -> usize;
+    /// The entries `[rows] × [cols]`, row `i` of them starting at `i · stride` of the slice
+    /// returned with `stride` (`stride ≥ cols.len()`; a block that is not stored is made in
+    /// `scratch`). Full-width blocks (`cols` = `0..self.cols()`) have `stride = cols.len()`.
+    fn block<'a>(&'a self, rows: Range<usize>, cols: Range<usize>, scratch: &'a mut Vec<f32>) -> (&'a [f32], usize);
+}
+
+/// A dense input stored row-major (`data.len() = rows × cols`).
+#[derive(Clone, Copy, Debug)]
+pub struct Matrix<'a> {
+    data: &'a [f32],
+    cols: usize,
+}
+
+impl<'a> Matrix<'a> {
+    pub fn new(data: &'a [f32], cols: usize) -> Self {
+        assert!(cols > 0 && data.len() % cols == 0, "Matrix: {} floats are not rows of {cols}", data.len());
+        Self { data, cols }
+    }
+}
+
+impl DenseRows for Matrix<'_> {
+    fn rows(&self) -> usize {
+        self.data.len() / self.cols
+    }
+    fn cols(&self) -> usize {
+        self.cols
+    }
+    fn block<'a>(&'a self, rows: Range<usize>, cols: Range<usize>, _: &'a mut Vec<f32>) -> (&'a [f32], usize) {
+        if rows.is_empty() {
+            return (&[], self.cols);
+        }
+        (&self.data[rows.start * self.cols + cols.start..(rows.end - 1) * self.cols + cols.end], self.cols)
+    }
+}
+
+thread_local! {
+    /// Per thread, the block of a dense input being made ([`DenseRows::block`]): it grows to the
+    /// largest block once and is reused, so training allocates nothing after its first step.
+    static BLOCK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with this thread's block buffer (`f` must not call back into a product: the buffer
+/// is borrowed while it runs).
+fn with_block<R>(f: impl FnOnce(&mut Vec<f32>) -> R) -> R {
+    BLOCK.with(|b| f(&mut b.borrow_mut()))
 }
 
 /// `weight` (in the owner's `layout`) and `bias`. The exclusive walk makes the weights its own
