@@ -28,14 +28,8 @@ use crate::rng::Rng;
 use crate::spec::Shape;
 use std::ops::Range;
 
-/// Spike density (non-zero share of the input) from which a spike-fed conv runs the dense
-/// product on the binary im2col instead of the event list. Both paths give the same bits, so this
-/// is a speed choice only. Measured by `S3NN_BENCH_CONV_SWEEP=1 cargo bench --bench e2e --features
-/// parallel -- cnn` (32 → 32 channels at 28×28, forward + weight gradient, 2 threads, AVX-512,
-/// load ≈ 1.4): the event list cost 0.66 ms per sample at 2 %, 0.82 at 5 % and 1.26 at 10 %, the
-/// dense product 0.77–0.86 ms from 2 % up, so they cross near 5 % (table and plot in
-/// docs/bench-cnn.md; a run at load ≈ 9 had put the crossing near 15 %).
-pub const DENSE_MIN_DENSITY: f64 = 0.05;
+/// (Defined beside the event lists, whose size it bounds: the memory budget reads it too.)
+pub use crate::activation::DENSE_MIN_DENSITY;
 
 /// im2col rows whose dL/dcol is made and scattered at once in the input gradient: 128 × 576
 /// floats = 295 KB at most, in L2 beside dy's rows and Wᵀ.
