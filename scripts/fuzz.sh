@@ -19,7 +19,9 @@ toolchain=$(nightly_toolchain)
 seconds=${1:-25}
 shift || true
 case $seconds in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
-rss_limit_mb=${FUZZ_RSS_LIMIT_MB:-2048}
+# Above budget::MAX_WORKING_BYTES (4 GiB natively) and the fuzzer's own memory: a pass the
+# budget admits may use up to that, so only memory the budget does not bound trips the limit.
+rss_limit_mb=${FUZZ_RSS_LIMIT_MB:-5120}
 timeout_s=${FUZZ_TIMEOUT_S:-10}
 
 all_targets=$(cargo "+$toolchain" fuzz list) || exit 1
