@@ -329,9 +329,10 @@ const CNN_CASES: [(&str, &str, bool, &str, usize); 4] = [
 ];
 
 /// Time per sample of one spike-fed conv layer (the science CNN's second: 32 → 32 channels,
-/// 28×28, k3 p1) in training (forward and weight gradient), by firing rate of its input, on both
-/// paths: the event list (additions only) and the dense product on the binary im2col. The
-/// crossing is where `conv::DENSE_MIN_DENSITY` belongs. Both paths measured back to back per rate.
+/// 28×28, k3 p1) in training (forward and weight gradient), by firing rate of its input, three
+/// ways: the event list (one addition per spike and output), the dense product on the binary
+/// im2col, and the table lookup on its 4-bit patterns (`layers::patterns`, what the layer runs
+/// on spikes). All three measured back to back per rate.
 fn conv_sweep() -> String {
     use s3nn::activation::Events;
     use s3nn::layers::conv::ConvGeom;
@@ -343,11 +344,11 @@ fn conv_sweep() -> String {
     let mut lin = Linear::new(g.patch(), 32, &mut rng);
     let rows = SAMPLES * g.positions();
     let dy: Vec<f32> = (0..rows * 32).map(|_| rng.normal()).collect();
-    let (mut ev, mut out) = (Events::default(), Vec::new());
+    let (mut ev, mut out, mut pats, mut tables) = (Events::default(), Vec::new(), s3nn::layers::patterns::Patterns::default(), Vec::new());
     let mut items = Vec::new();
     for &r in FIRING_RATES {
         let x: Vec<f32> = (0..SAMPLES * g.input.len()).map(|_| f32::from(u8::from(rng.uniform() < r))).collect();
-        let (mut te, mut td) = (Vec::new(), Vec::new());
+        let (mut te, mut td, mut tp) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..5 {
             let t = Instant::now();
             g.im2col(&x, SAMPLES, true, &mut ev);
@@ -359,9 +360,15 @@ fn conv_sweep() -> String {
             lin.forward_dense(&col, 1, &mut out);
             lin.backward_dense(&col, &dy, None, s3nn::pass::Groups::whole(SAMPLES));
             td.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
+            let t = Instant::now();
+            pats.rebuild(&g, &x);
+            pats.forward(&lin, 1, &mut tables, &mut out);
+            let p = &pats;
+            lin.backward_with(&dy, None, s3nn::pass::Groups::whole(SAMPLES), |rows, dy, p0, gw, parts| p.weight_grad(rows, dy, 32, p0, gw, parts));
+            tp.push(t.elapsed().as_secs_f64() * 1e3 / SAMPLES as f64);
         }
-        eprintln!("[e2e] conv 32→32 28×28 @ {:>4.0} %: events {:.3} ms/sample, dense {:.3} ms/sample", r * 100.0, median(&te), median(&td));
-        items.push(format!("{{\"rate\":{r},\"eventsMsPerSample\":{:.5},\"denseMsPerSample\":{:.5}}}", median(&te), median(&td)));
+        eprintln!("[e2e] conv 32→32 28×28 @ {:>4.0} %: events {:.3} ms/sample, dense {:.3} ms/sample, patterns {:.3} ms/sample", r * 100.0, median(&te), median(&td), median(&tp));
+        items.push(format!("{{\"rate\":{r},\"eventsMsPerSample\":{:.5},\"denseMsPerSample\":{:.5},\"patternsMsPerSample\":{:.5}}}", median(&te), median(&td), median(&tp)));
     }
     format!("[{}]", items.join(","))
 }

@@ -274,9 +274,9 @@ if (cnn.length) {
   cnnTable.push('', `Native, 2 threads, MNIST, batch 100, Adam 1e-3; s3nn is the median over ${trainRuns.length} processes of each one's median of 5 timed blocks, PyTorch ${torchCnn[0]?.torch ?? ''} the median of \`bench/torch_peer.py\` runs alternated with them. Load average at the s3nn runs: ${loads.join('; ')}; ${steal.toFixed(1)} s of CPU stolen by the hypervisor during them.`);
   if (convSweep) {
     const sweepRun = cnnRuns.find((r) => r.convSweep);
-    cnnTable.push('', `One spike-fed conv layer by the firing rate of its input (32 → 32 channels, 28×28, k3 p1; forward + weight gradient, ms per sample, 2 threads, load ${sweepRun.loadavg}); where the two cross is \`conv::DENSE_MIN_DENSITY\`:`, '');
-    cnnTable.push('| firing rate | event list (additions) | dense product on the binary im2col |', '|---:|---:|---:|');
-    for (const r of convSweep) cnnTable.push(`| ${(r.rate * 100).toFixed(0)} % | ${ms(r.eventsMsPerSample)} | ${ms(r.denseMsPerSample)} |`);
+    cnnTable.push('', `One spike-fed conv layer by the firing rate of its input (32 → 32 channels, 28×28, k3 p1; forward + weight gradient, ms per sample, 2 threads, load ${sweepRun.loadavg}); the layer runs the table lookup on spikes:`, '');
+    cnnTable.push('| firing rate | event list (an addition per spike and output) | dense product on the binary im2col | table lookup on 4-bit patterns |', '|---:|---:|---:|---:|');
+    for (const r of convSweep) cnnTable.push(`| ${(r.rate * 100).toFixed(0)} % | ${ms(r.eventsMsPerSample)} | ${ms(r.denseMsPerSample)} | ${r.patternsMsPerSample == null ? '–' : ms(r.patternsMsPerSample)} |`);
   }
   L.push('## CNN training: s3nn and PyTorch side by side', '', ...cnnTable, '');
 }
@@ -402,9 +402,10 @@ if (convSweep?.length) {
       series: [
         { label: `native ${isa}: event list (additions only)`, color: '#d62728', dash: [], y: convSweep.map((r) => r.eventsMsPerSample * 1000) },
         { label: `native ${isa}: dense product on the binary im2col`, color: '#d62728', dash: [8, 6], y: convSweep.map((r) => r.denseMsPerSample * 1000) },
+        ...(convSweep.every((r) => r.patternsMsPerSample != null) ? [{ label: `native ${isa}: table lookup on 4-bit patterns (the layer's path)`, color: '#1f77b4', dash: [], y: convSweep.map((r) => r.patternsMsPerSample * 1000) }] : []),
       ],
       xLabel: 'firing rate of the 32 × 28 × 28 input spikes (%)',
-      note: 'Event list: im2col as events, sparse_matmul forward and over the transposed events for the weight gradient. Dense: im2col_dense, matmul forward, matmul_tn for the weight gradient. 20 samples, 2 threads. The conv layer switches at conv::DENSE_MIN_DENSITY.',
+      note: 'Event list: im2col as events, sparse_matmul forward and over the transposed events for the weight gradient. Dense: im2col in blocks, matmul forward, matmul_tn for the weight gradient. Table lookup: im2col as 4-bit patterns, subset sums of W (forward) and of dy (weight gradient) added per pattern (layers/patterns.rs). 20 samples, 2 threads.',
       title: `Conv 32 → 32, 28×28, k3 p1: forward + weight gradient, µs per sample vs input firing rate (${versions.cpu || ''})`,
     });
     await page.locator('#figure').screenshot({ path: path.join(root, 'docs/bench-conv-firing.png') });

@@ -7,19 +7,6 @@ use crate::kernels;
 use crate::parallel;
 use crate::neuron::Signal;
 
-/// Spike density (non-zero share of the input) from which a spike-fed conv runs the dense
-/// product on the binary im2col instead of the event list. Both paths give the same bits, so this
-/// is a speed choice only. Measured by `S3NN_BENCH_CONV_SWEEP=1 cargo bench --bench e2e --features
-/// parallel -- cnn` (32 → 32 channels at 28×28, forward + weight gradient, 2 threads, AVX-512,
-/// load ≈ 1.4): the event list cost 0.66 ms per sample at 2 %, 0.82 at 5 % and 1.26 at 10 %, the
-/// dense product 0.77–0.86 ms from 2 % up, so they cross near 5 % (table and plot in
-/// docs/bench-cnn.md; a run at load ≈ 9 had put the crossing near 15 %). Since the dense
-/// product makes its im2col in blocks, on an AVX2 host (2 threads) it cost 0.41–0.52 ms at every
-/// rate from 1 % and the event list 0.50 ms at 1 %, so it no longer loses anywhere there; the
-/// threshold stays where the AVX-512 host put it until the event path is measured there again.
-/// The memory budget also reads it: it bounds how many events a layer can keep.
-pub const DENSE_MIN_DENSITY: f64 = 0.05;
-
 /// Compressed sparse rows: row r's events are `idx[ptr[r]..ptr[r + 1]]`, with values `val` unless
 /// the events are binary spikes (value 1, `val` unused). `idx`/`val` may be longer than the
 /// `ptr[rows]` events (scratch room); use [`Events::count`].

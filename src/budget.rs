@@ -10,7 +10,6 @@
 //! of [`crate::activation::Events`] rely on.
 
 use crate::error::{Result, S3nnError};
-use crate::activation::DENSE_MIN_DENSITY;
 use crate::spec::{LayerSpec, NetworkSpec, Shape};
 
 /// Largest working memory one pass may need, in bytes. In wasm32, 2 GiB: half of its address
@@ -28,17 +27,17 @@ pub const MAX_WORKING_BYTES: u64 = 4 << 30;
 /// neuron step's kept pre-activation and scratch, and in training the gradient and its spare.
 const ACTIVATION_BYTES_INFER: u64 = 4 + 8 + 4 + 4;
 const ACTIVATION_BYTES_TRAIN: u64 = ACTIVATION_BYTES_INFER + 4 + 4 + 8;
-/// A conv layer stores no im2col matrix: the dense path makes it block by block in per-thread
-/// buffers (`conv::Im2col`) and keeps a copy of its input (4 bytes per input value); the event
-/// path, taken only for spikes sparser than [`DENSE_MIN_DENSITY`], keeps one index per non-zero
-/// im2col entry (spikes carry no value), and in training its transpose's row index too. A
-/// non-zero input value is in at most ⌈k / stride⌉² im2col rows, so the events of a row number
-/// fewer than `DENSE_MIN_DENSITY × input values × ⌈k / stride⌉²`.
+/// A conv layer stores no im2col matrix. On real-valued input it makes it block by block in
+/// per-thread buffers (`conv::Im2col`) and keeps a copy of its input (4 bytes per input value);
+/// on spikes it keeps im2col as 4-bit patterns (`patterns::Patterns`: a byte per four patch
+/// entries of each output position, and a byte per four input values for the pixels' own).
+/// Whether a layer's input will be spikes is the neuron's business, so both are counted.
 const CONV_INPUT_BYTES: u64 = 4;
-const EVENT_BYTES_INFER: u64 = 4;
-const EVENT_BYTES_TRAIN: u64 = EVENT_BYTES_INFER + 4;
-/// Per im2col row (output position): its CSR offset.
-const EVENT_ROW_BYTES: u64 = 4;
+/// Pattern bytes per input value (the pixels' patterns), as a divisor.
+const PIXEL_PATTERN_DIVISOR: u64 = 4;
+/// The pattern product's subset sums of the weights: 16 floats per four patch entries per
+/// output channel, 16 bytes per weight (batch-independent, so counted with the parameters).
+const TABLE_BYTES_PER_WEIGHT: u64 = 16;
 /// Bytes per parameter: value, gradient, transposed copy, two optimizer moments.
 const PARAM_BYTES: u64 = 4 * 5;
 /// Bytes per hidden neuron per row that an inspection's record adds (spike u8 + potential f32).
@@ -81,13 +80,9 @@ pub enum PassKind {
 pub fn cost(spec: &NetworkSpec, kind: PassKind) -> Result<Cost> {
     let shapes = spec.shapes()?;
     let train = kind == PassKind::Train;
-    let (act, event) = if train {
-        (ACTIVATION_BYTES_TRAIN, EVENT_BYTES_TRAIN)
-    } else {
-        (ACTIVATION_BYTES_INFER, EVENT_BYTES_INFER)
-    };
+    let act = if train { ACTIVATION_BYTES_TRAIN } else { ACTIVATION_BYTES_INFER };
     let len = |s: &Shape| s.len() as u64;
-    let mut params = 0u64;
+    let (mut params, mut tables) = (0u64, 0u64);
     let mut row = len(&shapes[0].0).saturating_mul(act); // the input, HWC, with its events
     for (layer, (input, output)) in spec.hidden.iter().zip(&shapes) {
         let out = len(output);
@@ -97,15 +92,14 @@ pub fn cost(spec: &NetworkSpec, kind: PassKind) -> Result<Cost> {
                 // the pre-activation, its batch norm, then the neuron's output
                 row = row.saturating_add(out.saturating_mul(act).saturating_mul(2 + u64::from(spec.batch_norm)));
             }
-            LayerSpec::Conv { channels, kernel, stride, .. } => {
+            LayerSpec::Conv { channels, kernel, .. } => {
                 let patch = (kernel as u64).saturating_mul(kernel as u64).saturating_mul(input.c as u64);
                 params = params.saturating_add(patch.saturating_add(1).saturating_mul(channels as u64));
+                tables = tables.saturating_add(patch.div_ceil(4).saturating_mul(4).saturating_mul(channels as u64).saturating_mul(TABLE_BYTES_PER_WEIGHT));
                 let positions = (output.h as u64).saturating_mul(output.w as u64);
-                let reach = (kernel as u64).div_ceil(stride.max(1) as u64).pow(2);
-                let events = (len(input).saturating_mul(reach) as f64 * DENSE_MIN_DENSITY).ceil() as u64;
                 row = row.saturating_add(len(input).saturating_mul(CONV_INPUT_BYTES));
-                row = row.saturating_add(events.saturating_mul(event));
-                row = row.saturating_add(positions.saturating_mul(EVENT_ROW_BYTES));
+                row = row.saturating_add(positions.saturating_mul(patch.div_ceil(4)));
+                row = row.saturating_add(len(input).div_ceil(PIXEL_PATTERN_DIVISOR));
                 row = row.saturating_add(out.saturating_mul(act).saturating_mul(2 + u64::from(spec.batch_norm)));
             }
             LayerSpec::MaxPool { .. } => row = row.saturating_add(out.saturating_mul(act)),
@@ -119,7 +113,7 @@ pub fn cost(spec: &NetworkSpec, kind: PassKind) -> Result<Cost> {
     // per-step logits, their average and gradient, the probabilities
     row = row.saturating_add(len(&classes).saturating_mul(4 * 4));
     Ok(Cost {
-        fixed: params.saturating_mul(PARAM_BYTES),
+        fixed: params.saturating_mul(PARAM_BYTES).saturating_add(tables),
         per_sample: row.saturating_mul(spec.neuron.steps() as u64),
     })
 }
@@ -209,10 +203,9 @@ mod tests {
         let train = cost(&s, PassKind::Train).unwrap();
         let inspect = cost(&s, PassKind::Inspect).unwrap();
         assert!(train.per_sample > infer.per_sample && inspect.per_sample > infer.per_sample);
-        // Conv 2's kept input (14 × 14 × 16 floats) and the event list it may take at the
-        // densest spikes that still use the event path are part of the bound.
-        let events = (14.0 * 14.0 * 16.0 * 9.0 * DENSE_MIN_DENSITY).ceil() as u64;
-        assert!(infer.per_sample > 14 * 14 * 16 * 4 + events * 4);
+        // Conv 2's kept input (14 × 14 × 16 floats) and its patterns (14 × 14 positions × 36
+        // bytes of a 144-entry patch) are part of the bound.
+        assert!(infer.per_sample > 14 * 14 * 16 * 4 + 14 * 14 * 36);
     }
 
     #[test]

@@ -136,9 +136,9 @@ pub fn for_each_mut<T: Send>(items: &mut [T], first: usize, f: &(impl Fn(usize, 
 }
 
 /// Calls `f(first_row, rows_chunk)` over disjoint chunks of the `[rows × n]` matrix `out`.
-pub fn for_row_chunks<F>(out: &mut [f32], n: usize, min_rows: usize, f: F)
+pub fn for_row_chunks<T: Send, F>(out: &mut [T], n: usize, min_rows: usize, f: F)
 where
-    F: Fn(usize, &mut [f32]) + Sync + Send,
+    F: Fn(usize, &mut [T]) + Sync + Send,
 {
     let rows = out.len().checked_div(n).unwrap_or(0);
     #[cfg(feature = "parallel")]
@@ -155,6 +155,31 @@ where
     }
     let _ = (rows, min_rows);
     f(0, out);
+}
+
+/// [`for_row_chunks`] over two matrices with the same rows (`[rows × na]` and `[rows × nb]`, of
+/// any element types): `f(first_row, a_chunk, b_chunk)` gets the same rows of both.
+pub fn for_row_chunks2<A: Send, B: Send, F>(a: &mut [A], na: usize, b: &mut [B], nb: usize, min_rows: usize, f: F)
+where
+    F: Fn(usize, &mut [A], &mut [B]) + Sync + Send,
+{
+    let rows = a.len().checked_div(na).unwrap_or(0);
+    debug_assert_eq!(b.len(), rows * nb);
+    #[cfg(feature = "parallel")]
+    {
+        let threads = threads_here();
+        if threads > 1 && na > 0 && nb > 0 && rows >= 2 * min_rows.max(1) && a.len() >= MIN_PARALLEL_ELEMS {
+            use rayon::prelude::*;
+            let per = rows.div_ceil(threads).max(min_rows.max(1));
+            a.par_chunks_mut(per * na)
+                .zip(b.par_chunks_mut(per * nb))
+                .enumerate()
+                .for_each(|(i, (ca, cb))| f(i * per, ca, cb));
+            return;
+        }
+    }
+    let _ = (rows, min_rows);
+    f(0, a, b);
 }
 
 /// Below this many rows a sparse product is split by columns, from it by rows. Column blocks

@@ -1,5 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The conv layer's two paths against each other and against the reference geometry: the dense
+//! The conv layer's paths against each other and against the reference geometry. The spike path
+//! (`Patterns`, table lookup) must be the binary im2col's product within rounding, with its own
+//! fixed order under every cut (`pattern_path_is_the_binary_im2col_product`). The dense
 //! im2col products (`Linear::forward_dense`/`backward_dense`, reading the im2col a block at a time
 //! as the layer does, `Im2col`, or stored whole, `ConvGeom::im2col_dense`) must give the numbers
 //! of the event path (`ConvGeom::im2col` + `Linear::forward`/`backward`), the fused
@@ -12,6 +14,7 @@
 use s3nn::activation::Events;
 use s3nn::layers::conv::{im2col_nonzeros, ConvGeom, Im2col};
 use s3nn::layers::linear::{Linear, Matrix};
+use s3nn::layers::patterns::Patterns;
 use s3nn::pass::Groups;
 use s3nn::rng::Rng;
 use s3nn::spec::Shape;
@@ -128,6 +131,93 @@ fn dense_and_event_paths_give_the_same_numbers_and_counts() {
     }
 }
 
+/// `a` is `b` within rounding: each element within `tol · (1 + scale)` (`scale`, per element, the
+/// sum of the magnitudes of its terms).
+fn close(what: &str, a: &[f32], b: &[f32], scale: &[f64], tol: f64) {
+    assert_eq!(a.len(), b.len(), "{what}: length");
+    for (i, ((x, y), s)) in a.iter().zip(b).zip(scale).enumerate() {
+        assert!((f64::from(*x) - f64::from(*y)).abs() <= tol * (1.0 + s), "{what}: element {i}: {x:e} vs {y:e}");
+    }
+}
+
+/// The spike path (`Patterns`): the binary im2col packed four entries to a byte; its ones are
+/// the non-zero count; its forward and weight gradient are the products of the binary im2col
+/// (the dense path's numbers within rounding, as the sums are grouped by four); and the weight
+/// gradient's cuts (threads' weight rows, the groups of a sharded step) keep its bits.
+#[test]
+fn pattern_path_is_the_binary_im2col_product() {
+    let mut rng = Rng::new(11);
+    for (c, h, w, k, s, p) in GEOMS {
+        let g = geom(c, h, w, k, s, p);
+        for kind in [Input::NoSpikes, Input::AllSpikes, Input::Spikes(0.3), Input::Spikes(0.05)] {
+            for (samples, c_out) in [(1usize, 1usize), (3, 5), (2, 17), (4, 64), (2, 70)] {
+                let what = format!("{c}x{h}x{w} k{k}s{s}p{p} {kind:?} samples={samples} c_out={c_out}");
+                let x = input(&mut rng, samples * g.input.len(), kind);
+                let lin = Linear::new(g.patch(), c_out, &mut rng);
+                let (rows, patch) = (samples * g.positions(), g.patch());
+                let mut col = Vec::new();
+                g.im2col_dense(&x, samples, &mut col);
+                let mut pats = Patterns::default();
+                pats.rebuild(&g, &x);
+                assert_eq!(pats.ones(), im2col_nonzeros(&x, &g.coverage()), "{what}: ones");
+                let groups = patch.div_ceil(4);
+                assert_eq!((pats.rows(), pats.groups(), pats.bytes().len()), (rows, groups, rows * groups), "{what}: shape");
+                for r in 0..rows {
+                    for q in 0..groups {
+                        let want = (0..4).filter(|b| 4 * q + b < patch && col[r * patch + 4 * q + b] != 0.0).fold(0u8, |v, b| v | 1 << b);
+                        assert_eq!(pats.bytes()[r * groups + q], want, "{what}: row {r} group {q}");
+                    }
+                }
+
+                let w = lin.weights();
+                let (mut u_pat, mut u_dense, mut tables) = (Vec::new(), Vec::new(), Vec::new());
+                pats.forward(&lin, 1, &mut tables, &mut u_pat);
+                lin.forward_dense(&Matrix::new(&col, patch), 1, &mut u_dense);
+                let scale: Vec<f64> = (0..rows * c_out)
+                    .map(|e| {
+                        let (r, j) = (e / c_out, e % c_out);
+                        (0..patch).filter(|&i| col[r * patch + i] != 0.0).map(|i| f64::from(w[i * c_out + j].abs())).sum::<f64>() + f64::from(lin.b[j].abs())
+                    })
+                    .collect();
+                close(&format!("{what}: forward"), &u_pat, &u_dense, &scale, 1e-6);
+
+                let dy: Vec<f32> = (0..rows * c_out).map(|_| rng.normal()).collect();
+                let (mut a, mut b) = (lin.clone(), lin.clone());
+                a.backward_with(&dy, None, Groups::whole(samples), |rows, dy, p0, gw, parts| pats.weight_grad(rows, dy, c_out, p0, gw, parts));
+                b.backward_dense(&Matrix::new(&col, patch), &dy, None, Groups::whole(samples));
+                let scale: Vec<f64> = (0..patch * c_out)
+                    .map(|e| {
+                        let (i, j) = (e / c_out, e % c_out);
+                        (0..rows).filter(|&r| col[r * patch + i] != 0.0).map(|r| f64::from(dy[r * c_out + j].abs())).sum()
+                    })
+                    .collect();
+                close(&format!("{what}: weight gradient"), &a.gw, &b.gw, &scale, 1e-6);
+                bits(&format!("{what}: bias gradient"), &a.gb, &b.gb);
+                for parts in [2, 3] {
+                    let mut gw = vec![0.0; patch * c_out];
+                    pats.weight_grad(0..rows, &dy, c_out, 0, &mut gw, parts);
+                    bits(&format!("{what}: weight gradient in {parts} parts"), &gw, &a.gw);
+                }
+                if samples > 1 {
+                    // A sharded step's grouped sums: each group summed on its own, from its
+                    // first row, then added — what each shard's replica computes.
+                    let grouped = Groups { samples, shards: 2 };
+                    let mut e = lin.clone();
+                    e.backward_with(&dy, None, grouped, |rows, dy, p0, gw, parts| pats.weight_grad(rows, dy, c_out, p0, gw, parts));
+                    let mut want = vec![0.0f32; patch * c_out];
+                    for i in 0..2 {
+                        let (r0, r1) = grouped.rows_of(i, rows);
+                        let mut part = vec![0.0f32; patch * c_out];
+                        pats.weight_grad(r0..r1, &dy[r0 * c_out..r1 * c_out], c_out, 0, &mut part, 1);
+                        want.iter_mut().zip(&part).for_each(|(w, p)| *w += p);
+                    }
+                    bits(&format!("{what}: grouped weight gradient"), &e.gw, &want);
+                }
+            }
+        }
+    }
+}
+
 /// The dense im2col is the definition: entry (row, tap·C + c) is the input under that tap, zero
 /// on the padding.
 #[test]
@@ -209,11 +299,18 @@ fn conv_products_are_the_same_on_two_threads() {
         let wt = l.transposed().to_vec();
         let (mut dx, mut scratch) = (Vec::new(), Vec::new());
         g.input_grad(&dy, &wt, 64, samples, &mut dx, &mut scratch);
-        (u, l.gw, dx)
+        // The spike path: patterns, their forward and weight gradient.
+        let mut pats = Patterns::default();
+        pats.rebuild(&g, &x);
+        let (mut u_pat, mut tables) = (Vec::new(), Vec::new());
+        pats.forward(&lin, 1, &mut tables, &mut u_pat);
+        let mut lp = lin.clone();
+        lp.backward_with(&dy, None, Groups::whole(samples), |rows, dy, p0, gw, parts| pats.weight_grad(rows, dy, 64, p0, gw, parts));
+        (u, l.gw, dx, u_pat, lp.gw)
     };
     let one = run();
     let two = pool.install(|| s3nn::parallel::on_pool(run));
-    for (what, a, b) in [("forward", &one.0, &two.0), ("weight gradient", &one.1, &two.1), ("input gradient", &one.2, &two.2)] {
+    for (what, a, b) in [("forward", &one.0, &two.0), ("weight gradient", &one.1, &two.1), ("input gradient", &one.2, &two.2), ("pattern forward", &one.3, &two.3), ("pattern weight gradient", &one.4, &two.4)] {
         assert!(a.iter().zip(b.iter()).all(|(x, y)| x.to_bits() == y.to_bits()), "{what} differs on two threads");
     }
 }

@@ -389,6 +389,18 @@ fn matmul_matches_scalar_bitwise() {
 }
 
 #[test]
+fn table_lookup_product_matches_scalar_its_order_and_the_product() {
+    let _g = simd_guard();
+    check_lookup(&mut Rng::new(41), &LOOKUP_SHAPES);
+}
+
+#[test]
+fn batch_norm_kernels_match_scalar_bitwise() {
+    let _g = simd_guard();
+    check_batch_norm(&mut Rng::new(43), &BATCH_NORM_SHAPES);
+}
+
+#[test]
 fn matmul_tn_matches_scalar_and_the_transposed_matmul() {
     let _g = simd_guard();
     check_matmul_tn(&mut Rng::new(31), &MATMUL_TN_SHAPES);

@@ -31,11 +31,14 @@ mod compact;
 mod dense;
 mod elementwise;
 mod lanes;
+mod lut;
 pub mod math;
+mod norm;
 mod sparse;
 
 pub use cols::ColsMut;
 pub use lanes::{LaneMap, Lanes, Scalar};
+pub use lut::{GROUP as SPIKE_GROUP, SUBSETS};
 pub use sparse::TransposedEvents;
 
 /// The entry points of every kernel for one lane type: plain monomorphic functions, marked
@@ -54,6 +57,32 @@ macro_rules! entry_points {
         $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn matmul_tn(a: *const f32, lda: usize, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
             super::dense::matmul_tn::<$lanes>(a, lda, b, m, k, n, out)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn subset_tables(src: *const f32, ld: usize, rows: usize, n: usize, tables: *mut f32) {
+            super::lut::subset_tables::<$lanes>(src, ld, rows, n, tables)
+        }
+        $(#[target_feature(enable = $feature)])?
+        #[allow(clippy::too_many_arguments)]
+        pub(super) unsafe fn lookup_rows(pat: *const u8, row_step: usize, group_step: usize, groups: usize, rows: usize, tables: *const f32, n: usize, out: *mut f32, ld: usize) {
+            super::lut::lookup_rows::<$lanes>(pat, row_step, group_step, groups, rows, tables, n, out, ld)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn bn_statistics(x: &[f32], c: usize, j0: usize, mean: &mut [f64], var: &mut [f64]) {
+            super::norm::bn_statistics(x, c, j0, mean, var)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn bn_normalize(u: &mut [f32], xhat: &mut [f32], mean: &[f64], inv_std: &[f32], gamma: &[f32], beta: &[f32]) {
+            super::norm::bn_normalize(u, xhat, mean, inv_std, gamma, beta)
+        }
+        $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn bn_grad_sums(g: &[f32], xhat: &[f32], c: usize, j0: usize, sum_g: &mut [f64], sum_gx: &mut [f64]) {
+            super::norm::bn_grad_sums(g, xhat, c, j0, sum_g, sum_gx)
+        }
+        $(#[target_feature(enable = $feature)])?
+        #[allow(clippy::too_many_arguments)]
+        pub(super) unsafe fn bn_input_grad(g: &mut [f32], xhat: &[f32], gamma: &[f32], inv_std: &[f32], sum_g: &[f64], sum_gx: &[f64], inv_rows: f32) {
+            super::norm::bn_input_grad(g, xhat, gamma, inv_std, sum_g, sum_gx, inv_rows)
         }
         $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn transpose(src: *const f32, src_ld: usize, rows: usize, cols: usize, dst: *mut f32) {
@@ -318,6 +347,70 @@ impl Kernels {
         dispatch!(self.isa, matmul_tn(a.as_ptr(), lda, b.as_ptr(), m, k, n, out.as_mut_ptr()))
     }
 
+    /// The subset sums of every group of [`SPIKE_GROUP`] rows of `src` (`rows` rows of `n`
+    /// floats, `ld` apart) into `tables` (`rows.div_ceil(SPIKE_GROUP) · SUBSETS · n` floats):
+    /// `tables[(g·SUBSETS + s)·n + j]` = the rows `SPIKE_GROUP·g + b` for the set bits b of s,
+    /// added in increasing b (see `lut.rs`).
+    pub fn subset_tables(self, src: &[f32], ld: usize, rows: usize, n: usize, tables: &mut [f32]) {
+        let groups = rows.div_ceil(SPIKE_GROUP);
+        assert_eq!(tables.len(), groups * SUBSETS * n, "subset_tables: tables must hold groups·SUBSETS·n floats");
+        if rows == 0 || n == 0 {
+            return;
+        }
+        assert!(n <= ld && src.len() >= (rows - 1) * ld + n, "subset_tables: src must hold {rows} rows of {n} floats, {ld} apart");
+        dispatch!(self.isa, subset_tables(src.as_ptr(), ld, rows, n, tables.as_mut_ptr()))
+    }
+
+    /// A binary matrix times a matrix by table lookup: `out[r·ld + j] += Σ_g tables[(g·SUBSETS +
+    /// s)·n + j]` over the groups g < `groups` in increasing order, with s the low 4 bits of
+    /// `pat[r·row_step + g·group_step]` (the ones of row r in group g) and s = 0 adding nothing;
+    /// `tables` from [`Kernels::subset_tables`] of the right-hand matrix. Rows and columns are
+    /// independent, so cuts of either give the same bits.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lookup_rows(self, pat: &[u8], row_step: usize, group_step: usize, groups: usize, rows: usize, tables: &[f32], n: usize, out: &mut [f32], ld: usize) {
+        if rows == 0 || n == 0 {
+            return;
+        }
+        assert!(n <= ld && out.len() >= (rows - 1) * ld + n, "lookup_rows: out must hold {rows} rows of {n} floats, {ld} apart");
+        assert!(tables.len() >= groups * SUBSETS * n, "lookup_rows: tables must hold groups·SUBSETS·n floats");
+        if groups == 0 {
+            return;
+        }
+        let last = (rows - 1) * row_step + (groups - 1) * group_step;
+        assert!(last < pat.len(), "lookup_rows: pattern {last} is outside the {} given", pat.len());
+        dispatch!(self.isa, lookup_rows(pat.as_ptr(), row_step, group_step, groups, rows, tables.as_ptr(), n, out.as_mut_ptr(), ld))
+    }
+
+    /// Batch norm's statistics for the channels `j0 .. j0 + mean.len()` of `x` (`[rows × c]`):
+    /// `mean` of the rows in f64, and `var` the sum of squared differences from it (each channel
+    /// summed row after row).
+    pub fn bn_statistics(self, x: &[f32], c: usize, j0: usize, mean: &mut [f64], var: &mut [f64]) {
+        assert!(c > 0 && x.len() % c == 0 && j0 + mean.len() <= c && var.len() == mean.len(), "bn_statistics: shapes");
+        dispatch!(self.isa, bn_statistics(x, c, j0, mean, var))
+    }
+
+    /// Batch norm's forward map: `xhat = (u − mean)·inv_std`, `u = γ·xhat + β` per channel.
+    pub fn bn_normalize(self, u: &mut [f32], xhat: &mut [f32], mean: &[f64], inv_std: &[f32], gamma: &[f32], beta: &[f32]) {
+        let c = gamma.len();
+        assert!(c > 0 && u.len() % c == 0 && xhat.len() == u.len() && mean.len() >= c && inv_std.len() >= c && beta.len() >= c, "bn_normalize: shapes");
+        dispatch!(self.isa, bn_normalize(u, xhat, mean, inv_std, gamma, beta))
+    }
+
+    /// Batch norm's backward sums for the channels `j0 .. j0 + sum_g.len()`: `Σ g` and
+    /// `Σ g·xhat` over the rows, in f64, row after row.
+    pub fn bn_grad_sums(self, g: &[f32], xhat: &[f32], c: usize, j0: usize, sum_g: &mut [f64], sum_gx: &mut [f64]) {
+        assert!(c > 0 && g.len() % c == 0 && xhat.len() == g.len() && j0 + sum_g.len() <= c && sum_gx.len() == sum_g.len(), "bn_grad_sums: shapes");
+        dispatch!(self.isa, bn_grad_sums(g, xhat, c, j0, sum_g, sum_gx))
+    }
+
+    /// Batch norm's input gradient: `g = γ·inv_std·(g − Σg/rows − xhat·Σg·xhat/rows)`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn bn_input_grad(self, g: &mut [f32], xhat: &[f32], gamma: &[f32], inv_std: &[f32], sum_g: &[f64], sum_gx: &[f64], inv_rows: f32) {
+        let c = gamma.len();
+        assert!(c > 0 && g.len() % c == 0 && xhat.len() == g.len() && inv_std.len() >= c && sum_g.len() >= c && sum_gx.len() >= c, "bn_input_grad: shapes");
+        dispatch!(self.isa, bn_input_grad(g, xhat, gamma, inv_std, sum_g, sum_gx, inv_rows))
+    }
+
     /// `dst[cols×rows]` = transpose of `src[rows×cols]`. Pure data movement, so bit-identity is
     /// trivial; the vector ISAs transpose WIDTH × WIDTH tiles in registers.
     pub fn transpose(self, src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
@@ -431,6 +524,38 @@ pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32
 #[allow(clippy::too_many_arguments)]
 pub fn matmul_tn(a: &[f32], lda: usize, b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
     Kernels::active().matmul_tn(a, lda, b, m, k, n, out)
+}
+
+/// [`Kernels::subset_tables`] on the active ISA.
+pub fn subset_tables(src: &[f32], ld: usize, rows: usize, n: usize, tables: &mut [f32]) {
+    Kernels::active().subset_tables(src, ld, rows, n, tables)
+}
+
+/// [`Kernels::lookup_rows`] on the active ISA.
+#[allow(clippy::too_many_arguments)]
+pub fn lookup_rows(pat: &[u8], row_step: usize, group_step: usize, groups: usize, rows: usize, tables: &[f32], n: usize, out: &mut [f32], ld: usize) {
+    Kernels::active().lookup_rows(pat, row_step, group_step, groups, rows, tables, n, out, ld)
+}
+
+/// [`Kernels::bn_statistics`] on the active ISA.
+pub fn bn_statistics(x: &[f32], c: usize, j0: usize, mean: &mut [f64], var: &mut [f64]) {
+    Kernels::active().bn_statistics(x, c, j0, mean, var)
+}
+
+/// [`Kernels::bn_normalize`] on the active ISA.
+pub fn bn_normalize(u: &mut [f32], xhat: &mut [f32], mean: &[f64], inv_std: &[f32], gamma: &[f32], beta: &[f32]) {
+    Kernels::active().bn_normalize(u, xhat, mean, inv_std, gamma, beta)
+}
+
+/// [`Kernels::bn_grad_sums`] on the active ISA.
+pub fn bn_grad_sums(g: &[f32], xhat: &[f32], c: usize, j0: usize, sum_g: &mut [f64], sum_gx: &mut [f64]) {
+    Kernels::active().bn_grad_sums(g, xhat, c, j0, sum_g, sum_gx)
+}
+
+/// [`Kernels::bn_input_grad`] on the active ISA.
+#[allow(clippy::too_many_arguments)]
+pub fn bn_input_grad(g: &mut [f32], xhat: &[f32], gamma: &[f32], inv_std: &[f32], sum_g: &[f64], sum_gx: &[f64], inv_rows: f32) {
+    Kernels::active().bn_input_grad(g, xhat, gamma, inv_std, sum_g, sum_gx, inv_rows)
 }
 
 /// [`Kernels::transpose`] on the active ISA.

@@ -5,7 +5,40 @@
 use super::linear::Linear;
 use super::Pass;
 use crate::activation::Activation;
+use crate::kernels;
+use crate::parallel::{self, for_row_chunks, for_row_chunks2, join};
 use crate::params::{shared_and_mut, Layout, Owner, Param, ParamMut};
+
+/// Rows per thread at least, for the element-wise passes.
+const ELEMENTWISE_ROWS: usize = 256;
+
+/// Channels per thread at least, for the per-channel sums (one cache line of f64 sums).
+const MIN_CHANNELS: usize = 8;
+
+/// Threads for the per-channel sums over a `[rows × C]` matrix of `len` values.
+fn parts_for(len: usize) -> usize {
+    if len >= parallel::MIN_PARALLEL_ELEMENTWISE {
+        parallel::threads_here()
+    } else {
+        1
+    }
+}
+
+/// `f(j0, a, b)` over channel ranges `j0 .. j0 + a.len()` cut into `parts` blocks for threads
+/// (`a` and `b` the per-channel sums of that range). Each channel's sum is made by one thread
+/// in increasing row order, so any cut gives the same bits.
+fn by_channels(parts: usize, j0: usize, a: &mut [f64], b: &mut [f64], f: &(impl Fn(usize, &mut [f64], &mut [f64]) + Sync)) {
+    let c = a.len();
+    if parts > 1 && c >= 2 * MIN_CHANNELS {
+        let left = parts / 2;
+        let cut = (c * left / parts).max(MIN_CHANNELS);
+        let (a0, a1) = a.split_at_mut(cut);
+        let (b0, b1) = b.split_at_mut(cut);
+        join(|| by_channels(left, j0, a0, b0, f), || by_channels(parts - left, j0 + cut, a1, b1, f));
+        return;
+    }
+    f(j0, a, b)
+}
 
 #[derive(Clone, Debug)]
 pub struct BatchNorm {
@@ -61,25 +94,12 @@ impl BatchNorm {
     /// Normalizes `u` in place: batch statistics when training, running ones otherwise.
     fn normalize(&mut self, u: &mut [f32], train: bool) {
         let c = self.channels();
-        let rows = u.len() / c;
+        let rows = u.len() / c.max(1);
         if train && rows > 1 {
-            let (mean, var) = (&mut self.sum, &mut self.sum2);
-            mean.iter_mut().for_each(|v| *v = 0.0);
-            var.iter_mut().for_each(|v| *v = 0.0);
-            for r in 0..rows {
-                for j in 0..c {
-                    mean[j] += f64::from(u[r * c + j]);
-                }
-            }
-            mean.iter_mut().for_each(|m| *m /= rows as f64);
-            for r in 0..rows {
-                for j in 0..c {
-                    let d = f64::from(u[r * c + j]) - mean[j];
-                    var[j] += d * d;
-                }
-            }
-            self.xhat.clear();
-            self.xhat.resize(u.len(), 0.0);
+            let parts = parts_for(u.len());
+            let x = &*u;
+            by_channels(parts, 0, &mut self.sum, &mut self.sum2, &|j0, mean, var| kernels::bn_statistics(x, c, j0, mean, var));
+            let (mean, var) = (&self.sum, &self.sum2);
             for j in 0..c {
                 let biased = var[j] / rows as f64;
                 let unbiased = var[j] / (rows - 1) as f64;
@@ -87,22 +107,18 @@ impl BatchNorm {
                 self.running_mean[j] = (1.0 - self.momentum) * self.running_mean[j] + self.momentum * mean[j] as f32;
                 self.running_var[j] = (1.0 - self.momentum) * self.running_var[j] + self.momentum * unbiased as f32;
             }
-            for r in 0..rows {
-                for j in 0..c {
-                    let i = r * c + j;
-                    let xh = (u[i] - mean[j] as f32) * self.inv_std[j];
-                    self.xhat[i] = xh;
-                    u[i] = self.gamma[j] * xh + self.beta[j];
-                }
-            }
+            self.xhat.resize(u.len(), 0.0); // every entry is written next
+            let (gamma, beta, inv_std) = (&self.gamma, &self.beta, &self.inv_std);
+            for_row_chunks2(u, c, &mut self.xhat[..], c, ELEMENTWISE_ROWS, |_, u, xhat| kernels::bn_normalize(u, xhat, mean, inv_std, gamma, beta));
         } else {
             let (scale, shift) = self.affine();
-            for r in 0..rows {
-                for j in 0..c {
-                    let i = r * c + j;
-                    u[i] = u[i] * scale[j] + shift[j];
+            for_row_chunks(u, c, ELEMENTWISE_ROWS, |_, u| {
+                for u in u.chunks_exact_mut(c) {
+                    for j in 0..c {
+                        u[j] = u[j] * scale[j] + shift[j];
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -118,30 +134,17 @@ impl BatchNorm {
     /// Turns dL/dy into dL/dx in place (training-mode statistics).
     pub fn backward(&mut self, g: &mut [f32]) {
         let c = self.channels();
-        let rows = g.len() / c;
-        let (sum_g, sum_gx) = (&mut self.sum, &mut self.sum2);
-        sum_g.iter_mut().for_each(|v| *v = 0.0);
-        sum_gx.iter_mut().for_each(|v| *v = 0.0);
-        for r in 0..rows {
-            for j in 0..c {
-                let i = r * c + j;
-                sum_g[j] += f64::from(g[i]);
-                sum_gx[j] += f64::from(g[i] * self.xhat[i]);
-            }
-        }
+        let rows = g.len() / c.max(1);
+        let (grads, xhat) = (&*g, &self.xhat[..g.len()]);
+        by_channels(parts_for(g.len()), 0, &mut self.sum, &mut self.sum2, &|j0, sum_g, sum_gx| kernels::bn_grad_sums(grads, xhat, c, j0, sum_g, sum_gx));
         for j in 0..c {
-            self.g_beta[j] += sum_g[j] as f32;
-            self.g_gamma[j] += sum_gx[j] as f32;
+            self.g_beta[j] += self.sum[j] as f32;
+            self.g_gamma[j] += self.sum2[j] as f32;
         }
-        let (sum_g, sum_gx) = (&self.sum, &self.sum2);
+        let (sum_g, sum_gx, gamma, inv_std) = (&self.sum, &self.sum2, &self.gamma, &self.inv_std);
         let inv_rows = 1.0 / rows as f32;
-        for r in 0..rows {
-            for j in 0..c {
-                let i = r * c + j;
-                // dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
-                g[i] = self.gamma[j] * self.inv_std[j] * (g[i] - sum_g[j] as f32 * inv_rows - self.xhat[i] * sum_gx[j] as f32 * inv_rows);
-            }
-        }
+        // dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
+        for_row_chunks(g, c, ELEMENTWISE_ROWS, |r0, g| kernels::bn_input_grad(g, &xhat[r0 * c..r0 * c + g.len()], gamma, inv_std, sum_g, sum_gx, inv_rows));
     }
 
     /// Merges the inference affine map into the weights `[fan_in × C]` and bias `[C]` before it.

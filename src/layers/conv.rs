@@ -1,22 +1,22 @@
-//! Convolution layers. Two ways to compute the same numbers, chosen per layer and batch by the
-//! input's measured density:
-//! - **dense**: the blocked SIMD products on im2col (`col · W` forward, `colᵀ · dy` for the
-//!   weight gradient), whose blocks are made as the products read them ([`Im2col`]), so the
-//!   matrix is never stored whole. Real-valued input always, and spikes when many fire (with batch
-//!   norm about half do);
-//! - **events**: im2col as an event list, so each input spike adds its weight rows (additions
-//!   only) — sparse spikes.
+//! Convolution layers. The product `col · W` over the input's im2col, and `colᵀ · dy` for the
+//! weight gradient, run one of two ways, by the input's kind:
+//! - **real-valued input** (the first layer, or an ANN): the blocked SIMD products on im2col,
+//!   whose blocks are made as the products read them ([`Im2col`]), so the matrix is never stored
+//!   whole; each element adds its terms one at a time (increasing patch index forward,
+//!   increasing batch row for the weight gradient);
+//! - **spikes**: im2col as 4-bit patterns ([`Patterns`]), and both products as additions of
+//!   precomputed subset sums, four binary entries at a time, a group without a spike skipped
+//!   (the order is set out in `kernels/lut.rs`). At any firing rate this costs less than the
+//!   dense product on the binary im2col, whose multiplies by 0 and 1 it leaves out.
 //!
-//! Both add the same terms in the same order (increasing patch index forward, increasing batch
-//! row for the weight gradient); the dense path only adds extra exact zeros (`0·w`), which leave
-//! every sum unchanged. So the choice changes speed, not results, and the operation counts are the
-//! ones that occurred either way: the non-zero im2col entries (input spikes × the outputs they
-//! reach), times the fan-out.
+//! The operation counts are the synaptic operations of the paper either way: the non-zero im2col
+//! entries (input spikes × the outputs they reach), times the fan-out.
 //!
 //! Activations are HWC per sample: feature index `(y·W + x)·C + c`. A conv weight matrix is
 //! `[(ky·k + kx)·C_in + c_in] × C_out`; [`Layout::Conv`] maps it to PyTorch's `[C_out, C_in, k, k]`.
 
 use super::linear::{DenseRows, Linear};
+use super::patterns::Patterns;
 use super::Pass;
 use crate::activation::{Activation, Events};
 use crate::kernels;
@@ -27,9 +27,6 @@ use crate::parallel;
 use crate::rng::Rng;
 use crate::spec::Shape;
 use std::ops::Range;
-
-/// (Defined beside the event lists, whose size it bounds: the memory budget reads it too.)
-pub use crate::activation::DENSE_MIN_DENSITY;
 
 /// im2col rows whose dL/dcol is made and scattered at once in the input gradient: 128 × 576
 /// floats = 295 KB at most, in L2 beside dy's rows and Wᵀ.
@@ -42,7 +39,7 @@ const MIN_SPLIT_INPUT_GRAD: usize = 1 << 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Path {
     Dense,
-    Events,
+    Patterns,
 }
 
 /// A convolution layer (`nn.Conv2d`): the weight matrix applied to every input patch.
@@ -51,9 +48,12 @@ pub struct Conv {
     pub geom: ConvGeom,
     pub linear: Linear,
     path: Path,
-    /// im2col of the last forward's input, as events (event path).
-    events: Events,
-    /// The last forward's input (dense path), kept for the weight gradient: its im2col is made
+    /// im2col of the last forward's spike input, as patterns (kept for the weight gradient).
+    patterns: Patterns,
+    /// The subset sums of the weights the pattern product reads (working memory, kept so that a
+    /// step allocates nothing).
+    tables: Vec<f32>,
+    /// The last forward's real-valued input (dense path), kept for the weight gradient: its im2col is made
     /// again block by block in backward (an input is `patch` times smaller than its im2col).
     input: Vec<f32>,
     /// Non-zero im2col entries of the last forward (for the operation counts).
@@ -75,7 +75,8 @@ impl Conv {
             linear: Linear::new(geom.patch(), channels, rng),
             geom,
             path: Path::Dense,
-            events: Events::default(),
+            patterns: Patterns::default(),
+            tables: Vec::new(),
             input: Vec::new(),
             nonzeros: 0,
             cover: None,
@@ -88,13 +89,13 @@ impl Conv {
         let rows = pass.rows();
         let x = &input.dense[..rows * self.geom.input.len()];
         let spikes = input.signal == Some(Signal::Spike);
-        self.path = if spikes && density(x) < DENSE_MIN_DENSITY { Path::Events } else { Path::Dense };
+        self.path = if spikes { Path::Patterns } else { Path::Dense };
         self.out.reset(rows, self.geom.output.len(), Signal::Real);
         match self.path {
-            Path::Events => {
-                self.geom.im2col(x, rows, spikes, &mut self.events);
-                self.nonzeros = self.events.count();
-                self.linear.forward(&self.events, input.repeats, &mut self.out.dense);
+            Path::Patterns => {
+                self.patterns.rebuild(&self.geom, x);
+                self.nonzeros = self.patterns.ones();
+                self.patterns.forward(&self.linear, input.repeats, &mut self.tables, &mut self.out.dense);
             }
             Path::Dense => {
                 let geom = self.geom;
@@ -116,9 +117,10 @@ impl Conv {
     ) {
         // (not `out.rows`: the neuron step took `out`'s buffer)
         let im2col_rows = match self.path {
-            Path::Events => {
-                self.linear.backward(&self.events, g, None, groups);
-                self.events.rows()
+            Path::Patterns => {
+                let (patterns, n) = (&self.patterns, self.linear.fan_out);
+                self.linear.backward_with(g, None, groups, |rows, dy, p0, gw, parts| patterns.weight_grad(rows, dy, n, p0, gw, parts));
+                patterns.rows()
             }
             Path::Dense => {
                 let col = Im2col::new(&self.geom, &self.input);
@@ -140,11 +142,12 @@ impl Conv {
         LayerOps::product(name, "conv", input, l.fan_in, l.fan_out, self.geom.positions(), self.nonzeros, pass, energy)
     }
 
-    /// Whether the last forward ran the dense product ("dense") or the event list ("events").
+    /// Whether the last forward ran the dense product ("dense", real-valued input) or the
+    /// pattern product ("patterns", spikes).
     pub fn path(&self) -> &'static str {
         match self.path {
             Path::Dense => "dense",
-            Path::Events => "events",
+            Path::Patterns => "patterns",
         }
     }
 
@@ -220,12 +223,6 @@ pub fn im2col_nonzeros(x: &[f32], cover: &Coverage) -> usize {
     n as usize
 }
 
-/// Share of non-zero entries (a branch-free count, which vectorizes).
-fn density(x: &[f32]) -> f64 {
-    let nz = x.iter().fold(0usize, |n, &v| n + usize::from(v != 0.0));
-    nz as f64 / x.len().max(1) as f64
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConvGeom {
     pub input: Shape,
@@ -248,7 +245,7 @@ impl ConvGeom {
 
     /// Input pixel under kernel tap (ky, kx) of output (oy, ox), if inside the image.
     #[inline]
-    fn tap(&self, oy: usize, ox: usize, ky: usize, kx: usize) -> Option<usize> {
+    pub(super) fn tap(&self, oy: usize, ox: usize, ky: usize, kx: usize) -> Option<usize> {
         let iy = (oy * self.stride + ky).checked_sub(self.padding)?;
         let ix = (ox * self.stride + kx).checked_sub(self.padding)?;
         (iy < self.input.h && ix < self.input.w).then_some(iy * self.input.w + ix)
@@ -270,7 +267,9 @@ impl ConvGeom {
         }
     }
 
-    /// Builds the non-zero entries of im2col(`x`) for `samples` inputs; `binary` for spikes.
+    /// Builds the non-zero entries of im2col(`x`) for `samples` inputs as an event list; `binary`
+    /// for spikes. The layer does not run it (spikes go through [`Patterns`]); it is the
+    /// definition the tests count non-zeros by, and the benchmarks' event-list baseline.
     pub fn im2col(&self, x: &[f32], samples: usize, binary: bool, ev: &mut Events) {
         let (c, k) = (self.input.c, self.kernel);
         let per = self.input.len();
@@ -353,34 +352,49 @@ impl ConvGeom {
         if width == 0 {
             return;
         }
+        if width == patch {
+            return self.patch_rows(x, per_in, c, 0.0, rows, out);
+        }
         for (r, dst) in rows.zip(out.chunks_exact_mut(width)) {
             let (s, q) = (r / positions, r % positions);
             let (oy, ox) = (q / self.output.w, q % self.output.w);
             let img = &x[s * per_in..][..per_in];
-            if width == patch {
-                for ky in 0..k {
-                    // The taps of one kernel row that fall inside the image are one run of the
-                    // input row (HWC), so they are copied at once: one copy of k·C floats
-                    // instead of k copies of C (C is 1 for a grey image).
-                    let dst = &mut dst[ky * k * c..][..k * c];
-                    let (kx0, kx1, first) = self.tap_run(oy, ox, ky);
-                    dst[..kx0 * c].fill(0.0);
-                    if let Some(p) = first {
-                        dst[kx0 * c..kx1 * c].copy_from_slice(&img[p * c..(p + kx1 - kx0) * c]);
-                    }
-                    dst[kx1 * c..].fill(0.0);
+            // A column range (a thread's share of the weight rows): tap by tap, each tap's
+            // channels that fall in the range.
+            for t in cols.start / c..cols.end.div_ceil(c) {
+                let (lo, hi) = (cols.start.max(t * c), cols.end.min((t + 1) * c));
+                let d = &mut dst[lo - cols.start..hi - cols.start];
+                match self.tap(oy, ox, t / k, t % k) {
+                    Some(p) => d.copy_from_slice(&img[p * c + lo - t * c..p * c + hi - t * c]),
+                    None => d.fill(0.0),
                 }
-            } else {
-                // A column range (a thread's share of the weight rows): tap by tap, each tap's
-                // channels that fall in the range.
-                for t in cols.start / c..cols.end.div_ceil(c) {
-                    let (lo, hi) = (cols.start.max(t * c), cols.end.min((t + 1) * c));
-                    let d = &mut dst[lo - cols.start..hi - cols.start];
-                    match self.tap(oy, ox, t / k, t % k) {
-                        Some(p) => d.copy_from_slice(&img[p * c + lo - t * c..p * c + hi - t * c]),
-                        None => d.fill(0.0),
-                    }
+            }
+        }
+    }
+
+    /// Whole im2col rows of an input stored as `c` entries of `T` per pixel (HWC, `per_in`
+    /// entries per sample): the floats themselves, or the 4-channel patterns of
+    /// [`Patterns`]; `zero` where a tap falls on the padding. `out` holds `k·k·c` entries per row.
+    pub(super) fn patch_rows<T: Copy>(&self, x: &[T], per_in: usize, c: usize, zero: T, rows: Range<usize>, out: &mut [T]) {
+        let (k, positions, width) = (self.kernel, self.positions(), self.kernel * self.kernel * c);
+        if width == 0 {
+            return;
+        }
+        for (r, dst) in rows.zip(out.chunks_exact_mut(width)) {
+            let (s, q) = (r / positions, r % positions);
+            let (oy, ox) = (q / self.output.w, q % self.output.w);
+            let img = &x[s * per_in..][..per_in];
+            for ky in 0..k {
+                // The taps of one kernel row that fall inside the image are one run of the
+                // input row (HWC), so they are copied at once: one copy of k·c entries
+                // instead of k copies of c (c is 1 for a grey image).
+                let dst = &mut dst[ky * k * c..][..k * c];
+                let (kx0, kx1, first) = self.tap_run(oy, ox, ky);
+                dst[..kx0 * c].fill(zero);
+                if let Some(p) = first {
+                    dst[kx0 * c..kx1 * c].copy_from_slice(&img[p * c..(p + kx1 - kx0) * c]);
                 }
+                dst[kx1 * c..].fill(zero);
             }
         }
     }

@@ -176,18 +176,39 @@ impl Linear {
         din: Option<&mut Vec<f32>>,
         groups: Groups,
     ) {
+        let n = self.fan_out;
+        debug_assert_eq!((x.rows(), x.cols()), (dy.len() / n.max(1), self.fan_in));
+        self.backward_with(dy, din, groups, |rows, dy, p0, gw, parts| grad_rows(x, rows, dy, n, p0, gw, parts));
+    }
+
+    /// The backward pass of a product whose input only `grad` reads: `grad(rows, dy_rows, p0,
+    /// gw_block, parts)` must add `x[rows, p0..]ᵀ · dy_rows` to `gw_block` (the weight rows `p0..`,
+    /// cut into `parts` blocks for threads), every element in increasing batch row order or
+    /// another order fixed by the rows alone. Then `gb += Σ dy` and `din = dy · Wᵀ` if asked;
+    /// grouped steps sum each group apart (see [`grouped_sums`]).
+    pub fn backward_with(
+        &mut self,
+        dy: &[f32],
+        din: Option<&mut Vec<f32>>,
+        groups: Groups,
+        grad: impl Fn(Range<usize>, &[f32], usize, &mut [f32], usize),
+    ) {
         let (k, n) = (self.fan_in, self.fan_out);
         let rows = dy.len() / n.max(1);
-        debug_assert_eq!((x.rows(), x.cols()), (rows, k));
         if groups.shards > 1 {
-            self.grouped_dense_grads(x, dy, groups);
+            // One thread: grouped steps run only there.
+            grouped_sums(&mut self.gw, &mut self.group_sum, n, groups.shards, |i, p0, block| {
+                let (a, b) = groups.rows_of(i, rows);
+                grad(a..b, &dy[a * n..b * n], p0, block, 1);
+            });
+            self.grouped_bias_grads(dy, groups);
         } else {
             let parts = if rows * k * n >= MIN_SPLIT_GRAD_WORK {
                 parallel::threads_here()
             } else {
                 1
             };
-            grad_rows(x, 0..rows, dy, n, 0, &mut self.gw, parts);
+            grad(0..rows, dy, 0, &mut self.gw, parts);
             self.bias_grad(dy);
         }
         if let Some(din) = din {
@@ -216,20 +237,8 @@ impl Linear {
         });
     }
 
-    /// The weight and bias gradients of [`Linear::backward_dense`] by group (one thread:
-    /// grouped steps run only there).
-    fn grouped_dense_grads(&mut self, x: &impl DenseRows, dy: &[f32], groups: Groups) {
-        let n = self.fan_out;
-        let rows = dy.len() / n.max(1);
-        grouped_sums(&mut self.gw, &mut self.group_sum, n, groups.shards, |i, p0, block| {
-            let (a, b) = groups.rows_of(i, rows);
-            grad_rows(x, a..b, &dy[a * n..b * n], n, p0, block, 1);
-        });
-        self.grouped_bias_grads(dy, groups);
-    }
-
     /// The weight and bias gradients of [`Linear::backward`] by group: each group's events
-    /// transposed on their own, then as in `grouped_dense_grads`.
+    /// transposed on their own, then summed as in [`Linear::backward_with`].
     fn grouped_event_grads(&mut self, ev: &Events, dy: &[f32], groups: Groups) {
         let (k, n) = (self.fan_in, self.fan_out);
         let rows = ev.rows();

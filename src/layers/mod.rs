@@ -13,6 +13,7 @@ pub mod conv;
 pub mod dense;
 pub mod fire;
 pub mod linear;
+pub mod patterns;
 pub mod pool;
 pub mod readout;
 

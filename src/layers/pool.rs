@@ -4,6 +4,7 @@
 use super::Pass;
 use crate::activation::Activation;
 use crate::neuron::Signal;
+use crate::parallel::{for_row_chunks, for_row_chunks2};
 use crate::spec::Shape;
 
 /// The max-pool layer: its windows, and where each window's maximum was in the last forward.
@@ -39,6 +40,9 @@ impl MaxPool {
     }
 }
 
+/// Samples per thread at least.
+const SAMPLES_PER_THREAD: usize = 4;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolGeom {
     pub input: Shape,
@@ -47,30 +51,40 @@ pub struct PoolGeom {
 }
 
 impl PoolGeom {
+    /// Samples are independent, so they are cut between threads.
     pub fn forward(&self, x: &[f32], samples: usize, out: &mut [f32], argmax: &mut Vec<u32>) {
-        let (i, o, s) = (self.input, self.output, self.size);
+        let (i, o) = (self.input, self.output);
         argmax.clear();
         argmax.resize(samples * o.len(), 0);
+        let out = &mut out[..samples * o.len()];
+        for_row_chunks2(out, o.len(), &mut argmax[..], o.len(), SAMPLES_PER_THREAD, |n0, out, at| {
+            for (dn, (out, at)) in out.chunks_exact_mut(o.len()).zip(at.chunks_exact_mut(o.len())).enumerate() {
+                let n = n0 + dn;
+                self.forward_sample(&x[n * i.len()..(n + 1) * i.len()], n * i.len(), out, at);
+            }
+        });
+    }
+
+    /// One sample's windows; `first` is the sample's first input index (argmax is absolute).
+    fn forward_sample(&self, img: &[f32], first: usize, out: &mut [f32], argmax: &mut [u32]) {
+        let (i, o, s) = (self.input, self.output, self.size);
         // Channels innermost (contiguous in HWC), so each window tap is one pass over a pixel's
         // channels; per channel the taps still go in window order with a strict `>`, keeping the
         // first maximum.
-        for n in 0..samples {
-            let img = &x[n * i.len()..(n + 1) * i.len()];
-            for oy in 0..o.h {
-                for ox in 0..o.w {
-                    let q = n * o.len() + (oy * o.w + ox) * o.c;
-                    let best = &mut out[q..q + o.c];
-                    let at = &mut argmax[q..q + o.c];
-                    best.fill(f32::NEG_INFINITY);
-                    at.fill((n * i.len()) as u32);
-                    for dy in 0..s {
-                        for dx in 0..s {
-                            let p = ((oy * s + dy) * i.w + ox * s + dx) * i.c;
-                            for (c, (&v, (b, a))) in img[p..p + o.c].iter().zip(best.iter_mut().zip(at.iter_mut())).enumerate() {
-                                if v > *b {
-                                    *b = v;
-                                    *a = (n * i.len() + p + c) as u32;
-                                }
+        for oy in 0..o.h {
+            for ox in 0..o.w {
+                let q = (oy * o.w + ox) * o.c;
+                let best = &mut out[q..q + o.c];
+                let at = &mut argmax[q..q + o.c];
+                best.fill(f32::NEG_INFINITY);
+                at.fill(first as u32);
+                for dy in 0..s {
+                    for dx in 0..s {
+                        let p = ((oy * s + dy) * i.w + ox * s + dx) * i.c;
+                        for (c, (&v, (b, a))) in img[p..p + o.c].iter().zip(best.iter_mut().zip(at.iter_mut())).enumerate() {
+                            if v > *b {
+                                *b = v;
+                                *a = (first + p + c) as u32;
                             }
                         }
                     }
@@ -79,11 +93,17 @@ impl PoolGeom {
         }
     }
 
+    /// Each sample's gradient lands in its own input (its argmax), so samples are cut between
+    /// threads.
     pub fn backward(&self, dout: &[f32], argmax: &[u32], samples: usize, dx: &mut Vec<f32>) {
+        let (per_in, per_out) = (self.input.len(), self.output.len());
         dx.clear();
-        dx.resize(samples * self.input.len(), 0.0);
-        for (&a, &g) in argmax.iter().zip(dout) {
-            dx[a as usize] += g;
-        }
+        dx.resize(samples * per_in, 0.0);
+        for_row_chunks(&mut dx[..], per_in, SAMPLES_PER_THREAD, |n0, dx| {
+            let (lo, hi) = (n0 * per_out, (n0 * per_out + dx.len() / per_in.max(1) * per_out).min(argmax.len()));
+            for (&a, &g) in argmax[lo..hi].iter().zip(&dout[lo..]) {
+                dx[a as usize - n0 * per_in] += g;
+            }
+        });
     }
 }

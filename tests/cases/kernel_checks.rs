@@ -87,3 +87,130 @@ fn check_matmul_tn(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
 /// and scalar column tails, and a science-CNN weight gradient block.
 const MATMUL_TN_SHAPES: [(usize, usize, usize, usize); 9] =
     [(1, 1, 1, 0), (5, 7, 3, 2), (6, 17, 8, 0), (7, 33, 16, 5), (13, 1, 17, 0), (9, 64, 33, 3), (2, 3, 40, 1), (288, 256, 32, 0), (0, 3, 4, 1)];
+
+/// Shapes for [`check_lookup`]: (source rows k, columns n, extra row length of the source, rows
+/// of the product m) — partial last groups, every panel width and tail, a science-CNN patch.
+const LOOKUP_SHAPES: [(usize, usize, usize, usize); 11] =
+    [(1, 1, 0, 1), (3, 5, 2, 3), (4, 8, 0, 7), (9, 17, 1, 5), (16, 32, 0, 9), (33, 64, 3, 4), (288, 32, 0, 13), (13, 100, 0, 2), (6, 48, 0, 11), (7, 0, 0, 3), (5, 3, 0, 0)];
+
+/// The table product of a binary matrix (`kernels/lut.rs`): `subset_tables` and `lookup_rows`
+/// must give the scalar reference's bits on every ISA, the reference must follow the documented
+/// order exactly (a subset sum from its lowest row up; the groups in order, pattern 0 skipped),
+/// and the result must be the product of the binary matrix, within rounding.
+fn check_lookup(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
+    for &(k, n, extra, m) in shapes {
+        let ld = n + extra;
+        let groups = k.div_ceil(4);
+        let src = randn(rng, k * ld);
+        let what = format!("subset_tables k={k} n={n} ld={ld}");
+        let tables = dispatched_matches_scalar(&what, &vec![f32::NAN; groups * 16 * n], |ks, t| ks.subset_tables(&src, ld, k, n, t));
+        for g in 0..groups {
+            for s in 1..16usize {
+                if (0..4).any(|b| s >> b & 1 == 1 && 4 * g + b >= k) {
+                    continue; // picks a row past the end: never read
+                }
+                for j in 0..n {
+                    let mut sum: Option<f32> = None;
+                    for b in (0..4).filter(|b| s >> b & 1 == 1) {
+                        let v = src[(4 * g + b) * ld + j];
+                        sum = Some(sum.map_or(v, |a| a + v));
+                    }
+                    assert_eq!(tables[(g * 16 + s) * n + j].to_bits(), sum.unwrap().to_bits(), "{what}: group {g} pattern {s} column {j}");
+                }
+            }
+        }
+        for group_major in [false, true] {
+            // Valid patterns in the low bits (none past row k), noise in the high ones.
+            let valid = |g: usize| (0..4).filter(|b| 4 * g + b < k).fold(0u8, |v, b| v | 1 << b);
+            let (row_step, group_step) = if group_major { (1, m) } else { (groups, 1) };
+            let mut pat = vec![0u8; m * groups];
+            for r in 0..m {
+                for g in 0..groups {
+                    let ones = match rng.below(4) {
+                        0 => 0,
+                        1 => 0xF,
+                        _ => rng.below(16) as u8,
+                    };
+                    pat[r * row_step + g * group_step] = (rng.below(16) as u8) << 4 | (ones & valid(g));
+                }
+            }
+            let out_ld = n + 2;
+            let init = randn(rng, m * out_ld);
+            let what = format!("lookup_rows k={k} n={n} m={m} group_major={group_major}");
+            let got = dispatched_matches_scalar(&what, &init, |ks, out| ks.lookup_rows(&pat, row_step, group_step, groups, m, &tables, n, out, out_ld));
+            for r in 0..m {
+                for j in 0..out_ld {
+                    let at = r * out_ld + j;
+                    if j >= n {
+                        assert_eq!(got[at].to_bits(), init[at].to_bits(), "{what}: column {j} past n was written");
+                        continue;
+                    }
+                    let (mut want, mut exact, mut scale) = (init[at], f64::from(init[at]), init[at].abs() as f64);
+                    for g in 0..groups {
+                        let s = (pat[r * row_step + g * group_step] & 15) as usize;
+                        if s != 0 {
+                            want += tables[(g * 16 + s) * n + j];
+                        }
+                        for b in (0..4).filter(|b| s >> b & 1 == 1) {
+                            let v = f64::from(src[(4 * g + b) * ld + j]);
+                            exact += v;
+                            scale += v.abs();
+                        }
+                    }
+                    assert_eq!(got[at].to_bits(), want.to_bits(), "{what}: row {r} column {j}: not the documented order");
+                    assert!((f64::from(got[at]) - exact).abs() <= 1e-5 * (scale + 1.0), "{what}: row {r} column {j}: {} vs the product {exact}", got[at]);
+                }
+            }
+        }
+    }
+}
+
+/// Shapes for [`check_batch_norm`]: (rows, channels, first channel, channels summed).
+const BATCH_NORM_SHAPES: [(usize, usize, usize, usize); 6] = [(2, 1, 0, 1), (7, 5, 1, 3), (33, 16, 0, 16), (100, 32, 8, 16), (9, 64, 0, 64), (3, 19, 18, 1)];
+
+/// The batch-norm kernels (`kernels/norm.rs`) give the scalar reference's bits on every ISA, and
+/// the statistics are the mean and the summed squared deviation of each channel.
+fn check_batch_norm(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
+    let same64 = |what: &str, a: &[f64], b: &[f64]| {
+        assert!(a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()), "{what}: {a:?} vs {b:?}");
+    };
+    for &(rows, c, j0, m) in shapes {
+        let x = randn(rng, rows * c);
+        let what = format!("batch norm rows={rows} c={c} channels {j0}..{}", j0 + m);
+        let (mut mean, mut var) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+        SCALAR.bn_statistics(&x, c, j0, &mut mean, &mut var);
+        for jj in 0..m {
+            let col: Vec<f64> = (0..rows).map(|r| f64::from(x[r * c + j0 + jj])).collect();
+            let mu = col.iter().sum::<f64>() / rows as f64;
+            let ss: f64 = col.iter().map(|v| (v - mu) * (v - mu)).sum();
+            assert!((mean[jj] - mu).abs() < 1e-12 && (var[jj] - ss).abs() < 1e-9 * (ss + 1.0), "{what}: channel {jj}");
+        }
+        let (mut sg, mut sgx) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+        let g = randn(rng, rows * c);
+        SCALAR.bn_grad_sums(&g, &x, c, j0, &mut sg, &mut sgx);
+        for ks in Kernels::available() {
+            let (mut mk, mut vk) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+            ks.bn_statistics(&x, c, j0, &mut mk, &mut vk);
+            same64(&format!("{what}: mean [{}]", ks.isa()), &mk, &mean);
+            same64(&format!("{what}: squares [{}]", ks.isa()), &vk, &var);
+            let (mut a, mut b) = (vec![f64::NAN; m], vec![f64::NAN; m]);
+            ks.bn_grad_sums(&g, &x, c, j0, &mut a, &mut b);
+            same64(&format!("{what}: Σg [{}]", ks.isa()), &a, &sg);
+            same64(&format!("{what}: Σg·x̂ [{}]", ks.isa()), &b, &sgx);
+        }
+        let per_channel = |rng: &mut Rng| -> Vec<f32> { (0..c).map(|_| rng.range(0.5, 2.0)).collect() };
+        let (inv_std, gamma, beta) = (per_channel(rng), per_channel(rng), per_channel(rng));
+        let mean_c: Vec<f64> = (0..c).map(|_| f64::from(rng.normal())).collect();
+        let sums: Vec<f64> = (0..c).map(|_| f64::from(rng.normal())).collect();
+        let (mut u_ref, mut xhat_ref) = (x.clone(), vec![f32::NAN; rows * c]);
+        SCALAR.bn_normalize(&mut u_ref, &mut xhat_ref, &mean_c, &inv_std, &gamma, &beta);
+        assert!(u_ref.iter().chain(&xhat_ref).all(|v| v.is_finite()), "{what}: normalize wrote everything");
+        for ks in Kernels::available() {
+            let (mut u, mut xhat) = (x.clone(), vec![f32::NAN; rows * c]);
+            ks.bn_normalize(&mut u, &mut xhat, &mean_c, &inv_std, &gamma, &beta);
+            assert_bits_eq(&format!("{what}: normalized [{}]", ks.isa()), &u, &u_ref);
+            assert_bits_eq(&format!("{what}: x̂ [{}]", ks.isa()), &xhat, &xhat_ref);
+        }
+        dispatched_matches_scalar(&format!("{what}: input gradient"), &g, |ks, g| ks.bn_input_grad(g, &x, &gamma, &inv_std, &sums, &mean_c, 1.0 / rows as f32));
+    }
+}

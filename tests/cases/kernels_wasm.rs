@@ -120,6 +120,16 @@ fn matmul_tn_matches_scalar_and_the_transposed_matmul() {
 }
 
 #[wasm_bindgen_test]
+fn table_lookup_product_matches_scalar_its_order_and_the_product() {
+    check_lookup(&mut Rng::new(41), &LOOKUP_SHAPES);
+}
+
+#[wasm_bindgen_test]
+fn batch_norm_kernels_match_scalar_bitwise() {
+    check_batch_norm(&mut Rng::new(43), &BATCH_NORM_SHAPES);
+}
+
+#[wasm_bindgen_test]
 fn transpose_matches_scalar() {
     let mut rng = Rng::new(24);
     check_transpose(&mut rng, &[(0usize, 3usize), (1, 1), (3, 5), (4, 4), (9, 13), (16, 7), (64, 33)]);
