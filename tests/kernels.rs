@@ -389,6 +389,12 @@ fn matmul_matches_scalar_bitwise() {
 }
 
 #[test]
+fn matmul_set_is_matmul_into_zeros() {
+    let _g = simd_guard();
+    check_matmul_set(&mut Rng::new(47));
+}
+
+#[test]
 fn table_lookup_product_matches_scalar_its_order_and_the_product() {
     let _g = simd_guard();
     check_lookup(&mut Rng::new(41), &LOOKUP_SHAPES);

@@ -6,14 +6,15 @@ use super::lanes::{Lanes, Scalar};
 /// `MR` rows × `NV` vectors of `out` in registers while k streams past in increasing order: each
 /// element starts from its current value and adds `a[i,p]·b[p,j]` for p = 0, 1, …, k−1.
 /// `a[i,p]` is `a[i·lda + p]`, or with `AT` (a stored transposed, `[k × lda]`) `a[p·lda + i]`;
-/// only the address differs, never the arithmetic.
+/// only the address differs, never the arithmetic. With `SET` the elements start from +0 instead
+/// of `out`'s contents (the bits of zeroing `out` first, without the pass over it).
 ///
 /// # Safety
 /// Rows `[i0, i0 + MR)` of `a` and `out` (n wide), and columns `[j0, j0 + NV·WIDTH)` of
 /// `b` and `out`, are in bounds.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn block<L: Lanes, const MR: usize, const NV: usize, const AT: bool>(
+unsafe fn block<L: Lanes, const MR: usize, const NV: usize, const AT: bool, const SET: bool>(
     a: *const f32,
     lda: usize,
     b: *const f32,
@@ -24,9 +25,11 @@ unsafe fn block<L: Lanes, const MR: usize, const NV: usize, const AT: bool>(
     n: usize,
 ) {
     let mut acc = [[L::splat(0.0); NV]; MR];
-    for (r, row) in acc.iter_mut().enumerate() {
-        for (v, x) in row.iter_mut().enumerate() {
-            *x = L::load(out.add((i0 + r) * n + j0 + v * L::WIDTH));
+    if !SET {
+        for (r, row) in acc.iter_mut().enumerate() {
+            for (v, x) in row.iter_mut().enumerate() {
+                *x = L::load(out.add((i0 + r) * n + j0 + v * L::WIDTH));
+            }
         }
     }
     let arow = if AT { a.add(i0) } else { a.add(i0 * lda) };
@@ -54,24 +57,24 @@ unsafe fn block<L: Lanes, const MR: usize, const NV: usize, const AT: bool>(
 /// then 2, then 1.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn panel<L: Lanes, const NV: usize, const AT: bool>(a: *const f32, lda: usize, b: *const f32, out: *mut f32, m: usize, k: usize, n: usize, j0: usize) {
+unsafe fn panel<L: Lanes, const NV: usize, const AT: bool, const SET: bool>(a: *const f32, lda: usize, b: *const f32, out: *mut f32, m: usize, k: usize, n: usize, j0: usize) {
     let mut i = 0;
     if L::MATMUL_ROWS >= 6 {
         while i + 6 <= m {
-            block::<L, 6, NV, AT>(a, lda, b, out, i, j0, k, n);
+            block::<L, 6, NV, AT, SET>(a, lda, b, out, i, j0, k, n);
             i += 6;
         }
     }
     while i + 4 <= m {
-        block::<L, 4, NV, AT>(a, lda, b, out, i, j0, k, n);
+        block::<L, 4, NV, AT, SET>(a, lda, b, out, i, j0, k, n);
         i += 4;
     }
     while i + 2 <= m {
-        block::<L, 2, NV, AT>(a, lda, b, out, i, j0, k, n);
+        block::<L, 2, NV, AT, SET>(a, lda, b, out, i, j0, k, n);
         i += 2;
     }
     if i < m {
-        block::<L, 1, NV, AT>(a, lda, b, out, i, j0, k, n);
+        block::<L, 1, NV, AT, SET>(a, lda, b, out, i, j0, k, n);
     }
 }
 
@@ -83,7 +86,16 @@ unsafe fn panel<L: Lanes, const NV: usize, const AT: bool>(a: *const f32, lda: u
 /// `a`, `b`, `out` hold `m·k`, `k·n`, `m·n` floats.
 #[inline(always)]
 pub unsafe fn matmul<L: Lanes>(a: *const f32, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
-    panels::<L, false>(a, k, b, m, k, n, out)
+    panels::<L, false, false>(a, k, b, m, k, n, out)
+}
+
+/// `out[m×n] = a[m×k] · b[k×n]`: [`matmul`] into zeros, without reading `out`.
+///
+/// # Safety
+/// As [`matmul`].
+#[inline(always)]
+pub unsafe fn matmul_set<L: Lanes>(a: *const f32, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
+    panels::<L, false, true>(a, k, b, m, k, n, out)
 }
 
 /// `out[m×n] += aᵀ · b[k×n]` where `a` is `[k × lda]` and its columns `[0, m)` are used: the
@@ -94,30 +106,30 @@ pub unsafe fn matmul<L: Lanes>(a: *const f32, b: *const f32, m: usize, k: usize,
 /// `a` holds `(k−1)·lda + m` floats, `b` `k·n`, `out` `m·n`; `m ≤ lda`.
 #[inline(always)]
 pub unsafe fn matmul_tn<L: Lanes>(a: *const f32, lda: usize, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
-    panels::<L, true>(a, lda, b, m, k, n, out)
+    panels::<L, true, false>(a, lda, b, m, k, n, out)
 }
 
 #[inline(always)]
-unsafe fn panels<L: Lanes, const AT: bool>(a: *const f32, lda: usize, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
+unsafe fn panels<L: Lanes, const AT: bool, const SET: bool>(a: *const f32, lda: usize, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
     let mut j = 0;
     if L::WIDTH == 1 {
         // The scalar lane: 8-column panels, which LLVM packs into SSE/simd128 registers itself
         // (element-independent adds, so this changes no result).
         while j + 8 <= n {
-            panel::<L, 8, AT>(a, lda, b, out, m, k, n, j);
+            panel::<L, 8, AT, SET>(a, lda, b, out, m, k, n, j);
             j += 8;
         }
     }
     while j + 2 * L::WIDTH <= n {
-        panel::<L, 2, AT>(a, lda, b, out, m, k, n, j);
+        panel::<L, 2, AT, SET>(a, lda, b, out, m, k, n, j);
         j += 2 * L::WIDTH;
     }
     if j + L::WIDTH <= n {
-        panel::<L, 1, AT>(a, lda, b, out, m, k, n, j);
+        panel::<L, 1, AT, SET>(a, lda, b, out, m, k, n, j);
         j += L::WIDTH;
     }
     for j in j..n {
-        panel::<Scalar, 1, AT>(a, lda, b, out, m, k, n, j);
+        panel::<Scalar, 1, AT, SET>(a, lda, b, out, m, k, n, j);
     }
 }
 

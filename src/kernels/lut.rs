@@ -10,10 +10,13 @@
 //!
 //! Sum order, the same on every ISA (the invariant of `kernels/mod.rs`): a subset sum adds its
 //! rows in increasing index from the lowest (a single row is itself, not `0 + row`), and each
-//! output element adds its groups' subset sums in increasing group index, skipping the groups
-//! with no one. It is a different order from the dense product's one term at a time, so the
-//! results are not the dense product's bits; they are the same bits for any cut of the rows or
-//! columns between threads and any blocking of the groups.
+//! output element first adds +0, then its groups' subset sums in increasing group index. The
+//! +0 makes a −0 start +0, after which no sum can be −0 again (x + (−x) is +0 when rounding to
+//! nearest), so a group with no one (whose sum is +0) may be added or skipped without changing a
+//! bit: the kernel skips them where spikes are sparse and adds them without a branch where they
+//! are not, whichever is faster. It is a different order from the dense product's one term at a
+//! time, so the results are not the dense product's bits; they are the same bits for any cut of
+//! the rows or columns between threads and any blocking of the groups.
 
 use super::lanes::{Lanes, Scalar};
 
@@ -66,7 +69,9 @@ unsafe fn subset_columns<L: Lanes>(src: *const f32, ld: usize, rows: usize, n: u
 /// `out[r·ld + j] += Σ_g tables[(g·SUBSETS + s)·n + j]` for rows r < `rows`, columns j < `n`, and
 /// the groups g < `groups` in increasing order, where `s = pat[r·row_step + g·group_step]` is
 /// the row's bit pattern in group g (its low `GROUP` bits: higher ones are ignored, so no byte
-/// can index outside its table) and a pattern 0 adds nothing. The two steps let
+/// can index outside its table), each element starting from `out + 0` (see the module note). With
+/// `skip_empty` a pattern 0 is not read (a branch per pattern: for sparse spikes); without, it is
+/// added like any other (its table entry must be +0, as [`subset_tables`] writes it). The two steps let
 /// one kernel read patterns stored by row (a conv's patches, forward) or by group (the patches
 /// transposed, for the weight gradient).
 ///
@@ -78,24 +83,34 @@ unsafe fn subset_columns<L: Lanes>(src: *const f32, ld: usize, rows: usize, n: u
 /// `out` rows `r·ld .. r·ld + n` for r < `rows`.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-pub unsafe fn lookup_rows<L: Lanes>(pat: *const u8, row_step: usize, group_step: usize, groups: usize, rows: usize, tables: *const f32, n: usize, out: *mut f32, ld: usize) {
+pub unsafe fn lookup_rows<L: Lanes>(pat: *const u8, row_step: usize, group_step: usize, groups: usize, rows: usize, tables: *const f32, n: usize, out: *mut f32, ld: usize, skip_empty: bool) {
+    if skip_empty {
+        lookup_panels::<L, true>(pat, row_step, group_step, groups, rows, tables, n, out, ld)
+    } else {
+        lookup_panels::<L, false>(pat, row_step, group_step, groups, rows, tables, n, out, ld)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn lookup_panels<L: Lanes, const SKIP: bool>(pat: *const u8, row_step: usize, group_step: usize, groups: usize, rows: usize, tables: *const f32, n: usize, out: *mut f32, ld: usize) {
     let a = Args { pat, row_step, group_step, groups, tables, n, out, ld };
     // Eight independent sums per block whatever the width, so that the adds' latency is hidden.
     let mut j = 0;
     while j + 4 * L::WIDTH <= n {
-        panel::<L, 2, 4>(&a, rows, j);
+        panel::<L, 2, 4, SKIP>(&a, rows, j);
         j += 4 * L::WIDTH;
     }
     while j + 2 * L::WIDTH <= n {
-        panel::<L, 4, 2>(&a, rows, j);
+        panel::<L, 4, 2, SKIP>(&a, rows, j);
         j += 2 * L::WIDTH;
     }
     while j + L::WIDTH <= n {
-        panel::<L, 8, 1>(&a, rows, j);
+        panel::<L, 8, 1, SKIP>(&a, rows, j);
         j += L::WIDTH;
     }
     for j in j..n {
-        panel::<Scalar, 8, 1>(&a, rows, j);
+        panel::<Scalar, 8, 1, SKIP>(&a, rows, j);
     }
 }
 
@@ -112,24 +127,24 @@ struct Args {
 
 /// The rows of one column panel, `MR` at a time, then one at a time.
 #[inline(always)]
-unsafe fn panel<L: Lanes, const MR: usize, const NV: usize>(a: &Args, rows: usize, j0: usize) {
+unsafe fn panel<L: Lanes, const MR: usize, const NV: usize, const SKIP: bool>(a: &Args, rows: usize, j0: usize) {
     let mut r = 0;
     while r + MR <= rows {
-        block::<L, MR, NV>(a, r, j0);
+        block::<L, MR, NV, SKIP>(a, r, j0);
         r += MR;
     }
     while r < rows {
-        block::<L, 1, NV>(a, r, j0);
+        block::<L, 1, NV, SKIP>(a, r, j0);
         r += 1;
     }
 }
 
 #[inline(always)]
-unsafe fn block<L: Lanes, const MR: usize, const NV: usize>(a: &Args, r0: usize, j0: usize) {
+unsafe fn block<L: Lanes, const MR: usize, const NV: usize, const SKIP: bool>(a: &Args, r0: usize, j0: usize) {
     let mut acc = [[L::splat(0.0); NV]; MR];
     for (r, row) in acc.iter_mut().enumerate() {
         for (v, x) in row.iter_mut().enumerate() {
-            *x = L::load(a.out.add((r0 + r) * a.ld + j0 + v * L::WIDTH));
+            *x = L::add(L::load(a.out.add((r0 + r) * a.ld + j0 + v * L::WIDTH)), L::splat(0.0));
         }
     }
     let stride = SUBSETS * a.n;
@@ -137,7 +152,7 @@ unsafe fn block<L: Lanes, const MR: usize, const NV: usize>(a: &Args, r0: usize,
         let t = a.tables.add(g * stride + j0);
         for (r, row) in acc.iter_mut().enumerate() {
             let s = (*a.pat.add((r0 + r) * a.row_step + g * a.group_step) as usize) & (SUBSETS - 1);
-            if s != 0 {
+            if !SKIP || s != 0 {
                 let ts = t.add(s * a.n);
                 for (v, x) in row.iter_mut().enumerate() {
                     *x = L::add(*x, L::load(ts.add(v * L::WIDTH)));

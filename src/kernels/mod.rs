@@ -11,9 +11,11 @@
 //!   FMA intrinsic, and rustc does not contract; wasm uses no relaxed-simd); sqrt and division are correctly rounded everywhere, so they are allowed;
 //! - `exp` is our own [`math::exp`], written once over the lanes like everything else.
 //!
-//! The first two hold by construction: a kernel (`sparse.rs`, `dense.rs`, `elementwise.rs`,
-//! `math.rs`) is one generic function whose per-element operation sequence does not depend on the
-//! lane width, and tails that do not fill a vector run the same function at the [`Scalar`] lane.
+//! The first two hold by construction: a kernel (`sparse.rs`, `dense.rs`, `lut.rs`,
+//! `elementwise.rs`, `math.rs`) is one generic function whose per-element operation sequence does
+//! not depend on the lane width, and tails that do not fill a vector run the same function at the
+//! [`Scalar`] lane. `norm.rs` (batch norm) is plain loops across independent channels that LLVM
+//! vectorizes inside each ISA's entry point, which cannot reorder an element's f64 sum either.
 //! The ISA files (`avx512.rs`, `avx2.rs`, `simd128.rs`) only say what each lane operation is. Per-ISA code
 //! remains only where the instructions really differ: the register transpose tile (part of the
 //! lane interface) and AVX2's movemask/left-pack event compaction (an override of `compact.rs`).
@@ -55,6 +57,10 @@ macro_rules! entry_points {
             super::dense::matmul::<$lanes>(a, b, m, k, n, out)
         }
         $(#[target_feature(enable = $feature)])?
+        pub(super) unsafe fn matmul_set(a: *const f32, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
+            super::dense::matmul_set::<$lanes>(a, b, m, k, n, out)
+        }
+        $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn matmul_tn(a: *const f32, lda: usize, b: *const f32, m: usize, k: usize, n: usize, out: *mut f32) {
             super::dense::matmul_tn::<$lanes>(a, lda, b, m, k, n, out)
         }
@@ -64,8 +70,8 @@ macro_rules! entry_points {
         }
         $(#[target_feature(enable = $feature)])?
         #[allow(clippy::too_many_arguments)]
-        pub(super) unsafe fn lookup_rows(pat: *const u8, row_step: usize, group_step: usize, groups: usize, rows: usize, tables: *const f32, n: usize, out: *mut f32, ld: usize) {
-            super::lut::lookup_rows::<$lanes>(pat, row_step, group_step, groups, rows, tables, n, out, ld)
+        pub(super) unsafe fn lookup_rows(pat: *const u8, row_step: usize, group_step: usize, groups: usize, rows: usize, tables: *const f32, n: usize, out: *mut f32, ld: usize, skip_empty: bool) {
+            super::lut::lookup_rows::<$lanes>(pat, row_step, group_step, groups, rows, tables, n, out, ld, skip_empty)
         }
         $(#[target_feature(enable = $feature)])?
         pub(super) unsafe fn bn_statistics(x: &[f32], c: usize, j0: usize, mean: &mut [f64], var: &mut [f64]) {
@@ -330,6 +336,21 @@ impl Kernels {
         dispatch!(self.isa, matmul(a.as_ptr(), b.as_ptr(), m, k, n, out.as_mut_ptr()))
     }
 
+    /// `out[m×n] = a[m×k] · b[k×n]`: the bits of [`Kernels::matmul`] into a zeroed `out`, without
+    /// the pass that zeroes it (each element starts from +0).
+    pub fn matmul_set(self, a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
+        assert_eq!(a.len(), m * k, "matmul_set: a.len() must be m*k");
+        assert_eq!(b.len(), k * n, "matmul_set: b.len() must be k*n");
+        assert_eq!(out.len(), m * n, "matmul_set: out.len() must be m*n");
+        if m == 0 || n == 0 {
+            return;
+        }
+        if k == 0 {
+            return out.fill(0.0);
+        }
+        dispatch!(self.isa, matmul_set(a.as_ptr(), b.as_ptr(), m, k, n, out.as_mut_ptr()))
+    }
+
     /// `out[m×n] += aᵀ · b[k×n]`, where `a` is a `[k × lda]` matrix whose first `m` columns are
     /// used (`a[p·lda + i]` for i < m): each out element starts from its current value and adds
     /// `a[p·lda + i]*b[p,j]` for p = 0, 1, …, k−1 in order — the order of a weight gradient
@@ -363,11 +384,12 @@ impl Kernels {
 
     /// A binary matrix times a matrix by table lookup: `out[r·ld + j] += Σ_g tables[(g·SUBSETS +
     /// s)·n + j]` over the groups g < `groups` in increasing order, with s the low 4 bits of
-    /// `pat[r·row_step + g·group_step]` (the ones of row r in group g) and s = 0 adding nothing;
-    /// `tables` from [`Kernels::subset_tables`] of the right-hand matrix. Rows and columns are
-    /// independent, so cuts of either give the same bits.
+    /// `pat[r·row_step + g·group_step]` (the ones of row r in group g), each element starting
+    /// from `out + 0`; `tables` from [`Kernels::subset_tables`] of the right-hand matrix. Rows and
+    /// columns are independent, so cuts of either give the same bits. `skip_empty` (a branch per
+    /// pattern, faster for sparse spikes) changes no bit: see `lut.rs`.
     #[allow(clippy::too_many_arguments)]
-    pub fn lookup_rows(self, pat: &[u8], row_step: usize, group_step: usize, groups: usize, rows: usize, tables: &[f32], n: usize, out: &mut [f32], ld: usize) {
+    pub fn lookup_rows(self, pat: &[u8], row_step: usize, group_step: usize, groups: usize, rows: usize, tables: &[f32], n: usize, out: &mut [f32], ld: usize, skip_empty: bool) {
         if rows == 0 || n == 0 {
             return;
         }
@@ -378,7 +400,7 @@ impl Kernels {
         }
         let last = (rows - 1) * row_step + (groups - 1) * group_step;
         assert!(last < pat.len(), "lookup_rows: pattern {last} is outside the {} given", pat.len());
-        dispatch!(self.isa, lookup_rows(pat.as_ptr(), row_step, group_step, groups, rows, tables.as_ptr(), n, out.as_mut_ptr(), ld))
+        dispatch!(self.isa, lookup_rows(pat.as_ptr(), row_step, group_step, groups, rows, tables.as_ptr(), n, out.as_mut_ptr(), ld, skip_empty))
     }
 
     /// Batch norm's statistics for the channels `j0 .. j0 + mean.len()` of `x` (`[rows × c]`):
@@ -520,6 +542,11 @@ pub fn matmul(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32
     Kernels::active().matmul(a, b, m, k, n, out)
 }
 
+/// [`Kernels::matmul_set`] on the active ISA.
+pub fn matmul_set(a: &[f32], b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
+    Kernels::active().matmul_set(a, b, m, k, n, out)
+}
+
 /// [`Kernels::matmul_tn`] on the active ISA.
 #[allow(clippy::too_many_arguments)]
 pub fn matmul_tn(a: &[f32], lda: usize, b: &[f32], m: usize, k: usize, n: usize, out: &mut [f32]) {
@@ -533,8 +560,8 @@ pub fn subset_tables(src: &[f32], ld: usize, rows: usize, n: usize, tables: &mut
 
 /// [`Kernels::lookup_rows`] on the active ISA.
 #[allow(clippy::too_many_arguments)]
-pub fn lookup_rows(pat: &[u8], row_step: usize, group_step: usize, groups: usize, rows: usize, tables: &[f32], n: usize, out: &mut [f32], ld: usize) {
-    Kernels::active().lookup_rows(pat, row_step, group_step, groups, rows, tables, n, out, ld)
+pub fn lookup_rows(pat: &[u8], row_step: usize, group_step: usize, groups: usize, rows: usize, tables: &[f32], n: usize, out: &mut [f32], ld: usize, skip_empty: bool) {
+    Kernels::active().lookup_rows(pat, row_step, group_step, groups, rows, tables, n, out, ld, skip_empty)
 }
 
 /// [`Kernels::bn_statistics`] on the active ISA.

@@ -442,8 +442,7 @@ impl ConvGeom {
                 let q1 = (q0 + rows_per_block).min(positions);
                 let r0 = s * positions + q0;
                 let dcol = &mut scratch[..(q1 - q0) * patch];
-                dcol.fill(0.0);
-                kernels::matmul(&dy[r0 * n..(r0 + q1 - q0) * n], wt, q1 - q0, n, patch, dcol);
+                kernels::matmul_set(&dy[r0 * n..(r0 + q1 - q0) * n], wt, q1 - q0, n, patch, dcol);
                 self.col2im_rows(dcol, q0, q1, img);
                 q0 = q1;
             }

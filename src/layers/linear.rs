@@ -262,16 +262,17 @@ impl Linear {
     fn input_grad(&self, dy: &[f32], din: &mut Vec<f32>) {
         let (k, n) = (self.fan_in, self.fan_out);
         let rows = dy.len() / n.max(1);
-        din.clear();
+        // Every element is written by the product (from +0), so the buffer is not zeroed first.
         din.resize(rows * k, 0.0);
+        din.truncate(rows * k);
         let wt = self.transposed();
         if n < MIN_SPLIT_INNER {
             // e.g. the readout's 10 outputs: too little work per row to be worth a join.
-            kernels::matmul(dy, wt, rows, n, k, din);
+            kernels::matmul_set(dy, wt, rows, n, k, din);
         } else {
             for_row_chunks(din, k, 8, |r0, chunk| {
                 let m = chunk.len() / k;
-                kernels::matmul(&dy[r0 * n..(r0 + m) * n], wt, m, n, k, chunk);
+                kernels::matmul_set(&dy[r0 * n..(r0 + m) * n], wt, m, n, k, chunk);
             });
         }
     }

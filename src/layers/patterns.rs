@@ -29,6 +29,12 @@ const FORWARD_ROWS: usize = 96;
 /// floats = 64 KB for a 64-channel conv) are made once and read by every weight row.
 const GRAD_ROWS: usize = 64;
 
+/// Share of groups of four without a spike from which the lookups branch over them (below it,
+/// every group is added, pattern 0's sum being +0: no branch to mispredict). The share is
+/// `(1 − rate)⁴` for independent spikes, so this is a firing rate of about 5 %. Either way gives
+/// the same bits (`kernels/lut.rs`).
+const SKIP_EMPTY_SHARE: f64 = 0.8;
+
 /// Weight rows below which the gradient is not split between threads (and its cut is a
 /// multiple of [`SPIKE_GROUP`], the patch entries one pattern holds).
 const MIN_SPLIT_GRAD_ROWS: usize = 4 * SPIKE_GROUP;
@@ -128,6 +134,13 @@ impl Patterns {
         self.ones
     }
 
+    /// Whether the lookups should branch over empty groups: when most are empty, from the firing
+    /// rate of the patterns (speed only: the bits are the same).
+    fn skip_empty(&self) -> bool {
+        let rate = self.ones as f64 / (self.pat.len() * SPIKE_GROUP).max(1) as f64;
+        (1.0 - rate).powi(SPIKE_GROUP as i32) >= SKIP_EMPTY_SHARE
+    }
+
     /// Patterns per im2col row (`patch.div_ceil(4)`).
     pub fn groups(&self) -> usize {
         self.groups
@@ -164,7 +177,7 @@ impl Patterns {
                 kernels::subset_tables(&w[j0..], n, k, width, &mut t[..groups * SUBSETS * width]);
             }
         });
-        let (pat, tables) = (&self.pat, &*tables);
+        let (pat, tables, skip) = (&self.pat, &*tables, self.skip_empty());
         for_row_chunks(first, n, FORWARD_ROWS, |r0, chunk| {
             for (b, block) in chunk.chunks_mut(FORWARD_ROWS * n).enumerate() {
                 let (r, m) = (r0 + b * FORWARD_ROWS, block.len() / n);
@@ -172,7 +185,7 @@ impl Patterns {
                 for (p, t) in tables.chunks_exact(per_panel).enumerate() {
                     let j0 = p * PANEL;
                     let width = PANEL.min(n - j0);
-                    kernels::lookup_rows(pat, groups, 1, groups, m, t, width, &mut block[j0..], n);
+                    kernels::lookup_rows(pat, groups, 1, groups, m, t, width, &mut block[j0..], n, skip);
                 }
             }
         });
@@ -198,6 +211,7 @@ impl Patterns {
         if m == 0 || n == 0 {
             return;
         }
+        let skip = self.skip_empty();
         GRAD_SCRATCH.with(|cell| {
             let (sums, transposed) = &mut *cell.borrow_mut();
             let (q0, quads) = (p0 / SPIKE_GROUP, m.div_ceil(SPIKE_GROUP));
@@ -231,7 +245,7 @@ impl Patterns {
                         }
                     }
                 }
-                kernels::lookup_rows(transposed, 1, m, row_groups, m, sums, n, gw, n);
+                kernels::lookup_rows(transposed, 1, m, row_groups, m, sums, n, gw, n, skip);
                 b0 += count;
             }
         });

@@ -95,8 +95,10 @@ const LOOKUP_SHAPES: [(usize, usize, usize, usize); 11] =
 
 /// The table product of a binary matrix (`kernels/lut.rs`): `subset_tables` and `lookup_rows`
 /// must give the scalar reference's bits on every ISA, the reference must follow the documented
-/// order exactly (a subset sum from its lowest row up; the groups in order, pattern 0 skipped),
-/// and the result must be the product of the binary matrix, within rounding.
+/// order exactly (a subset sum from its lowest row up; `out + 0`, then the groups in order,
+/// pattern 0 skipped), adding pattern 0's +0 instead of skipping it must change no bit (−0
+/// starting values included), and the result must be the product of the binary matrix, within
+/// rounding.
 fn check_lookup(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
     for &(k, n, extra, m) in shapes {
         let ld = n + extra;
@@ -135,9 +137,12 @@ fn check_lookup(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
                 }
             }
             let out_ld = n + 2;
-            let init = randn(rng, m * out_ld);
+            // Some starting values −0, the one case where adding +0 is not the identity.
+            let init: Vec<f32> = randn(rng, m * out_ld).into_iter().map(|v| if v < -1.5 { -0.0 } else { v }).collect();
             let what = format!("lookup_rows k={k} n={n} m={m} group_major={group_major}");
-            let got = dispatched_matches_scalar(&what, &init, |ks, out| ks.lookup_rows(&pat, row_step, group_step, groups, m, &tables, n, out, out_ld));
+            let got = dispatched_matches_scalar(&what, &init, |ks, out| ks.lookup_rows(&pat, row_step, group_step, groups, m, &tables, n, out, out_ld, true));
+            let dense = dispatched_matches_scalar(&format!("{what} without skipping"), &init, |ks, out| ks.lookup_rows(&pat, row_step, group_step, groups, m, &tables, n, out, out_ld, false));
+            assert_bits_eq(&format!("{what}: skipping empty groups or adding them"), &dense, &got);
             for r in 0..m {
                 for j in 0..out_ld {
                     let at = r * out_ld + j;
@@ -145,7 +150,7 @@ fn check_lookup(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
                         assert_eq!(got[at].to_bits(), init[at].to_bits(), "{what}: column {j} past n was written");
                         continue;
                     }
-                    let (mut want, mut exact, mut scale) = (init[at], f64::from(init[at]), init[at].abs() as f64);
+                    let (mut want, mut exact, mut scale) = (init[at] + 0.0, f64::from(init[at]), init[at].abs() as f64);
                     for g in 0..groups {
                         let s = (pat[r * row_step + g * group_step] & 15) as usize;
                         if s != 0 {
@@ -212,5 +217,18 @@ fn check_batch_norm(rng: &mut Rng, shapes: &[(usize, usize, usize, usize)]) {
             assert_bits_eq(&format!("{what}: x̂ [{}]", ks.isa()), &xhat, &xhat_ref);
         }
         dispatched_matches_scalar(&format!("{what}: input gradient"), &g, |ks, g| ks.bn_input_grad(g, &x, &gamma, &inv_std, &sums, &mean_c, 1.0 / rows as f32));
+    }
+}
+
+/// `matmul_set` is `matmul` into zeros, bit for bit, on every ISA, whatever `out` held before.
+fn check_matmul_set(rng: &mut Rng) {
+    for &(m, k, n) in &[(1usize, 1usize, 1usize), (7, 32, 288), (6, 64, 576), (13, 3, 17), (2, 0, 5), (5, 9, 33)] {
+        let a = randn(rng, m * k);
+        let b = randn(rng, k * n);
+        let mut want = vec![0.0f32; m * n];
+        SCALAR.matmul(&a, &b, m, k, n, &mut want);
+        let what = format!("matmul_set m={m} k={k} n={n}");
+        let got = dispatched_matches_scalar(&what, &vec![f32::NAN; m * n], |ks, out| ks.matmul_set(&a, &b, m, k, n, out));
+        assert_bits_eq(&format!("{what} vs matmul into zeros"), &got, &want);
     }
 }

@@ -120,6 +120,11 @@ fn matmul_tn_matches_scalar_and_the_transposed_matmul() {
 }
 
 #[wasm_bindgen_test]
+fn matmul_set_is_matmul_into_zeros() {
+    check_matmul_set(&mut Rng::new(47));
+}
+
+#[wasm_bindgen_test]
 fn table_lookup_product_matches_scalar_its_order_and_the_product() {
     check_lookup(&mut Rng::new(41), &LOOKUP_SHAPES);
 }
