@@ -68,6 +68,8 @@ async function threadsSection() {
     await page.waitForFunction(() => window.benchReady === true && window.runThreads, null, { timeout: 60000 });
     log('threads: s3nn single-thread vs threaded build');
     out.threads = await page.evaluate(() => window.runThreads());
+    log('threads: two single-thread workers side by side (the ceiling two cores give this page)');
+    out.threads.pair = await page.evaluate(() => window.runPair());
     log('threads: tfjs wasm with threads');
     const tfjs = await page.evaluate(() => window.runTfjs('wasm'));
     if (!tfjs.error) tfjs.threadsCount = await page.evaluate(() => window.tfjsThreads());

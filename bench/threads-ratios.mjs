@@ -29,12 +29,26 @@ const rows = [
   [`PyTorch ${torch?.torch ?? ''} CPU natively, ${torch?.threads ?? 2} threads, S³NN`, torch ? k(torch.samplesPerSec) : 'not run (S3NN_TORCH_VENV)'],
   ['PyTorch, 1 thread (context)', torch1 ? k(torch1.samplesPerSec) : 'not run'],
 ];
+// The ceiling (context): two single-thread workers, each its own instance and network, side by
+// side against one alone (bench/pair-worker.mjs). Older runs have no such figure.
+const pair = t.pair;
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+};
+if (pair) {
+  rows.push(['two single-thread workers side by side, summed (context: nothing shared)', k(median(pair.pair))]);
+  rows.push(['one such worker alone (context)', k(median(pair.alone))]);
+}
 const ratios = {
   threadedVsSingle: { value: threaded.ratioToSingle, want: 1.6, how: 'median of the per-round ratios' },
   threadedVsTorch: torch ? { value: threaded.trainSamplesPerSec / torch.samplesPerSec, want: 1.2, how: 'medians' } : null,
   threadedVsTorch1Thread: torch1 ? { value: threaded.trainSamplesPerSec / torch1.samplesPerSec, want: 1.2, how: 'medians; context, not the acceptance line' } : null,
   threadedVsTfjsThreads: tfjs.error ? null : { value: threaded.trainSamplesPerSec / tfjs.trainSamplesPerSec, want: 10, how: 'medians' },
 };
+const context = pair
+  ? { pairVsAlone: { value: median(pair.pair.map((v, i) => v / pair.alone[i])), how: `median of ${pair.rounds} per-round ratios, ${pair.steps} steps each; what two cores give two independent trainings on this page` } }
+  : {};
 const load = fs.existsSync(path.join(dir, 'load.jsonl')) ? fs.readFileSync(path.join(dir, 'load.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
 const out = [];
 out.push(`MNIST 784-400-400-10, batch 100, Adam; Chromium ${chromium.chromium}, ${t.rounds} alternating rounds of ${t.roundSteps} steps; load ${load.map((l) => `${l.time} ${l.loadavg}`).join(' | ')}` +
@@ -46,8 +60,9 @@ for (const [name, r] of Object.entries(ratios)) {
   if (!r) out.push(`- ${name}: not measured`);
   else out.push(`- ${name}: ${r.value.toFixed(2)}× (${r.how}; acceptance ≥ ${r.want}×: ${r.value >= r.want ? 'PASS' : 'MISS'})`);
 }
+for (const [name, r] of Object.entries(context)) out.push(`- ${name}: ${r.value.toFixed(2)}× (${r.how}; context, no acceptance line)`);
 console.log(out.join('\n'));
-fs.writeFileSync(path.join(dir, 'threads-ratios.json'), JSON.stringify({ rows, ratios, perRound: Object.fromEntries(Object.entries(t.configs).map(([n, c]) => [n, c.runs])) }) + '\n');
+fs.writeFileSync(path.join(dir, 'threads-ratios.json'), JSON.stringify({ rows, ratios, context, perRound: Object.fromEntries(Object.entries(t.configs).map(([n, c]) => [n, c.runs])) }) + '\n');
 // The README's threads block is this run's output (one home: the figures of the last run).
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const readme = path.join(root, 'README.md');

@@ -22,3 +22,34 @@ window.runThreads = () =>
     w.onerror = (e) => reject(new Error(e.message));
     w.postMessage('run');
   });
+
+// Two single-thread workers (bench/pair-worker.mjs) side by side against one alone, in alternating
+// rounds: what two cores give this page when nothing is shared.
+window.runPair = async (rounds = 9, steps = 60) => {
+  const start = () => {
+    const w = new Worker(new URL('./pair-worker.mjs', import.meta.url), { type: 'module' });
+    w.ask = (msg) =>
+      new Promise((resolve, reject) => {
+        w.onmessage = (e) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data));
+        w.onerror = (e) => reject(new Error(e.message));
+        w.postMessage(msg);
+      });
+    return w;
+  };
+  const [a, b] = [start(), start()];
+  await Promise.all([a.ask({ cmd: 'setup' }), b.ask({ cmd: 'setup' })]);
+  const alone = [];
+  const pair = [];
+  for (let r = 0; r < rounds; r++) {
+    const timePair = async () => {
+      const [x, y] = await Promise.all([a.ask({ cmd: 'train', steps }), b.ask({ cmd: 'train', steps })]);
+      pair.push(x.samplesPerSec + y.samplesPerSec);
+    };
+    const timeAlone = async () => alone.push((await a.ask({ cmd: 'train', steps })).samplesPerSec);
+    if (r % 2) await timePair().then(timeAlone);
+    else await timeAlone().then(timePair);
+  }
+  a.terminate();
+  b.terminate();
+  return { rounds, steps, alone, pair };
+};

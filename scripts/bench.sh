@@ -208,6 +208,13 @@ if [[ " $ONLY " == *" twin "* ]]; then
   done
 fi
 
+# The threads section writes its own block (threads-ratios.mjs above). The report renders whatever
+# raw files $OUT holds, so a threads-only run must not call it: it would restamp the older CNN and
+# MLP figures with today's commit.
+if [ -z "$(echo " $ONLY " | sed 's/ threads / /g' | tr -d ' ')" ]; then
+  say "done in $(( $(date +%s) - T0 )) s: the README's threads block"
+  exit 0
+fi
 say "report"
 node bench/report.mjs "$OUT"
 say "done in $(( $(date +%s) - T0 )) s: docs/bench.md, docs/bench.json, docs/bench-firing.png"
