@@ -11,6 +11,8 @@ const read = (f) => {
   return fs.existsSync(p) ? JSON.parse(fs.readFileSync(p, 'utf8')) : null;
 };
 const nk = read('native-kernels.json');
+// The ISA the native kernels dispatched to on this machine (recorded by bench/e2e.rs), for labels.
+const nativeIsa = { avx512: 'AVX-512', avx2: 'AVX2', scalar: 'scalar' }[nk?.isa] ?? nk?.isa ?? 'SIMD';
 const ne1 = read('native-e2e-1.json');
 const ne2 = read('native-e2e-2.json');
 const nodeK = read('node-kernels.json');
@@ -160,8 +162,8 @@ L.push(`The machine has 2 shared cores; other work may run beside the benchmark,
   (load.length ? ` Load average (1/5/15 min) at each step: ${load.map((l) => `${l.time} ${l.step.replace(/ \(.*/, '')} — ${l.loadavg}`).join('; ')}.` : ''), '');
 
 L.push('## Kernels: scalar vs SIMD (ms per call, median)', '');
-L.push('Native: AVX2 vs the same binary with `set_force_scalar(true)`. Wasm: the simd128 build vs a separate build with `-C target-feature=-simd128` (`activeIsa()` = "scalar"), because forcing scalar inside the simd128 build lets LLVM auto-vectorise the scalar code (shown in the last table).', '');
-L.push('| kernel | native scalar | native AVX2 | × | Node scalar | Node simd128 | × | Chromium scalar | Chromium simd128 | × |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+L.push('Native: ' + nativeIsa + ' vs the same binary with `set_force_scalar(true)`. Wasm: the simd128 build vs a separate build with `-C target-feature=-simd128` (`activeIsa()` = "scalar"), because forcing scalar inside the simd128 build lets LLVM auto-vectorise the scalar code (shown in the last table).', '');
+L.push('| kernel | native scalar | native ' + nativeIsa + ' | × | Node scalar | Node simd128 | × | Chromium scalar | Chromium simd128 | × |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const c of nk?.cases || chr?.kernels?.simd?.cases || []) {
   const n = nativeCase(c.name);
   const row = [c.desc];
@@ -181,7 +183,7 @@ const perSample = (v) => (v == null ? null : (v * 1000) / 100);
 const denseN = perSample(nativeCase('matmul')?.simd?.msPerCall);
 const denseNode = perSample(caseMs(nodeK?.simd, 'matmul'));
 const denseChr = perSample(caseMs(chr?.kernels?.simd, 'matmul'));
-L.push(`| firing | native AVX2 spikes | dense ÷ spikes | Node simd128 spikes | dense ÷ spikes | Chromium simd128 spikes | dense ÷ spikes | Chromium scalar-build spikes |`, '|---:|---:|---:|---:|---:|---:|---:|---:|');
+L.push(`| firing | native ${nativeIsa} spikes | dense ÷ spikes | Node simd128 spikes | dense ÷ spikes | Chromium simd128 spikes | dense ÷ spikes | Chromium scalar-build spikes |`, '|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (let i = 0; i < (nk?.firing || chr?.kernels?.simd?.firing || []).length; i++) {
   const rate = (nk?.firing || chr.kernels.simd.firing)[i].rate;
   const a = perSample(nk?.firing?.[i]?.simdMs);
@@ -237,7 +239,7 @@ const STEP = [
 ];
 const caseMin = (suite, name) => suite?.cases?.find((c) => c.name === name)?.minMs;
 const stepEnvs = [
-  ['native AVX2, 1 thread', (c) => nativeCase(c)?.simd?.minMs, ne1],
+  [`native ${nativeIsa}, 1 thread`, (c) => nativeCase(c)?.simd?.minMs, ne1],
   ['Node simd128', (c) => caseMin(nodeK?.simd, c), nodeE?.e2e],
   ['Chromium simd128', (c) => caseMin(chr?.kernels?.simd, c), chr?.e2e],
 ];
@@ -353,6 +355,7 @@ if (!mlpParts && !cnnOnly) {
   fs.writeFileSync(path.join(root, 'docs/bench-cnn.json'), JSON.stringify({ generated: result.generated, versions, load, cnn, torchCnn, native: cnnRuns, convSweep, chromiumCnn: chrCnn, targets: targets.filter((t) => t.value != null) }, null, 2) + '\n');
   process.stderr.write('[report] CNN-only run: wrote docs/bench-cnn.md, docs/bench-cnn.json (docs/bench.md left as it was)\n');
 } else {
+  writeReadmeMlp();
   fs.writeFileSync(path.join(root, 'docs/bench.md'), L.join('\n'));
   fs.writeFileSync(path.join(root, 'docs/bench.json'), JSON.stringify(result, null, 2) + '\n');
   process.stderr.write(`[report] wrote docs/bench.md, docs/bench.json\n`);
@@ -362,8 +365,8 @@ for (const t of targets) if (mlpParts || t.value != null) process.stderr.write(`
 // ---------- plot ----------
 const series = [];
 if (nk) {
-  series.push({ label: 'native AVX2: spike accumulation', color: '#d62728', dash: [], y: nk.firing.map((f) => perSample(f.simdMs)) });
-  series.push({ label: 'native AVX2: dense matmul', color: '#d62728', dash: [8, 6], y: nk.firing.map(() => denseN) });
+  series.push({ label: `native ${nativeIsa}: spike accumulation`, color: '#d62728', dash: [], y: nk.firing.map((f) => perSample(f.simdMs)) });
+  series.push({ label: `native ${nativeIsa}: dense matmul`, color: '#d62728', dash: [8, 6], y: nk.firing.map(() => denseN) });
 }
 if (chr?.kernels) {
   series.push({ label: 'wasm simd128 (Chromium): spike accumulation', color: '#1f77b4', dash: [], y: chr.kernels.simd.firing.map((f) => perSample(f.ms)) });
@@ -414,4 +417,36 @@ if (convSweep?.length) {
     await browser.close();
     await server.close();
   }
+}
+
+// The README's MLP speed summary, between its markers: this run's figures, the rows docs/bench.md
+// details (one home: nothing in that block is typed).
+function writeReadmeMlp() {
+  const k = (v) => (v == null || !Number.isFinite(v) ? '–' : `${(v / 1000).toFixed(1)} k`);
+  const wasmX = (kern) => {
+    const r = (name) => (kern ? caseMs(kern.scalar, name) / caseMs(kern.simd, name) : null);
+    return kern ? `${r('spike_acc').toFixed(1)}× / ${r('matmul').toFixed(1)}×` : '';
+  };
+  const kernOf = { 'Node (wasm simd128)': nodeK, 'Chromium (wasm simd128)': chr?.kernels };
+  const cols = envs.filter(([, e]) => e);
+  const row = (label, f) => `| ${label} | ${cols.map((c) => f(...c)).join(' | ')} |`;
+  const out = [];
+  const st = [['1 thread', ne1], ['2 threads', ne2]].filter(([, e]) => e?.stealSeconds != null).map(([n, e]) => `${e.stealSeconds.toFixed(2)} s of ${e.wallSeconds.toFixed(1)} s (${n})`);
+  out.push(`Run of ${result.generated.slice(0, 10)} at commit ${versions.commit} (${versions.cpu}, ${versions.cores} cores, native kernels ${nativeIsa})` + (st.length ? `; the hypervisor stole ${st.join(', ')} of CPU during the native runs` : '') + '. MNIST 784-400-400-10 at batch 100; inference runs on the 10-epoch reference models.', '');
+  out.push(`| | ${cols.map(([env]) => env).join(' | ')} |`, `|---|${cols.map(() => '---:').join('|')}|`);
+  out.push(row('S³NN training, samples/s (first epoch)', (_, e) => k(e.nets.s3nn.trainSamplesPerSec)));
+  out.push(row('S³NN inference, samples/s (batch 1000, trained net)', (_, e) => k(e.nets.s3nn.inferSamplesPerSec)));
+  out.push(row('S³NN inference ÷ the same net run dense', (_, e) => x(e.nets.s3nn.inferSamplesPerSec / e.denseAnn.inferSamplesPerSec)));
+  out.push(row('simd128 ÷ scalar wasm (spikes at 20 % / dense product)', (env) => wasmX(kernOf[env])));
+  out.push(row('memory for full-MNIST training', (_, e, kind) => (kind === 'rss' ? `${mb(e.peakRssBytes)} RSS` : mb(e.wasmMemoryBytes))));
+  const tfw = chr?.tfjs?.wasm;
+  if (tfw?.trainSamplesPerSec && chr?.e2e) {
+    out.push('', `In the same Chromium session, TensorFlow.js ${tfw.version || versions.tfjs} with its SIMD wasm backend trains the ReLU version of this net at ${k(tfw.trainSamplesPerSec)} samples/s, so s3nn's S³NN trains ${x(chr.e2e.nets.s3nn.trainSamplesPerSec / tfw.trainSamplesPerSec)} faster.`);
+  }
+  const readme = path.join(root, 'README.md');
+  const [BEGIN, END] = ['<!-- generated by bench/report.mjs (mlp): begin -->', '<!-- generated by bench/report.mjs (mlp): end -->'];
+  const text = fs.readFileSync(readme, 'utf8');
+  const [head, rest] = text.split(BEGIN);
+  if (rest === undefined || !rest.includes(END)) throw new Error(`README.md has no ${BEGIN} … ${END} block`);
+  fs.writeFileSync(readme, head + BEGIN + '\n' + out.join('\n') + '\n' + END + rest.slice(rest.indexOf(END) + END.length));
 }
