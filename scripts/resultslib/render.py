@@ -88,8 +88,16 @@ def seed_stats(records, runs):
     accs = [records[r.key]["summary"]["testAccuracy"] for r in runs if r.key in records]
     if not accs:
         return None
-    sd = statistics.stdev(accs) if len(accs) > 1 else 0.0
+    # One seed has no sample standard deviation (it is undefined, not 0).
+    sd = statistics.stdev(accs) if len(accs) > 1 else None
     return {"n": len(accs), "mean": statistics.fmean(accs), "sd": sd, "min": min(accs), "max": max(accs)}
+
+
+def mean_sd(st):
+    """`mean ± sd %`, or the mean alone while a single seed is recorded."""
+    if st["sd"] is None:
+        return f"{100 * st['mean']:.2f} % (one seed)"
+    return f"{100 * st['mean']:.2f} ± {100 * st['sd']:.2f} %"
 
 
 def spread(lines, records):
@@ -111,7 +119,7 @@ def spread(lines, records):
                     rows.append([dl, plan.ARCH[a][0], label, f"0 of {len(seeds)}", PENDING, ""])
                 else:
                     rows.append([dl, plan.ARCH[a][0], label, f"{st['n']} of {len(seeds)}",
-                                 f"{100 * st['mean']:.2f} ± {100 * st['sd']:.2f} %",
+                                 mean_sd(st),
                                  f"{100 * st['min']:.2f}–{100 * st['max']:.2f} %"])
     table(lines, header, rows)
 
@@ -130,7 +138,7 @@ def reference(lines, records):
           [[s, pct(r["summary"]["testAccuracy"]), rates(r), f"{r['summary']['ops']['ratioToAnn']:.3f}"] for s, r in have])
     st = seed_stats(records, runs)
     verdict = ("holds" if st["mean"] >= 0.9775 and st["min"] >= 0.975 else "does not hold") if st["n"] == len(runs) else "cannot be judged yet"
-    lines.append(f"Mean {100 * st['mean']:.2f} ± {100 * st['sd']:.2f} % over {st['n']} seeds, lowest {pct(st['min'])}: "
+    lines.append(f"Mean {mean_sd(st)} over {st['n']} seeds, lowest {pct(st['min'])}: "
                  f"the bar \"mean ≥ 97.75 %, no seed < 97.5 %\" {verdict}.")
     lines.append("")
 
