@@ -39,11 +39,15 @@ window.runPair = async (rounds = 9, steps = 60) => {
   const [a, b] = [start(), start()];
   await Promise.all([a.ask({ cmd: 'setup' }), b.ask({ cmd: 'setup' })]);
   const alone = [];
+  // Each worker times its own steps, so `pair` (their sum) counts the tail in which the faster one
+  // has finished; `pairEach` keeps both rates, whose 2 × min is the lower bound (both finished).
   const pair = [];
+  const pairEach = [];
   for (let r = 0; r < rounds; r++) {
     const timePair = async () => {
       const [x, y] = await Promise.all([a.ask({ cmd: 'train', steps }), b.ask({ cmd: 'train', steps })]);
       pair.push(x.samplesPerSec + y.samplesPerSec);
+      pairEach.push([x.samplesPerSec, y.samplesPerSec]);
     };
     const timeAlone = async () => alone.push((await a.ask({ cmd: 'train', steps })).samplesPerSec);
     if (r % 2) await timePair().then(timeAlone);
@@ -51,5 +55,5 @@ window.runPair = async (rounds = 9, steps = 60) => {
   }
   a.terminate();
   b.terminate();
-  return { rounds, steps, alone, pair };
+  return { rounds, steps, alone, pair, pairEach };
 };
