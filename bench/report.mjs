@@ -54,9 +54,11 @@ const tfBest = tfOk.sort((a, b) => b.trainSamplesPerSec - a.trainSamplesPerSec)[
 
 const targets = [];
 const target = (name, value, pass, detail) => targets.push({ name, value, pass: value == null ? null : pass, detail });
+// simd128 ÷ scalar wasm for one kernel case of a wasm kernel suite (null without the suite).
+const simdRatio = (k, name) => (k ? caseMs(k.scalar, name) / caseMs(k.simd, name) : null);
 for (const [env, k] of [['Node', nodeK], ['Chromium', chr?.kernels]]) {
   for (const [name, label] of [['spike_acc', 'spike accumulation at 20 % firing'], ['matmul', 'dense product']]) {
-    const r = k ? caseMs(k.scalar, name) / caseMs(k.simd, name) : null;
+    const r = simdRatio(k, name);
     target(`wasm simd128 vs scalar wasm ≥ 3× on ${label} (${env})`, r, r >= 3, `${x(r)} (${ms(caseMs(k?.scalar, name))} → ${ms(caseMs(k?.simd, name))} ms)`);
   }
 }
@@ -419,10 +421,7 @@ if (convSweep?.length) {
 // details (one home: nothing in that block is typed).
 function writeReadmeMlp() {
   const k = (v) => (v == null || !Number.isFinite(v) ? '–' : `${(v / 1000).toFixed(1)} k`);
-  const wasmX = (kern) => {
-    const r = (name) => (kern ? caseMs(kern.scalar, name) / caseMs(kern.simd, name) : null);
-    return kern ? `${r('spike_acc').toFixed(1)}× / ${r('matmul').toFixed(1)}×` : '';
-  };
+  const wasmX = (kern) => (kern ? `${simdRatio(kern, 'spike_acc').toFixed(1)}× / ${simdRatio(kern, 'matmul').toFixed(1)}×` : '');
   const kernOf = { 'Node (wasm simd128)': nodeK, 'Chromium (wasm simd128)': chr?.kernels };
   const cols = envs.filter(([, e]) => e);
   const row = (label, f) => `| ${label} | ${cols.map((c) => f(...c)).join(' | ')} |`;
