@@ -37,6 +37,7 @@ def parse_args():
     p.add_argument("command", choices=["run", "render", "status"])
     p.add_argument("--only", help="comma list of groups: " + ", ".join(sorted({r.group for r in plan.all_runs()})))
     p.add_argument("--arch", help="comma list of networks: " + ", ".join(a for a, *_ in plan.ARCHS))
+    p.add_argument("--neuron", help="comma list of neurons: " + ", ".join(n for n, *_ in plan.NEURONS))
     p.add_argument("--threads", type=int, help="passed to the CLI (default: all cores; results do not depend on it)")
     p.add_argument("--bin", help="s3nn binary (default: cargo build --release --features cli)")
     p.add_argument("--quick", action="store_true", help="1 epoch on 2000 train / 1000 test samples, under target/")
@@ -46,6 +47,8 @@ def parse_args():
         p.error(f"unknown group in --only {a.only!r} (groups: {', '.join(sorted(groups))})")
     if a.arch and not set(a.arch.split(",")) <= set(plan.ARCH):
         p.error(f"unknown network in --arch {a.arch!r} (networks: {', '.join(plan.ARCH)})")
+    if a.neuron and not set(a.neuron.split(",")) <= set(plan.NEURON):
+        p.error(f"unknown neuron in --neuron {a.neuron!r} (neurons: {', '.join(plan.NEURON)})")
     if a.threads is not None and a.threads < 1:
         p.error("--threads must be ≥ 1")
     return a
@@ -59,6 +62,8 @@ def selected(a):
         runs = [r for r in runs if r.group in a.only.split(",")]
     if a.arch:
         runs = [r for r in runs if r.arch in a.arch.split(",")]
+    if getattr(a, "neuron", None):
+        runs = [r for r in runs if r.neuron in a.neuron.split(",")]
     seen, out = set(), []
     for r in runs:  # the table's seed-0 runs are also the spread's and the trade-off's λ = 0
         if r.key not in seen:
@@ -139,6 +144,40 @@ def status(runs):
         print(f"  {g}: {len([r for r in done if r.group == g])} done, {len(gl)} left")
 
 
+def claim_path(key):
+    return os.path.join(raw.RAW_DIR, f".{key}.claim")
+
+
+def claim(key):
+    """Claims a run for this process (an exclusive create). A claim whose process is gone (killed
+    mid-run) is taken over."""
+    path = claim_path(key)
+    os.makedirs(raw.RAW_DIR, exist_ok=True)
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                os.kill(int(open(path).read() or 0), 0)
+                return False
+            except (ProcessLookupError, ValueError):
+                os.remove(path)
+                continue
+            except PermissionError:
+                return False
+        with os.fdopen(fd, "w") as f:
+            f.write(str(os.getpid()))
+        return True
+    return False
+
+
+def release(key):
+    try:
+        os.remove(claim_path(key))
+    except FileNotFoundError:
+        pass
+
+
 def main():
     a = parse_args()
     if a.quick:
@@ -157,6 +196,12 @@ def main():
     print(f"results: {len(runs) - len(todo)} of {len(runs)} runs already recorded; {len(todo)} to run", file=sys.stderr)
     failures = 0
     for i, r in enumerate(todo, 1):
+        # Several processes may work through one selection side by side (one core each): each run is
+        # claimed before it starts, and one recorded or claimed meanwhile by another is left to it.
+        done = raw.load_all().get(r.key)
+        if (done and raw.same_args(done, r)) or not claim(r.key):
+            print(f"results: [{i}/{len(todo)}] {r.key}: taken by another process", file=sys.stderr)
+            continue
         t0 = time.time()
         try:
             rec = raw.run(binary, r, a.threads)
@@ -164,6 +209,8 @@ def main():
             failures += 1
             print(f"results: [{i}/{len(todo)}] failed: {e}", file=sys.stderr)
             continue
+        finally:
+            release(r.key)
         s = rec["summary"]
         print(f"results: [{i}/{len(todo)}] {r.key}: test {100 * s['testAccuracy']:.2f} %, ÷ ANN {s['ops']['ratioToAnn']:.3f} "
               f"({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
