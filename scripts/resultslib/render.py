@@ -255,7 +255,7 @@ def gradflow(lines, records):
 
 def claim_lines(records):
     """The paper's claims, each checked against the table by a stated rule."""
-    out = []
+    out, cells = [], []
     for d, dl in plan.DATASETS:
         for a in ("mlp", "deep", "cnn"):
             s3 = records.get(plan.Run("table", d, a, "s3nn", plan.TABLE_SEED).key)
@@ -267,11 +267,23 @@ def claim_lines(records):
             others = [records.get(plan.Run("table", d, a, n, plan.TABLE_SEED).key) for n in plan.SURROGATES if n != "s3nn"]
             others = [o for o in others if o]
             beaten = sum(1 for o in others if s3["summary"]["testAccuracy"] >= o["summary"]["testAccuracy"])
+            cells.append({"ratio": ratio, "gap": gap, "beaten": beaten, "others": len(others)})
             out.append(f"{dl}, {plan.ARCH[a][0]}: S³NN is {gap:+.2f} points from the ReLU ANN "
                        f"({'comparable: within 0.5 point' if abs(gap) <= 0.5 else 'not within 0.5 point'}) at "
                        f"{ratio:.3f} × its energy ({first_layer_share(s3):.2f} of the ANN's energy is the real-valued first "
                        f"layer alone); it matches or beats {beaten} of {len(others)} other surrogates.")
-    return [f"- {o}" for o in out] if out else [PENDING + "."]
+    if not out:
+        return [PENDING + "."]
+    lines = [f"- {o}" for o in out]
+    lo, hi = min(c["ratio"] for c in cells), max(c["ratio"] for c in cells)
+    close = sum(1 for c in cells if abs(c["gap"]) <= 0.5)
+    best = sum(1 for c in cells if c["beaten"] == c["others"])
+    cheaper = sum(1 for c in cells if c["ratio"] < 1)
+    lines += ["", f"In short, over these {len(cells)} cells: the energy claim, S³NN cheaper than the ANN, holds in "
+              f"{cheaper} of {len(cells)} (S³NN costs {lo:.3f}–{hi:.3f} × the ANN's energy); the accuracy claim, S³NN within 0.5 point of the ANN, holds in "
+              f"{close} of {len(cells)} (gaps {min(c['gap'] for c in cells):+.2f} to {max(c['gap'] for c in cells):+.2f} points); "
+              f"S³NN's surrogate is the best of the five in {best} of {len(cells)}."]
+    return lines
 
 
 def claims(lines, records):
