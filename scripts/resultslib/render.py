@@ -267,22 +267,23 @@ def claim_lines(records):
             others = [records.get(plan.Run("table", d, a, n, plan.TABLE_SEED).key) for n in plan.SURROGATES if n != "s3nn"]
             others = [o for o in others if o]
             beaten = sum(1 for o in others if s3["summary"]["testAccuracy"] >= o["summary"]["testAccuracy"])
-            cells.append({"ratio": ratio, "gap": gap, "beaten": beaten, "others": len(others)})
+            comparable = abs(gap) <= 0.5
+            cells.append({"ratio": ratio, "gap": gap, "comparable": comparable, "best": beaten == len(others)})
             out.append(f"{dl}, {plan.ARCH[a][0]}: S³NN is {gap:+.2f} points from the ReLU ANN "
-                       f"({'comparable: within 0.5 point' if abs(gap) <= 0.5 else 'not within 0.5 point'}) at "
+                       f"({'comparable: within 0.5 point' if comparable else 'not within 0.5 point'}) at "
                        f"{ratio:.3f} × its energy ({first_layer_share(s3):.2f} of the ANN's energy is the real-valued first "
                        f"layer alone); it matches or beats {beaten} of {len(others)} other surrogates.")
     if not out:
         return [PENDING + "."]
     lines = [f"- {o}" for o in out]
     lo, hi = min(c["ratio"] for c in cells), max(c["ratio"] for c in cells)
-    close = sum(1 for c in cells if abs(c["gap"]) <= 0.5)
-    best = sum(1 for c in cells if c["beaten"] == c["others"])
+    close = sum(1 for c in cells if c["comparable"])
+    best = sum(1 for c in cells if c["best"])
     cheaper = sum(1 for c in cells if c["ratio"] < 1)
     lines += ["", f"In short, over these {len(cells)} cells: the energy claim, S³NN cheaper than the ANN, holds in "
               f"{cheaper} of {len(cells)} (S³NN costs {lo:.3f}–{hi:.3f} × the ANN's energy); the accuracy claim, S³NN within 0.5 point of the ANN, holds in "
               f"{close} of {len(cells)} (gaps {min(c['gap'] for c in cells):+.2f} to {max(c['gap'] for c in cells):+.2f} points); "
-              f"S³NN's surrogate is the best of the five in {best} of {len(cells)}."]
+              f"S³NN's surrogate is the best of the {len(plan.SURROGATES)} in {best} of {len(cells)}."]
     return lines
 
 
