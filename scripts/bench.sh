@@ -80,6 +80,9 @@ fi
 if wants node chromium && [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "building wasm bench module (no simd128)"
   RUSTFLAGS="-C target-feature=-simd128" build_wasm_bench scalar target/nosimd
+fi
+# The threads section times pkg/'s two builds, so ONLY=threads on a fresh checkout needs them too.
+if wants node chromium threads && [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "building pkg/ (both builds: the threads section times them)"
   bash scripts/build-pkg.sh >&2
 fi
